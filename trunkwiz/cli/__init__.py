@@ -1,0 +1,133 @@
+"""The command line: the one place that wires real objects together.
+
+Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
+``add_parser(subparsers)`` and ``run(args) -> int``; modules are imported only when
+their command runs, so ``trunkwiz --help`` and the wizard start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from trunkwiz import __version__
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+#: sub-command name -> (module, one-line help). Order is the order of ``--help``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "wizard": ("trunkwiz.cli.wizard", "run the wizard (the default when no command is given)"),
+    "demo": ("trunkwiz.cli.demo", "the wizard against an embedded sandbox PBX and demo carrier"),
+    "sandbox": ("trunkwiz.cli.sandbox", "run the sandbox PBX alone; prints READY <url>"),
+    "edit": ("trunkwiz.cli.edit", "open one trunk in the wizard for a quick edit"),
+    "apply": ("trunkwiz.cli.apply", "apply a trunk file (TOML): validate, plan, apply, wait"),
+    "export": ("trunkwiz.cli.export", "write current trunks as a trunk file (no passwords)"),
+    "status": ("trunkwiz.cli.status", "show trunk registration status"),
+    "probe": ("trunkwiz.cli.probe", "SIP pre-flight probe: OPTIONS and REGISTER from this host"),
+    "secret": ("trunkwiz.cli.secret", "store or delete a password in the OS keyring"),
+}
+
+EPILOG = """\
+examples:
+  trunkwiz demo                      try the whole flow against a built-in sandbox PBX
+  trunkwiz --pbx https://127.0.0.1:8887 --user admin
+  trunkwiz apply trunks.toml --dry-run
+"""
+
+
+#: (flag, metavar, help) of the connection options every command understands.
+GLOBAL_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
+    ("--pbx", "URL", "PBX base URL (default https://127.0.0.1:8887)"),
+    ("--user", "NAME", "admin user name"),
+    ("--domain", "SIP_DOMAIN", "tenant SIP domain (Tenant Admin)"),
+    ("--profile", "NAME", "saved connection profile to use"),
+    ("--config", "DIR", "config directory (or TRUNKWIZ_CONFIG_DIR)"),
+    ("--ca-file", "PEM", "trust this CA bundle for the PBX's TLS"),
+    ("--insecure", None, "INSECURE: do not verify the PBX's TLS certificate at all (labs only)"),
+)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """Add the connection options (DESIGN: --pbx, --user, --domain, --profile, --config).
+
+    On a sub-command's parser they are repeated with ``suppress`` so that a value given
+    before the command is not overwritten by the sub-parser's default.
+    """
+    group = parser.add_argument_group("connection")
+    for flag, metavar, help_text in GLOBAL_OPTIONS:
+        if metavar is None:
+            action = group.add_argument(flag, action="store_true", help=help_text)
+        else:
+            action = group.add_argument(flag, metavar=metavar, help=help_text)
+        if suppress:
+            action.default = argparse.SUPPRESS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trunkwiz",
+        description="Set up and edit SIP trunks on a PortSIP PBX (v22) from the terminal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"trunkwiz {__version__}")
+    add_global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        _register(sub, name, module, help_text)
+    return parser
+
+
+def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:  # type: ignore[type-arg]
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        p = sub.add_parser(name, help=f"{help_text} (not available in this build)")
+        p.set_defaults(_missing=name)
+        return
+    p = mod.add_parser(sub, name, help_text)
+    add_global_options_to_sub(p)
+    p.set_defaults(_run=mod.run)
+
+
+def add_global_options_to_sub(p: argparse.ArgumentParser) -> None:
+    """Let global options also follow the command (``trunkwiz apply x --pbx URL``)."""
+    existing = {a.dest for a in p._actions}
+    if "pbx" not in existing:
+        add_global_options(p, suppress=True)
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is None:
+        args.command = "wizard"
+    return args
+
+
+def make_app(argv: Sequence[str] | None = None) -> App[object]:
+    """Return the Textual App exactly as the command line builds it, without running it."""
+    args = parse(argv)
+    module = COMMANDS.get(args.command, COMMANDS["wizard"])[0]
+    mod = importlib.import_module(module)
+    factory = getattr(mod, "make_app", None)
+    if factory is None:
+        raise SystemExit(f"trunkwiz {args.command} has no interactive app")
+    app: App[object] = factory(args)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if getattr(args, "_missing", None):
+        print(f"trunkwiz {args._missing}: not available in this build yet.", file=sys.stderr)
+        return 2
+    if args.command == "wizard" and not hasattr(args, "_run"):
+        mod = importlib.import_module(COMMANDS["wizard"][0])
+        return int(mod.run(args))
+    return int(args._run(args))

@@ -1,0 +1,1 @@
+"""Async client for the PortSIP PBX REST API v22 (no Textual)."""

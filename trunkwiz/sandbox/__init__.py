@@ -1,0 +1,1 @@
+"""A PortSIP-compatible PBX for the demo and the tests (no Textual)."""

@@ -1,0 +1,1 @@
+"""Profiles, drafts (TOML) and secrets (OS keyring)."""

@@ -1,1 +1,6 @@
-"""Profiles, drafts (TOML) and secrets (OS keyring)."""
+"""Profiles and drafts (private, atomically written TOML) and secrets (the OS keyring).
+
+Modules: ``paths`` (where), ``tomlfile`` (how files are read and written), ``profiles``,
+``drafts``, ``secrets`` and ``backends`` (which keyring backends are acceptable). Nothing
+here imports Textual or httpx; keyring and pydantic load on first use.
+"""

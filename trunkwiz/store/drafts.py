@@ -1,0 +1,96 @@
+"""The wizard's draft: saved on every step so a dropped SSH session loses nothing.
+
+A draft is a dict of the current step and every value typed so far (nested dicts and
+lists of str/int/float/bool). It is stored as ``<config_dir>/drafts/<key>.toml``::
+
+    saved_at = 2025-01-02T03:04:05.123456Z
+    step = "credentials"
+    [trunk]
+    name = "carrier-a"
+    ...
+
+``saved_at`` is added on every save (UTC) and is returned by ``load``; a ``saved_at``
+in the given dict is replaced. TOML has no null, so ``None`` values in dicts are left
+out (a field missing on load means "not set"). A password never goes in: any key named
+like a password, passphrase, secret or token is refused (``SecretKeyRefused``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from trunkwiz.store.tomlfile import read_toml, write_toml
+
+DRAFTS_DIR = "drafts"
+SAVED_AT = "saved_at"
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class DraftStore:
+    """One draft slot (``key``) in the configuration directory."""
+
+    def __init__(self, config_dir: Path, key: str = "default") -> None:
+        if not _KEY.fullmatch(key):
+            raise ValueError("draft key must be 1-64 letters, digits or . _ - characters")
+        self.key = key
+        self.path = Path(config_dir) / DRAFTS_DIR / f"{key}.toml"
+
+    def save(self, draft: Mapping[str, Any]) -> datetime:
+        """Write ``draft`` atomically with a fresh ``saved_at``; return that timestamp.
+
+        Raises ``SecretKeyRefused`` for a secret-looking key and ``TypeError`` for a value
+        TOML cannot hold; the previous draft stays intact in both cases.
+        """
+        saved_at = datetime.now(UTC)
+        body = _drop_none(draft, "draft")
+        body.pop(SAVED_AT, None)
+        write_toml(self.path, {SAVED_AT: saved_at, **body})
+        return saved_at
+
+    def load(self) -> dict[str, Any] | None:
+        """The saved draft (with ``saved_at`` as an aware datetime), or ``None``.
+
+        A broken file raises ``ConfigFileError`` (kept as ``<key>.toml.bak``); the caller
+        may then ``discard()`` and start afresh.
+        """
+        try:
+            return read_toml(self.path)
+        except FileNotFoundError:
+            return None
+
+    def exists(self) -> bool:
+        """Whether a draft is saved."""
+        return self.path.exists()
+
+    def discard(self) -> bool:
+        """Delete the draft (after a successful submit); return whether one existed."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+
+def _drop_none(value: Mapping[str, Any], where: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{where}: keys must be text, not {type(key).__name__}")
+        if item is None:
+            continue
+        result[key] = _clean(item, f"{where}.{key}")
+    return result
+
+
+def _clean(value: object, where: str) -> object:
+    if isinstance(value, Mapping):
+        return _drop_none(value, where)
+    if isinstance(value, list | tuple):
+        if any(item is None for item in value):
+            raise TypeError(f"{where}: a list cannot hold None in a TOML file")
+        return [_clean(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    return value

@@ -1,0 +1,205 @@
+"""Connection profiles: which PBX to talk to, as whom, and which certificate to trust.
+
+All profiles live in one file, ``profiles.toml`` in the configuration directory::
+
+    default = "main"
+
+    [profiles.main]
+    url = "https://127.0.0.1:8887"
+    user = "admin"
+    domain = "tenant.example.com"      # only for a Tenant Admin
+    ca_file = "/etc/ssl/pbx-ca.pem"    # optional
+    pinned_sha256 = "AA:BB:..."        # the accepted TLS leaf fingerprint, optional
+    insecure = false
+
+One file keeps the default and the profiles consistent under one atomic write. The
+password is never here: it lives in the keyring under ``pbx_key(url, user, domain)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from trunkwiz.store.tomlfile import ConfigFileError, keep_backup, read_toml, write_toml
+
+DEFAULT_URL = "https://127.0.0.1:8887"
+PROFILES_FILE = "profiles.toml"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+_HEX = re.compile(r"[0-9A-Fa-f]{64}")
+_OPTIONAL_TEXT = ("domain", "ca_file", "pinned_sha256")
+
+
+class ProfileNotFound(LookupError):
+    """No profile with that name exists."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"no profile named {name!r}")
+
+
+def normalize_fingerprint(value: str) -> str:
+    """Return a SHA-256 fingerprint as upper-case ``AA:BB:...``; accepts any separators."""
+    digits = re.sub(r"[\s:.-]", "", value)
+    if not _HEX.fullmatch(digits):
+        raise ValueError("pinned_sha256 must be a SHA-256 fingerprint (64 hex digits)")
+    digits = digits.upper()
+    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One PBX connection. Values are checked and normalised on creation."""
+
+    name: str
+    """Profile name (letters, digits, ``. _ @ -``; up to 64 characters)."""
+    url: str = DEFAULT_URL
+    """Base URL of the PBX REST API; a trailing ``/`` is dropped."""
+    user: str = "admin"
+    """Admin user name to sign in with."""
+    domain: str | None = None
+    """A Tenant Admin's tenant SIP domain; ``None`` for the System Admin."""
+    ca_file: str | None = None
+    """PEM file of a CA to trust for the PBX certificate."""
+    pinned_sha256: str | None = None
+    """The accepted TLS leaf certificate fingerprint, ``AA:BB:...`` (SHA-256)."""
+    insecure: bool = False
+    """Skip certificate verification entirely (only when the user asked for it)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise ValueError(
+                "profile name must be 1-64 letters, digits or . _ @ - and start with a "
+                "letter or digit"
+            )
+        url = _text(self.url, "url").rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise ValueError("url must look like https://host:port")
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "user", _text(self.user, "user"))
+        for field in _OPTIONAL_TEXT:
+            value = getattr(self, field)
+            object.__setattr__(self, field, None if value in (None, "") else _text(value, field))
+        if self.pinned_sha256 is not None:
+            object.__setattr__(self, "pinned_sha256", normalize_fingerprint(self.pinned_sha256))
+        if not isinstance(self.insecure, bool):
+            raise ValueError("insecure must be true or false")
+
+    def to_table(self) -> dict[str, Any]:
+        """The profile as a TOML table (without the name; ``None`` fields left out)."""
+        table = asdict(self)
+        del table["name"]
+        return {k: v for k, v in table.items() if v is not None}
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip() or any(ord(c) < 32 for c in value):
+        raise ValueError(f"{field} must be non-empty text on one line")
+    return value.strip()
+
+
+class ProfileStore:
+    """The profiles in ``<config_dir>/profiles.toml``.
+
+    Reading a broken file raises ``ConfigFileError`` (a copy is kept as
+    ``profiles.toml.bak``); ``reset()`` lets the caller start afresh.
+    """
+
+    def __init__(self, config_dir: Path) -> None:
+        self.path = Path(config_dir) / PROFILES_FILE
+
+    def _read(self) -> tuple[str | None, dict[str, Profile]]:
+        try:
+            data = read_toml(self.path)
+        except FileNotFoundError:
+            return None, {}
+        default = data.get("default")
+        tables = data.get("profiles", {})
+        unknown = sorted(set(data) - {"default", "profiles"})
+        if unknown or not isinstance(tables, dict) or not isinstance(default, str | None):
+            raise ConfigFileError(
+                self.path, None, 'expected `default = "name"` and [profiles.NAME] tables'
+            )
+        profiles: dict[str, Profile] = {}
+        for name, table in tables.items():
+            profiles[name] = self._parse(name, table)
+        return default, profiles
+
+    def _parse(self, name: str, table: object) -> Profile:
+        if not isinstance(table, dict):
+            raise ConfigFileError(self.path, None, f"[profiles.{name}] must be a table")
+        known = set(Profile.__dataclass_fields__) - {"name"}
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ConfigFileError(
+                self.path, None, f"[profiles.{name}]: unknown key(s) {', '.join(unknown)}"
+            )
+        try:
+            return Profile(name=name, **table)
+        except (TypeError, ValueError) as exc:
+            raise ConfigFileError(self.path, None, f"[profiles.{name}]: {exc}") from None
+
+    def _write(self, default: str | None, profiles: dict[str, Profile]) -> None:
+        data: dict[str, Any] = {}
+        if default is not None and default in profiles:
+            data["default"] = default
+        data["profiles"] = {name: profiles[name].to_table() for name in sorted(profiles)}
+        write_toml(self.path, data)
+
+    def names(self) -> list[str]:
+        """Every profile name, sorted."""
+        return sorted(self._read()[1])
+
+    def load(self, name: str) -> Profile:
+        """The profile called ``name``; raises ``ProfileNotFound``."""
+        profiles = self._read()[1]
+        if name not in profiles:
+            raise ProfileNotFound(name)
+        return profiles[name]
+
+    def default(self) -> Profile | None:
+        """The default profile; the only profile when none is marked; else ``None``."""
+        default, profiles = self._read()
+        if default is not None and default in profiles:
+            return profiles[default]
+        if len(profiles) == 1:
+            return next(iter(profiles.values()))
+        return None
+
+    def save(self, profile: Profile, *, make_default: bool = False) -> None:
+        """Add or replace ``profile``; the first profile saved becomes the default."""
+        default, profiles = self._read()
+        profiles[profile.name] = profile
+        if make_default or default is None or default not in profiles:
+            default = profile.name
+        self._write(default, profiles)
+
+    def set_default(self, name: str) -> None:
+        """Mark ``name`` as the default profile; raises ``ProfileNotFound``."""
+        profiles = self._read()[1]
+        if name not in profiles:
+            raise ProfileNotFound(name)
+        self._write(name, profiles)
+
+    def delete(self, name: str) -> bool:
+        """Remove ``name``; return whether it existed. Its keyring secret is untouched."""
+        default, profiles = self._read()
+        if profiles.pop(name, None) is None:
+            return False
+        if default == name:
+            default = None
+        self._write(default, profiles)
+        return True
+
+    def reset(self) -> Path | None:
+        """Start afresh: keep the current file as ``profiles.toml.bak``, then remove it.
+
+        Returns the backup's path, or ``None`` when there was no file.
+        """
+        if not self.path.exists():
+            return None
+        backup = keep_backup(self.path)
+        self.path.unlink()
+        return backup

@@ -1,0 +1,299 @@
+"""Run a ``Plan`` against the PBX; undo what this run changed when a later call fails.
+
+Create/update run first, then the release phase, then the grow phase; tenant calls of a
+phase run with bounded concurrency. After a failure no new call starts; calls in flight
+finish, then everything this run did is undone in reverse order (grow, release, then the
+trunk itself). A call whose outcome is unknown (connection dropped) is reconciled by
+re-reading the PBX before deciding what to undo. ``ApplyFailed`` lists what was rolled
+back, what could not be, and what was kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from trunkwiz.pbx.client import PbxClient
+from trunkwiz.pbx.errors import PbxError, UnavailableError
+from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of an apply (``stage`` ``apply``) or of its rollback (``rollback``)."""
+
+    stage: str
+    done: int
+    total: int
+    line: str
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What a successful apply did."""
+
+    trunk_id: str | None
+    """The trunk's id (new when it was created)."""
+    created: bool
+    """True when this run created the trunk."""
+    done: tuple[str, ...]
+    """One line per operation sent, in completion order."""
+    requests: int
+    """HTTP requests sent by this run."""
+
+
+class ApplyFailed(PbxError):
+    """A call failed; what this run had changed was rolled back where possible."""
+
+    def __init__(
+        self,
+        trunk_name: str,
+        failed: str,
+        cause: BaseException,
+        *,
+        rolled_back: list[str],
+        not_rolled_back: list[str],
+        kept: list[str],
+    ) -> None:
+        lines = [f"applying trunk {trunk_name} failed at '{failed}': {cause}"]
+        if rolled_back:
+            lines.append("Rolled back: " + "; ".join(rolled_back))
+        if not_rolled_back:
+            lines.append("Could NOT be rolled back: " + "; ".join(not_rolled_back))
+        if kept:
+            lines.append("Kept: " + "; ".join(kept))
+        if not (rolled_back or not_rolled_back or kept):
+            lines.append("Nothing had been changed.")
+        status = cause.status if isinstance(cause, PbxError) else None
+        messages = cause.messages if isinstance(cause, PbxError) else ()
+        super().__init__("\n".join(lines), status=status, messages=messages)
+        self.failed = failed
+        """The operation that failed."""
+        self.cause = cause
+        """The error it failed with."""
+        self.rolled_back = rolled_back
+        """Changes of this run that were undone."""
+        self.not_rolled_back = not_rolled_back
+        """Changes of this run that remain because undoing them failed (with the reason)."""
+        self.kept = kept
+        """Changes that remain on purpose (e.g. a new password cannot be un-set)."""
+
+
+class _Stop(Exception):
+    def __init__(self, op: Operation, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.op = op
+        self.cause = cause
+
+
+async def apply(
+    client: PbxClient,
+    plan: Plan,
+    *,
+    password: SecretStr | None = None,
+    concurrency: int = 8,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> ApplyResult:
+    """Send ``plan``'s operations; an empty plan sends nothing.
+
+    ``password`` (else the desired trunk's own) is used for a create and for a planned
+    password change. Raises ``ValueError`` before sending anything when a needed password
+    is missing, and ``ApplyFailed`` after rolling back when a call fails.
+    """
+    if plan.is_empty:
+        return ApplyResult(plan.trunk_id, False, (), 0)
+    secret = password or getattr(plan.desired, "password", None)
+    known = secret is not None and secret.get_secret_value() != ""
+    if plan.creates:
+        plan.desired.check_ready_to_create(password_known=known)
+    if any(op.sets_password for op in plan.operations) and not known:
+        raise ValueError("a password change was planned but no password was given")
+    run = _Run(client, plan, secret if known else None, max(1, concurrency), on_progress)
+    return await run.execute()
+
+
+class _Run:
+    def __init__(
+        self,
+        client: PbxClient,
+        plan: Plan,
+        password: SecretStr | None,
+        concurrency: int,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
+        self.client = client
+        self.plan = plan
+        self.password = password
+        self.concurrency = concurrency
+        self.on_progress = on_progress
+        self.trunk_id = plan.trunk_id
+        self.done: list[Operation] = []
+
+    def _progress(self, stage: str, done: int, total: int, line: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(stage, done, total, line))
+
+    async def execute(self) -> ApplyResult:
+        started = self.client.stats.requests
+        try:
+            for op in (o for o in self.plan.operations if o.phase == 0):
+                await self._guarded(op)
+            for phase in (1, 2):
+                await self._concurrently([o for o in self.plan.operations if o.phase == phase])
+        except _Stop as stop:
+            await self._rollback(stop)
+        return ApplyResult(
+            trunk_id=self.trunk_id,
+            created=self.plan.creates,
+            done=tuple(op.describe() for op in self.done),
+            requests=self.client.stats.requests - started,
+        )
+
+    async def _guarded(self, op: Operation) -> None:
+        try:
+            await self._send(op)
+        except Exception as exc:
+            if isinstance(exc, UnavailableError) and exc.outcome_unknown:
+                await self._reconcile(op)
+            raise _Stop(op, exc) from exc
+        self.done.append(op)
+        self._progress("apply", len(self.done), len(self.plan.operations), op.describe())
+
+    async def _concurrently(self, ops: list[Operation]) -> None:
+        failures: list[_Stop] = []
+        pending: Iterator[Operation] = iter(ops)
+
+        async def worker() -> None:
+            for op in pending:
+                if failures:
+                    return
+                try:
+                    await self._guarded(op)
+                except _Stop as stop:
+                    failures.append(stop)
+                    return
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(ops)))))
+        if failures:
+            raise failures[0]
+
+    async def _send(self, op: Operation) -> None:
+        desired = self.plan.desired
+        pw = self.password.get_secret_value() if self.password else None
+        if op.kind is OpKind.create:
+            self.trunk_id = await self.client.create_provider(desired.to_create_payload(pw))
+            return
+        assert self.trunk_id is not None
+        if op.kind is OpKind.update:
+            payload = desired.to_update_payload(
+                self.plan.current_detail, password=pw if op.sets_password else None
+            )
+            await self.client.update_provider(self.trunk_id, payload)
+            return
+        assert op.tenant_id is not None
+        await self._set_tenant(op.tenant_id, op.target)
+
+    async def _set_tenant(self, tenant_id: str, pool: Pool | None) -> None:
+        assert self.trunk_id is not None
+        if pool is None:
+            await self.client.unassign(self.trunk_id, tenant_id)
+        else:
+            await self.client.assign(self.trunk_id, tenant_id, pool[0], pool[1])
+
+    async def _reconcile(self, op: Operation) -> None:
+        """After an unknown outcome, re-read the PBX: did the change happen?"""
+        try:
+            if op.kind is OpKind.create:
+                name = self.plan.desired.name
+                for item in await self.client.providers():
+                    if item.get("name") == name and item.get("id"):
+                        self.trunk_id = str(item["id"])
+                        self.done.append(op)
+                        return
+            elif op.tenant_id is not None and self.trunk_id is not None:
+                now = await self.client.assignee(self.trunk_id, op.tenant_id)
+                state = None if now is None else _pool_of(now)
+                if not same_pool(state, op.before):
+                    self.done.append(op)
+            elif op.kind is OpKind.update:
+                self.done.append(op)  # restoring the old values is harmless either way
+        except PbxError as exc:
+            log.warning("could not re-read the PBX after %s: %s", op.describe(), exc)
+
+    async def _rollback(self, stop: _Stop) -> None:
+        rolled: list[str] = []
+        failed: list[str] = []
+        kept: list[str] = []
+        total = len(self.done)
+        count = 0
+        for phase in (2, 1):
+            ops = [op for op in self.done if op.phase == phase]
+            results = await self._undo_all(ops)
+            for op, error in zip(ops, results, strict=True):
+                count += 1
+                self._progress("rollback", count, total, op.describe())
+                (failed if error else rolled).append(_undo_line(op, error))
+        for op in (op for op in self.done if op.phase == 0):
+            count += 1
+            self._progress("rollback", count, total, op.describe())
+            error = await self._undo_trunk(op)
+            (failed if error else rolled).append(_undo_line(op, error))
+            if op.sets_password and op.kind is OpKind.update:
+                kept.append("the new password (the PBX cannot return the old one)")
+        raise ApplyFailed(
+            self.plan.desired.name,
+            stop.op.describe(),
+            stop.cause,
+            rolled_back=rolled,
+            not_rolled_back=failed,
+            kept=kept,
+        ) from stop.cause
+
+    async def _undo_all(self, ops: list[Operation]) -> list[BaseException | None]:
+        sem = asyncio.Semaphore(self.concurrency)
+
+        async def undo(op: Operation) -> BaseException | None:
+            async with sem:
+                try:
+                    assert op.tenant_id is not None
+                    await self._set_tenant(op.tenant_id, op.before)
+                except Exception as exc:
+                    return exc
+                return None
+
+        return list(await asyncio.gather(*(undo(op) for op in ops)))
+
+    async def _undo_trunk(self, op: Operation) -> BaseException | None:
+        assert self.trunk_id is not None
+        try:
+            if op.kind is OpKind.create:
+                await self.client.destroy_provider(self.trunk_id)
+                self.trunk_id = None
+            else:
+                restore = {k: old for k, old, _new in op.changes if old is not None}
+                if restore:
+                    await self.client.update_provider(self.trunk_id, restore)
+        except Exception as exc:
+            return exc
+        return None
+
+
+def _pool_of(item: dict[str, object]) -> Pool:
+    cap = item.get("concurrency")
+    return (str(item.get("did_numbers") or ""), int(cap) if isinstance(cap, int) else 0)
+
+
+def _undo_line(op: Operation, error: BaseException | None) -> str:
+    if op.kind is OpKind.create:
+        line = "created trunk (deleted again)" if error is None else "created trunk"
+    elif op.kind is OpKind.update:
+        line = "trunk field changes (old values restored)" if error is None else "field changes"
+    else:
+        line = op.describe()
+    return line if error is None else f"{line}: {error}"

@@ -1,0 +1,292 @@
+"""The HTTP core of the PBX client: one ``httpx.AsyncClient``, tokens, retries, paging.
+
+- Bearer tokens are renewed shortly before they expire, and once after a 401 (the request
+  is then sent again once).
+- Idempotent GETs are retried with bounded exponential backoff and jitter on network
+  errors, timeouts, 5xx and 429. POSTs are never re-sent after a failure: if the
+  connection dropped after the request went out, ``UnavailableError(outcome_unknown=True)``
+  tells the caller to re-read the PBX's state.
+- Every list call pages through all items (``top`` <= 100), with a bounded loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from trunkwiz.pbx.errors import (
+    AuthError,
+    PbxError,
+    TlsError,
+    UnavailableError,
+    UntrustedCertificate,
+    error_from_response,
+)
+from trunkwiz.pbx.session import RequestStats, RetryPolicy, Tokens
+from trunkwiz.pbx.tls import TlsPolicy, build_transport, fetch_fingerprint, pin_error, tls_failure
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+PAGE_SIZE = 100
+MAX_PAGES = 1000
+
+
+def api_base(url: str) -> str:
+    """``https://pbx:8887`` → ``https://pbx:8887/api`` (an ``/api`` suffix is kept)."""
+    base = url.rstrip("/")
+    return base if base.endswith("/api") else f"{base}/api"
+
+
+def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    """Explicit connect/read/write/pool timeouts (connect and pool capped at 10 s)."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(
+        connect=min(timeout, 10.0), read=timeout, write=timeout, pool=min(timeout, 10.0)
+    )
+
+
+class ApiCore:
+    """Authenticated, retrying JSON requests against ``<pbx>/api``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        tls: TlsPolicy | None = None,
+        timeout: float | httpx.Timeout = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = base_url.rstrip("/")
+        self.tls = tls or TlsPolicy()
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._tokens: Tokens | None = None
+        self._token_gen = 0
+        self._refresh_lock = asyncio.Lock()
+        self._http = httpx.AsyncClient(
+            base_url=api_base(base_url),
+            timeout=make_timeout(timeout),
+            transport=transport or build_transport(self.tls),
+            headers={"Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self.url!r}, signed_in={self._tokens is not None})"
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    # -- tokens ---------------------------------------------------------------------
+
+    def _store_tokens(self, body: dict[str, Any]) -> float:
+        try:
+            access, refresh = str(body["access_token"]), str(body["refresh_token"])
+            lifetime = float(body.get("expires_in") or 3600)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AuthError("the PBX answered sign-in without a usable token") from exc
+        self._tokens = Tokens(
+            access=SecretStr(access),
+            refresh=SecretStr(refresh),
+            expires_at=self._clock() + lifetime,
+            lifetime=lifetime,
+        )
+        self._token_gen += 1
+        return lifetime
+
+    def _forget_tokens(self) -> None:
+        self._tokens = None
+        self._token_gen += 1
+
+    async def _refresh(self, seen_gen: int) -> None:
+        """Trade the refresh token for a new pair (once, even with concurrent callers)."""
+        async with self._refresh_lock:
+            if self._token_gen != seen_gen:
+                return  # another request renewed the tokens meanwhile
+            if self._tokens is None:
+                raise AuthError("not signed in: sign in first")
+            body = {"refresh_token": self._tokens.refresh.get_secret_value()}
+            resp = await self._send("POST", "/auth/refresh_token", json=body, headers={})
+            self.stats.refreshes += 1
+            if resp.status_code != 200:
+                self._forget_tokens()
+                raise AuthError(
+                    "the session expired and could not be renewed: sign in again",
+                    status=resp.status_code,
+                )
+            self._on_refreshed(self._store_tokens(_json(resp)))
+
+    def _on_refreshed(self, lifetime: float) -> None:
+        """Hook: the session learns the new expiry."""
+
+    # -- sending --------------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        """One HTTP exchange; transport failures become typed errors."""
+        self.stats.count(method, path)
+        started = self._clock()
+        try:
+            resp = await self._http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.TransportError as exc:
+            raise await self._transport_error(exc, method, path) from exc
+        log.debug(
+            "%s %s -> %s (%.0f ms)",
+            method,
+            path,
+            resp.status_code,
+            (self._clock() - started) * 1000,
+        )
+        return resp
+
+    async def _transport_error(self, exc: httpx.TransportError, method: str, path: str) -> PbxError:
+        failure = tls_failure(exc)
+        if failure is not None:
+            return await self._tls_error(failure)
+        where = f"{method} {path} at {self.url}"
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+            return UnavailableError(f"could not connect to the PBX ({where}): {exc or 'timeout'}")
+        if method == "GET":
+            return UnavailableError(f"the PBX did not answer {where}: {exc or 'timeout'}")
+        return UnavailableError(
+            f"the connection dropped before the PBX answered {where}; the outcome is "
+            "unknown: re-read the PBX's state before trying again",
+            outcome_unknown=True,
+        )
+
+    async def _tls_error(self, failure: ssl.SSLError) -> TlsError:
+        pinned = pin_error(failure)
+        if pinned is not None:
+            return pinned
+        if isinstance(failure, ssl.SSLCertVerificationError):
+            try:
+                fingerprint: str | None = await fetch_fingerprint(self.url, timeout=5.0)
+            except TlsError:
+                fingerprint = None
+            return UntrustedCertificate(fingerprint, failure.verify_message or "")
+        return TlsError(f"the TLS handshake with {self.url} failed: {failure}")
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+    ) -> httpx.Response:
+        """Send a request; raise a typed ``PbxError`` for anything but a 2xx answer."""
+        idempotent = method == "GET"
+        attempt, slept, renewed = 0, 0.0, False
+        while True:
+            headers: dict[str, str] = {}
+            gen = self._token_gen
+            if auth:
+                if self._tokens is None:
+                    raise AuthError("not signed in: sign in first")
+                if self._tokens.refresh_due(self._clock()):
+                    await self._refresh(gen)
+                    gen = self._token_gen
+                headers = self._bearer()
+            try:
+                resp = await self._send(method, path, json=json, params=params, headers=headers)
+            except UnavailableError as exc:
+                if not idempotent:
+                    raise
+                err: PbxError = exc
+            else:
+                if resp.status_code == 401 and auth and not renewed:
+                    renewed = True
+                    await self._refresh(gen)
+                    self.stats.retries += 1
+                    continue
+                if resp.status_code < 400:
+                    return resp
+                err = error_from_response(
+                    resp.status_code,
+                    _json(resp),
+                    method=method,
+                    path=path,
+                    sent_change=not idempotent,
+                )
+            if not (idempotent and isinstance(err, UnavailableError)):
+                raise err
+            delay = self.retry.delay(attempt, self._rng)
+            attempt += 1
+            if attempt >= self.retry.tries or slept + delay > self.retry.max_total:
+                raise err
+            slept += delay
+            self.stats.retries += 1
+            log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, err)
+            await self._sleep(delay)
+
+    def _bearer(self) -> dict[str, str]:
+        assert self._tokens is not None
+        return {"Authorization": f"Bearer {self._tokens.access.get_secret_value()}"}
+
+    async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET ``path`` and return the decoded JSON body."""
+        return _json(await self.request("GET", path, params=params))
+
+    async def post_json(self, path: str, body: Any = None) -> Any:
+        """POST ``body`` to ``path``; return the decoded JSON body (None when empty)."""
+        return _json(await self.request("POST", path, json=body))
+
+    async def list_all(
+        self, path: str, params: dict[str, Any] | None = None, *, max_pages: int = MAX_PAGES
+    ) -> list[dict[str, Any]]:
+        """Every item of a paged collection (``top=100``, ``skip`` advancing)."""
+        items: list[dict[str, Any]] = []
+        skip = 0
+        for _ in range(max_pages):
+            body = await self.get_json(path, {**(params or {}), "skip": skip, "top": PAGE_SIZE})
+            page = body.get("items") if isinstance(body, dict) else None
+            if not isinstance(page, list) or not page:
+                return items
+            items.extend(page)
+            skip += len(page)
+            count = body.get("count")
+            if isinstance(count, int):
+                if skip >= count:
+                    return items
+            elif len(page) < PAGE_SIZE:
+                return items
+        raise UnavailableError(
+            f"GET {path}: the PBX kept returning partial pages ({len(items)} items after "
+            f"{max_pages} pages); stopped"
+        )
+
+
+def _json(resp: httpx.Response) -> Any:
+    """Decoded JSON body, or None for an empty or non-JSON body."""
+    if not resp.content:
+        return None
+    try:
+        return resp.json()
+    except ValueError:
+        return None

@@ -1,0 +1,220 @@
+"""The brand catalogue: what the vendor documents per carrier, to pre-fill the trunk form.
+
+Loaded from the package data file ``trunkwiz/domain/data/brands.json`` (regenerate it with
+``scripts/build_brands.py``). Every pre-filled value says whether it is firmly documented
+(``uncertain``) and why (``note``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from trunkwiz.domain.options import OPTION_FIELDS, TrunkKind
+
+GENERIC = "Generic"
+"""The brand for carriers not in the list."""
+
+PrefillValue = str | int | bool | list[str] | None
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """One pre-filled field: ``value`` (``None`` = you must enter it), how sure, why."""
+
+    value: PrefillValue
+    uncertain: bool = False
+    note: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindFacts:
+    """What the vendor says about one kind of trunk for a brand (shown beside the form)."""
+
+    who_can_create: str = ""
+    ui_label: str = ""
+    auth_id: str = ""
+    username: str = ""
+    password: str = ""
+    three_way_auth: bool = False
+    notes: tuple[str, ...] = ()
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Brand:
+    """One entry of the PBX's brand list with its documented facts."""
+
+    name: str
+    api_value: str
+    kinds: tuple[TrunkKind, ...]
+    prefill: Mapping[TrunkKind, Mapping[str, Prefill]]
+    facts: Mapping[TrunkKind, KindFacts] = field(default_factory=dict)
+    api_value_uncertain: bool = True
+    provider: str = ""
+    documented: bool = True
+    sms_supported: bool = False
+    call_prefix: Mapping[str, Any] | None = None
+    did_pool_example: str = ""
+    outbound_number_format: str = ""
+    caller_id_format: str = ""
+    outbound_parameters: Mapping[str, str] = field(default_factory=dict)
+    outbound_parameters_note: str = ""
+    prerequisites: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def supports(self, kind: TrunkKind) -> bool:
+        """Whether the vendor documents this kind of trunk for the brand."""
+        return kind in self.kinds
+
+    def prefill_for(self, kind: TrunkKind) -> dict[str, Prefill]:
+        """Pre-fill values by API field name (``ValueError`` if the kind is not supported)."""
+        if not self.supports(kind):
+            supported = ", ".join(k.label for k in self.kinds)
+            raise ValueError(f"{self.name} documents only: {supported}")
+        return dict(self.prefill.get(kind, {}))
+
+    def model_values(self, kind: TrunkKind) -> dict[str, Any]:
+        """The pre-fill as trunk-model input: ``brand``, ``kind``, fields with a value, and
+        option flags nested under ``options``."""
+        values: dict[str, Any] = {"kind": kind.value, "brand": self.api_value}
+        options: dict[str, Any] = {}
+        for key, item in self.prefill_for(kind).items():
+            if item.value is None:
+                continue
+            value = list(item.value) if isinstance(item.value, list) else item.value
+            (options if key in OPTION_FIELDS else values)[key] = value
+        if options:
+            values["options"] = options
+        return values
+
+    def uncertain_fields(self, kind: TrunkKind) -> list[str]:
+        """Names of the pre-filled fields that are not firmly documented."""
+        return [k for k, v in self.prefill_for(kind).items() if v.uncertain]
+
+
+class BrandCatalogue:
+    """All brands, ``Generic`` first; look-ups ignore case."""
+
+    def __init__(self, brands: list[Brand]) -> None:
+        """A catalogue of ``brands`` (names must be unique, ignoring case)."""
+        self._brands = list(brands)
+        self._by_key = {b.name.casefold(): b for b in self._brands}
+        for brand in self._brands:
+            self._by_key.setdefault(brand.api_value.casefold(), brand)
+        if GENERIC.casefold() not in self._by_key:
+            raise ValueError("the brand catalogue has no Generic entry")
+
+    @classmethod
+    def load(cls) -> BrandCatalogue:
+        """The catalogue shipped in the package."""
+        text = resources.files("trunkwiz.domain").joinpath("data/brands.json").read_text("utf-8")
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BrandCatalogue:
+        """A catalogue from the data file's structure."""
+        return cls([_brand(item) for item in data["brands"]])
+
+    def __iter__(self) -> Iterator[Brand]:
+        return iter(self._brands)
+
+    def __len__(self) -> int:
+        return len(self._brands)
+
+    def names(self) -> list[str]:
+        """Brand names in catalogue order (``Generic`` first)."""
+        return [b.name for b in self._brands]
+
+    def get(self, name: str) -> Brand:
+        """The brand named ``name`` or with that API value (``KeyError`` if none)."""
+        try:
+            return self._by_key[name.strip().casefold()]
+        except KeyError:
+            raise KeyError(
+                f"unknown brand {name!r}; choose {GENERIC} for unlisted carriers"
+            ) from None
+
+    def find(self, name: str) -> Brand | None:
+        """Like :meth:`get` but ``None`` when unknown."""
+        return self._by_key.get(name.strip().casefold())
+
+    @property
+    def generic(self) -> Brand:
+        """The ``Generic`` brand."""
+        return self._by_key[GENERIC.casefold()]
+
+    def search(self, text: str, kind: TrunkKind | None = None) -> list[Brand]:
+        """Brands whose name, API value or provider contains ``text`` (any case); names
+        starting with it first. Empty text lists all; ``kind`` keeps brands supporting it."""
+        needle = text.strip().casefold()
+        hits = [
+            b
+            for b in self._brands
+            if (kind is None or b.supports(kind))
+            and any(needle in s.casefold() for s in (b.name, b.api_value, b.provider))
+        ]
+        return sorted(hits, key=lambda b: not b.name.casefold().startswith(needle))
+
+
+def _brand(item: Mapping[str, Any]) -> Brand:
+    kinds = tuple(TrunkKind(k) for k in item["kinds"])
+    prefill = {
+        TrunkKind(kind): {key: _prefill(raw) for key, raw in fields.items()}
+        for kind, fields in item.get("prefill", {}).items()
+    }
+    facts = {TrunkKind(kind): _facts(raw) for kind, raw in item.get("facts", {}).items()}
+    notes = [item.get("variants_note", "")]
+    notes += [f"Guide inconsistency: {c}" for c in item.get("doc_conflicts", [])]
+    prerequisites = list(item.get("prerequisites", []))
+    prerequisites += [f"{p} (uncertain)" for p in item.get("prerequisites_uncertain", [])]
+    return Brand(
+        name=item["name"],
+        api_value=item["api_value"],
+        kinds=kinds,
+        prefill=prefill,
+        facts=facts,
+        api_value_uncertain=bool(item.get("api_value_uncertain", True)),
+        provider=item.get("provider", item["name"]),
+        documented=bool(item.get("documented", True)),
+        sms_supported=bool(item.get("sms_supported", False)),
+        call_prefix=item.get("call_prefix"),
+        did_pool_example=item.get("did_pool_example", ""),
+        outbound_number_format=item.get("outbound_number_format", ""),
+        caller_id_format=item.get("caller_id_format", ""),
+        outbound_parameters=dict(item.get("outbound_parameters", {})),
+        outbound_parameters_note=item.get("outbound_parameters_note", ""),
+        prerequisites=tuple(prerequisites),
+        notes=tuple(n for n in notes if n),
+        sources=tuple(item.get("sources", [])),
+    )
+
+
+def _prefill(raw: Mapping[str, Any]) -> Prefill:
+    value = raw.get("value")
+    if isinstance(value, list):
+        value = [str(v) for v in value]
+    return Prefill(
+        value=value,
+        uncertain=bool(raw.get("uncertain", False)),
+        note=str(raw.get("note", "")),
+        choices=tuple(raw.get("choices", ())),
+    )
+
+
+def _facts(raw: Mapping[str, Any]) -> KindFacts:
+    return KindFacts(
+        who_can_create=str(raw.get("who_can_create", "")),
+        ui_label=str(raw.get("ui_label", "")),
+        auth_id=str(raw.get("auth_id", "")),
+        username=str(raw.get("username", "")),
+        password=str(raw.get("password", "")),
+        three_way_auth=bool(raw.get("three_way_auth", False)),
+        notes=tuple(raw.get("notes", ())),
+        uncertain=bool(raw.get("uncertain", False)),
+    )

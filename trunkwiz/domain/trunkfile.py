@@ -1,0 +1,434 @@
+"""The trunk file (``trunkwiz apply``/``export``): TOML ``[[trunk]]`` tables, parsed and
+validated as a whole, and emitted back in the same form.
+
+Keys are the API field names (``hostname``, ``auth_id`` …) plus ``kind``
+(``register``/``ip``/``accept_register``), a ``[trunk.options]`` table for the flags and
+``[[trunk.tenants]]`` entries (``tenant`` = a tenant's name, SIP domain or id,
+``did_numbers``, ``concurrency``). Keys left out take the PBX web UI's defaults: the file
+describes the whole trunk. A ``did_numbers`` key at trunk level makes the trunk a Tenant
+Admin's own trunk; without it the trunk is a System Admin trunk shared per tenant.
+
+Never a password: a password-like key anywhere is an error. Every problem of the file is
+collected before anything is reported (``TrunkFileError.issues``), each with its trunk,
+key, message and, where the text shows it, its line. Pure: takes text or dicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
+from trunkwiz.domain.poolrules import level_errors
+from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
+from trunkwiz.domain.trunkfile_lines import LineIndex
+
+AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
+
+COMMON_KEYS = (
+    "name",
+    "kind",
+    "brand",
+    "hostname",
+    "port",
+    "transport",
+    "outbound_server",
+    "outbound_server_port",
+    "additional_ips",
+    "concurrency",
+    "did_numbers",
+    "options",
+    "tenants",
+)
+"""Keys every ``[[trunk]]`` table may hold."""
+CREDENTIAL_KEYS = ("auth_id", "username", "registration", "register_interval")
+"""Keys of the register kinds only."""
+TENANT_KEYS = ("tenant", "did_numbers", "concurrency")
+"""Keys of a ``[[trunk.tenants]]`` entry."""
+PASSWORD_HELP = (
+    "passwords never go in a trunk file: trunk passwords come from the keyring "
+    "(`trunkwiz secret set trunk NAME`), `--password-stdin` or a hidden prompt"
+)
+_SECRET_WORDS = ("password", "passwd", "secret", "passphrase")
+_TOML_LINE = re.compile(r"at line (\d+)")
+_RULE_TYPES = frozenset({"trunk_rule", "did_pool", "did_overlap"})
+_INT_KEYS = frozenset(
+    {"port", "outbound_server_port", "concurrency", "register_interval", "keep_alive_interval"}
+)
+_TEXT_KEYS = frozenset(
+    {"name", "brand", "hostname", "transport", "outbound_server", "auth_id", "username"}
+)
+
+
+@dataclass(frozen=True)
+class FileIssue:
+    """One problem of a trunk file."""
+
+    message: str
+    """What is wrong, in plain words."""
+    trunk: int | None = None
+    """0-based position of the ``[[trunk]]`` table (None: the file as a whole)."""
+    name: str = ""
+    """The trunk's name, when it has one."""
+    key: str = ""
+    """The key at fault: ``hostname``, ``options.keep_alive``, ``tenants[2].did_numbers``
+    (tenant entries counted from 1, as a reader counts them)."""
+    line: int | None = None
+    """1-based line in the file, when it could be found."""
+
+    def format(self, source: str = "") -> str:
+        """``file:line: trunk #1 "name": key: message``."""
+        parts = [p for p in (source, str(self.line) if self.line else "") if p]
+        head = ":".join(parts) + ": " if parts else ""
+        where = ""
+        if self.trunk is not None:
+            where = f"trunk #{self.trunk + 1}" + (f' "{self.name}"' if self.name else "") + ": "
+        return f"{head}{where}{self.key + ': ' if self.key else ''}{self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``trunk`` counted from 1)."""
+        return {
+            "trunk": None if self.trunk is None else self.trunk + 1,
+            "name": self.name,
+            "key": self.key,
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+class TrunkFileError(ValueError):
+    """The file is not valid; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: Sequence[FileIssue]) -> None:
+        self.issues: tuple[FileIssue, ...] = tuple(issues)
+        super().__init__("; ".join(i.format() for i in self.issues) or "invalid trunk file")
+
+
+@dataclass(frozen=True)
+class TrunkEntry:
+    """One validated ``[[trunk]]``; its tenants' ``tenant_id`` still holds the file's
+    reference (name, SIP domain or id) until :func:`resolve_tenants`."""
+
+    index: int
+    """0-based position in the file."""
+    trunk: AnyTrunk
+    """The trunk model (validated as ``editing``: no password needed)."""
+
+    @property
+    def name(self) -> str:
+        """The trunk's name."""
+        return self.trunk.name
+
+
+@dataclass(frozen=True)
+class TrunkFile:
+    """A whole valid trunk file."""
+
+    entries: tuple[TrunkEntry, ...]
+    lines: LineIndex = field(default_factory=LineIndex)
+
+    @property
+    def trunks(self) -> list[AnyTrunk]:
+        """The trunk models in file order."""
+        return [e.trunk for e in self.entries]
+
+    def issue(self, index: int, key: str, message: str, tenant: int | None = None) -> FileIssue:
+        """An issue about trunk ``index`` (0-based) and ``key``, with its line if known."""
+        entry = self.entries[index]
+        shown = f"tenants[{tenant + 1}].{key}" if tenant is not None else key
+        return FileIssue(message, index, entry.name, shown, self.lines.line(index, key, tenant))
+
+
+def parse(text: str) -> TrunkFile:
+    """Parse and validate a trunk file's text; raises :class:`TrunkFileError`."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        raise TrunkFileError([FileIssue(f"not valid TOML: {exc}", line=line)]) from None
+    return parse_data(data, LineIndex.scan(text))
+
+
+def parse_data(data: Mapping[str, Any], lines: LineIndex | None = None) -> TrunkFile:
+    """Validate an already-decoded trunk file; raises :class:`TrunkFileError`."""
+    lines = lines or LineIndex()
+    issues: list[FileIssue] = []
+    for key in data:
+        if key != "trunk" and not _is_secret(key):
+            issues.append(
+                FileIssue(f"unknown top-level key {key!r}: the file holds [[trunk]] tables only")
+            )
+    issues += [
+        FileIssue(PASSWORD_HELP, key=path)
+        for path in _secret_paths(data, "")
+        if not path.startswith("trunk")
+    ]
+    raw_trunks = data.get("trunk")
+    if raw_trunks is None or raw_trunks == []:
+        issues.append(FileIssue("the file defines no trunk: add a [[trunk]] table"))
+        raw_trunks = []
+    elif not isinstance(raw_trunks, list) or not all(isinstance(t, dict) for t in raw_trunks):
+        issues.append(FileIssue("'trunk' must be an array of tables: write [[trunk]]"))
+        raw_trunks = []
+    entries: list[TrunkEntry] = []
+    for index, raw in enumerate(raw_trunks):
+        checker = _TrunkChecker(index, raw, lines)
+        entry = checker.run()
+        issues += checker.issues
+        if entry is not None:
+            entries.append(entry)
+    issues += _duplicate_names(raw_trunks, lines)
+    if issues:
+        ordered = sorted(issues, key=lambda i: (-1 if i.trunk is None else i.trunk, i.line or 0))
+        raise TrunkFileError(list(dict.fromkeys(ordered)))
+    return TrunkFile(tuple(entries), lines)
+
+
+class _TrunkChecker:
+    """Checks one raw ``[[trunk]]`` table and builds its model."""
+
+    def __init__(self, index: int, raw: dict[str, Any], lines: LineIndex) -> None:
+        self.index, self.raw, self.lines = index, raw, lines
+        name = raw.get("name")
+        self.name = name.strip() if isinstance(name, str) else ""
+        self.issues: list[FileIssue] = []
+
+    def add(
+        self, key: str, message: str, tenant: int | None = None, *, model: bool = False
+    ) -> None:
+        shown = f"tenants[{tenant + 1}]" + (f".{key}" if key else "") if tenant is not None else key
+        if model and any(i.key == shown for i in self.issues):
+            return  # the type check already reported this key
+        line = self.lines.line(self.index, key, tenant)
+        self.issues.append(FileIssue(message, self.index, self.name, shown, line))
+
+    def run(self) -> TrunkEntry | None:
+        raw = self.raw
+        for path in _secret_paths(raw, ""):
+            tenant = _tenant_of(path)
+            self.add(path.rsplit(".", 1)[-1] if tenant is not None else path, PASSWORD_HELP, tenant)
+        kind = self._kind()
+        allowed = COMMON_KEYS + (CREDENTIAL_KEYS if kind is None or kind.needs_credentials else ())
+        for key in raw:
+            if _is_secret(key) or key in allowed:
+                continue
+            if key in CREDENTIAL_KEYS:
+                self.add(key, f"{key} is only for register and accept_register trunks")
+            elif key in OPTION_FIELDS:
+                self.add(key, f"{key} is a flag: put it under [trunk.options]")
+            else:
+                self.add(key, _unknown(key, allowed))
+        options = self._options()
+        tenants = self._tenants()
+        if kind is None:
+            return None
+        data: dict[str, Any] = {
+            k: raw[k]
+            for k in allowed
+            if k in raw
+            and k not in ("options", "tenants", "did_numbers")
+            and self._typed(k, raw[k])
+        }
+        data["kind"] = kind
+        pool = _pool_text(raw.get("did_numbers", ""))
+        if pool is None:
+            self.add("did_numbers", "did_numbers must be text ('a-b;c') or a list of entries")
+            pool = ""
+        data["did_numbers"] = pool
+        data["level"] = Level.tenant if pool.strip() else Level.system
+        data["options"] = options
+        data["tenants"] = tenants
+        try:
+            trunk = parse_trunk(data, editing=True)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self._model_error(list(err["loc"]), str(err["msg"]), data["level"])
+            if not any(err["type"] in _RULE_TYPES for err in exc.errors()):
+                self._rules_anyway(kind, data)
+            return None
+        return TrunkEntry(self.index, trunk)
+
+    def _typed(self, key: str, value: Any, tenant: int | None = None) -> bool:
+        """Whether ``value`` has the TOML type ``key`` needs (else an issue is added)."""
+        problem = _type_problem(key.rpartition(".")[2], value)
+        if problem is not None:
+            self.add(key, problem, tenant)
+        return problem is None
+
+    def _rules_anyway(self, kind: TrunkKind, data: dict[str, Any]) -> None:
+        """The cross-field rules (pools, overlaps, level), which pydantic skips when a
+        field is invalid, run on whatever parts are valid so one run reports them too."""
+        tenants: list[TenantAssignment] = []
+        for item in data["tenants"]:
+            try:
+                tenants.append(TenantAssignment.model_validate(item))
+            except ValidationError:
+                return  # already reported; indexes would no longer match
+        pool = data["did_numbers"]
+        for err in level_errors(kind, data["level"], pool, tenants):
+            self._model_error(list(err.loc), err.message, data["level"])
+        if kind.needs_credentials and not str(data.get("auth_id") or "").strip():
+            self._model_error(
+                ["auth_id"], "Enter the authentication ID (SIP user ID)", data["level"]
+            )
+
+    def _kind(self) -> TrunkKind | None:
+        value = self.raw.get("kind")
+        choices = ", ".join(k.value for k in TrunkKind)
+        if value is None:
+            self.add("kind", f"required: one of {choices}")
+        elif value not in {k.value for k in TrunkKind}:
+            self.add("kind", f"{value!r} is not a trunk kind: use one of {choices}")
+        else:
+            return TrunkKind(value)
+        return None
+
+    def _options(self) -> dict[str, Any]:
+        options = self.raw.get("options", {})
+        if not isinstance(options, dict):
+            self.add("options", "must be a table: write [trunk.options]")
+            return {}
+        for key in options:
+            if key not in OPTION_FIELDS and not _is_secret(key):
+                self.add(f"options.{key}", _unknown(key, OPTION_FIELDS))
+        return {
+            k: v
+            for k, v in options.items()
+            if k in OPTION_FIELDS and self._typed(f"options.{k}", v)
+        }
+
+    def _tenants(self) -> list[dict[str, Any]]:
+        tenants = self.raw.get("tenants", [])
+        if not isinstance(tenants, list) or not all(isinstance(t, dict) for t in tenants):
+            self.add("tenants", "must be an array of tables: write [[trunk.tenants]]")
+            return []
+        out: list[dict[str, Any]] = []
+        for j, item in enumerate(tenants):
+            for key in item:
+                if key not in TENANT_KEYS and not _is_secret(key):
+                    self.add(key, _unknown(key, TENANT_KEYS), j)
+            ref = item.get("tenant")
+            if not isinstance(ref, str) or not ref.strip():
+                self.add("tenant", "required: the tenant's name, SIP domain or id", j)
+                ref = f"#{j + 1}"
+            pool = _pool_text(item.get("did_numbers", ""))
+            if pool is None:
+                self.add("did_numbers", "must be text ('a-b;c') or a list of entries", j)
+                pool = ""
+            entry: dict[str, Any] = {
+                "tenant_id": ref.strip(),
+                "tenant_name": ref.strip(),
+                "did_numbers": pool,
+            }
+            if "concurrency" in item and self._typed("concurrency", item["concurrency"], j):
+                entry["concurrency"] = item["concurrency"]
+            out.append(entry)
+        return out
+
+    def _model_error(self, loc: list[Any], message: str, level: Level) -> None:
+        if loc and loc[0] in {k.value for k in TrunkKind}:
+            loc = loc[1:]
+        message = "required" if message == "Field required" else message
+        if loc[:1] == ["tenants"] and len(loc) >= 2 and isinstance(loc[1], int):
+            key = "tenant" if loc[2:3] == ["tenant_id"] else ".".join(str(p) for p in loc[2:])
+            self.add(key, message, loc[1], model=True)
+            return
+        if loc[:1] == ["level"] or (loc == ["tenants"] and level is Level.tenant):
+            message += (
+                " (a did_numbers key at trunk level makes this a Tenant Admin's own "
+                "trunk; a System Admin trunk sets DID pools per [[trunk.tenants]])"
+            )
+            loc = ["did_numbers"] if loc[:1] == ["level"] else loc
+        key = ""
+        for part in loc:
+            key += f"[{part + 1}]" if isinstance(part, int) else ("." if key else "") + str(part)
+        self.add(key, message, model=True)
+
+
+def _type_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` has the wrong TOML type for ``key`` (None when it is right)."""
+    if key in _INT_KEYS:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "must be a whole number (without quotes)"
+    if key in _TEXT_KEYS:
+        return None if isinstance(value, str) else "must be text in quotes"
+    if key == "additional_ips":
+        ok = isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
+        return None if ok else "must be a list of IP addresses or CIDRs in quotes"
+    if key == "registration" or key in OPTION_FIELDS:
+        return None if isinstance(value, bool) else "must be true or false (without quotes)"
+    return None
+
+
+def _pool_text(value: Any) -> str | None:
+    """A DID pool given as text or as a list of entries, as text (None: wrong type)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ";".join(str(v).strip() for v in value)
+    return None
+
+
+def _is_secret(key: str) -> bool:
+    lowered = key.casefold()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def _secret_paths(value: Any, prefix: str) -> list[str]:
+    """Dotted paths (tenants counted from 1) of every password-like key in ``value``."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if _is_secret(str(key)):
+                found.append(path)
+            found += _secret_paths(item, path)
+    elif isinstance(value, list):
+        for j, item in enumerate(value):
+            found += _secret_paths(item, f"{prefix}[{j + 1}]")
+    return found
+
+
+def _tenant_of(path: str) -> int | None:
+    match = re.match(r"tenants\[(\d+)\]", path)
+    return int(match.group(1)) - 1 if match else None
+
+
+def _unknown(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
+    return f"unknown key {key!r}: {hint}"
+
+
+def _duplicate_names(raw_trunks: Sequence[Any], lines: LineIndex) -> list[FileIssue]:
+    seen: dict[str, int] = {}
+    issues: list[FileIssue] = []
+    for index, raw in enumerate(raw_trunks):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        folded = name.strip().casefold()
+        if folded in seen:
+            issues.append(
+                FileIssue(
+                    f"the name is used by trunk #{seen[folded] + 1} too: "
+                    "trunk names are unique on the PBX",
+                    index,
+                    name.strip(),
+                    "name",
+                    lines.line(index, "name"),
+                )
+            )
+        else:
+            seen[folded] = index
+    return issues

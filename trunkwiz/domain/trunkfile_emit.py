@@ -1,0 +1,73 @@
+"""Write trunks as a trunk file (``trunkwiz export``): the same keys ``parse`` reads.
+
+Every value is written explicitly except empty optional ones (no outbound proxy, no
+additional IPs, no account username), so applying the output changes nothing. Never a
+password: the models exclude it and no key for it exists here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from trunkwiz.domain.options import Level
+from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
+from trunkwiz.domain.trunkfile import AnyTrunk, TrunkFile
+
+HEADER = """\
+# trunkwiz trunk file: apply with `trunkwiz apply FILE --dry-run`, then without --dry-run.
+# Passwords are never stored here: they come from the keyring
+# (`trunkwiz secret set trunk NAME`), --password-stdin or a prompt.
+"""
+
+
+def trunk_table(trunk: AnyTrunk, tenant_refs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One ``[[trunk]]`` table. ``tenant_refs`` maps a tenant id to the reference written
+    in ``tenant`` (e.g. its SIP domain); without an entry the id is written."""
+    refs = tenant_refs or {}
+    table: dict[str, Any] = {
+        "name": trunk.name,
+        "kind": trunk.trunk_kind.value,
+        "brand": trunk.brand,
+        "hostname": trunk.hostname,
+        "port": trunk.port,
+        "transport": trunk.transport.value,
+    }
+    if trunk.outbound_server or trunk.outbound_server_port:
+        table["outbound_server"] = trunk.outbound_server
+        table["outbound_server_port"] = trunk.outbound_server_port
+    if trunk.additional_ips:
+        table["additional_ips"] = list(trunk.additional_ips)
+    if isinstance(trunk, RegisterTrunk | AcceptRegisterTrunk):
+        table["auth_id"] = trunk.auth_id
+        if trunk.username:
+            table["username"] = trunk.username
+        table["registration"] = trunk.registration
+        table["register_interval"] = trunk.register_interval
+    table["concurrency"] = trunk.concurrency
+    if trunk.level is Level.tenant:
+        table["did_numbers"] = trunk.did_numbers.strip()
+    table["options"] = trunk.options.model_dump()
+    if trunk.tenants:
+        table["tenants"] = [
+            {
+                "tenant": refs.get(t.tenant_id, t.tenant_id),
+                "did_numbers": t.did_numbers.strip(),
+                "concurrency": t.concurrency,
+            }
+            for t in trunk.tenants
+        ]
+    return table
+
+
+def emit(trunks: Sequence[AnyTrunk], tenant_refs: Mapping[str, str] | None = None) -> str:
+    """The trunk file text for ``trunks`` (a header comment, then one table each)."""
+    import tomli_w
+
+    body = tomli_w.dumps({"trunk": [trunk_table(t, tenant_refs) for t in trunks]})
+    return HEADER + "\n" + body
+
+
+def emit_file(file: TrunkFile) -> str:
+    """Re-emit a parsed file in canonical form (references kept as written)."""
+    return emit(file.trunks)

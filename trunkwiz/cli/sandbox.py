@@ -1,0 +1,131 @@
+"""``trunkwiz sandbox``: run the sandbox PBX alone until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+EPILOG = """\
+seeded accounts:
+  System Admin   user admin (--admin-user), password sandbox-admin (--admin-password),
+                 no domain
+  Tenant Admin   user manager, password tenant-admin, domain = the tenant's SIP domain
+                 (e.g. acme-001.sandbox.test; GET /api/tenants lists them all)
+  2FA example    user secure-admin with the System Admin password: sign_in answers
+                 {"two_factor_enabled": true, "token": ...}
+
+The PBX API is under <url>/api; fault switches for tests: POST <url>/_sandbox/faults.
+With --state FILE the data survives restarts. The file is written with mode 0600 because,
+like a real PBX's database, it holds the trunks' SIP passwords (needed to register).
+Prefer the TRUNKWIZ_SANDBOX_ADMIN_PASSWORD environment variable over --admin-password:
+a password on the command line is visible to other users of this host.
+
+example:
+  trunkwiz sandbox --port 0 --tls --state /tmp/pbx.json
+  FINGERPRINT SHA-256 AA:BB:...:FF    (with --tls, the certificate to pin)
+  READY https://127.0.0.1:40123
+"""
+
+PASSWORD_ENV = "TRUNKWIZ_SANDBOX_ADMIN_PASSWORD"
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz sandbox`` and its options."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="A PortSIP-compatible PBX (REST API v22 subset) on this host, for trying "
+        "trunkwiz and for tests. Prints one line 'READY <url>' when it accepts requests.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8887, help="port; 0 picks a free one (default 8887)")
+    p.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a self-signed certificate generated at start "
+        "(its SHA-256 fingerprint is printed)",
+    )
+    p.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep tenants and trunks in FILE (JSON, mode 0600) between runs",
+    )
+    p.add_argument("--admin-user", default="admin", help="System Admin user (default admin)")
+    p.add_argument(
+        "--admin-password",
+        default=None,
+        metavar="PASSWORD",
+        help=f"System Admin password (default sandbox-admin, or ${PASSWORD_ENV})",
+    )
+    p.add_argument(
+        "--tenants",
+        type=int,
+        default=120,
+        metavar="N",
+        help="tenants to seed in a new state (default 120)",
+    )
+    p.add_argument(
+        "--token-ttl",
+        type=int,
+        default=3600,
+        metavar="S",
+        help="access token lifetime in seconds (default 3600)",
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM; exit 0 on a clean stop, 2 on bad options, 1 on failure."""
+    if args.tenants < 1 or args.token_ttl < 1 or not 0 <= args.port <= 65535:
+        print(
+            "trunkwiz sandbox: --tenants and --token-ttl must be >= 1, --port 0..65535",
+            file=sys.stderr,
+        )
+        return 2
+    import logging
+
+    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    password = args.admin_password or os.environ.get(PASSWORD_ENV) or DEFAULT_ADMIN_PASSWORD
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "tls": args.tls,
+        "admin_user": args.admin_user,
+        "admin_password": password,
+        "state_file": args.state,
+        "tenants": args.tenants,
+        "token_ttl": args.token_ttl,
+    }
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        try:
+            server = SandboxServer(**options).start()
+        except (OSError, RuntimeError, ValueError) as exc:
+            print(f"trunkwiz sandbox: cannot start: {exc}", file=sys.stderr)
+            return 1
+        try:
+            if server.fingerprint:
+                print(f"FINGERPRINT SHA-256 {server.fingerprint}", flush=True)
+            print(f"READY {server.url}", flush=True)
+            stop.wait()
+        finally:
+            server.stop()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0

@@ -1,0 +1,130 @@
+"""Fault switches for tests: fail or drop the Nth call, slow replies, expire tokens.
+
+Only calls under ``/api`` count. "The Nth call" counts from the moment the switch is set:
+``fail_nth(1)`` fails the very next API call. Over HTTP (for a sandbox in another process)
+the same switches are ``POST /_sandbox/faults`` with a JSON body such as
+``{"fail_nth": 2, "fail_status": 503, "delay_ms": 200, "drop_nth": 1,
+"expire_tokens": true, "expire_refresh_tokens": false, "reset": true}`` (every key
+optional; ``reset`` is applied first). ``GET /_sandbox/faults`` shows the current switches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Action:
+    """What to do with one API call: ``pass``, ``fail`` (with ``status``) or ``drop``."""
+
+    kind: str
+    status: int = 0
+    delay_s: float = 0.0
+
+
+class Faults:
+    """Thread-safe switches consulted once per API call."""
+
+    def __init__(self, expire_hook: Callable[[bool], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._calls = 0
+        self._fail: dict[int, int] = {}
+        self._drop: set[int] = set()
+        self._delay_ms = 0
+        self._expire_hook = expire_hook
+
+    @property
+    def calls(self) -> int:
+        """API calls seen so far."""
+        return self._calls
+
+    @property
+    def delay_ms(self) -> int:
+        """Delay added before every API reply, in milliseconds."""
+        return self._delay_ms
+
+    @delay_ms.setter
+    def delay_ms(self, value: int) -> None:
+        if value < 0:
+            raise ValueError("delay_ms must be >= 0")
+        self._delay_ms = value
+
+    def fail_nth(self, n: int = 1, status: int = 500) -> None:
+        """Answer the Nth API call from now with ``status`` (a PBX-style error body)."""
+        if n < 1 or not 400 <= status <= 599:
+            raise ValueError("n must be >= 1 and status a 4xx/5xx code")
+        with self._lock:
+            self._fail[self._calls + n] = status
+
+    def drop_nth(self, n: int = 1) -> None:
+        """Close the connection of the Nth API call from now without any reply."""
+        if n < 1:
+            raise ValueError("n must be >= 1")
+        with self._lock:
+            self._drop.add(self._calls + n)
+
+    def expire_tokens(self, *, refresh: bool = False) -> None:
+        """Expire every access token issued so far (and refresh tokens with ``refresh``)."""
+        if self._expire_hook is not None:
+            self._expire_hook(refresh)
+
+    def reset(self) -> None:
+        """Clear every pending switch (the call counter keeps counting)."""
+        with self._lock:
+            self._fail.clear()
+            self._drop.clear()
+            self._delay_ms = 0
+
+    def next_call(self) -> Action:
+        """Count one API call and say what to do with it."""
+        with self._lock:
+            self._calls += 1
+            n = self._calls
+            delay = self._delay_ms / 1000
+            if n in self._drop:
+                self._drop.discard(n)
+                return Action("drop", delay_s=delay)
+            status = self._fail.pop(n, 0)
+        return Action("fail", status, delay) if status else Action("pass", delay_s=delay)
+
+    def describe(self) -> dict[str, Any]:
+        """The switches as JSON (for ``GET /_sandbox/faults``)."""
+        with self._lock:
+            return {
+                "calls": self._calls,
+                "fail_at": {str(k - self._calls): v for k, v in sorted(self._fail.items())},
+                "drop_at": sorted(k - self._calls for k in self._drop),
+                "delay_ms": self._delay_ms,
+            }
+
+    def apply(self, body: dict[str, Any]) -> None:
+        """Set switches from a ``POST /_sandbox/faults`` body (raises ValueError if bad)."""
+        known = {
+            "reset",
+            "fail_nth",
+            "fail_status",
+            "delay_ms",
+            "drop_nth",
+            "expire_tokens",
+            "expire_refresh_tokens",
+        }
+        unknown = set(body) - known
+        if unknown:
+            raise ValueError(f"unknown fault switches: {', '.join(sorted(unknown))}")
+        for key in known - {"reset", "expire_tokens", "expire_refresh_tokens"}:
+            value = body.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ValueError(f"{key} must be an integer")
+        if body.get("reset"):
+            self.reset()
+        if body.get("fail_nth") is not None:
+            self.fail_nth(body["fail_nth"], body.get("fail_status") or 500)
+        if body.get("drop_nth") is not None:
+            self.drop_nth(body["drop_nth"])
+        if body.get("delay_ms") is not None:
+            self.delay_ms = body["delay_ms"]
+        if body.get("expire_tokens") or body.get("expire_refresh_tokens"):
+            self.expire_tokens(refresh=bool(body.get("expire_refresh_tokens")))

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from tests.sandbox.conftest import SpecChecker, client_for, sign_in, trunk_body
 from trunkwiz.sandbox.server import SandboxServer
+from trunkwiz.sandbox.status import NoRegistration
 
 
 class RecordingSource:
@@ -65,10 +66,13 @@ def test_source_decides_register_trunks_and_gets_hooks(spec_checker: SpecChecker
     assert source.closed.is_set()
 
 
-def test_registration_off_is_online_and_default_is_offline_with_reason(
-    sandbox: SandboxServer, spec_checker: SpecChecker, caplog: pytest.LogCaptureFixture
+def test_registration_off_is_online_and_no_sip_source_is_offline_with_reason(
+    spec_checker: SpecChecker, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with client_for(sandbox, spec_checker) as api:
+    with (
+        SandboxServer(status_source=NoRegistration(), tenants=1) as sandbox,
+        client_for(sandbox, spec_checker) as api,
+    ):
         auth = sign_in(api)
         off = api.post("/providers", json=trunk_body(registration=False), headers=auth).json()["id"]
         on = api.post("/providers", json=trunk_body(name="On", auth_id="x"), headers=auth).json()[

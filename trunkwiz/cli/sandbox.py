@@ -18,6 +18,12 @@ seeded accounts:
   2FA example    user secure-admin with the System Admin password: sign_in answers
                  {"two_factor_enabled": true, "token": ...}
 
+Register trunks get an honest status: the sandbox REGISTERs each one (enabled, with
+registration on) to its host or outbound proxy with its credentials, refreshes before
+expiry and shows it ONLINE only while the last REGISTER succeeded; every change and its
+reason (e.g. "403 Forbidden: ...") is logged here. IP trunks are always ONLINE.
+--no-register sends no SIP at all (register trunks then stay OFFLINE).
+
 The PBX API is under <url>/api; fault switches for tests: POST <url>/_sandbox/faults.
 With --state FILE the data survives restarts. The file is written with mode 0600 because,
 like a real PBX's database, it holds the trunks' SIP passwords (needed to register).
@@ -60,6 +66,11 @@ def add_parser(
         metavar="FILE",
         help="keep tenants and trunks in FILE (JSON, mode 0600) between runs",
     )
+    p.add_argument(
+        "--no-register",
+        action="store_true",
+        help="do not REGISTER register trunks with their carriers (they stay OFFLINE)",
+    )
     p.add_argument("--admin-user", default="admin", help="System Admin user (default admin)")
     p.add_argument(
         "--admin-password",
@@ -94,9 +105,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     import logging
 
+    from trunkwiz.sandbox.registrations import SipRegistrationStatus
     from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+    from trunkwiz.sandbox.status import NoRegistration
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("trunkwiz.sandbox.registrations").setLevel(logging.INFO)
     password = args.admin_password or os.environ.get(PASSWORD_ENV) or DEFAULT_ADMIN_PASSWORD
     options: dict[str, Any] = {
         "host": args.host,
@@ -107,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         "state_file": args.state,
         "tenants": args.tenants,
         "token_ttl": args.token_ttl,
+        "status_source": NoRegistration() if args.no_register else SipRegistrationStatus(),
     }
     stop = threading.Event()
     previous = {

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from trunkwiz.domain.didpool import DidPool
 from trunkwiz.sandbox.api_trunks import lookup
-from trunkwiz.sandbox.checks import check_no_overlap, parse_did_numbers
+from trunkwiz.sandbox.checks import overlap_error, parse_did_numbers
 from trunkwiz.sandbox.context import Ctx
 from trunkwiz.sandbox.errors import invalid, not_found
 from trunkwiz.sandbox.state import TrunkRecord
@@ -49,13 +48,12 @@ def assign(ctx: Ctx) -> Reply:
             "concurrency", current.get("concurrency", rec.data.get("concurrency", 0))
         )
         pool = parse_did_numbers(did_numbers)
-        others: dict[str, DidPool] = {
-            _tenant_label(ctx, tid): parse_did_numbers(a.get("did_numbers", ""))
-            for tid, a in rec.assignees.items()
-            if tid != tenant_id
-        }
-        check_no_overlap(pool, others)
-        rec.assignees[tenant_id] = {"did_numbers": did_numbers, "concurrency": concurrency}
+        # the other tenants' pools stay parsed and indexed: O(log n) per assignment
+        collisions = rec.pools.collisions(pool, exclude=tenant_id)
+        if collisions:
+            first = collisions[0]
+            raise overlap_error(first, _tenant_label(ctx, first.owner))
+        rec.set_assignee(tenant_id, did_numbers, concurrency, pool)
         ctx.services.persist()
     return 204, None
 
@@ -83,6 +81,6 @@ def unassign(ctx: Ctx) -> Reply:
                     f"The {kind} rule '{rule.data['name']}' of {_tenant_label(ctx, tenant_id)} "
                     f"uses the trunk '{rec.data['name']}'; remove it from the rule first."
                 )
-        del rec.assignees[tenant_id]
+        rec.remove_assignee(tenant_id)
         ctx.services.persist()
     return 204, None

@@ -10,10 +10,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from typing import Any
 
-from trunkwiz.domain.didpool import DidPool, check_pool, find_collisions
-from trunkwiz.sandbox.errors import invalid
+from trunkwiz.domain.didpool import Collision, DidPool, check_pool, find_collisions
+from trunkwiz.sandbox.errors import ApiError, invalid
 
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
@@ -75,9 +74,14 @@ def check_no_overlap(
     """400 when ``pool`` overlaps a pool of ``others`` (owner label -> pool)."""
     collisions = find_collisions(pool, others)
     if collisions:
-        first: Any = collisions[0]
-        raise invalid(
-            f"The DID/DDI pool entry '{first.entry.text}' overlaps '{first.other_entry.text}' "
-            f"of {first.owner}; DID/DDI pools of the tenants of a trunk must not overlap.",
-            field,
-        )
+        raise overlap_error(collisions[0], collisions[0].owner, field)
+
+
+def overlap_error(collision: Collision, owner: str, field: str = "did_numbers") -> ApiError:
+    """The PBX's 400 for a pool entry overlapping ``owner``'s (a label like tenant 'Acme')."""
+    return invalid(
+        f"The DID/DDI pool entry '{collision.entry.text}' overlaps "
+        f"'{collision.other_entry.text}' of {owner}; DID/DDI pools of the tenants of a trunk "
+        "must not overlap.",
+        field,
+    )

@@ -4,6 +4,12 @@
 form the client and the profile take; ``.api_url`` adds ``/api``. The server binds its
 socket in :meth:`start` (port 0 picks a free port), runs its own event loop on a daemon
 thread and :meth:`start` returns once uvicorn accepts requests. :meth:`stop` is bounded.
+
+Register trunks get an honest status by default: :class:`SipRegistrationStatus` REGISTERs
+them with their carriers from the sandbox's loop (pass ``status_source=NoRegistration()``
+for a sandbox that never sends SIP). The listening socket is created with
+``IPPROTO_TCP`` so asyncio sets ``TCP_NODELAY`` on every accepted connection: a reply
+written in two parts is never held back by Nagle's algorithm waiting for a delayed ACK.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from trunkwiz.sandbox.app import create_app
 from trunkwiz.sandbox.auth import Accounts, Tokens
 from trunkwiz.sandbox.context import Services
 from trunkwiz.sandbox.faults import Faults
+from trunkwiz.sandbox.registrations import SipRegistrationStatus
 from trunkwiz.sandbox.spec import load_spec
 from trunkwiz.sandbox.state import SandboxState
 from trunkwiz.sandbox.status import StatusHub, StatusSource
@@ -105,7 +112,9 @@ class SandboxServer:
         )
         self.tokens = Tokens(ttl=token_ttl)
         self.faults = Faults(expire_hook=lambda refresh: self.tokens.expire_all(refresh=refresh))
-        self.status = StatusHub(status_source)
+        self.status = StatusHub(
+            status_source if status_source is not None else SipRegistrationStatus()
+        )
         self.fingerprint: str | None = None
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -139,8 +148,7 @@ class SandboxServer:
         """Bind, serve on a background thread and return once requests are accepted."""
         if self._thread is not None:
             raise RuntimeError("the sandbox is already running")
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        self._sock = socket.create_server((self.host, self._port), family=family)
+        self._sock = listen_socket(self.host, self._port)
         self._bound_port = self._sock.getsockname()[1]
         services = Services(
             self.state, self.accounts, self.tokens, self.faults, self.status, self._persist
@@ -248,6 +256,27 @@ class SandboxServer:
         tb: TracebackType | None,
     ) -> None:
         await asyncio.to_thread(self.stop)
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket whose accepted connections get ``TCP_NODELAY`` from asyncio.
+
+    ``socket.create_server`` leaves ``proto`` at 0, and asyncio only sets ``TCP_NODELAY``
+    on sockets whose ``proto`` is ``IPPROTO_TCP``: without it every reply written as
+    headers then body waits ~40 ms for the client's delayed ACK.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((host, port))
+        sock.listen()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _secret(value: str | SecretStr) -> SecretStr:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.domain.didpool import DidPool
+from trunkwiz.sandbox.assignee_pools import AssigneePools
 from trunkwiz.sandbox.seed import ID_BASE, make_id, seed_tenants, seed_transports
 
 FORMAT = 1
@@ -30,6 +32,31 @@ class TrunkRecord:
     owner_tenant_id: str | None = None
     password: str | None = field(default=None, repr=False)
     assignees: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _pools: AssigneePools | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def pools(self) -> AssigneePools:
+        """The tenants' parsed DID pools, indexed (built on first use, then kept in step).
+
+        Change ``assignees`` only through :meth:`set_assignee` / :meth:`remove_assignee`.
+        """
+        if self._pools is None or len(self._pools) != len(self.assignees):
+            self._pools = AssigneePools.of(self.assignees)
+        return self._pools
+
+    def set_assignee(
+        self, tenant_id: str, did_numbers: str, concurrency: int, pool: DidPool
+    ) -> None:
+        """Assign the trunk to a tenant (or change it); ``pool`` is ``did_numbers`` parsed."""
+        self.assignees[tenant_id] = {"did_numbers": did_numbers, "concurrency": concurrency}
+        if self._pools is not None:
+            self._pools.put(tenant_id, pool)
+
+    def remove_assignee(self, tenant_id: str) -> None:
+        """Take the trunk away from a tenant."""
+        del self.assignees[tenant_id]
+        if self._pools is not None:
+            self._pools.remove(tenant_id)
 
     @property
     def id(self) -> str:

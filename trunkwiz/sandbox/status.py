@@ -2,16 +2,19 @@
 
 Rules (as the PBX shows them): a disabled trunk is OFFLINE; an IP-based trunk is ONLINE;
 a register trunk with ``registration: false`` is ONLINE (the KB: such trunks, e.g. Twilio,
-"always show online"); any other trunk asks the :class:`StatusSource`. The default source
-has no SIP layer and answers OFFLINE with that reason, never a made-up ONLINE.
+"always show online"); any other trunk asks the :class:`StatusSource`. The sandbox
+server's default source is :class:`trunkwiz.sandbox.registrations.SipRegistrationStatus`
+(real REGISTERs); :class:`NoRegistration` sends no SIP and answers OFFLINE with that
+reason, never a made-up ONLINE.
 
 A source may also follow trunk changes so it can keep a real REGISTER binding: the
 sandbox calls ``trunk_changed(provider, password)`` after every create or update (and for
-every stored trunk at start) and ``trunk_removed(provider_id)`` after a destroy (and for
-every trunk at stop). ``provider`` is the trunk's detail dict (``GET /providers/{id}``
-form); ``password`` is a SecretStr or None. The hooks run on the sandbox's event-loop
-thread and must not block (schedule work with ``asyncio.get_running_loop()``). A hook
-that raises is logged and ignored; it never fails an API call.
+every stored trunk at start), ``trunk_removed(provider_id)`` after a destroy, and
+``aclose()`` (or ``close()``) at stop. ``provider`` is the trunk's detail dict
+(``GET /providers/{id}`` form); ``password`` is a SecretStr or None. The hooks run on the
+sandbox's event-loop thread and must not block (schedule work with
+``asyncio.get_running_loop()``). A hook that raises is logged and ignored; it never fails
+an API call.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ class StatusSource(Protocol):
 
 
 class NoRegistration:
-    """The default source: nothing registers, so every register trunk is OFFLINE."""
+    """A source without SIP: nothing registers, so every register trunk is OFFLINE."""
 
     def status(self, provider: Mapping[str, Any]) -> tuple[str, str]:
         """Always OFFLINE with the reason."""
@@ -47,7 +50,7 @@ class NoRegistration:
 
 
 class StatusHub:
-    """Applies the status rules and forwards trunk changes to the source."""
+    """Applies the status rules and forwards trunk changes to the source (None: no SIP)."""
 
     def __init__(
         self, source: StatusSource | Callable[[Mapping[str, Any]], tuple[str, str]] | None

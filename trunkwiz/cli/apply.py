@@ -1,0 +1,159 @@
+"""``trunkwiz apply FILE``: validate a trunk file, print the plan, apply it, wait for status.
+
+Nothing is sent until the whole file is valid, every tenant reference is found on the PBX
+and every plan is made; any problem then is bad input (exit 2). Trunks are applied in
+file order; a failure stops the run (exit 1) after the PBX client rolled back what that
+trunk's calls had changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trunkwiz.cli import common
+from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+
+if TYPE_CHECKING:
+    from trunkwiz.domain.trunkfile import FileIssue
+
+EPILOG = f"""\
+trunk file (TOML; `trunkwiz export` writes a complete one):
+  [[trunk]]
+  name = "Acme SIP"
+  kind = "register"                 # register | ip | accept_register
+  brand = "Generic"
+  hostname = "sip.acme.example"
+  port = 5060
+  transport = "UDP"
+  auth_id = "100200"
+  [trunk.options]
+  keep_alive = true
+  [[trunk.tenants]]                 # System Admin: one entry per tenant
+  tenant = "acme-001.example.com"   # name, SIP domain or id
+  did_numbers = "16468097065-16468097066;16468097070"
+  concurrency = 20
+
+Each trunk is described completely: keys left out take the PBX web UI's defaults and
+tenants not listed stop sharing the trunk (the plan shows every change first). A
+did_numbers key at trunk level makes it a Tenant Admin's own trunk (sign in with --domain).
+
+passwords (never in the file or on the command line):
+  PBX admin  --password-stdin, else the keyring (`trunkwiz secret set pbx USER`), else a
+             hidden prompt on a terminal
+  trunks     --password-stdin, else the keyring (`trunkwiz secret set trunk NAME`), else
+             a hidden prompt; needed to create a register trunk, or with --update-passwords
+{common.STDIN_FORMAT}
+  example:
+    printf '%s\\n%s\\t%s\\n' "$PBX_PW" "Acme SIP" "$SIP_PW" |
+      trunkwiz --pbx https://pbx:8887 apply trunks.toml --password-stdin
+
+exit status: 0 done or nothing to change; 1 PBX/network failure, or a trunk not ONLINE
+within --wait; 2 bad input (nothing was sent).
+
+examples:
+  trunkwiz apply trunks.toml --dry-run
+  trunkwiz apply trunks.toml --wait 60
+  trunkwiz --profile lab apply trunks.toml --json
+"""
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz apply``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Apply a trunk file (TOML): validate it, print the plan, apply it, wait "
+        "for the trunks' status.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE.toml", help="the trunk file")
+    p.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="wait up to S seconds for each applied trunk to be ONLINE (default 0)",
+    )
+    p.add_argument(
+        "--update-passwords",
+        action="store_true",
+        help="also send the given SIP passwords of trunks that already exist (the "
+        "PBX never returns them, so they cannot be compared)",
+    )
+    common.add_password_stdin(p)
+    common.add_output_options(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 done, 1 PBX/network failure, 2 bad input."""
+    from trunkwiz.domain.trunkfile import TrunkFileError, parse
+
+    report: dict[str, Any] = {"file": args.file, "dry_run": args.dry_run, "trunks": []}
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(args, report, f"cannot read {args.file}: {exc}", EXIT_INPUT)
+    try:
+        tf = parse(text)
+    except TrunkFileError as exc:
+        return _issues(args, report, exc.issues)
+    if args.wait < 0:
+        return _fail(args, report, "--wait must be >= 0", EXIT_INPUT)
+    try:
+        given = common.read_stdin_secrets(args)
+        names = {t.name.casefold() for t in tf.trunks}
+        unknown = [n for n in given.trunks if n.casefold() not in names]
+        if unknown:
+            raise CliError(f"stdin names trunks not in {args.file}: {', '.join(unknown)}", 2)
+    except CliError as exc:
+        return _fail(args, report, str(exc), exc.code)
+    from trunkwiz.cli.apply_run import ApplyRun
+
+    runner = ApplyRun(args, tf, given, report)
+    try:
+        code = asyncio.run(runner.main())
+    except CliError as exc:
+        return _fail(args, report, str(exc), exc.code)
+    except KeyboardInterrupt:
+        return _fail(args, report, "interrupted", 130)
+    if runner.problems:
+        return _issues(args, report, runner.problems)
+    if args.json:
+        report.update(ok=code == EXIT_OK, exit=code)
+        common.print_json(report)
+    return code
+
+
+def _issues(args: argparse.Namespace, report: dict[str, Any], issues: Any) -> int:
+    found: list[FileIssue] = list(issues)
+    for issue in found:
+        common.say(issue.format(args.file))
+    common.say(f"{args.file}: {len(found)} problem(s); nothing was sent.")
+    if args.json:
+        report.update(ok=False, exit=EXIT_INPUT, errors=[i.to_dict() for i in found])
+        common.print_json(report)
+    return EXIT_INPUT
+
+
+def _fail(args: argparse.Namespace, report: dict[str, Any], message: str, code: int) -> int:
+    common.say(f"trunkwiz apply: {message}")
+    if args.json:
+        report.update(ok=False, exit=code, errors=[{"message": message}])
+        common.print_json(report)
+    return code
+
+
+def out(args: argparse.Namespace, line: str) -> None:
+    """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON)."""
+    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)

@@ -1,0 +1,226 @@
+"""The connected part of ``trunkwiz apply``: check against the PBX, plan, apply, wait.
+
+Imported only when ``apply`` runs (it pulls in pydantic, httpx and the PBX client).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
+
+from trunkwiz.cli import common
+from trunkwiz.cli.apply import out
+from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
+from trunkwiz.domain.options import Level
+from trunkwiz.domain.trunkfile import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
+from trunkwiz.domain.trunkfile_resolve import level_issues, resolve_tenants
+from trunkwiz.pbx.errors import PbxError
+from trunkwiz.pbx.plan import CurrentTrunk, Plan, PlanError, Progress
+from trunkwiz.pbx.plan import plan as make_plan
+from trunkwiz.service.connection import Connection, missing_transport_message
+from trunkwiz.store.secrets import trunk_key
+
+
+@dataclass
+class Item:
+    """One trunk of the file, planned."""
+
+    trunk: AnyTrunk
+    trunk_id: str | None
+    plan: Plan
+    password: SecretStr | None
+    report: dict[str, Any]
+
+
+class ApplyRun:
+    """Sign in, check, plan, apply and wait; ``problems`` holds file issues (exit 2)."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        tf: TrunkFile,
+        given: StdinSecrets,
+        report: dict[str, Any],
+    ) -> None:
+        self.args, self.tf, self.given, self.report = args, tf, given, report
+        self.problems: list[FileIssue] = []
+
+    async def main(self) -> int:
+        """The whole connected run; returns the exit code."""
+        target = common.resolve_target(self.args)
+        keyring = Keyring()
+        password = common.pbx_password(target, self.given, keyring)
+        services, conn = await common.sign_in(self.args, target, password)
+        self.report["pbx"] = target.url
+        try:
+            items = await self._prepare(conn, target, keyring)
+            if items is None:
+                return EXIT_INPUT
+            self._show(conn, items)
+            if self.args.dry_run:
+                return EXIT_OK
+            code = await self._apply(conn, items)
+            if code != EXIT_OK:
+                return code
+            return await self._wait(conn, items)
+        finally:
+            await services.close()
+
+    # -- checks and plans -------------------------------------------------------------
+    async def _prepare(
+        self, conn: Connection, target: Target, keyring: Keyring
+    ) -> list[Item] | None:
+        tf = self.tf
+        level = Level(conn.level)
+        issues = level_issues(tf, level)
+        wants_tenants = level is Level.system and any(e.trunk.tenants for e in tf.entries)
+        tenants = await conn.client.tenants() if wants_tenants else []
+        trunks = tf.trunks
+        if wants_tenants:
+            try:
+                trunks = resolve_tenants(tf, tenants)
+            except TrunkFileError as exc:
+                issues += exc.issues
+        listeners = {str(t.get("protocol", "")).upper() for t in await conn.transports()}
+        for index, trunk in enumerate(trunks):
+            if trunk.transport.value not in listeners:
+                message = missing_transport_message(trunk.transport.value)
+                issues.append(tf.issue(index, "transport", message))
+        if issues:
+            self.problems = issues
+            return None
+        ids = {
+            str(p.get("name") or "").strip().casefold(): str(p["id"])
+            for p in await conn.client.providers()
+        }
+        items: list[Item] = []
+        names = {str(t["id"]): str(t.get("name") or t["id"]) for t in tenants}
+        for index, trunk in enumerate(trunks):
+            trunk_id = ids.get(trunk.name.casefold())
+            secret, change = self._password(index, trunk, trunk_id, target, keyring)
+            desired = trunk if secret is None else trunk.model_copy(update={"password": secret})
+            current = None
+            if trunk_id is not None:
+                detail, assignees = await common.read_trunk(conn, trunk_id)
+                if assignees and not names:
+                    names.update(await common.tenant_names(conn))
+                current = CurrentTrunk(trunk_id, detail, assignees, names)
+            try:
+                plan = make_plan(desired, current, change_password=change)
+            except PlanError as exc:
+                key = "kind" if "kind" in str(exc) else "brand"
+                self.problems.append(tf.issue(index, key, str(exc)))
+                continue
+            entry: dict[str, Any] = {"name": trunk.name, "id": trunk_id}
+            self.report["trunks"].append(entry)
+            items.append(Item(trunk, trunk_id, plan, secret, entry))
+        return None if self.problems else items
+
+    def _password(
+        self, index: int, trunk: AnyTrunk, trunk_id: str | None, target: Target, keyring: Keyring
+    ) -> tuple[SecretStr | None, bool]:
+        """The SIP password to send, and whether it changes an existing trunk's."""
+        if not trunk.trunk_kind.needs_credentials:
+            return None, False
+        given = self.given.trunk(trunk.name)
+        if trunk_id is not None and not self.args.update_passwords:
+            if given is not None:
+                out(
+                    self.args,
+                    f"Note: trunk {trunk.name} exists; its password from stdin is "
+                    "not sent (add --update-passwords to change it).",
+                )
+            return None, False
+        secret = given or keyring.get(trunk_key(target.url, trunk.name))
+        secret = secret or common.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
+        if secret is None:
+            what = "a new trunk of this kind needs" if trunk_id is None else "--update-passwords:"
+            self.problems.append(
+                self.tf.issue(
+                    index,
+                    "password",
+                    f"{what} its SIP password: pipe '{trunk.name}<TAB>PASSWORD' with "
+                    f"--password-stdin, or store it with `trunkwiz secret set trunk "
+                    f"'{trunk.name}' --pbx {target.url}`{keyring.note()}",
+                )
+            )
+        return secret, trunk_id is not None
+
+    def _show(self, conn: Connection, items: list[Item]) -> None:
+        who = f"{conn.user}@{conn.domain}" if conn.domain else conn.user
+        out(self.args, f"PBX {conn.url} (signed in as {who}, {conn.level} level)")
+        for item in items:
+            lines = item.plan.describe()
+            item.report["plan"] = lines
+            item.report["action"] = (
+                "none" if item.plan.is_empty else "create" if item.plan.creates else "update"
+            )
+            for line in lines:
+                out(self.args, line)
+        if all(item.plan.is_empty for item in items):
+            out(self.args, "Nothing to change.")
+        elif self.args.dry_run:
+            out(self.args, "Dry run: nothing was sent.")
+
+    # -- apply and wait ---------------------------------------------------------------
+    async def _apply(self, conn: Connection, items: list[Item]) -> int:
+        def progress(step: Progress) -> None:
+            prefix = "  rollback:" if step.stage == "rollback" else f"  [{step.done}/{step.total}]"
+            out(self.args, f"{prefix} {step.line}")
+
+        for item in items:
+            item.report["applied"] = False
+            if item.plan.is_empty:
+                continue
+            out(self.args, f"Applying trunk {item.trunk.name} ...")
+            try:
+                result = await conn.apply(item.plan, password=item.password, on_progress=progress)
+            except (PbxError, ValueError) as exc:
+                common.say(f"trunkwiz apply: {exc}")
+                self.report.setdefault("errors", []).append(
+                    {"trunk": item.trunk.name, "message": str(exc)}
+                )
+                return EXIT_FAILURE
+            item.trunk_id = result.trunk_id
+            item.report.update(id=result.trunk_id, applied=True)
+            verb = "created" if result.created else "updated"
+            out(self.args, f"Trunk {item.trunk.name}: {verb} ({result.requests} requests).")
+        return EXIT_OK
+
+    async def _wait(self, conn: Connection, items: list[Item]) -> int:
+        if self.args.wait <= 0:
+            return EXIT_OK
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.args.wait
+        pending = {}
+        for item in items:
+            if not item.trunk.options.enabled:
+                item.report["status"] = "DISABLED"
+                out(self.args, f"Trunk {item.trunk.name}: disabled, not waited for.")
+            elif item.trunk_id is not None:
+                pending[item.trunk_id] = item
+        out(self.args, f"Waiting up to {self.args.wait:g} s for ONLINE ...")
+        while pending:
+            for trunk_id, item in list(pending.items()):
+                try:
+                    status = await conn.status(trunk_id)
+                except PbxError as exc:
+                    status = f"unknown ({exc})"
+                item.report["status"] = status
+                if status == "ONLINE":
+                    out(self.args, f"Trunk {item.trunk.name}: ONLINE")
+                    del pending[trunk_id]
+            left = deadline - loop.time()
+            if not pending or left <= 0:
+                break
+            await asyncio.sleep(min(1.0, left))
+        for item in pending.values():
+            common.say(
+                f"Trunk {item.trunk.name}: still {item.report.get('status')} after "
+                f"{self.args.wait:g} s (try `trunkwiz probe '{item.trunk.name}'`)"
+            )
+        return EXIT_FAILURE if pending else EXIT_OK

@@ -1,0 +1,137 @@
+"""``trunkwiz export [NAME] [-o FILE]``: the PBX's trunks as a trunk file (no passwords).
+
+Applying the output to the same PBX is an empty plan. Tenants are written by SIP domain
+(unique on a PBX); trunk kinds this tool does not handle (Teams, WhatsApp) are skipped
+with a note on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from trunkwiz.cli import common
+from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+
+EPILOG = """\
+The file holds every key explicitly, so `trunkwiz apply` of it changes nothing; edit it
+and apply it to change trunks as code. Passwords are never written.
+
+exit status: 0 written, 1 PBX/network failure, 2 bad input (unknown trunk name)
+
+examples:
+  trunkwiz export > trunks.toml
+  trunkwiz export "Acme SIP" -o acme.toml
+  trunkwiz --pbx https://pbx.example.com:8887 --pin AA:BB:... export
+"""
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz export``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Write the PBX's trunks (or one) as a trunk file (TOML, no passwords).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    common.add_password_stdin(p)
+    common.add_output_options(p, json_output=False)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 written, 1 PBX/network failure, 2 bad input."""
+    return common.run_async(lambda: _export(args))
+
+
+async def _export(args: argparse.Namespace) -> int:
+    from trunkwiz.domain.trunkfile_emit import emit
+
+    given = common.read_stdin_secrets(args)
+    target = common.resolve_target(args)
+    password = common.pbx_password(target, given, common.Keyring())
+    services, conn = await common.sign_in(args, target, password)
+    try:
+        trunks, refs = await load_trunks(conn, args.name)
+    finally:
+        await services.close()
+    text = emit(trunks, refs)
+    if args.output:
+        try:
+            _write(args.output, text)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output}: {exc}") from None
+        common.say(f"Wrote {len(trunks)} trunk(s) to {args.output}.")
+    else:
+        print(text, end="", flush=True)
+    return EXIT_OK
+
+
+async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str, str]]:
+    """The trunks (all, or the one named) as models, and tenant id -> reference."""
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from trunkwiz.domain.fromapi import trunk_from_api
+
+    items = await conn.client.providers()
+    if name is not None:
+        wanted = name.strip().casefold()
+        items = [i for i in items if str(i.get("name") or "").strip().casefold() == wanted]
+        if not items:
+            raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)
+    tenants = await conn.client.tenants() if conn.session.is_system_admin else []
+    names = {str(t["id"]): str(t.get("name") or t["id"]) for t in tenants}
+    refs = {str(t["id"]): _reference(t, tenants) for t in tenants}
+    gate = asyncio.Semaphore(8)
+
+    async def one(item: dict[str, Any]) -> Any:
+        pid = str(item["id"])
+        async with gate:
+            detail, assignees = await common.read_trunk(conn, pid)
+        try:
+            return trunk_from_api(detail, assignees, names)
+        except ValidationError as exc:
+            common.say(f"Skipped trunk {item.get('name')}: the PBX's data breaks a rule ({exc})")
+        except ValueError as exc:
+            common.say(f"Skipped trunk {item.get('name')}: {exc}")
+        return None
+
+    found = await asyncio.gather(*(one(item) for item in items))
+    trunks = sorted((t for t in found if t is not None), key=lambda t: t.name.casefold())
+    return trunks, refs
+
+
+def _reference(tenant: dict[str, Any], tenants: list[dict[str, Any]]) -> str:
+    """How the file names a tenant: its SIP domain, else a unique name, else its id."""
+    if tenant.get("domain"):
+        return str(tenant["domain"])
+    name = str(tenant.get("name") or "")
+    if name and sum(1 for t in tenants if str(t.get("name") or "") == name) == 1:
+        return name
+    return str(tenant["id"])
+
+
+def _write(path: str, text: str) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

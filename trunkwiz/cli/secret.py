@@ -1,0 +1,111 @@
+"""``trunkwiz secret set|delete pbx|trunk NAME``: a password in the OS keyring.
+
+``pbx NAME``: NAME is the admin user of the PBX given by ``--pbx`` (or the profile), with
+``--domain`` for a Tenant Admin. ``trunk NAME``: NAME is the trunk's name on that PBX.
+``set`` reads the secret from stdin when it is not a terminal (the first line), else from
+a hidden prompt typed twice. It never takes the secret as an argument.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from trunkwiz.cli import common
+from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+EPILOG = """\
+The keyring service is "trunkwiz"; entries are pbx:<url>:<user>[@<domain>] and
+trunk:<url>:<name>. apply, export, status and probe read them.
+
+exit status: 0 stored or deleted (deleting an absent entry is not an error),
+1 the keyring cannot be used (the message says how to fix it), 2 bad input
+
+examples:
+  trunkwiz --pbx https://pbx.example.com:8887 secret set pbx admin
+  printf '%s\\n' "$SIP_PW" | trunkwiz --pbx https://pbx.example.com:8887 secret set trunk "Acme SIP"
+  trunkwiz --pbx https://pbx.example.com:8887 --domain acme.example.com secret set pbx manager
+  trunkwiz secret delete trunk "Acme SIP"
+"""
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz secret``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Store or delete a PBX admin password or a trunk's SIP password in the "
+        "OS keyring.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("action", choices=("set", "delete"), help="store or remove")
+    p.add_argument("what", choices=("pbx", "trunk"), help="a PBX admin or a trunk password")
+    p.add_argument("name", metavar="NAME", help="the admin user (pbx) or the trunk name (trunk)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 done, 1 keyring unavailable, 2 bad input."""
+    from trunkwiz.cli.common import CliError
+    from trunkwiz.store.secrets import SecretStoreUnavailable, pbx_key, trunk_key
+
+    try:
+        target = common.resolve_target(args)
+        domain = getattr(args, "domain", None) or None
+        if args.what == "pbx":
+            key = pbx_key(target.url, args.name, domain)
+            label = f"PBX password of {args.name}{'@' + domain if domain else ''} at {target.url}"
+        else:
+            key = trunk_key(target.url, args.name)
+            label = f"SIP password of trunk {args.name.strip()} at {target.url}"
+    except CliError as exc:
+        common.say(f"trunkwiz secret: {exc}")
+        return exc.code
+    except ValueError as exc:
+        common.say(f"trunkwiz secret: {exc}")
+        return EXIT_INPUT
+    try:
+        store = common.open_secret_store()
+        if args.action == "delete":
+            removed = store.delete(key)
+            common.say(f"Deleted the {label}." if removed else f"No {label} was stored.")
+            return EXIT_OK
+        secret = _read_secret(label)
+        if secret is None:
+            common.say("trunkwiz secret: no secret given (empty input); nothing stored")
+            return EXIT_INPUT
+        store.set(key, secret)
+    except SecretStoreUnavailable as exc:
+        common.say(str(exc))
+        return EXIT_FAILURE
+    name = store.backend_name
+    common.say(f"Stored the {label} in the keyring" + (f" ({name})." if name else "."))
+    return EXIT_OK
+
+
+def _read_secret(label: str) -> SecretStr | None:
+    """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
+    from pydantic import SecretStr as Secret
+
+    if not common.stdin_is_tty():
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        value = line.removesuffix("\n").removesuffix("\r")
+        return Secret(value) if value else None
+    import getpass
+
+    first = getpass.getpass(f"{label}: ")
+    if not first:
+        return None
+    if getpass.getpass("Again, to confirm: ") != first:
+        common.say("trunkwiz secret: the two entries differ; nothing stored")
+        return None
+    return Secret(first)

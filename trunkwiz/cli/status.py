@@ -1,0 +1,147 @@
+"""``trunkwiz status [NAME] [--watch] [--json]``: each trunk's registration status.
+
+One table (name, kind, host, status) or, with ``--json``, a JSON list of
+``{id, name, kind, brand, host, status}``. ``--watch`` refreshes every ``--interval``
+seconds until Ctrl+C (or ``--count`` refreshes); with ``--json`` each refresh is one
+JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from trunkwiz.cli import common
+from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+
+MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
+
+EPILOG = """\
+exit status: 0 shown (whatever the status), 1 PBX/network failure, 2 bad input
+(unknown trunk name). Ctrl+C ends --watch with status 0.
+
+examples:
+  trunkwiz status
+  trunkwiz status "Acme SIP" --json
+  trunkwiz status --watch --interval 5
+"""
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz status``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Show each trunk's registration status (ONLINE/OFFLINE).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
+    p.add_argument("--watch", action="store_true", help="refresh until Ctrl+C")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help=f"seconds between refreshes with --watch ({MIN_INTERVAL:g}-"
+        f"{MAX_INTERVAL:g}, default 2)",
+    )
+    p.add_argument(
+        "--count",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --watch: stop after N refreshes (default: until Ctrl+C)",
+    )
+    common.add_password_stdin(p)
+    common.add_output_options(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 shown, 1 PBX/network failure, 2 bad input."""
+    if not MIN_INTERVAL <= args.interval <= MAX_INTERVAL or args.count < 0:
+        common.say(
+            f"trunkwiz status: --interval must be {MIN_INTERVAL:g}-{MAX_INTERVAL:g} "
+            "and --count >= 0"
+        )
+        return EXIT_INPUT
+    code = common.run_async(lambda: _status(args))
+    return EXIT_OK if code == 130 and args.watch else code
+
+
+async def _status(args: argparse.Namespace) -> int:
+    import asyncio
+
+    given = common.read_stdin_secrets(args)
+    target = common.resolve_target(args)
+    password = common.pbx_password(target, given, common.Keyring())
+    services, conn = await common.sign_in(args, target, password)
+    try:
+        shown = 0
+        while True:
+            rows = await _rows(conn, args.name)
+            shown += 1
+            _print(args, rows, watching=args.watch)
+            if not args.watch or (args.count and shown >= args.count):
+                return EXIT_OK
+            await asyncio.sleep(args.interval)
+    finally:
+        await services.close()
+
+
+async def _rows(conn: Any, name: str | None) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "kind": r.kind,
+            "brand": r.brand,
+            "host": r.host,
+            "status": r.status,
+        }
+        for r in await conn.trunk_rows()
+    ]
+    if name is None:
+        return rows
+    chosen = [r for r in rows if r["name"].strip().casefold() == name.strip().casefold()]
+    if not chosen:
+        raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)
+    return chosen
+
+
+def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bool) -> None:
+    import json
+
+    if args.json:
+        if watching:
+            print(json.dumps(rows, ensure_ascii=False), flush=True)
+        else:
+            common.print_json(rows)
+        return
+    if watching:
+        import time
+
+        if sys.stdout.isatty():
+            print("\x1b[H\x1b[2J", end="")
+        print(f"{time.strftime('%H:%M:%S')}  every {args.interval:g} s, Ctrl+C to stop")
+    print(table(rows), flush=True)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as aligned columns NAME KIND HOST STATUS."""
+    if not rows:
+        return "No trunks."
+    heads = ("NAME", "KIND", "HOST", "STATUS")
+    cells = [(r["name"], r["kind"], r["host"], r["status"]) for r in rows]
+    widths = [max(len(str(c[i])) for c in [heads, *cells]) for i in range(4)]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(c, widths, strict=True)).rstrip()
+        for c in [heads, *cells]
+    ]
+    return "\n".join(lines)

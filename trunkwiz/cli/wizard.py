@@ -1,0 +1,85 @@
+"""``trunkwiz`` / ``trunkwiz wizard``: the interactive wizard on the chosen PBX profile.
+
+Only argparse and the standard library are imported at module level; the App and the
+services are imported when the command runs, so ``trunkwiz --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from trunkwiz.service.services import ConnectDefaults, Services
+
+STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz wizard``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Set up or edit a SIP trunk step by step (keyboard only, fits 80x24).",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the saved draft (the step where you left; sign in again first)",
+    )
+    return parser
+
+
+def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
+    """What the Connect step shows, from the global options."""
+    from trunkwiz.service.services import DEFAULT_URL, ConnectDefaults
+
+    return ConnectDefaults(
+        url=getattr(args, "pbx", None) or DEFAULT_URL,
+        user=getattr(args, "user", None) or "",
+        domain=getattr(args, "domain", None) or "",
+        ca_file=getattr(args, "ca_file", None),
+        insecure=bool(getattr(args, "insecure", False)),
+        **extra,
+    )
+
+
+def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
+    """The composition root of the wizard: stores, keyring and PBX client factory."""
+    from trunkwiz.service.services import Services
+    from trunkwiz.store.paths import config_dir
+
+    kwargs.setdefault("defaults", connect_defaults(args))
+    return Services(
+        config_dir=config_dir(getattr(args, "config", None)),
+        profile_name=getattr(args, "profile", None) or "default",
+        **kwargs,
+    )
+
+
+def make_app(args: argparse.Namespace) -> App[int]:
+    """The wizard App as the command line builds it (not running)."""
+    from trunkwiz.service.draft import WizardDraft
+    from trunkwiz.tui.app import TrunkWizApp
+
+    services = build_services(args)
+    draft = None
+    if getattr(args, "resume", False):
+        saved = services.load_draft()
+        if saved:
+            draft = WizardDraft.from_dict(saved)
+            draft.step = "connect"  # a session cannot be resumed: sign in, then go on
+    return TrunkWizApp(services, draft=draft)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the wizard; 0 when a trunk was submitted, 1 when abandoned."""
+    app = make_app(args)
+    result = app.run()
+    return int(result) if isinstance(result, int) else 1

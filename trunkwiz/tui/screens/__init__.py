@@ -1,0 +1,1 @@
+"""One screen per step of the vendor's procedure, plus the small modal dialogs."""

@@ -1,0 +1,191 @@
+"""The frame every step shares: step indicator, title, scrolling body, errors, Back/Next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from trunkwiz.tui.flow import STEP_TITLES, Flow
+from trunkwiz.tui.widgets.steps import StepIndicator
+
+if TYPE_CHECKING:
+    from trunkwiz.service.draft import WizardDraft
+    from trunkwiz.service.services import Services
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step hands back to the App: where to go and the slice it filled."""
+
+    action: Literal["next", "back", "finish"]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class TextField(Input):
+    """A one-line input for slow links: compact, no blinking cursor."""
+
+    def __init__(self, value: object = "", **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__("" if value is None else str(value), **kwargs)
+        self.cursor_blink = False
+
+
+def set_line(widget: Static, text: str) -> None:
+    """Show ``text`` on an error line (repainted only when the text changes)."""
+    if getattr(widget, "_shown_text", None) != text:
+        widget._shown_text = text  # type: ignore[attr-defined]
+        widget.update(text)
+        widget.set_class(bool(text), "-shown")
+
+
+def show_note(widget: Static, text: str) -> None:
+    """Show ``text`` in a note line, hiding the line while it is empty."""
+    widget.update(text)
+    widget.display = bool(text)
+
+
+def field_row(label: str, widget: Widget, *, hint: str = "") -> Iterable[Widget]:
+    """A labelled row, an optional hint line and the (hidden until used) error line."""
+    name = widget.id or ""
+    yield Horizontal(Label(label, classes="label"), widget, classes="row", id=f"row-{name}")
+    if hint:
+        yield Static(hint, classes="hint", id=f"{name}-hint")
+    yield Static("", classes="field-error", id=f"{name}-error")
+
+
+class StepScreen(Screen[StepResult]):
+    """Base class of the step screens. Subclasses fill ``compose_body`` and ``collect``."""
+
+    STEP: ClassVar[str] = ""
+    INTRO: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next"),
+        Binding("ctrl+r", "back", "Back"),
+    ]
+
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(classes=f"step step-{self.STEP}")
+        self.services = services
+        self.draft = draft
+        self.flow = flow
+
+    # -- layout -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StepIndicator(self.flow, self.STEP, id="steps")
+        title = STEP_TITLES[self.STEP]
+        yield Static(
+            f"[b]{title}[/b]  {self.INTRO}" if self.INTRO else f"[b]{title}[/b]", id="intro"
+        )
+        with VerticalScroll(id="body"):
+            yield from self.compose_body()
+        yield Static("", id="step-error")
+        with Horizontal(id="nav"):
+            yield Button(
+                "Back", id="back", compact=True, disabled=self.flow.prev(self.STEP) is None
+            )
+            if self.flow.is_last(self.STEP):
+                yield Button("Submit", id="submit", variant="primary", compact=True)
+            else:
+                yield Button("Next", id="next", variant="primary", compact=True)
+            yield Static("", id="nav-status")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The step's own widgets (override)."""
+        return iter(())
+
+    # -- the slice --------------------------------------------------------------------
+    def collect(self) -> dict[str, Any]:
+        """The values this step fills, keyed by API field name (override)."""
+        return {}
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Errors for this step's fields (``{field: message}``); the domain model decides."""
+        from trunkwiz.service.validate import validate_step
+
+        return validate_step(self.draft.merged(values), self.STEP)
+
+    # -- navigation -------------------------------------------------------------------
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Route the navigation buttons to their actions."""
+        if event.button.id in ("back", "next", "submit"):
+            event.stop()
+            await self.run_action(event.button.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on to the next field, as in a paper form."""
+        event.stop()
+        self.focus_next()
+
+    def action_back(self) -> None:
+        """Go to the previous step, keeping what was typed here (unchecked)."""
+        if self.flow.prev(self.STEP) is None:
+            return
+        self.dismiss(StepResult("back", self.collect()))
+
+    def action_next(self) -> None:
+        """Check this step's slice; go on if it is valid, show the errors otherwise."""
+        nav = self.query("#next")
+        if nav and nav.first(Button).disabled:
+            self.notify("Fix the marked fields first.", severity="warning")
+            return
+        values = self.collect()
+        errors = self.check(values)
+        if errors:
+            self.show_errors(errors)
+            return
+        self.dismiss(StepResult("next", values))
+
+    def action_submit(self) -> None:
+        """The last step overrides this."""
+
+    # -- errors -----------------------------------------------------------------------
+    def on_did_pool_input_checked(self, event: Any) -> None:
+        """A DID pool was checked: its message goes on the pool's error line."""
+        lines = self.query(f"#{event.pool_input.id}-error")
+        if lines:
+            set_line(lines.first(Static), event.pool_input.describe())
+
+    def error_target(self, key: str) -> str | None:
+        """The widget id whose error line shows the error for ``key`` (override for lists)."""
+        return key
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Put each message under its field; the rest on the step's error line."""
+        self.clear_errors()
+        leftovers: list[str] = []
+        first: Widget | None = None
+        for key, message in errors.items():
+            target = self.error_target(key)
+            found = self.query(f"#{target}-error") if target else None
+            if found:
+                set_line(found.first(Static), message)
+                widget = self.query(f"#{target}")
+                if first is None and widget:
+                    first = widget.first()
+            else:
+                leftovers.append(f"{key}: {message}" if key else message)
+        step_error = self.query_one("#step-error", Static)
+        step_error.update("\n".join(leftovers))
+        step_error.set_class(bool(leftovers), "-shown")
+        if first is not None and first.focusable:
+            first.focus()
+        if leftovers and first is None:
+            self.notify(leftovers[0], severity="error")
+
+    def clear_errors(self) -> None:
+        """Hide every error line."""
+        for line in self.query(".field-error.-shown").results(Static):
+            set_line(line, "")
+        step_error = self.query_one("#step-error", Static)
+        step_error.update("")
+        step_error.remove_class("-shown")

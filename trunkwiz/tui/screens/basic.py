@@ -1,0 +1,229 @@
+"""Step 3, Basic info: name, brand (pre-fills), host, port, transport, proxy, IPs, DID pool."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from trunkwiz.tui.screens.base import StepScreen, TextField, field_row, show_note
+
+TRANSPORTS = ("UDP", "TCP", "TLS")
+
+
+class BasicScreen(StepScreen):
+    """The carrier's address. Choosing a brand pre-fills what the vendor documents."""
+
+    STEP = "basic"
+    INTRO = "Where the carrier is. A brand pre-fills what its guide documents."
+    HELP = (
+        "Basic info: type in the brand list to search it; choosing a brand pre-fills host,\n"
+        "port and transport and says which values to confirm with the carrier."
+    )
+
+    @cached_property
+    def catalogue(self) -> Any:
+        """The brand catalogue (package data)."""
+        from trunkwiz.domain.brands import BrandCatalogue
+
+        return BrandCatalogue.load()
+
+    def compose_body(self) -> ComposeResult:
+        f = self.draft.fields
+        carrier = self.services.demo_carrier
+        if carrier:
+            yield Static(
+                f"Demo carrier: host {carrier['hostname']}, port {carrier['port']}, "
+                f"{carrier['transport']}.",
+                classes="info",
+                id="demo-note",
+            )
+        brand = self.catalogue.find(str(f.get("brand", ""))) or self.catalogue.generic
+        yield from field_row("Name", TextField(f.get("name", ""), id="name", max_length=64))
+        yield from field_row(
+            "Brand",
+            Select(
+                [(name, name) for name in self.catalogue.names()],
+                value=brand.name,
+                allow_blank=False,
+                compact=True,
+                id="brand",
+            ),
+        )
+        yield Static("", classes="note", id="brand-note")
+        yield from field_row("Host", TextField(f.get("hostname", ""), id="hostname"))
+        yield from field_row("Port", TextField(f.get("port", 5060), id="port", type="integer"))
+        transport = str(f.get("transport") or "UDP")
+        yield from field_row(
+            "Transport",
+            Select(
+                [(t, t) for t in TRANSPORTS],
+                value=transport,
+                allow_blank=False,
+                compact=True,
+                id="transport",
+            ),
+        )
+        yield Static("", classes="note", id="transport-note")
+        yield from field_row(
+            "Outbound proxy",
+            TextField(f.get("outbound_server", ""), id="outbound_server", placeholder="(none)"),
+        )
+        yield from field_row(
+            "Proxy port",
+            TextField(f.get("outbound_server_port", 0), id="outbound_server_port", type="integer"),
+        )
+        yield from field_row(
+            "Associated IPs",
+            TextField(
+                f.get("additional_ips", ""),
+                id="additional_ips",
+                placeholder="203.0.113.10/32;198.51.100.0/24",
+            ),
+            hint="Other carrier source addresses, ';'-separated (IP or CIDR).",
+        )
+        if self.draft.level == "tenant":
+            from trunkwiz.tui.widgets.didpool import DidPoolInput
+
+            yield from field_row(
+                "DID pool",
+                DidPoolInput(f.get("did_numbers", ""), id="did_numbers"),
+                hint="This trunk's numbers: ';'-separated numbers and a-b ranges.",
+            )
+        if self.draft.trunk_id is not None:
+            yield Static("Brand and kind cannot change on an existing trunk.", classes="info")
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+        if self.draft.trunk_id is not None:
+            self.query_one("#brand", Select).disabled = True
+        self._brand_facts(self.query_one("#brand", Select).value, prefill=False)
+        self._check_transport(str(self.query_one("#transport", Select).value))
+        if self.draft.level == "tenant":
+            self._load_pools()
+
+    # -- brand --------------------------------------------------------------------------
+    @on(Select.Changed, "#brand")
+    def _brand_chosen(self, event: Select.Changed) -> None:
+        self._brand_facts(event.value, prefill=True)
+
+    def _brand_facts(self, name: object, *, prefill: bool) -> None:
+        from trunkwiz.domain.options import TrunkKind
+
+        note = self.query_one("#brand-note", Static)
+        brand = self.catalogue.find(str(name))
+        if brand is None:
+            show_note(note, "")
+            return
+        kind = TrunkKind(self.draft.kind or "register")
+        if not brand.supports(kind):
+            documented = ", ".join(k.label for k in brand.kinds)
+            show_note(
+                note, f"{brand.name} documents only: {documented}. Go Back to change the kind."
+            )
+            return
+        values = brand.prefill_for(kind)
+        if prefill:
+            self._prefill(values)
+        confirm = [
+            f"{key} ({item.note})" if item.note else key
+            for key, item in values.items()
+            if item.uncertain
+        ]
+        lines = []
+        if confirm:
+            lines.append("Confirm with " + brand.name + ": " + "; ".join(confirm))
+        missing = [key for key, item in values.items() if item.value is None]
+        if missing:
+            lines.append("Enter from the carrier's portal: " + ", ".join(missing))
+        show_note(note, "\n".join(lines))
+
+    def _prefill(self, values: dict[str, Any]) -> None:
+        for key, item in values.items():
+            if item.value is None:
+                continue
+            if key == "transport":
+                self.query_one("#transport", Select).value = str(item.value)
+            elif key in (
+                "hostname",
+                "port",
+                "outbound_server",
+                "outbound_server_port",
+                "additional_ips",
+            ):
+                value = ";".join(item.value) if isinstance(item.value, list) else item.value
+                self.query_one(f"#{key}", TextField).value = str(value)
+
+    # -- transport ----------------------------------------------------------------------
+    @on(Select.Changed, "#transport")
+    def _transport_chosen(self, event: Select.Changed) -> None:
+        self._check_transport(str(event.value))
+
+    @work(exclusive=True, group="transport")
+    async def _check_transport(self, protocol: str) -> None:
+        from trunkwiz.pbx.errors import PbxError
+
+        conn = self.services.connection
+        note = self.query_one("#transport-note", Static)
+        if conn is None:
+            return
+        try:
+            problem = await conn.transport_problem(protocol)
+        except PbxError as exc:
+            problem = f"Could not read the PBX's transports: {exc}"
+        show_note(note, problem or "")
+
+    # -- tenant DID pool ------------------------------------------------------------------
+    @work(exclusive=True, group="pools")
+    async def _load_pools(self) -> None:
+        from trunkwiz.service.pools import PoolSources
+        from trunkwiz.tui.widgets.didpool import DidPoolInput
+
+        conn = self.services.connection
+        if conn is None:
+            return
+        self._sources = await PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
+        pool_input = self.query_one("#did_numbers", DidPoolInput)
+        pool_input.set_context(self._sources.index_for(self._value("hostname")))
+
+    @on(Input.Changed, "#hostname")
+    def _host_changed(self, event: Input.Changed) -> None:
+        """The pools to check against are those of the same provider host."""
+        sources = getattr(self, "_sources", None)
+        if sources is not None and self.draft.level == "tenant":
+            from trunkwiz.tui.widgets.didpool import DidPoolInput
+
+            self.query_one("#did_numbers", DidPoolInput).set_context(
+                sources.index_for(event.value.strip())
+            )
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", TextField).value.strip()
+
+    def collect(self) -> dict[str, Any]:
+        def number(widget_id: str) -> Any:
+            raw = self._value(widget_id)
+            return int(raw) if raw.isdigit() else raw
+
+        brand = self.catalogue.find(str(self.query_one("#brand", Select).value))
+        values: dict[str, Any] = {
+            "name": self._value("name"),
+            "brand": brand.api_value if brand else "Generic",
+            "hostname": self._value("hostname"),
+            "port": number("port"),
+            "transport": str(self.query_one("#transport", Select).value),
+            "outbound_server": self._value("outbound_server"),
+            "outbound_server_port": number("outbound_server_port")
+            if self._value("outbound_server_port")
+            else 0,
+            "additional_ips": self._value("additional_ips"),
+        }
+        if self.draft.level == "tenant":
+            values["did_numbers"] = self._value("did_numbers")
+        return values
+
+    def error_target(self, key: str) -> str | None:
+        return key.split(".", 1)[0]

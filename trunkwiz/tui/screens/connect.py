@@ -1,0 +1,197 @@
+"""Step 1, Connect: PBX URL, admin user, password, tenant domain; certificate pinning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Button, Checkbox, Static
+
+from trunkwiz.tui.screens.base import StepResult, StepScreen, TextField, field_row
+from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
+
+
+class ConnectScreen(StepScreen):
+    """Sign in to the PBX. A new self-signed certificate is shown and pinned on request."""
+
+    STEP = "connect"
+    INTRO = "Sign in to the PBX's REST API."
+    HELP = (
+        "Connect: the System Admin signs in without a domain; a Tenant Admin enters the\n"
+        "tenant's SIP domain. A self-signed certificate is shown by its SHA-256\n"
+        "fingerprint and pinned once you trust it."
+    )
+
+    def compose_body(self) -> ComposeResult:
+        d, defaults = self.draft, self.services.defaults
+        if defaults.note:
+            yield Static(defaults.note, classes="info", id="demo-note")
+        yield from field_row("PBX URL", TextField(d.url or defaults.url, id="url"))
+        yield from field_row("Admin user", TextField(d.user or defaults.user, id="user"))
+        secret = defaults.password.get_secret_value() if defaults.password else ""
+        yield from field_row("Password", TextField(secret, id="pbx_password", password=True))
+        yield from field_row(
+            "Tenant SIP domain",
+            TextField(
+                d.domain or defaults.domain, id="domain", placeholder="(System Admin: empty)"
+            ),
+            hint="Tenant Admin only: the tenant's SIP domain. Leave empty for the System Admin.",
+        )
+        yield Checkbox("Keep the password in the keyring", id="keep_password", compact=True)
+        yield Static("", classes="field-error", id="keep_password-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#pbx_password" if self._value("user") else "#user").focus()
+        if not self.draft.url:
+            self._load_profile()
+
+    @work(thread=True, exclusive=True, group="profile")
+    def _load_profile(self) -> None:
+        """Pre-fill from the saved profile, and the password from the keyring if kept."""
+        profile = self.services.saved_profile()
+        if profile is None:
+            return
+        self.app.call_from_thread(self._prefill, profile.url, profile.user, profile.domain or "")
+        try:
+            password = self.services.saved_password(profile.url, profile.user, profile.domain or "")
+        except Exception:  # keyring unavailable or locked: the user types it
+            return
+        if password is not None:
+            self.app.call_from_thread(self._prefill_password, password.get_secret_value())
+
+    def _prefill(self, url: str, user: str, domain: str) -> None:
+        if self.services.defaults.user:
+            return  # the command line chose the account
+        self.query_one("#url", TextField).value = url
+        self.query_one("#user", TextField).value = user
+        self.query_one("#domain", TextField).value = domain
+
+    def _prefill_password(self, password: str) -> None:
+        field = self.query_one("#pbx_password", TextField)
+        if not field.value:
+            field.value = password
+            self.query_one("#keep_password", Checkbox).value = True
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", TextField).value.strip()
+
+    def collect(self) -> dict[str, Any]:
+        return {
+            "url": self._value("url"),
+            "user": self._value("user"),
+            "domain": self._value("domain"),
+        }
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        errors = {}
+        if not values["url"].startswith(("https://", "http://")):
+            errors["url"] = "Enter the PBX URL, e.g. https://127.0.0.1:8887"
+        if not values["user"]:
+            errors["user"] = "Enter the admin user name"
+        if not self.query_one("#pbx_password", TextField).value:
+            errors["pbx_password"] = "Enter the password"
+        return errors
+
+    def action_next(self) -> None:
+        values = self.collect()
+        errors = self.check(values)
+        self.show_errors(errors)
+        if not errors:
+            self._connect(values, pinned=None)
+
+    @work(exclusive=True, group="connect")
+    async def _connect(self, values: dict[str, Any], pinned: str | None) -> None:
+        from pydantic import SecretStr
+
+        from trunkwiz.pbx.errors import (
+            AuthError,
+            FingerprintMismatch,
+            PbxError,
+            UntrustedCertificate,
+        )
+
+        password = SecretStr(self.query_one("#pbx_password", TextField).value)
+        url, user, domain = values["url"], values["user"], values["domain"]
+        if pinned is None:
+            profile = self.services.saved_profile()
+            if profile is not None and profile.url == url.rstrip("/"):
+                pinned = profile.pinned_sha256
+        self._busy("Signing in…")
+        try:
+            conn = await self.services.connect(url, user, password, domain, pinned_sha256=pinned)
+        except UntrustedCertificate as exc:
+            self._busy("")
+            if exc.fingerprint:
+                self._ask_trust(values, url, exc.fingerprint)
+            else:
+                self.show_errors({"url": str(exc)})
+            return
+        except FingerprintMismatch as exc:
+            self._busy("")
+            self.show_errors({"url": str(exc)})
+            return
+        except AuthError as exc:
+            self._busy("")
+            self.show_errors({"pbx_password": str(exc)})
+            return
+        except PbxError as exc:
+            self._busy("")
+            self.show_errors({"url": str(exc)})
+            return
+        self._busy("Signed in; saving the profile…")
+        keep = self.query_one("#keep_password", Checkbox).value
+        problem = await self._save(
+            url, user, domain, conn.pinned_sha256, password if keep else None
+        )
+        self._busy("")
+        if problem:
+            self.query_one("#keep_password", Checkbox).value = False
+            self.show_errors({"keep_password": problem})
+            self.notify("The password was not kept. Press Next to go on without it.", timeout=8)
+            return
+        self.dismiss(StepResult("next", {**values, "level": conn.level}))
+
+    async def _save(
+        self, url: str, user: str, domain: str, pinned: str | None, password: Any
+    ) -> str:
+        """Profile and (optionally) the keyring, in a thread; returns a keyring problem."""
+        worker = self.run_worker(
+            lambda: self._save_blocking(url, user, domain, pinned, password),
+            thread=True,
+            group="save",
+        )
+        result: str = await worker.wait()
+        return result
+
+    def _save_blocking(
+        self, url: str, user: str, domain: str, pinned: str | None, password: Any
+    ) -> str:
+        from trunkwiz.store.secrets import SecretStoreUnavailable
+
+        try:
+            self.services.remember_profile(url, user, domain, pinned)
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify, f"The profile was not saved: {exc}", severity="warning"
+            )
+        if password is None:
+            return ""
+        try:
+            self.services.keep_password(url, user, domain, password)
+        except SecretStoreUnavailable as exc:
+            return str(exc)
+        return ""
+
+    def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._connect(values, pinned=fingerprint)
+            else:
+                self.show_errors({"url": "Not connected: the certificate was not trusted."})
+
+        self.app.push_screen(TrustCertificateScreen(url, fingerprint), callback=answer)
+
+    def _busy(self, text: str) -> None:
+        self.query_one("#nav-status", Static).update(text)
+        self.query_one("#next", Button).disabled = bool(text)

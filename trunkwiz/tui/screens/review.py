@@ -1,0 +1,219 @@
+"""Step 7, Review and submit: the exact plan, apply with progress, then live status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import Button, ProgressBar, Static
+
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+
+
+class ReviewScreen(StepScreen):
+    """Shows ``Plan.describe()``; Submit applies it and then watches the registration."""
+
+    STEP = "review"
+    INTRO = "These are the exact changes. Submit sends them to the PBX."
+    HELP = (
+        "Review: nothing has been sent yet. Submit creates or updates the trunk and shares\n"
+        "it; if a call fails, what was changed is rolled back. Then the status is watched."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan: Any = None
+        self.trunk: Any = None
+        self.result: Any = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="progress-line", classes="info")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="checklist")
+        yield Static("Planning…", id="plan")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self.query_one("#submit", Button).disabled = True
+        self._plan()
+
+    # -- plan --------------------------------------------------------------------------
+    @work(exclusive=True, group="plan")
+    async def _plan(self) -> None:
+        from pydantic import ValidationError
+
+        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.pbx.plan import PlanError
+        from trunkwiz.service.validate import build_trunk, field_errors, step_of
+
+        shown = self.query_one("#plan", Static)
+        try:
+            self.trunk = build_trunk(self.draft)
+        except ValidationError as exc:
+            errors = field_errors(exc)
+            lines = [f"{k} ({step_of(k)} step): {v}" for k, v in errors.items()]
+            shown.update("Cannot submit yet; go Back and fix:\n" + "\n".join(lines))
+            return
+        conn = self.services.connection
+        if conn is None:
+            shown.update("Not connected to the PBX.")
+            return
+        try:
+            change_password = self.draft.trunk_id is not None and self.draft.password is not None
+            self.plan = await conn.plan(
+                self.trunk, self.draft.trunk_id, change_password=change_password
+            )
+        except (PbxError, PlanError) as exc:
+            shown.update(f"Could not plan the change: {exc}")
+            return
+        shown.update("\n".join(self.plan.describe()))
+        self.query_one("#submit", Button).disabled = False
+        self.query_one("#submit", Button).focus()
+
+    # -- apply -------------------------------------------------------------------------
+    def action_submit(self) -> None:
+        submit = self.query_one("#submit", Button)
+        if self.plan is None or submit.disabled:
+            return
+        submit.disabled = True
+        self.query_one("#back", Button).disabled = True
+        self._apply()
+
+    @work(exclusive=True, group="apply")
+    async def _apply(self) -> None:
+        from trunkwiz.pbx.errors import PbxError
+
+        conn = self.services.connection
+        assert conn is not None
+        bar = self.query_one("#progress", ProgressBar)
+        line = self.query_one("#progress-line", Static)
+        bar.display = True
+        bar.update(total=max(1, len(self.plan.operations)), progress=0)
+
+        def progress(p: Any) -> None:
+            bar.update(total=max(1, p.total), progress=p.done)
+            line.update(("Rolling back: " if p.stage == "rollback" else "") + p.line)
+
+        try:
+            self.result = await conn.apply(
+                self.plan, password=self.draft.password, on_progress=progress
+            )
+        except (PbxError, ValueError) as exc:
+            line.update("")
+            self.show_errors({"": self._explain(exc)})
+            self.query_one("#back", Button).disabled = False
+            self.query_one("#submit", Button).disabled = False
+            return
+        line.update(f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s).")
+        await self._keep_password()
+        self.run_worker(self.services.discard_draft, thread=True, group="draft")
+        await self._finished()
+
+    @staticmethod
+    def _explain(exc: Exception) -> str:
+        """The error, with the step to go back to when the PBX named a field."""
+        from trunkwiz.pbx.errors import PbxError, field_hint
+        from trunkwiz.service.validate import step_of
+
+        cause = getattr(exc, "cause", exc)
+        field = None
+        if isinstance(cause, PbxError):
+            field = getattr(cause, "field", None) or field_hint(cause.messages)
+        if field and step_of(field) != "review":
+            where = step_of(field)
+            return f"{exc}\nThe PBX refused {field}: go Back to the {where} step to change it."
+        return str(exc)
+
+    async def _keep_password(self) -> None:
+        """The trunk password goes to the keyring (thread); a refusal is shown, not fatal."""
+        password = self.draft.password
+        conn = self.services.connection
+        if password is None or conn is None:
+            return
+
+        def keep() -> str:
+            from trunkwiz.store.secrets import SecretStoreUnavailable
+
+            try:
+                self.services.keep_trunk_password(conn.url, self.trunk.name, password)
+            except SecretStoreUnavailable as exc:
+                return str(exc)
+            return ""
+
+        problem = await self.run_worker(keep, thread=True, group="keyring").wait()
+        if problem:
+            self.notify(
+                f"The trunk password was not kept: {problem}", severity="warning", timeout=10
+            )
+
+    async def _finished(self) -> None:
+        from trunkwiz.tui.widgets.status import StatusPanel
+
+        submit = self.query_one("#submit", Button)
+        submit.display = False
+        done = Button("Done", id="done", variant="success", compact=True)
+        await self.query_one("#nav").mount(done, before=submit)
+        done.focus()
+        trunk_id = self.result.trunk_id
+        conn = self.services.connection
+        assert conn is not None and trunk_id is not None
+        timing = self.services.timing
+        kind = str(self.trunk.kind.value)
+        diagnose = (
+            self._diagnose if kind != "ip" and getattr(self.trunk, "registration", True) else None
+        )
+        panel = StatusPanel(
+            poll=lambda: conn.status(trunk_id),
+            clock=self.services.clock,
+            interval=timing.status_interval,
+            timeout=timing.status_timeout,
+            offline_after=timing.offline_after,
+            diagnose=diagnose,
+            id="status",
+        )
+        await self.query_one("#body").mount(panel, before=self.query_one("#checklist"))
+        self.query_one("#body").scroll_home(animate=False)
+        if kind == "ip":
+            self._checklist()
+
+    async def _diagnose(self) -> str:
+        from trunkwiz.sip.probe import ProbeTarget
+
+        target = ProbeTarget.from_trunk(self.trunk, self.draft.password)
+        try:
+            result = await self.services.probe(target)
+        except Exception as exc:  # the probe reports failures in its result; this is a bug guard
+            return f"the SIP probe could not run: {exc}"
+        if getattr(result, "ok", False):
+            return (
+                f"from this host the carrier accepts the account ({result.diagnosis}), but the "
+                "PBX reports no registration yet: check the PBX's own route and firewall to the "
+                "carrier, and that the trunk's transport matches the carrier's."
+            )
+        return str(result.diagnosis)
+
+    @work(exclusive=True, group="checklist")
+    async def _checklist(self) -> None:
+        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.checklist import ip_checklist
+
+        conn = self.services.connection
+        assert conn is not None
+        try:
+            ip, port = await conn.public_route(str(self.trunk.transport.value))
+        except PbxError as exc:
+            self.query_one("#checklist", Static).update(f"Could not read the PBX's address: {exc}")
+            return
+        self.query_one("#checklist", Static).update("\n".join(ip_checklist(self.trunk, ip, port)))
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "done":
+            event.stop()
+            self.dismiss(StepResult("finish"))
+            return
+        await super().on_button_pressed(event)
+
+    def action_next(self) -> None:
+        """On the last step Next means Submit."""
+        self.action_submit()

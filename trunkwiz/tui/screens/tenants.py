@@ -1,0 +1,221 @@
+"""Step 6, Tenants (System Admin): pick tenants; a DID pool and call cap for each.
+
+Every pool is checked on each keystroke against itself, the other picked tenants' pools
+and the pools the PBX already holds for the same provider host (loaded once when the
+screen opens). Next stays disabled while a pool has errors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from trunkwiz.service.draft import TenantPick
+from trunkwiz.tui.screens.base import StepScreen, TextField, set_line
+from trunkwiz.tui.widgets.didpool import DidPoolInput
+
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import TenantInfo
+    from trunkwiz.service.pools import PoolSources
+
+
+class TenantRow(Vertical):
+    """One picked tenant: its DID pool and call cap."""
+
+    def __init__(self, pick: TenantPick, number: int) -> None:
+        super().__init__(classes="tenant-row", id=f"tenant-{number}")
+        self.pick = pick
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        n, p = self.number, self.pick
+        yield Label(f"[b]{p.tenant_name}[/b]", classes="tenant-name")
+        with Horizontal(classes="row"):
+            yield Label("DID pool", classes="label")
+            yield DidPoolInput(p.did_numbers, allow_empty=True, id=f"tenant-{n}-did_numbers")
+        yield Static("", classes="field-error", id=f"tenant-{n}-did_numbers-error")
+        with Horizontal(classes="row"):
+            yield Label("Max concurrent calls", classes="label")
+            cap = "" if p.concurrency is None else p.concurrency
+            yield TextField(cap, id=f"tenant-{n}-concurrency", type="integer", placeholder="100000")
+        yield Static("", classes="field-error", id=f"tenant-{n}-concurrency-error")
+
+    def read(self) -> TenantPick:
+        """The row's current values."""
+        pool = self.query_one(DidPoolInput).value.strip()
+        cap = self.query_one(f"#tenant-{self.number}-concurrency", TextField).value.strip()
+        return TenantPick(
+            self.pick.tenant_id, self.pick.tenant_name, pool, int(cap) if cap.isdigit() else None
+        )
+
+
+class TenantsScreen(StepScreen):
+    """Share the trunk with tenants; each gets its own DID pool and call cap."""
+
+    STEP = "tenants"
+    INTRO = "Share the trunk: Space picks a tenant; give each a DID pool and a call cap."
+    HELP = (
+        "Tenants: type to filter the list, Space picks a tenant. A DID pool is ';'-separated\n"
+        "numbers and a-b ranges; it must not overlap another tenant's pool or a pool the PBX\n"
+        "already holds for the same carrier host. The entry at fault is underlined."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenants: list[TenantInfo] = []
+        self.picked: dict[str, TenantPick] = {t.tenant_id: t for t in self.draft.tenants}
+        self.cache: dict[str, TenantPick] = dict(self.picked)
+        self.numbers: dict[str, int] = {}
+        self.sources: PoolSources | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield TextField("", id="tenant-search", placeholder="Filter tenants by name or domain")
+        yield SelectionList[str](id="tenant-list", compact=True)
+        yield Static("Loading tenants and existing DID pools…", classes="info", id="pools-info")
+        yield Vertical(id="picked")
+
+    async def on_mount(self) -> None:
+        self.query_one("#tenant-search").focus()
+        await self._sync_rows()
+        self._load()
+
+    @work(exclusive=True, group="load")
+    async def _load(self) -> None:
+        import asyncio
+
+        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.pools import PoolSources
+
+        conn = self.services.connection
+        info = self.query_one("#pools-info", Static)
+        if conn is None:
+            info.update("Not connected.")
+            return
+        try:
+            self.tenants, sources = await asyncio.gather(
+                conn.tenants(), PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
+            )
+        except PbxError as exc:
+            info.update(f"Could not load the tenants: {exc}")
+            return
+        self.sources = sources
+        host = str(self.draft.fields.get("hostname", ""))
+        held = len(sources.owners_for(host))
+        info.update(
+            sources.problem
+            or f"{len(self.tenants)} tenants. Pools are checked against {held} pool(s) the PBX "
+            f"holds for {host or 'this host'}."
+        )
+        self._fill_list("")
+        self._recheck_all()
+
+    # -- the tenant list ---------------------------------------------------------------
+    @on(Input.Changed, "#tenant-search")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill_list(event.value)
+
+    def _fill_list(self, text: str) -> None:
+        needle = text.strip().lower()
+        listing = self.query_one("#tenant-list", SelectionList)
+        shown = [t for t in self.tenants if needle in t.name.lower() or needle in t.domain.lower()]
+        with listing.prevent(SelectionList.SelectedChanged):
+            listing.clear_options()
+            listing.add_options(
+                Selection(
+                    f"{t.name}  ({t.domain})" if t.domain else t.name, t.id, t.id in self.picked
+                )
+                for t in shown
+            )
+        self._visible = {t.id for t in shown}
+
+    @on(SelectionList.SelectedChanged, "#tenant-list")
+    async def _picked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        selected = set(event.selection_list.selected)
+        names = {t.id: t.name for t in self.tenants}
+        for tid in list(self.picked):
+            if tid in getattr(self, "_visible", set()) and tid not in selected:
+                self.cache[tid] = self._row_value(tid) or self.picked[tid]
+                del self.picked[tid]
+        for tid in [t for t in event.selection_list.selected if t not in self.picked]:
+            self.picked[tid] = self.cache.get(tid) or TenantPick(tid, names.get(tid, tid))
+        await self._sync_rows()
+
+    # -- rows ------------------------------------------------------------------------
+    def _row_value(self, tenant_id: str) -> TenantPick | None:
+        number = self.numbers.get(tenant_id)
+        rows = self.query(f"#tenant-{number}") if number is not None else None
+        return rows.first(TenantRow).read() if rows else None
+
+    async def _sync_rows(self) -> None:
+        box = self.query_one("#picked", Vertical)
+        present = {row.pick.tenant_id: row for row in box.query(TenantRow)}
+        for tid, row in present.items():
+            if tid not in self.picked:
+                await row.remove()
+        new = [
+            TenantRow(pick, self.numbers.setdefault(tid, len(self.numbers)))
+            for tid, pick in self.picked.items()
+            if tid not in present
+        ]
+        if new:
+            await box.mount_all(new)
+        self._recheck_all()
+
+    def rows(self) -> list[TenantRow]:
+        """The picked tenants' rows, in the order they were picked."""
+        return [r for r in self.query(TenantRow) if r.pick.tenant_id in self.picked]
+
+    # -- live DID checks ----------------------------------------------------------------
+    @on(Input.Changed, ".tenant-row DidPoolInput")
+    def _pool_typed(self, event: Input.Changed) -> None:
+        self._recheck_all()
+
+    def _recheck_all(self) -> None:
+        """Give every pool input its siblings and the PBX's pools, and check it."""
+        host = str(self.draft.fields.get("hostname", ""))
+        index = self.sources.index_for(host) if self.sources else None
+        pools = {
+            row.pick.tenant_id: (row.pick.tenant_name, row.query_one(DidPoolInput))
+            for row in self.rows()
+        }
+        for tid, (_, pool_input) in pools.items():
+            siblings = {
+                f"tenant {name}": other.pool
+                for other_id, (name, other) in pools.items()
+                if other_id != tid and other.pool is not None
+            }
+            pool_input.set_context(index, siblings)
+        self._update_next()
+
+    def on_did_pool_input_checked(self, event: DidPoolInput.Checked) -> None:
+        """Show the pool's message and keep Next disabled while any pool has errors."""
+        super().on_did_pool_input_checked(event)
+        self._update_next()
+
+    def _update_next(self) -> None:
+        bad = [r for r in self.rows() if not r.query_one(DidPoolInput).ok]
+        self.query_one("#next").disabled = bool(bad)
+        set_line(
+            self.query_one("#nav-status", Static),
+            f"Fix the DID pool of {bad[0].pick.tenant_name} to go on." if bad else "",
+        )
+
+    # -- the slice ---------------------------------------------------------------------
+    def collect(self) -> dict[str, Any]:
+        return {"tenants": [row.read() for row in self.rows()]}
+
+    def error_target(self, key: str) -> str | None:
+        parts = key.split(".")
+        if len(parts) >= 2 and parts[0] == "tenants" and parts[1].isdigit():
+            rows = self.rows()
+            i = int(parts[1])
+            if i < len(rows):
+                field = parts[2] if len(parts) > 2 else "did_numbers"
+                return f"tenant-{rows[i].number}-{field}"
+        return None

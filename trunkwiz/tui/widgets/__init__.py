@@ -1,0 +1,1 @@
+"""Reusable widgets of the wizard (step indicator, DID pool input, status panel)."""

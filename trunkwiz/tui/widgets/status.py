@@ -1,0 +1,107 @@
+"""The registration status panel: polls the trunk's status and explains OFFLINE.
+
+It owns its polling worker (cancelled when the panel goes). Time is read from an injected
+clock so tests and screenshots are deterministic. When a register trunk stays OFFLINE
+longer than ``offline_after``, ``diagnose`` (the SIP probe) is run once and its words shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+Poll = Callable[[], Awaitable[str]]
+Diagnose = Callable[[], Awaitable[str]]
+
+
+class StatusPanel(Static):
+    """``Status: ONLINE — 4 s since submit — the PBX reports: …``, refreshed by polling."""
+
+    DEFAULT_CSS = """
+    StatusPanel { height: auto; border: round $primary; padding: 0 1; margin-top: 1; }
+    """
+
+    class Settled(Message):
+        """Polling ended: ``status`` is the last status seen, ``reason`` why it stopped."""
+
+        def __init__(self, status: str, reason: str) -> None:
+            super().__init__()
+            self.status = status
+            self.reason = reason
+
+    def __init__(
+        self,
+        *,
+        poll: Poll,
+        clock: Callable[[], float],
+        interval: float,
+        timeout: float,
+        offline_after: float | None = None,
+        diagnose: Diagnose | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__("Status: waiting for the PBX…", **kwargs)
+        self._poll, self._clock = poll, clock
+        self._interval, self._timeout = interval, timeout
+        self._offline_after, self._diagnose = offline_after, diagnose
+        self.started = clock()
+        self.status = ""
+        self.polls = 0
+        self.reported = ""
+        self.diagnosis = ""
+
+    def on_mount(self) -> None:
+        self.run_worker(self._watch(), exclusive=True, group="status")
+
+    async def _watch(self) -> None:
+        from trunkwiz.pbx.errors import PbxError
+
+        diagnosed = False
+        while True:
+            try:
+                self.status = await self._poll()
+                self.reported = f"the PBX reports {self.status}"
+            except PbxError as exc:
+                self.status = "UNKNOWN"
+                self.reported = f"could not read the status: {exc}"
+            self.polls += 1
+            elapsed = self._clock() - self.started
+            if self.status == "ONLINE":
+                self._show(elapsed)
+                self.post_message(self.Settled("ONLINE", "online"))
+                return
+            if (
+                not diagnosed
+                and self._diagnose is not None
+                and self._offline_after is not None
+                and elapsed >= self._offline_after
+            ):
+                diagnosed = True
+                self._show(elapsed, note="Probing the carrier from this host…")
+                self.diagnosis = await self._diagnose()
+            self._show(elapsed)
+            if elapsed >= self._timeout:
+                self.post_message(self.Settled(self.status, "timeout"))
+                return
+            await asyncio.sleep(self._interval)
+
+    def _show(self, elapsed: float, note: str = "") -> None:
+        text = Text()
+        style = "bold green" if self.status == "ONLINE" else "bold red"
+        text.append("Status: ")
+        text.append(self.status or "…", style=style)
+        text.append(f"   {int(elapsed)} s since submit\n", style="dim")
+        text.append(self.reported[:1].upper() + self.reported[1:] + ".")
+        if self.status != "ONLINE" and elapsed >= self._timeout:
+            text.append(f"\nStopped watching after {int(self._timeout)} s.", style="dim")
+        if note:
+            text.append("\n" + note, style="italic")
+        if self.diagnosis and self.status != "ONLINE":
+            text.append("\nDiagnosis: ", style="bold")
+            text.append(self.diagnosis)
+        self.update(text)

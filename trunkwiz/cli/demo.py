@@ -25,6 +25,14 @@ CARRIER_AUTH_ID = "demo-trunk"
 CARRIER_PASSWORD = "demo-carrier-secret"
 
 
+DEMO_EXAMPLES = """\
+examples:
+  trunkwiz demo                      sandbox and carrier on free loopback ports
+  trunkwiz demo --tls                the sandbox over HTTPS: trust its fingerprint on Connect
+  trunkwiz demo --port 8887          the sandbox on a fixed port
+"""
+
+
 def add_parser(
     subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
     name: str,
@@ -32,7 +40,14 @@ def add_parser(
 ) -> argparse.ArgumentParser:
     """Register ``trunkwiz demo``."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        name, help=help_text, description="Try the whole flow against a built-in sandbox PBX."
+        name,
+        help=help_text,
+        description=(
+            "Try the whole flow against a built-in sandbox PBX (loopback only) and a demo "
+            "SIP carrier, so a Register-Based trunk can really go ONLINE."
+        ),
+        epilog=DEMO_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--port", type=int, default=0, help="sandbox PBX port (default: a free one)"

@@ -318,13 +318,9 @@ async def find_trunk_id(conn: Connection, name: str) -> str:
 async def read_trunk(conn: Connection, trunk_id: str) -> tuple[dict[str, Any], list[Any]]:
     """A trunk's detail and, for the System Admin, its assignees (a Tenant Admin may not
     read assignees: the PBX answers 403)."""
-    detail = await conn.client.provider(trunk_id)
-    assignees = await conn.client.assignees(trunk_id) if conn.session.is_system_admin else []
-    return detail, assignees
+    return await conn.read_trunk(trunk_id)
 
 
 async def tenant_names(conn: Connection) -> dict[str, str]:
     """Tenant id -> name (System Admin; empty for a Tenant Admin)."""
-    if not conn.session.is_system_admin:
-        return {}
-    return {str(t["id"]): str(t.get("name") or t["id"]) for t in await conn.client.tenants()}
+    return await conn.tenant_names()

@@ -31,7 +31,7 @@ def add_parser(
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="continue the saved draft (the step where you left; sign in again first)",
+        help="continue the saved draft without asking (sign in again, then back to its step)",
     )
     return parser
 
@@ -52,10 +52,12 @@ def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
 
 def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     """The composition root of the wizard: stores, keyring and PBX client factory."""
+    from trunkwiz.cli import common
     from trunkwiz.service.services import Services
     from trunkwiz.store.paths import config_dir
 
     kwargs.setdefault("defaults", connect_defaults(args))
+    kwargs.setdefault("secrets", lambda: common.open_secret_store())
     return Services(
         config_dir=config_dir(getattr(args, "config", None)),
         profile_name=getattr(args, "profile", None) or "default",
@@ -64,22 +66,46 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
 
 def make_app(args: argparse.Namespace) -> App[int]:
-    """The wizard App as the command line builds it (not running)."""
+    """The wizard App as the command line builds it (not running).
+
+    A saved draft is offered on start (Resume / Start over); ``--resume`` takes it without
+    asking. Either way the user signs in again, then the wizard returns to the saved step.
+    """
     from trunkwiz.service.draft import WizardDraft
     from trunkwiz.tui.app import TrunkWizApp
 
     services = build_services(args)
-    draft = None
     if getattr(args, "resume", False):
-        saved = services.load_draft()
+        saved = _saved_draft(services)
         if saved:
             draft = WizardDraft.from_dict(saved)
+            resume = draft.step if draft.step in STEPS and draft.step != "connect" else None
             draft.step = "connect"  # a session cannot be resumed: sign in, then go on
-    return TrunkWizApp(services, draft=draft)
+            return TrunkWizApp(services, draft=draft, resume_step=resume)
+    return TrunkWizApp(services, ask_resume=True)
+
+
+def _saved_draft(services: Services) -> dict[str, Any] | None:
+    """The saved draft, or None (none saved, or unreadable: the store kept a .bak copy)."""
+    from trunkwiz.store.tomlfile import ConfigFileError
+
+    try:
+        return services.load_draft()
+    except (OSError, ValueError, ConfigFileError) as exc:
+        import sys
+
+        print(
+            f"trunkwiz: the saved draft cannot be read ({exc}); starting afresh.", file=sys.stderr
+        )
+        return None
+
+
+def run_app(app: App[int]) -> int:
+    """Run a wizard App; its exit code (0 submitted, 1 abandoned, 128+n after signal n)."""
+    result = app.run()
+    return int(result) if isinstance(result, int) else 1
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the wizard; 0 when a trunk was submitted, 1 when abandoned."""
-    app = make_app(args)
-    result = app.run()
-    return int(result) if isinstance(result, int) else 1
+    return run_app(make_app(args))

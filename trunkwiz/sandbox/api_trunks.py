@@ -12,7 +12,12 @@ import csv
 import io
 from typing import Any
 
-from trunkwiz.sandbox.checks import check_additional_ips, check_host, parse_did_numbers
+from trunkwiz.sandbox.checks import (
+    check_accept_register_host,
+    check_additional_ips,
+    check_host,
+    parse_did_numbers,
+)
 from trunkwiz.sandbox.context import Ctx, Raw
 from trunkwiz.sandbox.errors import conflict, forbidden, invalid, not_found
 from trunkwiz.sandbox.listing import apply_query
@@ -68,6 +73,8 @@ def check_trunk(ctx: Ctx, data: dict[str, Any], password: str | None, self_id: s
     if mode == "IP_AUTH" and not ctx.user.is_system:
         raise invalid("Only the system administrator can create an IP-based trunk.", "auth_mode")
     check_host(data["hostname"], "hostname", required=True)
+    if mode == "ACCEPT_REGISTER":
+        check_accept_register_host(data["hostname"], ctx.state.tenants.values())
     check_host(data.get("outbound_server", ""), "outbound_server", required=False)
     protocols = {t["protocol"] for t in ctx.state.transports.values()}
     if data["transport"] not in protocols:

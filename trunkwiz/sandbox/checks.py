@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from trunkwiz.domain.didpool import Collision, DidPool, check_pool, find_collisions
 from trunkwiz.sandbox.errors import ApiError, invalid
@@ -85,3 +86,20 @@ def overlap_error(collision: Collision, owner: str, field: str = "did_numbers") 
         "must not overlap.",
         field,
     )
+
+
+def check_accept_register_host(hostname: str, tenants: Iterable[Mapping[str, Any]]) -> None:
+    """400 when an Accept-Register trunk's host equals a tenant's SIP domain.
+
+    The gateway registers under the trunk's host, so the PBX refuses a host that is the SIP
+    domain of a tenant (compared case-insensitively, a trailing dot ignored).
+    """
+    host = hostname.strip().rstrip(".").lower()
+    for tenant in tenants:
+        domain = str(tenant.get("domain") or "").strip().rstrip(".").lower()
+        if domain and domain == host:
+            raise invalid(
+                f"The host '{hostname}' of an Accept Register trunk must not be the SIP "
+                f"domain of tenant '{tenant.get('name') or tenant.get('id')}'.",
+                "hostname",
+            )

@@ -28,7 +28,7 @@ class TenantInfo:
 
 @dataclass(frozen=True)
 class TrunkRow:
-    """One line of the trunk list: name, kind, brand, host and live status."""
+    """One line of the trunk list: name, kind, brand, host, tenants and live status."""
 
     id: str
     name: str
@@ -36,6 +36,19 @@ class TrunkRow:
     brand: str
     host: str
     status: str
+    tenants: tuple[str, ...] = ()
+    """Names of the tenants the trunk is shared with (System Admin; empty otherwise)."""
+    shared: bool = False
+    """True for a System Admin's trunk (a Tenant Admin sees it read-only)."""
+
+    @property
+    def tenants_text(self) -> str:
+        """The tenants column: ``-``, the one tenant's name, or ``N tenants``."""
+        if not self.tenants:
+            return "-"
+        if len(self.tenants) == 1:
+            return self.tenants[0]
+        return f"{len(self.tenants)} tenants"
 
 
 class Connection:
@@ -81,6 +94,22 @@ class Connection:
         ]
         return sorted(found, key=lambda t: (t.name.lower(), t.id))
 
+    async def tenant_domains(self) -> list[TenantInfo]:
+        """The tenants whose SIP domain an Accept-Register host must not equal.
+
+        The System Admin gets every tenant; a Tenant Admin its own (the signed-in domain,
+        also when the PBX does not let it list tenants).
+        """
+        from trunkwiz.pbx.errors import PbxError
+
+        own = [TenantInfo("", self.domain, self.domain)] if self.domain else []
+        try:
+            return await self.tenants() + own
+        except PbxError:
+            if self.session.is_system_admin:
+                raise
+            return own
+
     async def transports(self) -> list[dict[str, Any]]:
         """The PBX's SIP listeners (read once per connection)."""
         if self._transports is None:
@@ -102,23 +131,29 @@ class Connection:
         return await self.client.status(trunk_id)
 
     async def trunk_rows(self, *, limit: int = 8) -> list[TrunkRow]:
-        """Every trunk with its kind and live status (details fetched concurrently)."""
+        """Every trunk with its kind, tenants and live status (details read concurrently)."""
         from trunkwiz.domain.options import TrunkKind
 
         summaries = await self.client.providers()
         gate = asyncio.Semaphore(limit)
+        names = await self.tenant_names() if summaries else {}
 
         async def row(item: dict[str, Any]) -> TrunkRow:
             pid = str(item.get("id"))
             async with gate:
-                detail, status = await asyncio.gather(
-                    self.client.provider(pid), self.client.status(pid)
+                (detail, assignees), status = await asyncio.gather(
+                    self.read_trunk(pid), self.client.status(pid)
                 )
             mode = str(detail.get("auth_mode") or "")
             try:
                 kind = TrunkKind.from_auth_mode(mode).value
             except ValueError:
                 kind = mode.lower() or "?"
+            tenants = tuple(
+                sorted(
+                    names.get(str(a.get("tenant_id")), str(a.get("tenant_id"))) for a in assignees
+                )
+            )
             return TrunkRow(
                 id=pid,
                 name=str(item.get("name") or detail.get("name") or pid),
@@ -126,22 +161,45 @@ class Connection:
                 brand=str(item.get("brand") or detail.get("brand") or ""),
                 host=str(item.get("hostname") or detail.get("hostname") or ""),
                 status=status,
+                tenants=tenants,
+                shared=bool(detail.get("shared", item.get("shared", False))),
             )
 
         rows = await asyncio.gather(*(row(item) for item in summaries))
         return sorted(rows, key=lambda r: r.name.lower())
 
-    async def load_trunk(self, trunk_id: str) -> Any:
-        """An existing trunk as a domain model (validated as ``editing``)."""
-        from trunkwiz.domain.fromapi import trunk_from_api
+    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """``GET /providers/{id}`` and, for the System Admin only, its assignees.
 
+        A Tenant Admin may not read ``/providers/{id}/assignees`` (the PBX answers 403), so
+        for a Tenant Admin the assignees are an empty list.
+        """
+        if not self.session.is_system_admin:
+            return await self.client.provider(trunk_id), []
         detail, assignees = await asyncio.gather(
             self.client.provider(trunk_id), self.client.assignees(trunk_id)
         )
-        names: dict[str, str] = {}
-        if assignees and self.session.is_system_admin:
-            names = {t.id: t.name for t in await self.tenants()}
-        return trunk_from_api(detail, assignees, names)
+        return detail, list(assignees)
+
+    async def tenant_names(self) -> dict[str, str]:
+        """Tenant id -> name (System Admin; empty for a Tenant Admin, who cannot list them)."""
+        if not self.session.is_system_admin:
+            return {}
+        return {t.id: t.name for t in await self.tenants()}
+
+    async def load_trunk(self, trunk_id: str) -> Any:
+        """An existing trunk as a domain model (validated as ``editing``)."""
+        from trunkwiz.domain.fromapi import trunk_from_api
+        from trunkwiz.domain.options import Level
+
+        detail, assignees = await self.read_trunk(trunk_id)
+        names = await self.tenant_names() if assignees else {}
+        level = None if self.session.is_system_admin else Level.tenant
+        return trunk_from_api(detail, assignees, names, level=level)
+
+    async def delete_trunk(self, trunk_id: str) -> None:
+        """``POST /providers/{id}/destroy``; the PBX's refusal is raised as a ``PbxError``."""
+        await self.client.destroy_provider(trunk_id)
 
     # -- transport check --------------------------------------------------------------------
     async def transport_problem(self, protocol: str) -> str | None:
@@ -172,13 +230,9 @@ class Connection:
 
         current = None
         if trunk_id:
-            detail, assignees = await asyncio.gather(
-                self.client.provider(trunk_id), self.client.assignees(trunk_id)
-            )
-            names: dict[str, str] = {}
-            if assignees and self.session.is_system_admin:
-                names = {t.id: t.name for t in await self.tenants()}
-            current = CurrentTrunk(trunk_id, detail, list(assignees), names)
+            detail, assignees = await self.read_trunk(trunk_id)
+            names = await self.tenant_names() if assignees else {}
+            current = CurrentTrunk(trunk_id, detail, assignees, names)
         return plan(trunk, current, change_password=change_password)
 
     async def apply(
@@ -196,6 +250,17 @@ class Connection:
 
 #: Default listener ports of a PortSIP PBX, used in the "create a transport" advice.
 DEFAULT_TRANSPORT_PORTS = {"UDP": 5060, "TCP": 5063, "TLS": 5061}
+
+
+def close_names(name: str, names: list[str], limit: int = 5) -> list[str]:
+    """Trunk names that look like ``name`` (for "no trunk named X; did you mean …")."""
+    import difflib
+
+    by_fold = {n.casefold(): n for n in names}
+    folded = name.strip().casefold()
+    found = difflib.get_close_matches(folded, list(by_fold), n=limit, cutoff=0.5)
+    found += [f for f in by_fold if folded and folded in f and f not in found]
+    return [by_fold[f] for f in found[:limit]]
 
 
 def missing_transport_message(protocol: str) -> str:

@@ -103,6 +103,10 @@ class WizardDraft:
             ],
         )
 
+    def has_content(self) -> bool:
+        """Whether there is anything worth resuming (a step past Connect or a typed value)."""
+        return self.step != "connect" or bool(self.fields or self.tenants or self.kind)
+
     def trunk_data(self) -> dict[str, Any]:
         """The trunk as a plain dict for the domain's ``parse_trunk`` (no password)."""
         data: dict[str, Any] = {k: v for k, v in self.fields.items() if v not in (None, "")}
@@ -122,8 +126,17 @@ class WizardDraft:
         return data
 
     def apply(self, values: dict[str, Any]) -> None:
-        """Merge a step's slice: draft attributes by name, ``options`` merged, the rest fields."""
+        """Merge a step's slice: draft attributes by name, ``options`` merged, the rest fields.
+
+        ``reset=True`` first forgets the trunk (fields, options, tenants, id, password) but
+        keeps the connection: "a new trunk instead" while editing one.
+        """
+        if values.get("reset"):
+            self.fields, self.options, self.tenants = {}, {}, []
+            self.trunk_id = self.password = None
         for key, value in values.items():
+            if key == "reset":
+                continue
             if key in _ATTRS:
                 setattr(self, key, value)
             elif key == "options":

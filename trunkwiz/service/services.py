@@ -179,6 +179,12 @@ class Services:
 
         self.secrets.set(trunk_key(url, name), password)
 
+    def forget_trunk_password(self, url: str, name: str) -> bool:
+        """Remove a deleted trunk's SIP password from the keyring; whether one was kept."""
+        from trunkwiz.store.secrets import trunk_key
+
+        return self.secrets.delete(trunk_key(url, name))
+
     def save_draft(self, data: dict[str, Any]) -> None:
         """Write the wizard's draft (the caller passes no password)."""
         self.drafts.save(data)

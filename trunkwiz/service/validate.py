@@ -7,6 +7,7 @@ for the check only, never stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from trunkwiz.service.draft import STEP_FIELDS
@@ -64,3 +65,24 @@ def validate_all(draft: WizardDraft) -> dict[str, str]:
     except ValidationError as exc:
         return field_errors(exc)
     return {}
+
+
+def tenant_domain_clash(hostname: str, tenants: Iterable[Any]) -> str | None:
+    """Why ``hostname`` cannot be an Accept-Register trunk's host, or None.
+
+    The gateway registers to the PBX under the trunk's host, so the host is a label that
+    must not equal any tenant's SIP domain (``tenants``: objects with ``name`` and
+    ``domain``, e.g. ``TenantInfo``). Compared case-insensitively, a trailing dot ignored.
+    """
+    host = hostname.strip().rstrip(".").casefold()
+    if not host:
+        return None
+    for tenant in tenants:
+        domain = str(getattr(tenant, "domain", "") or "").strip().rstrip(".").casefold()
+        if domain and domain == host:
+            return (
+                f"{hostname.strip()} is the SIP domain of tenant {tenant.name}: an "
+                "Accept-Register trunk's host is a label for the gateway and must not equal "
+                "a tenant's SIP domain."
+            )
+    return None

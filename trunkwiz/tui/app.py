@@ -2,11 +2,17 @@
 
 Heavy layers (httpx, pydantic models, keyring) are imported by the screens' workers when
 needed, so the first frame paints quickly.
+
+Drafts: every step saves the draft (never a password) as it is left. A hang-up (SIGHUP,
+the SSH session dropped), SIGTERM, Ctrl+C (the key, or SIGINT) and a crash save it at
+once with the values typed on the current step too, then leave. The next start offers to
+resume it (``ask_resume``): sign in again, then the wizard returns to the saved step.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +22,14 @@ from textual.screen import Screen
 
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
+from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
 from trunkwiz.tui.screens.dialogs import ConfirmScreen, HelpScreen
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
     from trunkwiz.tui.screens.base import StepResult, StepScreen
+
+log = logging.getLogger(__name__)
 
 #: step -> "module:Class" of its screen, imported when the step is first shown.
 SCREENS: dict[str, str] = {
@@ -36,23 +45,31 @@ SCREENS: dict[str, str] = {
 HELP = """\
 [b]trunkwiz[/b] sets up a SIP trunk on the PBX, one step at a time.
 
-  Tab / Shift+Tab   move between fields      Enter   next field / press button
-  Ctrl+N            next step                Ctrl+R  previous step
-  Ctrl+P            command palette          Esc     abandon (asks first)
-  ?  or  F1         this help
+  Tab, Shift+Tab  next/previous field    Ctrl+N  next step
+  Enter           next field or button   Ctrl+R  previous step
+  Ctrl+P          command palette        Esc     abandon (asks)
+  Ctrl+C          quit, keep the draft   ?, F1   this help
 
-Your entries are saved as a draft whenever you leave a step (never a password).
+Your entries are kept as a draft (never a password) when you leave a step, when the \
+session drops and on Ctrl+C; the next start offers to resume it.
 """
 
 
 class TrunkWizApp(App[int]):
-    """The trunk wizard. ``start`` picks the first step (tests); ``draft`` pre-fills it."""
+    """The trunk wizard.
+
+    ``start`` picks the first step (tests); ``draft`` pre-fills it. ``ask_resume`` offers a
+    saved draft on start; ``resume_step`` is where to go once signed in again;
+    ``open_trunk`` is a trunk name to open for editing once signed in (``trunkwiz edit``),
+    signing in by itself when the keyring holds the password (``auto_connect``).
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "trunkwiz"
     BINDINGS = [
         Binding("escape", "abandon", "Quit", tooltip="Abandon the wizard (asks first)"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+c", "interrupt", "Quit now (keeps the draft)", show=False, priority=True),
     ]
 
     def __init__(
@@ -61,14 +78,28 @@ class TrunkWizApp(App[int]):
         *,
         start: str | None = None,
         draft: WizardDraft | None = None,
+        ask_resume: bool = False,
+        resume_step: str | None = None,
+        open_trunk: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
         self.draft = draft if draft is not None else WizardDraft()
         first = start or (self.draft.step if draft is not None else "connect")
-        if first not in ALL_STEPS:
-            raise ValueError(f"unknown step {first!r}; steps are {', '.join(ALL_STEPS)}")
+        for step in (first, resume_step):
+            if step is not None and step not in ALL_STEPS:
+                raise ValueError(f"unknown step {step!r}; steps are {', '.join(ALL_STEPS)}")
         self._first_step = first
+        self._ask_resume = ask_resume
+        self.resume_step = resume_step
+        """The step to return to after signing in again (a resumed draft)."""
+        self._open_trunk = open_trunk
+        self.auto_connect = open_trunk is not None
+        """Sign in without waiting for Next when the keyring gave the password."""
+        self.keeper = DraftKeeper(services)
+        self.resume_pending = False
+        """True while the saved draft is being looked at or offered (it is not overwritten)."""
+        self._signals: list[int] = []
 
     @property
     def flow(self) -> Flow:
@@ -77,11 +108,24 @@ class TrunkWizApp(App[int]):
 
     # -- life cycle --------------------------------------------------------------------
     def on_mount(self) -> None:
-        """Show the first step."""
+        """Show the first step; catch hang-ups; look for a draft to resume."""
+        if not self.is_headless:
+            self._signals = install_exit_signals(self.leave_now)
         self.show_step(self._first_step)
+        if self._ask_resume:
+            self.resume_pending = True
+            self.run_worker(self._look_for_draft, thread=True, group="resume")
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Once the first frame is up, import what the next steps need (a thread)."""
+        from trunkwiz.tui.warmup import warm_up
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         """Close the PBX connection (one HTTP client per app) and run the clean-ups."""
+        remove_exit_signals(self._signals)
         await self.services.shutdown()
 
     # -- steps -------------------------------------------------------------------------
@@ -107,18 +151,113 @@ class TrunkWizApp(App[int]):
             return
         self.draft.apply(result.values)
         if result.action == "finish":
-            self.run_worker(self.services.discard_draft, thread=True, group="draft")
+            self.discard_draft()
             self.exit(0)
             return
-        target = self.flow.next(step) if result.action == "next" else self.flow.prev(step)
+        if result.action == "stay":
+            target: str | None = step
+        elif result.action == "next":
+            target = self._after(step)
+        else:
+            target = self.flow.prev(step)
         self.draft.step = target or step
         self.save_draft()
         self.show_step(target or step)
 
+    def _after(self, step: str) -> str | None:
+        """The next step; right after signing in, a resumed draft's own step."""
+        wanted, self.resume_step = self.resume_step, None
+        if step == "connect" and wanted and wanted in self.flow.steps():
+            return wanted
+        return self.flow.next(step)
+
+    def take_pending_trunk(self) -> str | None:
+        """The trunk name to open (``trunkwiz edit NAME``), handed out once."""
+        name, self._open_trunk = self._open_trunk, None
+        self.auto_connect = False
+        return name
+
+    # -- drafts ------------------------------------------------------------------------
     def save_draft(self) -> None:
         """Write the draft (never a password) in a thread worker."""
-        data = self.draft.to_dict()
-        self.run_worker(lambda: self.services.save_draft(data), thread=True, group="draft")
+        if self.resume_pending:
+            return
+        data, ticket = self.draft.to_dict(), self.keeper.ticket()
+        self.run_worker(lambda: self.keeper.write(data, ticket), thread=True, group="draft")
+
+    def current_draft(self) -> WizardDraft:
+        """The draft plus the values typed on the current step (not left yet)."""
+        screen = next(
+            (s for s in reversed(self.screen_stack) if getattr(s, "STEP", "") in ALL_STEPS),
+            None,
+        )
+        if screen is None or not screen.is_mounted:
+            return self.draft
+        try:
+            values = screen.collect()
+        except Exception:  # a half-built or closing screen: keep what was saved
+            return self.draft
+        draft = self.draft.merged(values)
+        draft.step = str(screen.STEP)
+        if self.resume_step and draft.step == "connect":
+            draft.step = self.resume_step  # not signed in again yet: keep the saved step
+        return draft
+
+    def save_now(self) -> bool:
+        """Save the current draft at once, on this thread; whether it was written."""
+        if self.resume_pending or self.keeper.closed:
+            return False
+        draft = self.current_draft()
+        if not draft.has_content():
+            return False
+        return self.keeper.write(draft.to_dict(), self.keeper.ticket())
+
+    def discard_draft(self) -> None:
+        """The trunk was submitted: remove the draft and never write it again."""
+        self.keeper.closed = True
+        self.run_worker(self.keeper.discard, thread=True, group="draft")
+
+    def leave_now(self, code: int = 130) -> None:
+        """Save the draft with what is on screen and exit (hang-up, Ctrl+C, SIGTERM)."""
+        self.save_now()
+        self.exit(code, return_code=code)
+
+    def panic(self, *renderables: Any) -> None:
+        """A crash (or the terminal gone): keep the draft, then let Textual report it."""
+        try:
+            self.save_now()
+        except Exception:  # never hide the original failure
+            log.exception("the draft was not saved")
+        super().panic(*renderables)
+
+    def _look_for_draft(self) -> None:
+        """(thread) Offer the saved draft if it holds anything worth resuming."""
+        try:
+            saved = self.services.load_draft()
+        except Exception as exc:  # a corrupt draft is kept as .bak by the store
+            log.warning("the saved draft could not be read: %s", exc)
+            saved = None
+        if saved and WizardDraft.from_dict(saved).has_content():
+            self.call_from_thread(self._offer_resume, saved)
+        else:
+            self.call_from_thread(setattr, self, "resume_pending", False)
+
+    def _offer_resume(self, saved: dict[str, Any]) -> None:
+        from trunkwiz.tui.screens.manage import ResumeScreen
+
+        self.push_screen(ResumeScreen(saved), callback=lambda a: self._resume_answer(a, saved))
+
+    def _resume_answer(self, answer: str | None, saved: dict[str, Any]) -> None:
+        self.resume_pending = False
+        if answer == "fresh":
+            self.run_worker(self.services.discard_draft, thread=True, group="draft")
+        if answer != "resume":
+            return
+        self.draft = WizardDraft.from_dict(saved)
+        self.pop_screen()  # the first step, shown while the question was asked
+        if self.services.connection is None:
+            self.resume_step, self.draft.step = self.draft.step, "connect"
+        self.show_step(self.draft.step)
 
     # -- app-wide actions --------------------------------------------------------------
     def action_abandon(self) -> None:
@@ -126,6 +265,7 @@ class TrunkWizApp(App[int]):
 
         def answer(yes: bool | None) -> None:
             if yes:
+                self.save_now()
                 self.exit(1, return_code=1)
 
         self.push_screen(
@@ -137,9 +277,17 @@ class TrunkWizApp(App[int]):
             callback=answer,
         )
 
+    def action_interrupt(self) -> None:
+        """Ctrl+C: leave at once, keeping the draft (as a hang-up does)."""
+        self.leave_now(130)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: leave, keeping the draft."""
+        self.leave_now(1)
+
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""
-        step_help = getattr(self.screen, "HELP", "")
+        step_help = " ".join(str(getattr(self.screen, "HELP", "")).split("\n"))
         self.push_screen(HelpScreen(HELP + ("\n" + step_help if step_help else "")))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 class StepResult:
     """What a step hands back to the App: where to go and the slice it filled."""
 
-    action: Literal["next", "back", "finish"]
+    action: Literal["next", "back", "finish", "stay"]
+    """``stay`` shows the same step again (with the values applied)."""
     values: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,10 +82,8 @@ class StepScreen(Screen[StepResult]):
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StepIndicator(self.flow, self.STEP, id="steps")
-        title = STEP_TITLES[self.STEP]
-        yield Static(
-            f"[b]{title}[/b]  {self.INTRO}" if self.INTRO else f"[b]{title}[/b]", id="intro"
-        )
+        title, intro = STEP_TITLES[self.STEP], self.intro()
+        yield Static(f"[b]{title}[/b]  {intro}" if intro else f"[b]{title}[/b]", id="intro")
         with VerticalScroll(id="body"):
             yield from self.compose_body()
         yield Static("", id="step-error")
@@ -98,6 +97,10 @@ class StepScreen(Screen[StepResult]):
                 yield Button("Next", id="next", variant="primary", compact=True)
             yield Static("", id="nav-status")
         yield Footer()
+
+    def intro(self) -> str:
+        """The line under the step indicator (``INTRO``; override to vary it)."""
+        return self.INTRO
 
     def compose_body(self) -> ComposeResult:
         """The step's own widgets (override)."""

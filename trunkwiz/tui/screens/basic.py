@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from trunkwiz.tui.screens.base import StepScreen, TextField, field_row, show_note
+from trunkwiz.tui.screens.base import StepScreen, TextField, field_row, set_line, show_note
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
 
@@ -54,7 +54,14 @@ class BasicScreen(StepScreen):
             ),
         )
         yield Static("", classes="note", id="brand-note")
-        yield from field_row("Host", TextField(f.get("hostname", ""), id="hostname"))
+        if self.draft.kind == "accept_register":
+            yield from field_row(
+                "Host (a label)",
+                TextField(f.get("hostname", ""), id="hostname"),
+                hint="A name for the gateway, e.g. gw1.example.net; not a tenant's SIP domain.",
+            )
+        else:
+            yield from field_row("Host", TextField(f.get("hostname", ""), id="hostname"))
         yield from field_row("Port", TextField(f.get("port", 5060), id="port", type="integer"))
         transport = str(f.get("transport") or "UDP")
         yield from field_row(
@@ -94,7 +101,17 @@ class BasicScreen(StepScreen):
                 hint="This trunk's numbers: ';'-separated numbers and a-b ranges.",
             )
         if self.draft.trunk_id is not None:
-            yield Static("Brand and kind cannot change on an existing trunk.", classes="info")
+            yield Static(self._readonly_text(), classes="info", id="readonly-note")
+
+    def _readonly_text(self) -> str:
+        from trunkwiz.domain.options import TrunkKind
+
+        kind = TrunkKind(self.draft.kind or "register").label
+        brand = self.draft.fields.get("brand") or "Generic"
+        return (
+            f"Kind {kind} and brand {brand} are read-only: the PBX cannot change them on an "
+            "existing trunk (delete it and create it again to change them)."
+        )
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
@@ -104,6 +121,8 @@ class BasicScreen(StepScreen):
         self._check_transport(str(self.query_one("#transport", Select).value))
         if self.draft.level == "tenant":
             self._load_pools()
+        if self.draft.kind == "accept_register":
+            self._load_domains()
 
     # -- brand --------------------------------------------------------------------------
     @on(Select.Changed, "#brand")
@@ -199,6 +218,41 @@ class BasicScreen(StepScreen):
             self.query_one("#did_numbers", DidPoolInput).set_context(
                 sources.index_for(event.value.strip())
             )
+
+    # -- Accept Register: the host must not be a tenant's SIP domain -----------------------
+    @work(exclusive=True, group="domains")
+    async def _load_domains(self) -> None:
+        from trunkwiz.pbx.errors import PbxError
+
+        conn = self.services.connection
+        if conn is None:
+            return
+        try:
+            self._domains = await conn.tenant_domains()
+        except PbxError as exc:
+            show_note(self.query_one("#brand-note", Static), f"Could not read the tenants: {exc}")
+            return
+        self._check_label(self._value("hostname"))
+
+    @on(Input.Changed, "#hostname")
+    def _label_typed(self, event: Input.Changed) -> None:
+        if self.draft.kind == "accept_register":
+            self._check_label(event.value)
+
+    def _check_label(self, host: str) -> str | None:
+        from trunkwiz.service.validate import tenant_domain_clash
+
+        problem = tenant_domain_clash(host, getattr(self, "_domains", ()))
+        set_line(self.query_one("#hostname-error", Static), problem or "")
+        return problem
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        errors = super().check(values)
+        if self.draft.kind == "accept_register" and "hostname" not in errors:
+            problem = self._check_label(str(values.get("hostname", "")))
+            if problem:
+                errors["hostname"] = problem
+        return errors
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", TextField).value.strip()

@@ -43,18 +43,27 @@ class ConnectScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#pbx_password" if self._value("user") else "#user").focus()
-        if not self.draft.url:
-            self._load_profile()
+        self._load_profile()
 
     @work(thread=True, exclusive=True, group="profile")
     def _load_profile(self) -> None:
-        """Pre-fill from the saved profile, and the password from the keyring if kept."""
-        profile = self.services.saved_profile()
-        if profile is None:
-            return
-        self.app.call_from_thread(self._prefill, profile.url, profile.user, profile.domain or "")
+        """Pre-fill from the saved profile (unless the draft names the PBX, e.g. a resumed
+        one), and the password from the keyring if it was kept."""
+        d, defaults = self.draft, self.services.defaults
+        if defaults.password is not None:
+            return  # known in advance (the demo): nothing to look up
+        if d.url:
+            url, user, domain = d.url, d.user, d.domain
+        elif defaults.user:  # the command line chose the account
+            url, user, domain = defaults.url, defaults.user, defaults.domain
+        else:
+            profile = self.services.saved_profile()
+            if profile is None:
+                return
+            url, user, domain = profile.url, profile.user, profile.domain or ""
+            self.app.call_from_thread(self._prefill, url, user, domain)
         try:
-            password = self.services.saved_password(profile.url, profile.user, profile.domain or "")
+            password = self.services.saved_password(url, user, domain)
         except Exception:  # keyring unavailable or locked: the user types it
             return
         if password is not None:
@@ -72,6 +81,9 @@ class ConnectScreen(StepScreen):
         if not field.value:
             field.value = password
             self.query_one("#keep_password", Checkbox).value = True
+        if getattr(self.app, "auto_connect", False) and field.value:
+            self.app.auto_connect = False  # type: ignore[attr-defined]
+            self.action_next()  # ``trunkwiz edit``: the keyring knows the password
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", TextField).value.strip()

@@ -1,4 +1,9 @@
-"""Step 4, Credentials (register kinds): authentication ID, username, password, interval."""
+"""Step 4, Credentials (register kinds): authentication ID, username, password, interval.
+
+For an Accept-Register trunk the account is the one the carrier or gateway will use to
+register to this PBX. While editing, the password field changes the password (empty keeps
+the one the PBX holds).
+"""
 
 from __future__ import annotations
 
@@ -9,44 +14,65 @@ from textual.widgets import Static
 
 from trunkwiz.tui.screens.base import StepScreen, TextField, field_row
 
+GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."
+
 
 class CredentialsScreen(StepScreen):
-    """The SIP account the PBX registers with; the password goes to the keyring on submit."""
+    """The SIP account; the password goes to the keyring after the PBX accepted it."""
 
     STEP = "credentials"
     INTRO = "The SIP account the carrier gave you."
     HELP = (
         "Credentials: the authentication ID (SIP user ID) and password from the carrier.\n"
-        "Username only for 3-way authentication, when the account name differs from the ID."
+        "Username only for 3-way authentication, when the account name differs from the ID.\n"
+        "Accept Register: choose the ID and password the gateway will register with.\n"
+        "Editing: leave the password empty to keep it, or type a new one to change it."
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gateway = self.draft.kind == "accept_register"
+
+    def intro(self) -> str:
+        return GATEWAY_INTRO if self.gateway else self.INTRO
 
     def compose_body(self) -> ComposeResult:
         f = self.draft.fields
         carrier = self.services.demo_carrier
-        if carrier:
+        if carrier and not self.gateway:
             yield Static(
                 f"Demo carrier: authentication ID {carrier['auth_id']}, "
                 f"password {carrier['password']}.",
                 classes="info",
                 id="demo-note",
             )
-        yield from field_row("Authentication ID", TextField(f.get("auth_id", ""), id="auth_id"))
         yield from field_row(
-            "Username",
-            TextField(f.get("username", ""), id="username", placeholder="(usually empty)"),
-            hint="3-way authentication only: the account username when it differs from the ID.",
+            "Authentication ID",
+            TextField(f.get("auth_id", ""), id="auth_id"),
+            hint="The gateway registers with this ID (its SIP user ID)." if self.gateway else "",
         )
+        if not self.gateway:
+            yield from field_row(
+                "Username",
+                TextField(f.get("username", ""), id="username", placeholder="(usually empty)"),
+                hint="3-way authentication only: the account username when it differs from the ID.",
+            )
         secret = self.draft.password.get_secret_value() if self.draft.password else ""
         editing = self.draft.trunk_id is not None
+        if editing:
+            hint = "Leave empty to keep the password the PBX holds; type one to change it."
+        else:
+            hint = "The gateway will register with this password." if self.gateway else ""
         yield from field_row(
-            "Password",
+            "New password" if editing else "Password",
             TextField(secret, id="password", password=True),
-            hint="Leave empty to keep the password the PBX holds." if editing else "",
+            hint=hint,
         )
-        yield from field_row(
-            "Re-register (s)",
-            TextField(f.get("register_interval", 600), id="register_interval", type="integer"),
-        )
+        if not self.gateway:
+            yield from field_row(
+                "Re-register (s)",
+                TextField(f.get("register_interval", 600), id="register_interval", type="integer"),
+            )
 
     def on_mount(self) -> None:
         self.query_one("#auth_id").focus()
@@ -58,10 +84,12 @@ class CredentialsScreen(StepScreen):
             return self.query_one(f"#{widget_id}", TextField).value.strip()
 
         password = self.query_one("#password", TextField).value
-        interval = text("register_interval")
-        return {
+        values: dict[str, Any] = {
             "auth_id": text("auth_id"),
-            "username": text("username"),
             "password": SecretStr(password) if password else None,
-            "register_interval": int(interval) if interval.isdigit() else interval,
         }
+        if not self.gateway:
+            interval = text("register_interval")
+            values["username"] = text("username")
+            values["register_interval"] = int(interval) if interval.isdigit() else interval
+        return values

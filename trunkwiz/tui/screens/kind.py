@@ -1,33 +1,65 @@
-"""Step 2, Trunk kind: Register-Based or IP-Based, or open an existing trunk to edit."""
+"""Step 2, Trunk kind: a new trunk's kind, or an existing trunk to edit or delete."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Label, OptionList, RadioButton, RadioSet, Static
+from textual.binding import Binding
+from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
+from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
+
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import TrunkRow
 
 KIND_LABELS = {
     "register": "Register-Based: the PBX registers to the carrier with an account",
     "ip": "IP-Based: the carrier accepts calls from the PBX's public IP",
+    "accept_register": "Accept Register: the carrier or gateway registers to the PBX",
 }
+
+#: The kind column of the trunk list (10 characters at most).
+KIND_SHORT = {"register": "register", "ip": "ip", "accept_register": "accept-reg"}
+
+#: Column header of the trunk list (same widths as ``trunk_line``).
+LIST_HEADER = f"  {'Name':<16} {'Kind':<10} {'Brand':<10} {'Host':<16} {'Tenants':<10} Status"
+
+
+def trunk_line(row: TrunkRow) -> Text:
+    """One trunk list line: name, kind, brand, host, tenants, live status."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    kind = KIND_SHORT.get(row.kind, row.kind)
+    line.append(f"{row.name[:16]:<16} {kind[:10]:<10} {row.brand[:10]:<10} ")
+    line.append(f"{row.host[:16]:<16} {row.tenants_text[:10]:<10} ")
+    line.append(row.status, style="green" if row.status == "ONLINE" else "red")
+    return line
 
 
 class KindScreen(StepScreen):
-    """Choose the kind of a new trunk, or pick an existing trunk for a quick edit."""
+    """Choose the kind of a new trunk, or pick an existing trunk to edit or delete."""
 
     STEP = "kind"
     INTRO = "What kind of trunk does the carrier offer?"
     HELP = (
         "Kind: Register-Based trunks log in to the carrier with an account; IP-Based\n"
-        "trunks are recognised by the PBX's IP (System Admin only, one per carrier host).\n"
-        "Or pick an existing trunk below and press Enter to edit it."
+        "trunks are recognised by the PBX's IP (System Admin only, one per carrier host);\n"
+        "with Accept Register the carrier or gateway logs in to the PBX.\n"
+        "Or pick an existing trunk below: Enter edits it, Delete removes it (asks first)."
     )
+    BINDINGS = [Binding("delete", "delete_trunk", "Delete trunk")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: dict[str, TrunkRow] = {}
+
+    @property
+    def editing(self) -> bool:
+        """Whether the draft edits an existing trunk (its kind is then fixed)."""
+        return self.draft.trunk_id is not None
 
     def compose_body(self) -> ComposeResult:
         current = self.draft.kind or "register"
@@ -36,23 +68,35 @@ class KindScreen(StepScreen):
                 yield RadioButton(label, value=kind == current, id=f"kind-{kind}")
         yield Static("", classes="note", id="kind-reason")
         yield Static("", classes="field-error", id="kind-error")
-        yield Label("Or edit an existing trunk (Enter opens it):", classes="info")
+        if self.editing:
+            yield Button("New trunk instead", id="new-trunk", compact=True)
+        yield Label("Or an existing trunk (Enter edits, Delete removes):", classes="info")
+        yield Static(LIST_HEADER, classes="info list-header", id="trunks-header")
         yield OptionList(Option("Loading the trunks…", disabled=True), id="trunks")
         yield Static("", classes="field-error", id="trunks-error")
 
     def on_mount(self) -> None:
         conn = self.services.connection
-        if conn is not None and conn.level == "tenant":
+        reasons = []
+        if self.editing:
+            name = self.draft.fields.get("name", "")
+            for button in self.query(RadioButton).results(RadioButton):
+                button.disabled = True
+            reasons.append(
+                f"Editing trunk {name}: its kind and brand cannot change (the PBX has no way to "
+                "change them; delete the trunk and create it again)."
+            )
+        elif conn is not None and conn.level == "tenant":
             ip = self.query_one("#kind-ip", RadioButton)
             ip.disabled = True
-            ip.value = False
-            self.query_one("#kind-register", RadioButton).value = True
-            show_note(
-                self.query_one("#kind-reason", Static),
+            if ip.value:
+                self.query_one("#kind-register", RadioButton).value = True
+            reasons.append(
                 f"IP-Based is not offered: you are signed in as Tenant Admin of {conn.domain}; "
-                "only the System Admin can create IP-Based trunks and share them.",
+                "only the System Admin can create IP-Based trunks and share them."
             )
-        self.query_one("#kind", RadioSet).focus()
+        show_note(self.query_one("#kind-reason", Static), "\n".join(reasons))
+        self.query_one("#trunks" if self.editing else "#kind").focus()
         self._load_trunks()
 
     @work(exclusive=True, group="trunks")
@@ -71,26 +115,50 @@ class KindScreen(StepScreen):
                 Option(f"Could not list trunks: {exc}", disabled=True)
             )
             return
+        self.rows = {row.id: row for row in rows}
         listing.clear_options()
         if not rows:
             listing.add_option(Option("No trunks yet.", disabled=True))
-            return
         for row in rows:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{row.name[:18]:<18} {row.kind[:8]:<8} {row.brand[:12]:<12} ")
-            line.append(f"{row.host[:20]:<20} ")
-            line.append(row.status, style="green" if row.status == "ONLINE" else "red")
-            listing.add_option(Option(line, id=row.id))
+            listing.add_option(Option(trunk_line(row), id=row.id))
+        wanted = self.app_pending_trunk()
+        if wanted:
+            self._open_by_name(wanted, rows)
 
+    def app_pending_trunk(self) -> str | None:
+        """The trunk name ``trunkwiz edit NAME`` asked for (taken once), if any."""
+        take = getattr(self.app, "take_pending_trunk", None)
+        return take() if take is not None else None
+
+    def _open_by_name(self, name: str, rows: list[TrunkRow]) -> None:
+        from trunkwiz.service.connection import close_names
+
+        folded = name.strip().casefold()
+        found = next((r for r in rows if r.name.strip().casefold() == folded), None)
+        if found is not None:
+            self._open(found.id)
+            return
+        names = [r.name for r in rows]
+        close = close_names(name, names)
+        if close:
+            hint = f" Close names: {', '.join(close)}."
+        elif names:
+            more = ", …" if len(names) > 8 else ""
+            hint = f" Trunks on this PBX: {', '.join(names[:8])}{more}."
+        else:
+            hint = " There are no trunks yet."
+        self.show_errors({"trunks": f"No trunk named {name!r} on this PBX.{hint}"})
+
+    # -- the slice ------------------------------------------------------------------------
     def chosen_kind(self) -> str:
         """The kind whose radio button is on."""
         pressed = self.query_one("#kind", RadioSet).pressed_button
         return (pressed.id or "kind-register").removeprefix("kind-") if pressed else "register"
 
     def collect(self) -> dict[str, Any]:
-        kind = self.chosen_kind()
-        keep = self.draft.trunk_id is not None and kind == self.draft.kind
-        return {"kind": kind, "trunk_id": self.draft.trunk_id if keep else None}
+        if self.editing:
+            return {"kind": self.draft.kind, "trunk_id": self.draft.trunk_id}
+        return {"kind": self.chosen_kind(), "trunk_id": None}
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         conn = self.services.connection
@@ -98,6 +166,13 @@ class KindScreen(StepScreen):
             return {"kind": "Only the System Admin can create IP-Based trunks."}
         return {}
 
+    @on(Button.Pressed, "#new-trunk")
+    def _new_trunk(self, event: Button.Pressed) -> None:
+        """Leave the edit: the same step again, for a new trunk."""
+        event.stop()
+        self.dismiss(StepResult("stay", {"reset": True, "kind": None}))
+
+    # -- open an existing trunk -----------------------------------------------------------
     @on(OptionList.OptionSelected, "#trunks")
     def _edit_trunk(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -112,6 +187,12 @@ class KindScreen(StepScreen):
 
         conn = self.services.connection
         assert conn is not None
+        row = self.rows.get(trunk_id)
+        if row is not None and row.shared and conn.level == "tenant":
+            self.show_errors(
+                {"trunks": f"{row.name} is shared by the System Admin: only they can change it."}
+            )
+            return
         self.query_one("#nav-status", Static).update("Opening the trunk…")
         try:
             trunk = await conn.load_trunk(trunk_id)
@@ -119,4 +200,46 @@ class KindScreen(StepScreen):
             self.query_one("#nav-status", Static).update("")
             self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
             return
-        self.dismiss(StepResult("next", draft_values(trunk, trunk_id)))
+        self.dismiss(StepResult("next", {"reset": True, **draft_values(trunk, trunk_id)}))
+
+    # -- delete ---------------------------------------------------------------------------
+    def action_delete_trunk(self) -> None:
+        """Delete the highlighted trunk after its name is typed (a dialog asks)."""
+        from trunkwiz.tui.screens.manage import DeleteTrunkScreen
+
+        listing = self.query_one("#trunks", OptionList)
+        index = listing.highlighted
+        option = listing.get_option_at_index(index) if index is not None else None
+        row = self.rows.get(option.id or "") if option is not None else None
+        conn = self.services.connection
+        if row is None or conn is None:
+            self.notify("Highlight a trunk in the list first.", severity="warning")
+            return
+
+        async def delete() -> None:
+            await conn.delete_trunk(row.id)
+
+        def done(deleted: bool | None) -> None:
+            if deleted:
+                self._deleted(row)
+
+        self.app.push_screen(DeleteTrunkScreen(row.name, delete), callback=done)
+
+    def _deleted(self, row: TrunkRow) -> None:
+        self.notify(f"Trunk {row.name} was deleted.")
+        set_line(self.query_one("#trunks-error", Static), "")
+        self._forget_password(row.name)
+        self._load_trunks()
+
+    @work(thread=True, group="keyring")
+    def _forget_password(self, name: str) -> None:
+        """The deleted trunk's SIP password leaves the keyring too (if it was kept)."""
+        from trunkwiz.store.secrets import SecretStoreUnavailable
+
+        conn = self.services.connection
+        if conn is None:
+            return
+        try:
+            self.services.forget_trunk_password(conn.url, name)
+        except SecretStoreUnavailable:  # no usable keyring: nothing was kept there
+            return

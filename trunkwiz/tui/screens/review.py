@@ -60,6 +60,12 @@ class ReviewScreen(StepScreen):
             shown.update("Not connected to the PBX.")
             return
         try:
+            problem = await self._label_problem(conn)
+            if problem:
+                shown.update(
+                    f"Cannot submit yet; go Back and fix:\nhostname (basic step): {problem}"
+                )
+                return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
             self.plan = await conn.plan(
                 self.trunk, self.draft.trunk_id, change_password=change_password
@@ -70,6 +76,14 @@ class ReviewScreen(StepScreen):
         shown.update("\n".join(self.plan.describe()))
         self.query_one("#submit", Button).disabled = False
         self.query_one("#submit", Button).focus()
+
+    async def _label_problem(self, conn: Any) -> str | None:
+        """Accept Register: the host must not be a tenant's SIP domain (the PBX refuses it)."""
+        from trunkwiz.service.validate import tenant_domain_clash
+
+        if str(self.trunk.kind.value) != "accept_register":
+            return None
+        return tenant_domain_clash(self.trunk.hostname, await conn.tenant_domains())
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
@@ -107,7 +121,9 @@ class ReviewScreen(StepScreen):
             return
         line.update(f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s).")
         await self._keep_password()
-        self.run_worker(self.services.discard_draft, thread=True, group="draft")
+        discard = getattr(self.app, "discard_draft", None)
+        if discard is not None:
+            discard()  # submitted: the draft is done with
         await self._finished()
 
     @staticmethod
@@ -163,6 +179,8 @@ class ReviewScreen(StepScreen):
         diagnose = (
             self._diagnose if kind != "ip" and getattr(self.trunk, "registration", True) else None
         )
+        if kind == "accept_register":
+            diagnose = self._gateway_hint
         panel = StatusPanel(
             poll=lambda: conn.status(trunk_id),
             clock=self.services.clock,
@@ -176,6 +194,22 @@ class ReviewScreen(StepScreen):
         self.query_one("#body").scroll_home(animate=False)
         if kind == "ip":
             self._checklist()
+
+    async def _gateway_hint(self) -> str:
+        """Accept Register: the PBX waits for the gateway; say where it must register."""
+        from trunkwiz.pbx.errors import PbxError
+
+        conn = self.services.connection
+        transport = str(self.trunk.transport.value)
+        try:
+            ip, port = await conn.public_route(transport) if conn else ("", None)
+        except PbxError:
+            ip, port = "", None
+        target = f"sip:{ip}:{port}" if ip and port else "this PBX's SIP address"
+        return (
+            f"the gateway has not registered yet: configure it to register to {target} "
+            f"({transport}) with authentication ID {self.trunk.auth_id} and the password you set."
+        )
 
     async def _diagnose(self) -> str:
         from trunkwiz.sip.probe import ProbeTarget

@@ -1,0 +1,50 @@
+"""``trunkwiz edit NAME``: open one trunk in the wizard for a quick edit.
+
+The wizard signs in first: with the saved profile and the password the keyring holds it
+signs in by itself, otherwise the Connect step asks. Then it opens trunk NAME (matched
+case-insensitively) in the same screens as any edit; an unknown NAME is reported with the
+closest names on the Kind step's trunk list. Only argparse and the standard library are
+imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    """Register ``trunkwiz edit NAME``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description="Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
+        "password; only the changed fields are sent. Brand and kind cannot change.",
+    )
+    parser.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
+    return parser
+
+
+def make_app(args: argparse.Namespace) -> App[int]:
+    """The wizard App opening trunk ``args.name`` once signed in (not running)."""
+    from trunkwiz.cli.wizard import build_services
+    from trunkwiz.tui.app import TrunkWizApp
+
+    name = str(args.name).strip()
+    if not name:
+        raise SystemExit("trunkwiz edit: give the trunk's NAME")
+    return TrunkWizApp(build_services(args), open_trunk=name)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the wizard on one trunk; 0 when the edit was submitted, 1 when abandoned."""
+    from trunkwiz.cli.wizard import run_app
+
+    return run_app(make_app(args))

@@ -1,0 +1,140 @@
+"""Dialogs around drafts and existing trunks: resume a saved draft, delete a trunk."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from trunkwiz.tui.flow import STEP_TITLES
+from trunkwiz.tui.screens.base import set_line
+
+
+def draft_summary(saved: dict[str, Any]) -> str:
+    """One paragraph saying what a saved draft holds (never a password: none is saved)."""
+    fields = saved.get("fields") or {}
+    name = str(fields.get("name") or "").strip()
+    kind = str(saved.get("kind") or "").replace("_", " ")
+    what = "an edit of trunk " if saved.get("trunk_id") else "a new trunk "
+    trunk = what + (name or "(no name yet)") + (f" ({kind})" if kind else "")
+    step = STEP_TITLES.get(str(saved.get("step")), str(saved.get("step")))
+    when: Any = saved.get("saved_at")
+    stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if hasattr(when, "astimezone") else ""
+    where = f" on {saved['url']}" if saved.get("url") else ""
+    tenants = len(saved.get("tenants") or [])
+    shared = f", {tenants} tenant(s)" if tenants else ""
+    return (
+        f"A draft was saved{' at ' + stamp if stamp else ''}: {trunk}{where}{shared}, "
+        f"left at the {step} step.\n\n"
+        "Resume it? You sign in again, then every value you typed is back "
+        "(passwords are never saved: type them again)."
+    )
+
+
+class ResumeScreen(ModalScreen[str | None]):
+    """Offer a saved draft: ``"resume"``, ``"fresh"`` (start over: discard it), or
+    ``None`` (Esc: start a new draft now, the saved one is only replaced as you go)."""
+
+    BINDINGS = [
+        Binding("escape", "answer(None)", "Not now"),
+        Binding("r", "answer('resume')", "Resume"),
+        Binding("s", "answer('fresh')", "Start over"),
+    ]
+
+    def __init__(self, saved: dict[str, Any]) -> None:
+        super().__init__(classes="dialog")
+        self.saved = saved
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(draft_summary(self.saved), id="question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume", id="resume", variant="primary", compact=True)
+                yield Button("Start over", id="fresh", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id)
+
+    def action_answer(self, value: str | None) -> None:
+        """Close the dialog with ``value``."""
+        self.dismiss(value)
+
+
+class DeleteTrunkScreen(ModalScreen[bool]):
+    """Delete a trunk after its name is typed; the PBX's refusal is shown as it is."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str, delete: Callable[[], Awaitable[None]]) -> None:
+        super().__init__(classes="dialog")
+        self.trunk_name = name
+        self._delete = delete
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(
+                f"Delete trunk [b]{_escape(self.trunk_name)}[/b] from the PBX? Its tenants lose "
+                "it at once; this cannot be undone.\nType the trunk's name to confirm:",
+                id="question",
+            )
+            yield Input(id="confirm-name", compact=True, placeholder=self.trunk_name)
+            yield Static("", id="delete-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Delete", id="delete", variant="error", compact=True, disabled=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-name", Input).focus()
+
+    @on(Input.Changed, "#confirm-name")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#delete", Button).disabled = event.value.strip() != self.trunk_name
+
+    @on(Input.Submitted, "#confirm-name")
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.query_one("#delete", Button).disabled:
+            self._run_delete()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "delete":
+            self._run_delete()
+        else:
+            self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        """Close without deleting."""
+        self.dismiss(False)
+
+    @work(exclusive=True, group="delete")
+    async def _run_delete(self) -> None:
+        from trunkwiz.pbx.errors import PbxError
+
+        button = self.query_one("#delete", Button)
+        error = self.query_one("#delete-error", Static)
+        button.disabled = True
+        set_line(error, "Deleting…")
+        try:
+            await self._delete()
+        except PbxError as exc:
+            set_line(error, "The PBX refused: " + ("\n".join(exc.messages) or str(exc)))
+            button.disabled = False
+            return
+        self.dismiss(True)
+
+
+def _escape(text: str) -> str:
+    """``text`` safe inside Textual content markup."""
+    return text.replace("[", r"\[")

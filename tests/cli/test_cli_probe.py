@@ -111,3 +111,25 @@ async def test_probe_a_trunk_on_the_pbx_with_the_keyring_password(
     assert r.code == 0, r.err
     (result,) = json.loads(r.out)
     assert result["name"] == "Carrier" and result["outcome"] == "ok"
+
+
+async def test_two_trunks_on_one_carrier_host_are_spaced_out_not_refused(
+    cli: Cli, registrar: DemoRegistrar, tmp_path: Path
+) -> None:
+    path = tmp_path / "two.toml"
+    one = trunk_file(tmp_path, registrar.port)
+    path.write_text(
+        Path(one).read_text() + Path(one).read_text().replace('"Carrier"', '"Carrier B"')
+    )
+    secrets = f"Carrier\t{SIP_PASSWORD}\nCarrier B\t{SIP_PASSWORD}\n"
+    began = asyncio.get_running_loop().time()
+    r = await asyncio.to_thread(
+        cli, "probe", str(path), "--json", "--password-stdin", stdin=secrets
+    )
+    took = asyncio.get_running_loop().time() - began
+    assert r.code == 0, r.text
+    assert [(x["name"], x["ok"]) for x in json.loads(r.out)] == [
+        ("Carrier", True),
+        ("Carrier B", True),
+    ]
+    assert took >= 4.0  # the second REGISTER waited for the per-host interval (5 s)

@@ -156,7 +156,8 @@ async def test_probe_success_points_at_the_pbx_side(sandbox: SandboxServer, tmp_
 
     probed: list[object] = []
 
-    async def probe(target: object) -> ProbeResult:
+    async def probe(target: object, *, register: bool = True) -> ProbeResult:
+        assert register
         probed.append(target)
         return ProbeResult(Outcome.OK, "registered: 200 OK, expires 60 s")
 

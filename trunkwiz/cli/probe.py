@@ -10,6 +10,7 @@ registration off, and ``--no-register`` probe with OPTIONS only.
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,7 @@ async def _probe_all(
     keyring: common.Keyring,
 ) -> int:
     from trunkwiz.sip.probe import ProbeTarget, probe
+    from trunkwiz.sip.ratelimit import RateLimiter
     from trunkwiz.store.secrets import trunk_key
 
     jobs = []
@@ -141,8 +143,14 @@ async def _probe_all(
                 )
         jobs.append((trunk, register, ProbeTarget.from_trunk(trunk, secret)))
     results = []
+    limiter = RateLimiter()  # several trunks on one carrier host: REGISTERs spaced out
     for trunk, register, probe_target in jobs:
-        result = await probe(probe_target, register=register, timeout=args.timeout)
+        result = await probe(probe_target, register=register, timeout=args.timeout, limiter=limiter)
+        if result.retry_after:  # the same carrier host was just asked: wait our turn, once
+            await asyncio.sleep(result.retry_after)
+            result = await probe(
+                probe_target, register=register, timeout=args.timeout, limiter=limiter
+            )
         entry = {"name": trunk.name, "kind": trunk.trunk_kind.value, "register": register}
         entry.update(result.to_dict())
         results.append(entry)

@@ -87,6 +87,7 @@ class Services:
         self._client_factory = client_factory
         self._secrets_factory = secrets
         self._probe = probe
+        self._limiter: Any = None
         self._profiles: ProfileStore | None = None
         self._drafts: DraftStore | None = None
         self._secrets: SecretStore | None = None
@@ -239,13 +240,20 @@ class Services:
 
         return PbxClient(url, tls=tls)
 
-    async def probe(self, target: Any) -> Any:
-        """Run the SIP pre-flight probe (``trunkwiz.sip.probe.probe``) on ``target``."""
-        if self._probe is not None:
-            return await self._probe(target)
-        from trunkwiz.sip.probe import probe
+    async def probe(self, target: Any, *, register: bool = True) -> Any:
+        """Run the SIP pre-flight probe (``trunkwiz.sip.probe.probe``) on ``target``.
 
-        return await probe(target)
+        Every probe of this app shares one rate limiter, so repeated probes cannot get the
+        PBX's address banned by the carrier; ``register=False`` only sends OPTIONS.
+        """
+        if self._probe is not None:
+            return await self._probe(target, register=register)
+        from trunkwiz.sip.probe import probe
+        from trunkwiz.sip.ratelimit import RateLimiter
+
+        if self._limiter is None:
+            self._limiter = RateLimiter()
+        return await probe(target, register=register, limiter=self._limiter)
 
     async def close(self) -> None:
         """Close the PBX connection, if any (the connection only; see ``shutdown``)."""

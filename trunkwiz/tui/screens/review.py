@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen
@@ -18,8 +19,10 @@ class ReviewScreen(StepScreen):
     INTRO = "These are the exact changes. Submit sends them to the PBX."
     HELP = (
         "Review: nothing has been sent yet. Submit creates or updates the trunk and shares\n"
-        "it; if a call fails, what was changed is rolled back. Then the status is watched."
+        "it; if a call fails, what was changed is rolled back. Then the status is watched.\n"
+        "Ctrl+T tests the carrier from this host first (REGISTER, or OPTIONS for IP trunks)."
     )
+    BINDINGS = [Binding("ctrl+t", "probe", "Test carrier")]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,6 +34,7 @@ class ReviewScreen(StepScreen):
         yield Static("", id="progress-line", classes="info")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="checklist")
+        yield Static("", id="probe-result")
         yield Static("Planning…", id="plan")
 
     def on_mount(self) -> None:
@@ -84,6 +88,37 @@ class ReviewScreen(StepScreen):
         if str(self.trunk.kind.value) != "accept_register":
             return None
         return tenant_domain_clash(self.trunk.hostname, await conn.tenant_domains())
+
+    # -- probe on request ----------------------------------------------------------------
+    def action_probe(self) -> None:
+        """Ask the carrier from this host before anything is sent to the PBX."""
+        if self.trunk is None:
+            self.notify("Nothing to test yet: fix the plan first.", severity="warning")
+            return
+        self._probe_carrier()
+
+    @work(exclusive=True, group="probe")
+    async def _probe_carrier(self) -> None:
+        from textual.markup import escape
+
+        from trunkwiz.sip.probe import ProbeTarget
+
+        shown = self.query_one("#probe-result", Static)
+        kind = str(self.trunk.kind.value)
+        if kind == "accept_register":
+            shown.update("Nothing to test: with Accept Register the gateway registers to the PBX.")
+            return
+        password = self.draft.password or getattr(self.trunk, "password", None)
+        register = kind == "register" and getattr(self.trunk, "registration", True)
+        note = ""
+        if register and password is None:
+            register, note = False, " (no password typed here, so OPTIONS only)"
+        method = "REGISTER" if register else "OPTIONS"
+        shown.update(f"Testing {self.trunk.hostname} from this host with {method}…")
+        result = await self.services.probe(
+            ProbeTarget.from_trunk(self.trunk, password), register=register
+        )
+        shown.update(f"[b]Carrier test ({method}{note}):[/b] {escape(str(result.diagnosis))}")
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:

@@ -8,6 +8,7 @@ from tests.tui.conftest import (
     create_trunk,
     fill,
     next_step,
+    screen_text,
     settle,
     step_of,
     tenant_ids,
@@ -18,13 +19,20 @@ from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.service.services import Services
 from trunkwiz.tui.app import TrunkWizApp
-from trunkwiz.tui.screens.tenants import TenantRow
+from trunkwiz.tui.screens.tenants import TenantRow, TenantsScreen
+from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 
 def tenants_app(services: Services, hostname: str) -> TrunkWizApp:
     fields = {"name": f"t-{hostname}", "hostname": hostname, "auth_id": "a"}
     draft = WizardDraft(url="x", user="admin", kind="ip", level="system", fields=fields)
     return TrunkWizApp(services, start="tenants", draft=draft)
+
+
+def highlighted_id(listing: SelectionList[str]) -> str | None:
+    """The tenant id of the highlighted option, if any."""
+    at = listing.highlighted
+    return None if at is None else listing.get_option_at_index(at).value
 
 
 async def pick(pilot: object, *tenant_ids: str) -> list[TenantRow]:
@@ -67,7 +75,7 @@ async def test_overlapping_pools_are_flagged_live_and_next_waits(
         await type_text(pilot, f"#tenant-{row_b.number}-did_numbers", "15551000200;15551000050")
         error_b = text_of(pilot, f"#tenant-{row_b.number}-did_numbers-error")
         assert "15551000050 overlaps 15551000000-15551000099" in error_b and a_name in error_b
-        pool_b = app.screen.query_one(f"#tenant-{row_b.number}-did_numbers")
+        pool_b = app.screen.query_one(f"#tenant-{row_b.number}-did_numbers", DidPoolInput)
         # The entry at fault is the second one: offsets 12..23 of the text.
         assert [(i.start, i.end) for i in pool_b.issues] == [(12, 23)]
         assert app.screen.query_one("#next").disabled
@@ -93,7 +101,7 @@ async def test_syntax_errors_are_underlined_where_they_are(
         await settle(pilot)
         (row,) = await pick(pilot, a_id)
         await fill(pilot, f"#tenant-{row.number}-did_numbers", "15552000000;+15552000001")
-        pool = app.screen.query_one(f"#tenant-{row.number}-did_numbers")
+        pool = app.screen.query_one(f"#tenant-{row.number}-did_numbers", DidPoolInput)
         assert [i.code for i in pool.issues] == ["leading-plus"]
         assert pool.issues[0].start == 12
         assert app.screen.query_one("#next").disabled
@@ -115,7 +123,7 @@ async def test_pools_the_pbx_holds_for_the_same_host_are_checked(
     app = tenants_app(connected, "held.tenants.test")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "1 pool(s)" in text_of(pilot, "#pools-info")
+        assert "1 PBX pool(s)" in text_of(pilot, "#pools-info")
         (row,) = await pick(pilot, b_id)
         await type_text(pilot, f"#tenant-{row.number}-did_numbers", "15553000500")
         message = text_of(pilot, f"#tenant-{row.number}-did_numbers-error")
@@ -145,6 +153,62 @@ async def test_unpicking_a_tenant_removes_its_row_and_its_collisions(
         assert app.screen.query_one("#next").disabled
         app.screen.query_one("#tenant-list", SelectionList).deselect(a_id)
         await settle(pilot)
+        assert isinstance(app.screen, TenantsScreen)
         assert [r.pick.tenant_id for r in app.screen.rows()] == [b_id]
         assert text_of(pilot, f"#tenant-{row_b.number}-did_numbers-error") == ""
         assert not app.screen.query_one("#next").disabled
+
+
+async def test_the_first_tenant_is_highlighted_so_tab_then_space_picks_it(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    ((first_id, _),) = tenant_ids(sandbox, 1)
+    app = tenants_app(connected, "keys.tenants.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one("#tenant-list", SelectionList)
+        assert listing.highlighted == 0
+        await pilot.press("tab")
+        assert listing.has_focus
+        await pilot.press("space")
+        await settle(pilot)
+        assert isinstance(app.screen, TenantsScreen)
+        assert [r.pick.tenant_id for r in app.screen.rows()] == [first_id]
+
+
+async def test_the_highlight_follows_the_search_filter(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    app = tenants_app(connected, "filter.tenants.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing: SelectionList[str] = app.screen.query_one("#tenant-list", SelectionList)
+        second = listing.get_option_at_index(1).value
+        listing.highlighted = 1
+        # A filter that still lists the highlighted tenant keeps it highlighted ...
+        await type_text(pilot, "#tenant-search", "sandbox.test")
+        assert highlighted_id(listing) == second
+        # ... one that hides it highlights the first match, and no match highlights nothing.
+        target = sorted(sandbox.state.tenants.values(), key=lambda t: t["name"].lower())[-1]
+        await fill(pilot, "#tenant-search", str(target["name"]).lower())
+        assert listing.highlighted == 0 and listing.option_count >= 1
+        assert highlighted_id(listing) == str(target["id"])
+        await fill(pilot, "#tenant-search", "no-such-tenant")
+        assert listing.highlighted is None
+        await fill(pilot, "#tenant-search", "")
+        assert listing.highlighted == 0
+
+
+async def test_the_intro_and_the_pool_line_fit_one_line_each_at_80_columns(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    app = tenants_app(connected, "sip.acme-carrier.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#intro").size.height == 1
+        assert app.screen.query_one("#pools-info").size.height == 1
+        shown = screen_text(pilot)
+        assert "give each one a DID pool and a call cap." in shown
+        assert "120 tenants. Overlaps checked against 0 PBX pool(s) for sip.acme-carrier.test" in (
+            shown
+        )

@@ -185,8 +185,8 @@ def test_demo_creates_a_shared_register_trunk_that_goes_online(tmux: Tmux) -> No
     shows(tmux, r"^ Tenants")
     shows(tmux, r"\d+ tenants\.")  # the list and the PBX's pools are loaded
     first = "Acme Dental 001"
-    # Into the list, onto its first option, pick it: each key changes how the line looks.
-    for key, what in (("Tab", "the list's focus"), ("Down", "the highlight"), ("Space", "pick")):
+    # Into the list (its first option is highlighted), pick it: each key changes the line.
+    for key, what in (("Tab", "the list's focus"), ("Space", "pick")):
         before = tmux.styled_line(first)
         tmux.keys(key)
         wait_until(what, lambda: tmux.styled_line(first) != before, 10, tmux)  # noqa: B023

@@ -7,9 +7,11 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
-from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
+from trunkwiz.tui.screens.review_plan import PlanView
 
 
 class ReviewScreen(StepScreen):
@@ -35,10 +37,11 @@ class ReviewScreen(StepScreen):
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="checklist")
         yield Static("", id="probe-result")
-        yield Static("Planning…", id="plan")
+        yield PlanView("Planning…", id="plan")
 
     def on_mount(self) -> None:
-        self.query_one("#progress").display = False
+        for empty in ("#progress", "#progress-line", "#checklist", "#probe-result"):
+            self.query_one(empty).display = False  # shown when there is something to show
         self.query_one("#submit", Button).disabled = True
         self._plan()
 
@@ -51,23 +54,23 @@ class ReviewScreen(StepScreen):
         from trunkwiz.pbx.plan import PlanError
         from trunkwiz.service.validate import build_trunk, field_errors, step_of
 
-        shown = self.query_one("#plan", Static)
+        shown = self.query_one("#plan", PlanView)
         try:
             self.trunk = build_trunk(self.draft)
         except ValidationError as exc:
             errors = field_errors(exc)
-            lines = [f"{k} ({step_of(k)} step): {v}" for k, v in errors.items()]
-            shown.update("Cannot submit yet; go Back and fix:\n" + "\n".join(lines))
+            lines = [f"  {k} ({step_of(k)} step): {v}" for k, v in errors.items()]
+            shown.show(["Cannot submit yet; go Back and fix:", *lines])
             return
         conn = self.services.connection
         if conn is None:
-            shown.update("Not connected to the PBX.")
+            shown.show(["Not connected to the PBX."])
             return
         try:
             problem = await self._label_problem(conn)
             if problem:
-                shown.update(
-                    f"Cannot submit yet; go Back and fix:\nhostname (basic step): {problem}"
+                shown.show(
+                    ["Cannot submit yet; go Back and fix:", f"  hostname (basic step): {problem}"]
                 )
                 return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
@@ -75,9 +78,9 @@ class ReviewScreen(StepScreen):
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
         except (PbxError, PlanError) as exc:
-            shown.update(f"Could not plan the change: {exc}")
+            shown.show([f"Could not plan the change: {exc}"])
             return
-        shown.update("\n".join(self.plan.describe()))
+        shown.show(self.plan.describe())
         self.query_one("#submit", Button).disabled = False
         self.query_one("#submit", Button).focus()
 
@@ -106,7 +109,9 @@ class ReviewScreen(StepScreen):
         shown = self.query_one("#probe-result", Static)
         kind = str(self.trunk.kind.value)
         if kind == "accept_register":
-            shown.update("Nothing to test: with Accept Register the gateway registers to the PBX.")
+            show_note(
+                shown, "Nothing to test: with Accept Register the gateway registers to the PBX."
+            )
             return
         password = self.draft.password or getattr(self.trunk, "password", None)
         register = kind == "register" and getattr(self.trunk, "registration", True)
@@ -114,11 +119,11 @@ class ReviewScreen(StepScreen):
         if register and password is None:
             register, note = False, " (no password typed here, so OPTIONS only)"
         method = "REGISTER" if register else "OPTIONS"
-        shown.update(f"Testing {self.trunk.hostname} from this host with {method}…")
+        show_note(shown, f"Testing {self.trunk.hostname} from this host with {method}…")
         result = await self.services.probe(
             ProbeTarget.from_trunk(self.trunk, password), register=register
         )
-        shown.update(f"[b]Carrier test ({method}{note}):[/b] {escape(str(result.diagnosis))}")
+        show_note(shown, f"[b]Carrier test ({method}{note}):[/b] {escape(str(result.diagnosis))}")
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
@@ -127,6 +132,8 @@ class ReviewScreen(StepScreen):
             return
         submit.disabled = True
         self.query_one("#back", Button).disabled = True
+        self.clear_errors()
+        self.query_one("#plan", PlanView).show(self.plan.describe())
         self._apply()
 
     @work(exclusive=True, group="apply")
@@ -142,28 +149,49 @@ class ReviewScreen(StepScreen):
 
         def progress(p: Any) -> None:
             bar.update(total=max(1, p.total), progress=p.done)
-            line.update(("Rolling back: " if p.stage == "rollback" else "") + p.line)
+            show_note(line, ("Rolling back: " if p.stage == "rollback" else "") + p.line)
 
         try:
             self.result = await conn.apply(
                 self.plan, password=self.draft.password, on_progress=progress
             )
         except (PbxError, ValueError) as exc:
-            line.update("")
-            self.show_errors({"": self._explain(exc)})
-            self.query_one("#back", Button).disabled = False
-            self.query_one("#submit", Button).disabled = False
+            self._failed(exc)
             return
-        line.update(f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s).")
+        show_note(
+            line, f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
+        )
         await self._keep_password()
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
             discard()  # submitted: the draft is done with
         await self._finished()
 
+    def _failed(self, exc: Exception) -> None:
+        """Say once, on the step's error line, what failed and what was rolled back.
+
+        The progress bar goes (nothing is in progress any more); the plan entry of a
+        field the PBX refused is flagged. Submit and Back work again.
+        """
+        message, field = self._explain(exc)
+        self.query_one("#progress", ProgressBar).display = False
+        show_note(self.query_one("#progress-line", Static), "")
+        if field:
+            self.query_one("#plan", PlanView).show(self.plan.describe(), marked=field)
+        step_error = self.query_one("#step-error", Static)
+        step_error.update(Content(message))
+        step_error.add_class("-shown")
+        self.query_one("#back", Button).disabled = False
+        self.query_one("#submit", Button).disabled = False
+
     @staticmethod
-    def _explain(exc: Exception) -> str:
-        """The error, with the step to go back to when the PBX named a field."""
+    def _explain(exc: Exception) -> tuple[str, str | None]:
+        """The error and what was rolled back; and the field the PBX named, if any.
+
+        When the PBX named a field of another step, the message says which step to go
+        back to.
+        """
+        from trunkwiz.pbx.applying import ApplyFailed
         from trunkwiz.pbx.errors import PbxError, field_hint
         from trunkwiz.service.validate import step_of
 
@@ -171,10 +199,15 @@ class ReviewScreen(StepScreen):
         field = None
         if isinstance(cause, PbxError):
             field = getattr(cause, "field", None) or field_hint(cause.messages)
+        if isinstance(exc, ApplyFailed):
+            # ApplyFailed's own text: the failure, then what was (or was not) rolled back.
+            rest = str(exc).splitlines()[1:]
+            lines = [f"Submit failed at '{exc.failed}': {cause}", *rest]
+        else:
+            lines = [f"Submit failed: {exc}"]
         if field and step_of(field) != "review":
-            where = step_of(field)
-            return f"{exc}\nThe PBX refused {field}: go Back to the {where} step to change it."
-        return str(exc)
+            lines.append(f"The PBX refused {field}: go Back to the {step_of(field)} step.")
+        return "\n".join(lines), field
 
     async def _keep_password(self) -> None:
         """The trunk password goes to the keyring (thread); a refusal is shown, not fatal."""
@@ -272,9 +305,13 @@ class ReviewScreen(StepScreen):
         try:
             ip, port = await conn.public_route(str(self.trunk.transport.value))
         except PbxError as exc:
-            self.query_one("#checklist", Static).update(f"Could not read the PBX's address: {exc}")
+            show_note(
+                self.query_one("#checklist", Static), f"Could not read the PBX's address: {exc}"
+            )
             return
-        self.query_one("#checklist", Static).update("\n".join(ip_checklist(self.trunk, ip, port)))
+        show_note(
+            self.query_one("#checklist", Static), "\n".join(ip_checklist(self.trunk, ip, port))
+        )
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "done":

@@ -58,12 +58,15 @@ class TenantsScreen(StepScreen):
     """Share the trunk with tenants; each gets its own DID pool and call cap."""
 
     STEP = "tenants"
-    INTRO = "Share the trunk: Space picks a tenant; give each a DID pool and a call cap."
+    INTRO = "Space picks a tenant; give each one a DID pool and a call cap."
     HELP = (
         "Tenants: type to filter the list, Space picks a tenant. A DID pool is ';'-separated\n"
         "numbers and a-b ranges; it must not overlap another tenant's pool or a pool the PBX\n"
         "already holds for the same carrier host. The entry at fault is underlined."
     )
+    DEFAULT_CSS = """
+    TenantsScreen #pools-info.-one-line { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,10 +109,12 @@ class TenantsScreen(StepScreen):
         self.sources = sources
         host = str(self.draft.fields.get("hostname", ""))
         held = len(sources.owners_for(host))
+        # One line at 80 columns; a long host name is cut with "…" rather than wrapped.
+        info.set_class(not sources.problem, "-one-line")
         info.update(
             sources.problem
-            or f"{len(self.tenants)} tenants. Pools are checked against {held} pool(s) the PBX "
-            f"holds for {host or 'this host'}."
+            or f"{len(self.tenants)} tenants. Overlaps checked against {held} PBX pool(s) "
+            f"for {host or 'this host'}"
         )
         self._fill_list("")
         self._recheck_all()
@@ -121,8 +126,14 @@ class TenantsScreen(StepScreen):
         self._fill_list(event.value)
 
     def _fill_list(self, text: str) -> None:
+        """List the tenants matching ``text``; keep the highlighted one if still listed.
+
+        Otherwise the first match is highlighted, so Tab then Space picks it at once.
+        """
         needle = text.strip().lower()
-        listing = self.query_one("#tenant-list", SelectionList)
+        listing: SelectionList[str] = self.query_one("#tenant-list", SelectionList)
+        at = listing.highlighted
+        before = listing.get_option_at_index(at).value if at is not None else None
         shown = [t for t in self.tenants if needle in t.name.lower() or needle in t.domain.lower()]
         with listing.prevent(SelectionList.SelectedChanged):
             listing.clear_options()
@@ -132,7 +143,9 @@ class TenantsScreen(StepScreen):
                 )
                 for t in shown
             )
-        self._visible = {t.id for t in shown}
+        ids = [t.id for t in shown]
+        listing.highlighted = ids.index(before) if before in ids else (0 if ids else None)
+        self._visible = set(ids)
 
     @on(SelectionList.SelectedChanged, "#tenant-list")
     async def _picked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:

@@ -1,8 +1,9 @@
 """The command line: the one place that wires real objects together.
 
 Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
-``add_parser(subparsers)`` and ``run(args) -> int``; modules are imported only when
-their command runs, so ``trunkwiz --help`` and the wizard start fast.
+``add_parser(subparsers)`` and ``run(args) -> int``. Only the module of the command being
+run is imported (the others are listed in ``--help`` from ``COMMANDS``), so ``trunkwiz
+--help`` and the wizard start fast.
 """
 
 from __future__ import annotations
@@ -67,7 +68,12 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
             action.default = argparse.SUPPRESS
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full command line; with ``only``, just that command's module is imported.
+
+    The other commands then get a placeholder parser (their name and help line, any
+    arguments); ``parse`` starts over with the full parser if one of them was chosen.
+    """
     parser = argparse.ArgumentParser(
         prog="trunkwiz",
         description="Set up and edit SIP trunks on a PortSIP PBX (v22) from the terminal.",
@@ -78,8 +84,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
-        _register(sub, name, module, help_text)
+        if only is None or name == only:
+            _register(sub, name, module, help_text)
+        else:
+            p = sub.add_parser(name, help=help_text, add_help=False)
+            p.add_argument("_rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+            p.set_defaults(_placeholder=True)
     return parser
+
+
+def _chosen_command(argv: Sequence[str]) -> str:
+    """The command ``argv`` names (first word that is not an option or its value)."""
+    takes_value = {flag for flag, metavar, _ in GLOBAL_OPTIONS if metavar is not None}
+    words = iter(argv)
+    for word in words:
+        if word in takes_value:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return "wizard"
 
 
 def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:  # type: ignore[type-arg]
@@ -104,7 +127,11 @@ def add_global_options_to_sub(p: argparse.ArgumentParser) -> None:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = _chosen_command(words)
+    args = build_parser(command if command in COMMANDS else None).parse_args(words)
+    if getattr(args, "_placeholder", False):  # guessed wrong: parse with every command
+        args = build_parser().parse_args(words)
     if args.command is None:
         args.command = "wizard"
     return args

@@ -27,6 +27,13 @@ def add_parser(
         help=help_text,
         description="Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
         "password; only the changed fields are sent. Brand and kind cannot change.",
+        epilog=(
+            "examples:\n"
+            '  trunkwiz edit "Acme SIP"\n'
+            "  trunkwiz --profile lab edit flowroute\n"
+            "  trunkwiz --pbx https://pbx.example.com:8887 --user admin edit Twilio"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
     return parser

@@ -27,6 +27,13 @@ def add_parser(
         name,
         help=help_text,
         description="Set up or edit a SIP trunk step by step (keyboard only, fits 80x24).",
+        epilog=(
+            "examples:\n"
+            "  trunkwiz\n"
+            "  trunkwiz --pbx https://pbx.example.com:8887 --user admin\n"
+            "  trunkwiz wizard --resume"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--resume",
@@ -52,17 +59,23 @@ def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
 
 def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     """The composition root of the wizard: stores, keyring and PBX client factory."""
-    from trunkwiz.cli import common
     from trunkwiz.service.services import Services
     from trunkwiz.store.paths import config_dir
 
     kwargs.setdefault("defaults", connect_defaults(args))
-    kwargs.setdefault("secrets", lambda: common.open_secret_store())
+    kwargs.setdefault("secrets", _open_secret_store)
     return Services(
         config_dir=config_dir(getattr(args, "config", None)),
         profile_name=getattr(args, "profile", None) or "default",
         **kwargs,
     )
+
+
+def _open_secret_store() -> Any:
+    """The OS keyring (imported when the wizard first needs a password)."""
+    from trunkwiz.cli import common
+
+    return common.open_secret_store()
 
 
 def make_app(args: argparse.Namespace) -> App[int]:

@@ -1,7 +1,9 @@
 """The wizard App: holds the draft, shows one step screen at a time, saves as it goes.
 
 Heavy layers (httpx, pydantic models, keyring) are imported by the screens' workers when
-needed, so the first frame paints quickly.
+needed, so the first frame paints quickly. The first step is mounted before it is shown, so
+its first frame is complete; the background work (warm-up imports, looking for a draft to
+resume, the saved profile and keyring) starts once that frame is on screen.
 
 Drafts: every step saves the draft (never a password) as it is left. A hang-up (SIGHUP,
 the SSH session dropped), SIGTERM, Ctrl+C (the key, or SIGINT) and a crash save it at
@@ -11,25 +13,33 @@ resume it (``ask_resume``): sign in again, then the wizard returns to the saved 
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
-from trunkwiz.tui.screens.dialogs import ConfirmScreen, HelpScreen
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
     from trunkwiz.tui.screens.base import StepResult, StepScreen
 
 log = logging.getLogger(__name__)
+
+#: Background work waits for the first frame to reach the terminal: polled every
+#: ``FIRST_FRAME_POLL`` seconds while the writer still has output queued (bounded).
+FIRST_FRAME_POLL = 0.05
+FIRST_FRAME_POLLS = 10
 
 #: step -> "module:Class" of its screen, imported when the step is first shown.
 SCREENS: dict[str, str] = {
@@ -100,6 +110,11 @@ class TrunkWizApp(App[int]):
         self.resume_pending = False
         """True while the saved draft is being looked at or offered (it is not overwritten)."""
         self._signals: list[int] = []
+        self.last_key_at = 0.0
+        """``time.monotonic()`` of the last key press (background work yields to typing)."""
+        self.first_frame_shown = False
+        """True once the first step's first frame has been written to the terminal."""
+        self._when_shown: list[Callable[[], object]] = []
 
     @property
     def flow(self) -> Flow:
@@ -107,21 +122,77 @@ class TrunkWizApp(App[int]):
         return Flow(kind=self.draft.kind, level=self.draft.level)
 
     # -- life cycle --------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         """Show the first step; catch hang-ups; look for a draft to resume."""
         if not self.is_headless:
             self._signals = install_exit_signals(self.leave_now)
-        self.show_step(self._first_step)
         if self._ask_resume:
             self.resume_pending = True
+        screen = self.make_screen(self._first_step)
+        screen.styled_ahead = await self._premount(screen)
+        self._push_step(self._first_step, screen)
+        self.screen.call_after_refresh(self._after_first_frame)
+
+    async def _premount(self, screen: Screen[Any]) -> bool:
+        """Compose and mount ``screen`` (not shown yet), so its first frame is complete.
+
+        A pushed screen is painted as soon as it is mounted itself, before the widgets
+        nested in its rows are; that frame misses them (blank inputs) and a second full
+        frame follows. Mounting first and pushing then paints once. Returns whether the
+        whole screen is mounted (and styled).
+        """
+        try:
+            await AwaitMount(screen, self._register(self, screen))
+            waits = [w._mounted_event.wait() for w in screen.walk_children(with_self=False)]
+            await asyncio.wait_for(asyncio.gather(*waits), timeout=5)
+        except Exception:  # pushing mounts it anyway; only the first frame is split
+            log.debug("the first step was not mounted ahead", exc_info=True)
+            return False
+        return True
+
+    def _after_first_frame(self, polls: int = 0) -> None:
+        """The first frame is rendered; once the terminal writer has sent it (a thread that
+        needs the interpreter lock too), start the background work."""
+        writer = getattr(self._driver, "_writer_thread", None)
+        queue = getattr(writer, "_queue", None)
+        pending = queue.qsize() if queue is not None else 0
+        first_poll = polls == 0 and not self.is_headless  # no terminal: nothing to wait for
+        if first_poll or (pending and polls < FIRST_FRAME_POLLS):
+            self.set_timer(FIRST_FRAME_POLL, lambda: self._after_first_frame(polls + 1))
+            return
+        self.first_frame_shown = True
+        if self._ask_resume:
             self.run_worker(self._look_for_draft, thread=True, group="resume")
-        self.call_after_refresh(self._warm_up)
+        callbacks, self._when_shown = self._when_shown, []
+        for callback in callbacks:
+            callback()
+        self._warm_up()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the first frame is on the terminal (now if it is)."""
+        if self.first_frame_shown:
+            callback()
+        else:
+            self._when_shown.append(callback)
 
     def _warm_up(self) -> None:
-        """Once the first frame is up, import what the next steps need (a thread)."""
+        """Import what the next steps need (a thread that pauses while keys are typed)."""
         from trunkwiz.tui.warmup import warm_up
 
-        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+        def run() -> list[str]:
+            return warm_up(idle=self.idle_for)
+
+        self.run_worker(run, thread=True, group="warm-up", exit_on_error=False)
+
+    def idle_for(self) -> float:
+        """Seconds since the last key press (any thread may ask)."""
+        return time.monotonic() - self.last_key_at
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note key presses (background imports yield to typing), then dispatch as usual."""
+        if isinstance(event, events.Key):
+            self.last_key_at = time.monotonic()
+        await super().on_event(event)
 
     async def on_unmount(self) -> None:
         """Close the PBX connection (one HTTP client per app) and run the clean-ups."""
@@ -138,13 +209,16 @@ class TrunkWizApp(App[int]):
 
     def show_step(self, step: str) -> None:
         """Push the step's screen; its result decides where to go next."""
+        self._push_step(step, self.make_screen(step))
+
+    def _push_step(self, step: str, screen: StepScreen) -> None:
         self.draft.step = step
         self.sub_title = STEP_TITLES[step]
 
         def done(result: StepResult | None) -> None:
             self._step_done(step, result)
 
-        self.push_screen(self.make_screen(step), callback=done)
+        self.push_screen(screen, callback=done)
 
     def _step_done(self, step: str, result: StepResult | None) -> None:
         if result is None:
@@ -262,6 +336,7 @@ class TrunkWizApp(App[int]):
     # -- app-wide actions --------------------------------------------------------------
     def action_abandon(self) -> None:
         """Ask before leaving; the draft stays saved."""
+        from trunkwiz.tui.screens.dialogs import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -287,6 +362,8 @@ class TrunkWizApp(App[int]):
 
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""
+        from trunkwiz.tui.screens.dialogs import HelpScreen
+
         step_help = " ".join(str(getattr(self.screen, "HELP", "")).split("\n"))
         self.push_screen(HelpScreen(HELP + ("\n" + step_help if step_help else "")))
 

@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from trunkwiz.tui.flow import STEP_TITLES, Flow
+from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
 
 if TYPE_CHECKING:
@@ -53,13 +55,20 @@ def show_note(widget: Static, text: str) -> None:
     widget.display = bool(text)
 
 
-def field_row(label: str, widget: Widget, *, hint: str = "") -> Iterable[Widget]:
-    """A labelled row, an optional hint line and the (hidden until used) error line."""
+def field_row(
+    label: str, widget: Widget, *, hint: str = "", error_line: bool = True
+) -> Iterable[Widget]:
+    """A labelled row, an optional hint line and the (hidden until used) error line.
+
+    With ``error_line=False`` the error line is only created when an error is shown
+    (``StepScreen.error_line``): fewer widgets to build on a step that must open fast.
+    """
     name = widget.id or ""
     yield Horizontal(Label(label, classes="label"), widget, classes="row", id=f"row-{name}")
     if hint:
         yield Static(hint, classes="hint", id=f"{name}-hint")
-    yield Static("", classes="field-error", id=f"{name}-error")
+    if error_line:
+        yield Static("", classes="field-error", id=f"{name}-error")
 
 
 class StepScreen(Screen[StepResult]):
@@ -78,6 +87,15 @@ class StepScreen(Screen[StepResult]):
         self.services = services
         self.draft = draft
         self.flow = flow
+        self.styled_ahead = False
+        """Set by the App when it mounted this screen before showing it (styles are fresh)."""
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown: a screen styled just before it was shown is not restyled (runs before
+        Textual's own handler, which restyles the whole screen on every resume)."""
+        if self.styled_ahead:
+            self.styled_ahead = False
+            event.refresh_styles = False
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -96,7 +114,7 @@ class StepScreen(Screen[StepResult]):
             else:
                 yield Button("Next", id="next", variant="primary", compact=True)
             yield Static("", id="nav-status")
-        yield Footer()
+        yield KeyHints(id="keys")
 
     def intro(self) -> str:
         """The line under the step indicator (``INTRO``; override to vary it)."""
@@ -162,6 +180,22 @@ class StepScreen(Screen[StepResult]):
         """The widget id whose error line shows the error for ``key`` (override for lists)."""
         return key
 
+    def error_line(self, target: str) -> Static | None:
+        """The error line of widget ``target``, created under its row if it is not there
+        yet; None when there is no such widget."""
+        found = self.query(f"#{target}-error")
+        if found:
+            return found.first(Static)
+        for anchor in (f"#{target}-hint", f"#row-{target}", f"#{target}"):
+            place = self.query(anchor)
+            if place:
+                line = Static("", classes="field-error", id=f"{target}-error")
+                widget = place.first()
+                if isinstance(widget.parent, Widget):
+                    widget.parent.mount(line, after=widget)
+                    return line
+        return None
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Put each message under its field; the rest on the step's error line."""
         self.clear_errors()
@@ -169,9 +203,9 @@ class StepScreen(Screen[StepResult]):
         first: Widget | None = None
         for key, message in errors.items():
             target = self.error_target(key)
-            found = self.query(f"#{target}-error") if target else None
-            if found:
-                set_line(found.first(Static), message)
+            line = self.error_line(target) if target else None
+            if line is not None:
+                set_line(line, message)
                 widget = self.query(f"#{target}")
                 if first is None and widget:
                     first = widget.first()

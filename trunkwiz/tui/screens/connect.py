@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Static
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen, TextField, field_row
-from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
 
 
 class ConnectScreen(StepScreen):
@@ -23,27 +22,41 @@ class ConnectScreen(StepScreen):
         "fingerprint and pinned once you trust it."
     )
 
+    _profile_asked = False
+
     def compose_body(self) -> ComposeResult:
         d, defaults = self.draft, self.services.defaults
+        # Focus lands once, where typing starts: the password when the user is known.
+        self.AUTO_FOCUS = "#pbx_password" if (d.user or defaults.user) else "#user"  # type: ignore[misc]
         if defaults.note:
             yield Static(defaults.note, classes="info", id="demo-note")
-        yield from field_row("PBX URL", TextField(d.url or defaults.url, id="url"))
-        yield from field_row("Admin user", TextField(d.user or defaults.user, id="user"))
+        yield from field_row(
+            "PBX URL", TextField(d.url or defaults.url, id="url"), error_line=False
+        )
+        user = TextField(d.user or defaults.user, id="user")
+        yield from field_row("Admin user", user, error_line=False)
         secret = defaults.password.get_secret_value() if defaults.password else ""
-        yield from field_row("Password", TextField(secret, id="pbx_password", password=True))
+        password = TextField(secret, id="pbx_password", password=True)
+        yield from field_row("Password", password, error_line=False)
         yield from field_row(
             "Tenant SIP domain",
             TextField(
                 d.domain or defaults.domain, id="domain", placeholder="(System Admin: empty)"
             ),
             hint="Tenant Admin only: the tenant's SIP domain. Leave empty for the System Admin.",
+            error_line=False,
         )
         yield Checkbox("Keep the password in the keyring", id="keep_password", compact=True)
-        yield Static("", classes="field-error", id="keep_password-error")
 
-    def on_mount(self) -> None:
-        self.query_one("#pbx_password" if self._value("user") else "#user").focus()
-        self._load_profile()
+    def on_screen_resume(self) -> None:
+        """Shown for the first time: read the profile and keyring once this frame is up."""
+        if not self._profile_asked:
+            self._profile_asked = True
+            later = getattr(self.app, "after_first_frame", None)
+            if later is None:
+                self.call_after_refresh(self._load_profile)
+            else:
+                self.call_after_refresh(later, self._load_profile)
 
     @work(thread=True, exclusive=True, group="profile")
     def _load_profile(self) -> None:
@@ -196,6 +209,8 @@ class ConnectScreen(StepScreen):
         return ""
 
     def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
+        from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self._connect(values, pinned=fingerprint)

@@ -17,7 +17,7 @@ import asyncio
 import importlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -143,7 +143,9 @@ class TrunkWizApp(App[int]):
         """
         try:
             await AwaitMount(screen, self._register(self, screen))
-            waits = [w._mounted_event.wait() for w in screen.walk_children(with_self=False)]
+            waits: list[Awaitable[object]] = [
+                w._mounted_event.wait() for w in screen.walk_children(with_self=False)
+            ]
             await asyncio.wait_for(asyncio.gather(*waits), timeout=5)
         except Exception:  # pushing mounts it anyway; only the first frame is split
             log.debug("the first step was not mounted ahead", exc_info=True)

@@ -15,7 +15,6 @@ key, message and, where the text shows it, its line. Pure: takes text or dicts.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,14 @@ from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, Trun
 from trunkwiz.domain.poolrules import level_errors
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
 from trunkwiz.domain.trunkfile_lines import LineIndex
+from trunkwiz.domain.trunkfile_values import (
+    is_secret,
+    pool_text,
+    secret_paths,
+    tenant_of,
+    type_problem,
+    unknown,
+)
 
 AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
@@ -54,15 +61,8 @@ PASSWORD_HELP = (
     "passwords never go in a trunk file: trunk passwords come from the keyring "
     "(`trunkwiz secret set trunk NAME`), `--password-stdin` or a hidden prompt"
 )
-_SECRET_WORDS = ("password", "passwd", "secret", "passphrase")
 _TOML_LINE = re.compile(r"at line (\d+)")
 _RULE_TYPES = frozenset({"trunk_rule", "did_pool", "did_overlap"})
-_INT_KEYS = frozenset(
-    {"port", "outbound_server_port", "concurrency", "register_interval", "keep_alive_interval"}
-)
-_TEXT_KEYS = frozenset(
-    {"name", "brand", "hostname", "transport", "outbound_server", "auth_id", "username"}
-)
 
 
 @dataclass(frozen=True)
@@ -162,13 +162,13 @@ def parse_data(data: Mapping[str, Any], lines: LineIndex | None = None) -> Trunk
     lines = lines or LineIndex()
     issues: list[FileIssue] = []
     for key in data:
-        if key != "trunk" and not _is_secret(key):
+        if key != "trunk" and not is_secret(key):
             issues.append(
                 FileIssue(f"unknown top-level key {key!r}: the file holds [[trunk]] tables only")
             )
     issues += [
         FileIssue(PASSWORD_HELP, key=path)
-        for path in _secret_paths(data, "")
+        for path in secret_paths(data, "")
         if not path.startswith("trunk")
     ]
     raw_trunks = data.get("trunk")
@@ -212,20 +212,20 @@ class _TrunkChecker:
 
     def run(self) -> TrunkEntry | None:
         raw = self.raw
-        for path in _secret_paths(raw, ""):
-            tenant = _tenant_of(path)
+        for path in secret_paths(raw, ""):
+            tenant = tenant_of(path)
             self.add(path.rsplit(".", 1)[-1] if tenant is not None else path, PASSWORD_HELP, tenant)
         kind = self._kind()
         allowed = COMMON_KEYS + (CREDENTIAL_KEYS if kind is None or kind.needs_credentials else ())
         for key in raw:
-            if _is_secret(key) or key in allowed:
+            if is_secret(key) or key in allowed:
                 continue
             if key in CREDENTIAL_KEYS:
                 self.add(key, f"{key} is only for register and accept_register trunks")
             elif key in OPTION_FIELDS:
                 self.add(key, f"{key} is a flag: put it under [trunk.options]")
             else:
-                self.add(key, _unknown(key, allowed))
+                self.add(key, unknown(key, allowed))
         options = self._options()
         tenants = self._tenants()
         if kind is None:
@@ -238,7 +238,7 @@ class _TrunkChecker:
             and self._typed(k, raw[k])
         }
         data["kind"] = kind
-        pool = _pool_text(raw.get("did_numbers", ""))
+        pool = pool_text(raw.get("did_numbers", ""))
         if pool is None:
             self.add("did_numbers", "did_numbers must be text ('a-b;c') or a list of entries")
             pool = ""
@@ -258,7 +258,7 @@ class _TrunkChecker:
 
     def _typed(self, key: str, value: Any, tenant: int | None = None) -> bool:
         """Whether ``value`` has the TOML type ``key`` needs (else an issue is added)."""
-        problem = _type_problem(key.rpartition(".")[2], value)
+        problem = type_problem(key.rpartition(".")[2], value)
         if problem is not None:
             self.add(key, problem, tenant)
         return problem is None
@@ -297,8 +297,8 @@ class _TrunkChecker:
             self.add("options", "must be a table: write [trunk.options]")
             return {}
         for key in options:
-            if key not in OPTION_FIELDS and not _is_secret(key):
-                self.add(f"options.{key}", _unknown(key, OPTION_FIELDS))
+            if key not in OPTION_FIELDS and not is_secret(key):
+                self.add(f"options.{key}", unknown(key, OPTION_FIELDS))
         return {
             k: v
             for k, v in options.items()
@@ -313,13 +313,13 @@ class _TrunkChecker:
         out: list[dict[str, Any]] = []
         for j, item in enumerate(tenants):
             for key in item:
-                if key not in TENANT_KEYS and not _is_secret(key):
-                    self.add(key, _unknown(key, TENANT_KEYS), j)
+                if key not in TENANT_KEYS and not is_secret(key):
+                    self.add(key, unknown(key, TENANT_KEYS), j)
             ref = item.get("tenant")
             if not isinstance(ref, str) or not ref.strip():
                 self.add("tenant", "required: the tenant's name, SIP domain or id", j)
                 ref = f"#{j + 1}"
-            pool = _pool_text(item.get("did_numbers", ""))
+            pool = pool_text(item.get("did_numbers", ""))
             if pool is None:
                 self.add("did_numbers", "must be text ('a-b;c') or a list of entries", j)
                 pool = ""
@@ -351,63 +351,6 @@ class _TrunkChecker:
         for part in loc:
             key += f"[{part + 1}]" if isinstance(part, int) else ("." if key else "") + str(part)
         self.add(key, message, model=True)
-
-
-def _type_problem(key: str, value: Any) -> str | None:
-    """Why ``value`` has the wrong TOML type for ``key`` (None when it is right)."""
-    if key in _INT_KEYS:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "must be a whole number (without quotes)"
-    if key in _TEXT_KEYS:
-        return None if isinstance(value, str) else "must be text in quotes"
-    if key == "additional_ips":
-        ok = isinstance(value, str) or (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
-        )
-        return None if ok else "must be a list of IP addresses or CIDRs in quotes"
-    if key == "registration" or key in OPTION_FIELDS:
-        return None if isinstance(value, bool) else "must be true or false (without quotes)"
-    return None
-
-
-def _pool_text(value: Any) -> str | None:
-    """A DID pool given as text or as a list of entries, as text (None: wrong type)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
-        return ";".join(str(v).strip() for v in value)
-    return None
-
-
-def _is_secret(key: str) -> bool:
-    lowered = key.casefold()
-    return any(word in lowered for word in _SECRET_WORDS)
-
-
-def _secret_paths(value: Any, prefix: str) -> list[str]:
-    """Dotted paths (tenants counted from 1) of every password-like key in ``value``."""
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if _is_secret(str(key)):
-                found.append(path)
-            found += _secret_paths(item, path)
-    elif isinstance(value, list):
-        for j, item in enumerate(value):
-            found += _secret_paths(item, f"{prefix}[{j + 1}]")
-    return found
-
-
-def _tenant_of(path: str) -> int | None:
-    match = re.match(r"tenants\[(\d+)\]", path)
-    return int(match.group(1)) - 1 if match else None
-
-
-def _unknown(key: str, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1)
-    hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
-    return f"unknown key {key!r}: {hint}"
 
 
 def _duplicate_names(raw_trunks: Sequence[Any], lines: LineIndex) -> list[FileIssue]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from trunkwiz.domain.didpool import Collision, DidPool, check_pool, find_collisions
+from trunkwiz.domain.didpool import Collision, DidPool, check_pool
 from trunkwiz.sandbox.errors import ApiError, invalid
 
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
@@ -67,15 +67,6 @@ def parse_did_numbers(value: str, field: str = "did_numbers") -> DidPool:
         issue = check.errors[0]
         raise invalid(f"Invalid DID/DDI pool: {issue.message}", field)
     return check.pool
-
-
-def check_no_overlap(
-    pool: DidPool, others: Mapping[str, DidPool], field: str = "did_numbers"
-) -> None:
-    """400 when ``pool`` overlaps a pool of ``others`` (owner label -> pool)."""
-    collisions = find_collisions(pool, others)
-    if collisions:
-        raise overlap_error(collisions[0], collisions[0].owner, field)
 
 
 def overlap_error(collision: Collision, owner: str, field: str = "did_numbers") -> ApiError:

@@ -56,17 +56,6 @@ def validate_step(draft: WizardDraft, step: str) -> dict[str, str]:
     return {}
 
 
-def validate_all(draft: WizardDraft) -> dict[str, str]:
-    """Every error of the whole draft (the Review step shows what is left)."""
-    from pydantic import ValidationError
-
-    try:
-        build_trunk(draft)
-    except ValidationError as exc:
-        return field_errors(exc)
-    return {}
-
-
 def tenant_domain_clash(hostname: str, tenants: Iterable[Any]) -> str | None:
     """Why ``hostname`` cannot be an Accept-Register trunk's host, or None.
 

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from tests.tui.conftest import make_services, settle, submit, text_of
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.draft import WizardDraft
-from trunkwiz.service.services import Services
+from trunkwiz.service.services import Services, Timing
 from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
 from trunkwiz.tui.app import TrunkWizApp
 from trunkwiz.tui.widgets.status import StatusPanel
@@ -127,8 +127,14 @@ async def test_offline_register_trunk_is_explained_by_the_real_probe(
 
 
 async def test_register_trunk_goes_online_with_the_carriers_account(
-    connected: Services, sandbox: SandboxServer, carrier: DemoRegistrar
+    sandbox: SandboxServer, carrier: DemoRegistrar, tmp_path: Path
 ) -> None:
+    # The panel stops as soon as the trunk is ONLINE; the long timeout only leaves room for
+    # the sandbox's own REGISTER to the carrier on a loaded machine.
+    connected = make_services(
+        sandbox.url, tmp_path, timing=Timing(status_interval=0.05, status_timeout=30.0)
+    )
+    await connected.connect(sandbox.url, "admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
     draft = WizardDraft(
         url=sandbox.url,
         user="admin",

@@ -158,7 +158,7 @@ async def submit(pilot: Pilot[Any]) -> None:
     await pilot.click("#submit")
     await wait_for(
         pilot,
-        lambda: bool(screen.query("#done")) or screen.query_one("#step-error").has_class("-shown"),
+        lambda: bool(screen.query("#done, #step-error.-shown")),
     )
 
 

@@ -236,8 +236,7 @@ async def test_rotating_the_password_updates_the_keyring_after_the_pbx_accepted_
         await open_trunk(pilot, trunk_id)
         await next_step(pilot)
         assert step_of(pilot) == "credentials"
-        assert "New password" in str(app.screen.query_one("#row-password").query_one("Label")
-                                     .render())  # fmt: skip
+        assert "New password" in str(app.screen.query_one("#row-password > .label").render())
         await fill(pilot, "#password", "new-secret")
         await to_step(pilot, "review")
         plan = text_of(pilot, "#plan")

@@ -39,8 +39,9 @@ async def test_connect_focuses_once_and_creates_error_lines_when_needed(
         await fill(pilot, "#user", "")
         await next_step(pilot)
         assert "admin user" in text_of(pilot, "#user-error")
-        rows = [w.id for w in app.screen.query("#body > *")]
-        assert rows.index("user-error") == rows.index("row-user") + 1
+        cells = [w.id for w in app.screen.query("#connect-form > *")]
+        assert cells.index("user-error") == cells.index("user") + 1  # the line under the field
+        assert not app.screen.query("#step-error")  # nothing left over for the step's line
 
 
 async def test_background_work_starts_after_the_first_frame(
@@ -69,3 +70,4 @@ def test_warm_up_waits_while_keys_are_typed() -> None:
     wait_until_idle(lambda: 0.0, quiet=10.0, max_wait=0.1)  # bounded even if never idle
     assert time.monotonic() - started < 2.0
     assert warm_up(("trunkwiz.no_such_module",)) == ["trunkwiz.no_such_module"]
+

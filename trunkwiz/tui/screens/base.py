@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from trunkwiz.tui.flow import STEP_TITLES, Flow
+from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
 
@@ -32,15 +35,6 @@ class StepResult:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-class TextField(Input):
-    """A one-line input for slow links: compact, no blinking cursor."""
-
-    def __init__(self, value: object = "", **kwargs: Any) -> None:
-        kwargs.setdefault("compact", True)
-        super().__init__("" if value is None else str(value), **kwargs)
-        self.cursor_blink = False
-
-
 def set_line(widget: Static, text: str) -> None:
     """Show ``text`` on an error line (repainted only when the text changes)."""
     if getattr(widget, "_shown_text", None) != text:
@@ -55,20 +49,36 @@ def show_note(widget: Static, text: str) -> None:
     widget.display = bool(text)
 
 
-def field_row(
-    label: str, widget: Widget, *, hint: str = "", error_line: bool = True
-) -> Iterable[Widget]:
-    """A labelled row, an optional hint line and the (hidden until used) error line.
-
-    With ``error_line=False`` the error line is only created when an error is shown
-    (``StepScreen.error_line``): fewer widgets to build on a step that must open fast.
-    """
+def field_row(label: str, widget: Widget, *, hint: str = "") -> Iterable[Widget]:
+    """A labelled row, an optional hint line and the (hidden until used) error line."""
     name = widget.id or ""
-    yield Horizontal(Label(label, classes="label"), widget, classes="row", id=f"row-{name}")
+    yield Horizontal(Static(label, classes="label"), widget, classes="row", id=f"row-{name}")
     if hint:
         yield Static(hint, classes="hint", id=f"{name}-hint")
-    if error_line:
-        yield Static("", classes="field-error", id=f"{name}-error")
+    yield Static("", classes="field-error", id=f"{name}-error")
+
+
+class FieldError(Static):
+    """An error line made under a field when needed. In a ``form_grid`` it spans both
+    columns; Textual sizes an auto grid row by each column's own width, so the line
+    measures its height against the whole row instead (else a long message would get a
+    row too tall for it)."""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        parent = self.parent
+        if isinstance(parent, Widget) and parent.has_class("form"):
+            width = max(width, container.width - self.styles.gutter.width)
+        return super().get_content_height(container, viewport, width)
+
+
+def form_grid(*fields: tuple[str, Widget], id: str) -> Grid:
+    """Labelled fields as one two-column grid (label, field): one container for all the
+    rows instead of one per row, for a step that must open fast. Error lines are created
+    under a field when needed (``StepScreen.error_line``) and span both columns."""
+    cells: list[Widget] = []
+    for label, widget in fields:
+        cells += [Static(label, classes="label", id=f"label-{widget.id}"), widget]
+    return Grid(*cells, classes="form", id=id)
 
 
 class StepScreen(Screen[StepResult]):
@@ -101,19 +111,15 @@ class StepScreen(Screen[StepResult]):
     def compose(self) -> ComposeResult:
         yield StepIndicator(self.flow, self.STEP, id="steps")
         title, intro = STEP_TITLES[self.STEP], self.intro()
-        yield Static(f"[b]{title}[/b]  {intro}" if intro else f"[b]{title}[/b]", id="intro")
+        yield Static(Content.assemble((title, "bold"), f"  {intro}" if intro else ""), id="intro")
         with VerticalScroll(id="body"):
             yield from self.compose_body()
-        yield Static("", id="step-error")
         with Horizontal(id="nav"):
-            yield Button(
-                "Back", id="back", compact=True, disabled=self.flow.prev(self.STEP) is None
-            )
+            yield CompactButton("Back", id="back", disabled=self.flow.prev(self.STEP) is None)
             if self.flow.is_last(self.STEP):
-                yield Button("Submit", id="submit", variant="primary", compact=True)
+                yield CompactButton("Submit", id="submit", variant="primary")
             else:
-                yield Button("Next", id="next", variant="primary", compact=True)
-            yield Static("", id="nav-status")
+                yield CompactButton("Next", id="next", variant="primary")
         yield KeyHints(id="keys")
 
     def intro(self) -> str:
@@ -169,6 +175,25 @@ class StepScreen(Screen[StepResult]):
     def action_submit(self) -> None:
         """The last step overrides this."""
 
+    # -- lines made when first used ------------------------------------------------------
+    def step_error(self) -> Static:
+        """The step's error line above the buttons (created when first needed)."""
+        found = self.query("#step-error")
+        if found:
+            return found.first(Static)
+        line = Static("", id="step-error")
+        self.mount(line, before=self.query_one("#nav"))
+        return line
+
+    def nav_status(self) -> Static:
+        """The status text beside the buttons (created when first needed)."""
+        found = self.query("#nav-status")
+        if found:
+            return found.first(Static)
+        line = Static("", id="nav-status")
+        self.query_one("#nav").mount(line)
+        return line
+
     # -- errors -----------------------------------------------------------------------
     def on_did_pool_input_checked(self, event: Any) -> None:
         """A DID pool was checked: its message goes on the pool's error line."""
@@ -189,7 +214,7 @@ class StepScreen(Screen[StepResult]):
         for anchor in (f"#{target}-hint", f"#row-{target}", f"#{target}"):
             place = self.query(anchor)
             if place:
-                line = Static("", classes="field-error", id=f"{target}-error")
+                line = FieldError("", classes="field-error", id=f"{target}-error")
                 widget = place.first()
                 if isinstance(widget.parent, Widget):
                     widget.parent.mount(line, after=widget)
@@ -211,9 +236,10 @@ class StepScreen(Screen[StepResult]):
                     first = widget.first()
             else:
                 leftovers.append(f"{key}: {message}" if key else message)
-        step_error = self.query_one("#step-error", Static)
-        step_error.update("\n".join(leftovers))
-        step_error.set_class(bool(leftovers), "-shown")
+        if leftovers:
+            step_error = self.step_error()
+            step_error.update("\n".join(leftovers))
+            step_error.add_class("-shown")
         if first is not None and first.focusable:
             first.focus()
         if leftovers and first is None:
@@ -223,6 +249,6 @@ class StepScreen(Screen[StepResult]):
         """Hide every error line."""
         for line in self.query(".field-error.-shown").results(Static):
             set_line(line, "")
-        step_error = self.query_one("#step-error", Static)
-        step_error.update("")
-        step_error.remove_class("-shown")
+        for step_error in self.query("#step-error").results(Static):
+            step_error.update("")
+            step_error.remove_class("-shown")

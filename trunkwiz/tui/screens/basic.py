@@ -9,7 +9,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from trunkwiz.tui.screens.base import StepScreen, TextField, field_row, set_line, show_note
+from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
+from trunkwiz.tui.widgets.compact import TextField
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
 

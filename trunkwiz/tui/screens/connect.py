@@ -8,14 +8,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Static
 
-from trunkwiz.tui.screens.base import StepResult, StepScreen, TextField, field_row
+from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
+from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 
 class ConnectScreen(StepScreen):
     """Sign in to the PBX. A new self-signed certificate is shown and pinned on request."""
 
     STEP = "connect"
-    INTRO = "Sign in to the PBX's REST API."
+    INTRO = "Sign in to the PBX's REST API; a Tenant Admin adds the SIP domain."
     HELP = (
         "Connect: the System Admin signs in without a domain; a Tenant Admin enters the\n"
         "tenant's SIP domain. A self-signed certificate is shown by its SHA-256\n"
@@ -30,23 +31,22 @@ class ConnectScreen(StepScreen):
         self.AUTO_FOCUS = "#pbx_password" if (d.user or defaults.user) else "#user"  # type: ignore[misc]
         if defaults.note:
             yield Static(defaults.note, classes="info", id="demo-note")
-        yield from field_row(
-            "PBX URL", TextField(d.url or defaults.url, id="url"), error_line=False
-        )
-        user = TextField(d.user or defaults.user, id="user")
-        yield from field_row("Admin user", user, error_line=False)
         secret = defaults.password.get_secret_value() if defaults.password else ""
-        password = TextField(secret, id="pbx_password", password=True)
-        yield from field_row("Password", password, error_line=False)
-        yield from field_row(
-            "Tenant SIP domain",
-            TextField(
-                d.domain or defaults.domain, id="domain", placeholder="(System Admin: empty)"
+        yield form_grid(
+            ("PBX URL", TextField(d.url or defaults.url, id="url")),
+            ("Admin user", TextField(d.user or defaults.user, id="user")),
+            ("Password", TextField(secret, id="pbx_password", password=True)),
+            (
+                "Tenant SIP domain",
+                TextField(
+                    d.domain or defaults.domain,
+                    id="domain",
+                    placeholder="Tenant Admin only (System Admin: leave empty)",
+                ),
             ),
-            hint="Tenant Admin only: the tenant's SIP domain. Leave empty for the System Admin.",
-            error_line=False,
+            id="connect-form",
         )
-        yield Checkbox("Keep the password in the keyring", id="keep_password", compact=True)
+        yield CompactCheckbox("Keep the password in the keyring", id="keep_password")
 
     def on_screen_resume(self) -> None:
         """Shown for the first time: read the profile and keyring once this frame is up."""
@@ -220,5 +220,5 @@ class ConnectScreen(StepScreen):
         self.app.push_screen(TrustCertificateScreen(url, fingerprint), callback=answer)
 
     def _busy(self, text: str) -> None:
-        self.query_one("#nav-status", Static).update(text)
+        self.nav_status().update(text)
         self.query_one("#next", Button).disabled = bool(text)

@@ -12,7 +12,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from trunkwiz.tui.screens.base import StepScreen, TextField, field_row
+from trunkwiz.tui.screens.base import StepScreen, field_row
+from trunkwiz.tui.widgets.compact import TextField
 
 GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."
 

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trunkwiz.tui.widgets.compact import CompactButton
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with ``True`` for yes."""
@@ -26,8 +28,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog-box"):
             yield Static(self._question, id="question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self._yes, id="yes", variant="primary", compact=True)
-                yield Button(self._no, id="no", compact=True)
+                yield CompactButton(self._yes, id="yes", variant="primary")
+                yield CompactButton(self._no, id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -67,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(self._text, id="help-text")
-            yield Button("Close", id="close", compact=True)
+            yield CompactButton("Close", id="close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -8,10 +8,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
+from trunkwiz.tui.widgets.compact import CompactButton
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import TrunkRow
@@ -69,8 +70,8 @@ class KindScreen(StepScreen):
         yield Static("", classes="note", id="kind-reason")
         yield Static("", classes="field-error", id="kind-error")
         if self.editing:
-            yield Button("New trunk instead", id="new-trunk", compact=True)
-        yield Label("Or an existing trunk (Enter edits, Delete removes):", classes="info")
+            yield CompactButton("New trunk instead", id="new-trunk")
+        yield Static("Or an existing trunk (Enter edits, Delete removes):", classes="info")
         yield Static(LIST_HEADER, classes="info list-header", id="trunks-header")
         yield OptionList(Option("Loading the trunks…", disabled=True), id="trunks")
         yield Static("", classes="field-error", id="trunks-error")
@@ -193,11 +194,11 @@ class KindScreen(StepScreen):
                 {"trunks": f"{row.name} is shared by the System Admin: only they can change it."}
             )
             return
-        self.query_one("#nav-status", Static).update("Opening the trunk…")
+        self.nav_status().update("Opening the trunk…")
         try:
             trunk = await conn.load_trunk(trunk_id)
         except (PbxError, ValueError, ValidationError) as exc:
-            self.query_one("#nav-status", Static).update("")
+            self.nav_status().update("")
             self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
             return
         self.dismiss(StepResult("next", {"reset": True, **draft_values(trunk, trunk_id)}))

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.screens.base import set_line
+from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
 
 def draft_summary(saved: dict[str, Any]) -> str:
@@ -55,8 +56,8 @@ class ResumeScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Static(draft_summary(self.saved), id="question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume", id="resume", variant="primary", compact=True)
-                yield Button("Start over", id="fresh", compact=True)
+                yield CompactButton("Resume", id="resume", variant="primary")
+                yield CompactButton("Start over", id="fresh")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
@@ -87,11 +88,11 @@ class DeleteTrunkScreen(ModalScreen[bool]):
                 "it at once; this cannot be undone.\nType the trunk's name to confirm:",
                 id="question",
             )
-            yield Input(id="confirm-name", compact=True, placeholder=self.trunk_name)
+            yield TextField(id="confirm-name", placeholder=self.trunk_name)
             yield Static("", id="delete-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Delete", id="delete", variant="error", compact=True, disabled=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield CompactButton("Delete", id="delete", variant="error", disabled=True)
+                yield CompactButton("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-name", Input).focus()

@@ -7,7 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Static
 
-from trunkwiz.tui.screens.base import StepScreen, TextField, field_row
+from trunkwiz.tui.screens.base import StepScreen, field_row
+from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 
 def option_specs() -> list[tuple[str, Any, str]]:
@@ -36,7 +37,7 @@ class OptionsScreen(StepScreen):
         for name, default, description in option_specs():
             value = chosen.get(name, default)
             if isinstance(default, bool):
-                yield Checkbox(name, bool(value), id=name, compact=True, classes="flag")
+                yield CompactCheckbox(name, bool(value), id=name, classes="flag")
                 yield Static(description, classes="hint flag-hint", id=f"{name}-hint")
             else:
                 yield from field_row(

@@ -12,6 +12,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
+from trunkwiz.tui.widgets.compact import CompactButton
 
 
 class ReviewScreen(StepScreen):
@@ -178,7 +179,7 @@ class ReviewScreen(StepScreen):
         show_note(self.query_one("#progress-line", Static), "")
         if field:
             self.query_one("#plan", PlanView).show(self.plan.describe(), marked=field)
-        step_error = self.query_one("#step-error", Static)
+        step_error = self.step_error()
         step_error.update(Content(message))
         step_error.add_class("-shown")
         self.query_one("#back", Button).disabled = False
@@ -236,7 +237,7 @@ class ReviewScreen(StepScreen):
 
         submit = self.query_one("#submit", Button)
         submit.display = False
-        done = Button("Done", id="done", variant="success", compact=True)
+        done = CompactButton("Done", id="done", variant="success")
         await self.query_one("#nav").mount(done, before=submit)
         done.focus()
         trunk_id = self.result.trunk_id

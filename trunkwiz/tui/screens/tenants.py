@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
-from trunkwiz.tui.screens.base import StepScreen, TextField, set_line
+from trunkwiz.tui.screens.base import StepScreen, set_line
+from trunkwiz.tui.widgets.compact import TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 if TYPE_CHECKING:
@@ -34,13 +35,13 @@ class TenantRow(Vertical):
 
     def compose(self) -> ComposeResult:
         n, p = self.number, self.pick
-        yield Label(f"[b]{p.tenant_name}[/b]", classes="tenant-name")
+        yield Static(f"[b]{p.tenant_name}[/b]", classes="tenant-name")
         with Horizontal(classes="row"):
-            yield Label("DID pool", classes="label")
+            yield Static("DID pool", classes="label")
             yield DidPoolInput(p.did_numbers, allow_empty=True, id=f"tenant-{n}-did_numbers")
         yield Static("", classes="field-error", id=f"tenant-{n}-did_numbers-error")
         with Horizontal(classes="row"):
-            yield Label("Max concurrent calls", classes="label")
+            yield Static("Max concurrent calls", classes="label")
             cap = "" if p.concurrency is None else p.concurrency
             yield TextField(cap, id=f"tenant-{n}-concurrency", type="integer", placeholder="100000")
         yield Static("", classes="field-error", id=f"tenant-{n}-concurrency-error")
@@ -215,7 +216,7 @@ class TenantsScreen(StepScreen):
         bad = [r for r in self.rows() if not r.query_one(DidPoolInput).ok]
         self.query_one("#next").disabled = bool(bad)
         set_line(
-            self.query_one("#nav-status", Static),
+            self.nav_status(),
             f"Fix the DID pool of {bad[0].pick.tenant_name} to go on." if bad else "",
         )
 

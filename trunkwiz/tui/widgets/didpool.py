@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input
 
-from trunkwiz.tui.screens.base import TextField
+from trunkwiz.tui.widgets.compact import TextField
 
 if TYPE_CHECKING:
     from trunkwiz.domain.didpool import DidPool, PoolIndex, PoolIssue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from trunkwiz.tui.flow import STEP_SHORT, Flow
@@ -12,26 +12,32 @@ class StepIndicator(Static):
     """``1 Connect › 2 Kind › [3 Basic info] › …`` with the current step highlighted."""
 
     DEFAULT_CSS = """
-    StepIndicator { height: 1; width: 100%; background: $panel; color: $text-muted; }
+    StepIndicator {
+        height: 1;
+        width: 100%;
+        background: $panel;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, flow: Flow, step: str, **kwargs: object) -> None:
         super().__init__(self.describe(flow, step), **kwargs)  # type: ignore[arg-type]
 
     @staticmethod
-    def describe(flow: Flow, step: str) -> Text:
-        """The indicator line as styled text (also used by tests and the help screen)."""
-        text = Text(no_wrap=True, overflow="ellipsis")
-        steps = flow.steps()
+    def describe(flow: Flow, step: str) -> Content:
+        """The indicator line as styled text (Textual's own, no markup to parse)."""
+        parts: list[str | tuple[str, str]] = []
         number, _total = flow.position(step)
-        for i, name in enumerate(steps, start=1):
+        for i, name in enumerate(flow.steps(), start=1):
             if i > 1:
-                text.append(" › ", style="dim")
+                parts.append((" › ", "dim"))
             label = f"{i} {STEP_SHORT[name]}"
             if name == step:
-                text.append(label, style="bold reverse")
+                parts.append((label, "bold reverse"))
             elif i < number:
-                text.append(label, style="green")
+                parts.append((label, "green"))
             else:
-                text.append(label)
-        return text
+                parts.append(label)
+        return Content.assemble(*parts)

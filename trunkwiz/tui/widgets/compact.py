@@ -1,0 +1,165 @@
+"""The wizard's one-line controls: text fields, buttons and check boxes.
+
+Textual's ``Input``, ``Button`` and ``Checkbox`` carry CSS for every look they offer
+(bordered and compact, ANSI themes, every variant: about 11 KB of rules for the three),
+parsed and matched when the first of each is shown, which is a good part of the cost
+of the first frame. Every control of the wizard is compact (one line, no border), so
+these classes are those widgets in all they do (keys, focus, messages, ``value``,
+``disabled``, variants) and bring only the rules of that look (``inherit_css=False``).
+
+Textual collects component classes along the same CSS bases, so each class names its
+own again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.widgets import Button, Checkbox, Input
+
+
+class TextField(Input, inherit_css=False):
+    """A one-line input for slow links: compact, no blinking cursor."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "input--cursor",
+        "input--placeholder",
+        "input--suggestion",
+        "input--selection",
+    }
+
+    DEFAULT_CSS = """
+    TextField {
+        background: $surface;
+        color: $foreground;
+        width: 100%;
+        height: 1;
+        scrollbar-size-horizontal: 0;
+        pointer: text;
+
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+        &.-invalid {
+            background-tint: $error 20%;
+        }
+        & > .input--cursor {
+            background: $input-cursor-background;
+            color: $input-cursor-foreground;
+            text-style: $input-cursor-text-style;
+        }
+        & > .input--selection {
+            background: $input-selection-background;
+            color: $input-selection-foreground;
+        }
+        & > .input--placeholder, & > .input--suggestion {
+            color: $text-disabled;
+        }
+    }
+    """
+
+    def __init__(self, value: object = "", **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__("" if value is None else str(value), **kwargs)
+        self.cursor_blink = False
+
+
+class CompactButton(Button, inherit_css=False):
+    """A compact ``Button`` (variants: default, primary, success, warning, error)."""
+
+    DEFAULT_CSS = """
+    CompactButton {
+        width: auto;
+        min-width: 16;
+        height: 1;
+        line-pad: 1;
+        text-align: center;
+        content-align: center middle;
+        text-style: bold;
+        color: $button-foreground;
+        background: $surface;
+        pointer: pointer;
+
+        &:focus {
+            text-style: $button-focus-text-style;
+            background-tint: $foreground 5%;
+        }
+        &:hover {
+            background: $surface-darken-1;
+        }
+        &.-active {
+            tint: $background 30%;
+        }
+        &:disabled {
+            text-opacity: 0.6;
+            pointer: not-allowed;
+        }
+        &.-primary {
+            color: $button-color-foreground;
+            background: $primary;
+            &:hover { background: $primary-darken-2; }
+        }
+        &.-success {
+            color: $button-color-foreground;
+            background: $success;
+            &:hover { background: $success-darken-2; }
+        }
+        &.-warning {
+            color: $button-color-foreground;
+            background: $warning;
+            &:hover { background: $warning-darken-2; }
+        }
+        &.-error {
+            color: $button-color-foreground;
+            background: $error;
+            &:hover { background: $error-darken-1; }
+        }
+    }
+    """
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(label, **kwargs)
+
+
+class CompactCheckbox(Checkbox, inherit_css=False):
+    """A compact ``Checkbox``."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"toggle--button", "toggle--label"}
+
+    DEFAULT_CSS = """
+    CompactCheckbox {
+        width: auto;
+        height: 1;
+        background: $surface;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        pointer: pointer;
+
+        & > .toggle--button {
+            color: $panel-darken-2;
+            background: $panel;
+        }
+        &.-on > .toggle--button {
+            color: $text-success;
+            background: $panel;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .toggle--label {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        &:blur:hover {
+            & > .toggle--label {
+                background: $block-hover-background;
+            }
+        }
+    }
+    """
+
+    def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(label, value, **kwargs)

@@ -23,3 +23,29 @@ def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert all(name in out for name in COMMANDS)
     assert "not available" not in out
+
+
+def test_the_collector_paused_for_start_up_is_back_on_after_main(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``main`` pauses the garbage collector for start-up; no way out leaves it off."""
+    import gc
+
+    from trunkwiz.cli import status
+
+    seen: list[bool] = []
+
+    def fake_run(args: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(status, "run", fake_run)
+    assert main(["status"]) == 0
+    assert seen == [True]  # a command line tool: on again as soon as the line is parsed
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["no-such-command"])
+    assert gc.isenabled()
+    capsys.readouterr()

@@ -71,3 +71,19 @@ def test_warm_up_waits_while_keys_are_typed() -> None:
     assert time.monotonic() - started < 2.0
     assert warm_up(("trunkwiz.no_such_module",)) == ["trunkwiz.no_such_module"]
 
+
+async def test_the_paused_collector_resumes_after_the_first_frame(services: Services) -> None:
+    """``trunkwiz.cli.main`` starts the wizard with the garbage collector paused; the App
+    turns it back on (start-up objects frozen) once its first frame is out."""
+    import gc
+
+    app = TrunkWizApp(services)
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.first_frame_shown and gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -14,6 +14,7 @@ resume it (``ask_resume``): sign in again, then the wizard returns to the saved 
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import time
@@ -63,6 +64,15 @@ HELP = """\
 Your entries are kept as a draft (never a password) when you leave a step, when the \
 session drops and on Ctrl+C; the next start offers to resume it.
 """
+
+
+def resume_collector() -> None:
+    """Turn the garbage collector back on if start-up paused it (``trunkwiz.cli.main``):
+    the objects made so far live as long as the App, so they are frozen out of later
+    collections first."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class TrunkWizApp(App[int]):
@@ -163,6 +173,7 @@ class TrunkWizApp(App[int]):
             self.set_timer(FIRST_FRAME_POLL, lambda: self._after_first_frame(polls + 1))
             return
         self.first_frame_shown = True
+        resume_collector()
         if self._ask_resume:
             self.run_worker(self._look_for_draft, thread=True, group="resume")
         callbacks, self._when_shown = self._when_shown, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -77,7 +77,7 @@ def form_grid(*fields: tuple[str, Widget], id: str) -> Grid:
     under a field when needed (``StepScreen.error_line``) and span both columns."""
     cells: list[Widget] = []
     for label, widget in fields:
-        cells += [Static(label, classes="label", id=f"label-{widget.id}"), widget]
+        cells += [Static(label, classes="label"), widget]
     return Grid(*cells, classes="form", id=id)
 
 
@@ -178,20 +178,18 @@ class StepScreen(Screen[StepResult]):
     # -- lines made when first used ------------------------------------------------------
     def step_error(self) -> Static:
         """The step's error line above the buttons (created when first needed)."""
-        found = self.query("#step-error")
-        if found:
-            return found.first(Static)
-        line = Static("", id="step-error")
-        self.mount(line, before=self.query_one("#nav"))
-        return line
+        return self._line_made_once("step-error", lambda line: self.mount(line, before="#nav"))
 
     def nav_status(self) -> Static:
         """The status text beside the buttons (created when first needed)."""
-        found = self.query("#nav-status")
+        return self._line_made_once("nav-status", lambda line: self.query_one("#nav").mount(line))
+
+    def _line_made_once(self, line_id: str, place: Callable[[Static], object]) -> Static:
+        found = self.query(f"#{line_id}")
         if found:
             return found.first(Static)
-        line = Static("", id="nav-status")
-        self.query_one("#nav").mount(line)
+        line = Static("", id=line_id)
+        place(line)
         return line
 
     # -- errors -----------------------------------------------------------------------

@@ -152,13 +152,34 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     await settle(pilot)
 
 
+async def press_and_note(pilot: Pilot[Any], button: str) -> Callable[[], bool]:
+    """Click a step's navigation button; return a check that its action has run.
+
+    The click reaches the screen's action a few messages later. Until then the error
+    lines of an earlier attempt are still shown, so waiting on them alone could end
+    before this attempt was even made.
+    """
+    screen = pilot.app.screen
+    name = f"action_{button}"
+    action = getattr(screen, name)
+    ran: list[bool] = []
+
+    def noted(*args: Any) -> Any:
+        ran.append(True)
+        return action(*args)
+
+    setattr(screen, name, noted)
+    await pilot.click(f"#{button}")
+    return lambda: bool(ran)
+
+
 async def submit(pilot: Pilot[Any]) -> None:
     """Press Submit on the Review step; wait until it applied (``#done``) or failed."""
     screen = pilot.app.screen
-    await pilot.click("#submit")
+    pressed = await press_and_note(pilot, "submit")
     await wait_for(
         pilot,
-        lambda: bool(screen.query("#done, #step-error.-shown")),
+        lambda: pressed() and bool(screen.query("#done, #step-error.-shown")),
     )
 
 
@@ -188,12 +209,15 @@ def text_of(pilot: Pilot[Any], selector: str) -> str:
 async def next_step(pilot: Pilot[Any]) -> None:
     """Press Next; wait until another step shows or this one shows an error."""
     screen = pilot.app.screen
-    await pilot.click("#next")
+    pressed = await press_and_note(pilot, "next")
     await wait_for(
         pilot,
         lambda: (
-            pilot.app.screen is not screen
-            or bool(screen.query(".field-error.-shown, #step-error.-shown"))
+            pressed()
+            and (
+                pilot.app.screen is not screen
+                or bool(screen.query(".field-error.-shown, #step-error.-shown"))
+            )
         ),
     )
 

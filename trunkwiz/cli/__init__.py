@@ -1,7 +1,8 @@
 """The command line: the one place that wires real objects together.
 
 Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
-``add_parser(subparsers)`` and ``run(args) -> int``. Only the module of the command being
+``DESCRIPTION`` and ``EPILOG`` (its ``--help`` text and examples), ``add_arguments(parser)``
+and ``run(args) -> int``. Only the module of the command being
 run is imported (the others are listed in ``--help`` from ``COMMANDS``), so ``trunkwiz
 --help`` and the wizard start fast.
 """
@@ -115,7 +116,14 @@ def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text
         p = sub.add_parser(name, help=f"{help_text} (not available in this build)")
         p.set_defaults(_missing=name)
         return
-    p = mod.add_parser(sub, name, help_text)
+    p = sub.add_parser(
+        name,
+        help=help_text,
+        description=mod.DESCRIPTION,
+        epilog=mod.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mod.add_arguments(p)
     add_global_options_to_sub(p)
     p.set_defaults(_run=mod.run)
 

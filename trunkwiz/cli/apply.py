@@ -61,20 +61,13 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz apply``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Apply a trunk file (TOML): validate it, print the plan, apply it, wait "
-        "for the trunks' status.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = (
+    "Apply a trunk file (TOML): validate it, print the plan, apply it, wait for the trunks' status."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz apply``."""
     p.add_argument("file", metavar="FILE.toml", help="the trunk file")
     p.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
     p.add_argument(
@@ -92,7 +85,6 @@ def add_parser(
     )
     common.add_password_stdin(p)
     common.add_output_options(p)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

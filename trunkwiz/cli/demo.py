@@ -25,7 +25,7 @@ CARRIER_AUTH_ID = "demo-trunk"
 CARRIER_PASSWORD = "demo-carrier-secret"
 
 
-DEMO_EXAMPLES = """\
+EPILOG = """\
 examples:
   trunkwiz demo                      sandbox and carrier on free loopback ports
   trunkwiz demo --tls                the sandbox over HTTPS: trust its fingerprint on Connect
@@ -33,32 +33,21 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz demo``."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description=(
-            "Try the whole flow against a built-in sandbox PBX (loopback only) and a demo "
-            "SIP carrier, so a Register-Based trunk can really go ONLINE."
-        ),
-        epilog=DEMO_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--port", type=int, default=0, help="sandbox PBX port (default: a free one)"
-    )
-    parser.add_argument(
+DESCRIPTION = (
+    "Try the whole flow against a built-in sandbox PBX (loopback only) and a demo "
+    "SIP carrier, so a Register-Based trunk can really go ONLINE."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz demo``."""
+    p.add_argument("--port", type=int, default=0, help="sandbox PBX port (default: a free one)")
+    p.add_argument(
         "--carrier-port", type=int, default=0, help="demo carrier SIP port (default: a free one)"
     )
-    parser.add_argument(
+    p.add_argument(
         "--tls", action="store_true", help="serve the sandbox over HTTPS with a self-signed cert"
     )
-    return parser
 
 
 class BackgroundLoop:

@@ -16,27 +16,21 @@ if TYPE_CHECKING:
     from textual.app import App
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz edit NAME``."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
-        "password; only the changed fields are sent. Brand and kind cannot change.",
-        epilog=(
-            "examples:\n"
-            '  trunkwiz edit "Acme SIP"\n'
-            "  trunkwiz --profile lab edit flowroute\n"
-            "  trunkwiz --pbx https://pbx.example.com:8887 --user admin edit Twilio"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
-    return parser
+DESCRIPTION = (
+    "Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
+    "password; only the changed fields are sent. Brand and kind cannot change."
+)
+EPILOG = (
+    "examples:\n"
+    '  trunkwiz edit "Acme SIP"\n'
+    "  trunkwiz --profile lab edit flowroute\n"
+    "  trunkwiz --pbx https://pbx.example.com:8887 --user admin edit Twilio"
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz edit``."""
+    p.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
 
 
 def make_app(args: argparse.Namespace) -> App[int]:

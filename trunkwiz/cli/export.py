@@ -26,24 +26,15 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz export``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Write the PBX's trunks (or one) as a trunk file (TOML, no passwords).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = "Write the PBX's trunks (or one) as a trunk file (TOML, no passwords)."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz export``."""
     p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     common.add_password_stdin(p)
     common.add_output_options(p, json_output=False)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,20 +31,14 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz probe``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Probe a trunk's carrier from this host: DNS, OPTIONS, REGISTER with "
-        "digest, un-REGISTER; explains failures in plain words.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = (
+    "Probe a trunk's carrier from this host: DNS, OPTIONS, REGISTER with "
+    "digest, un-REGISTER; explains failures in plain words."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz probe``."""
     p.add_argument("target", metavar="NAME|FILE", help="a trunk on the PBX, or a trunk file")
     p.add_argument("--no-register", action="store_true", help="OPTIONS only, no REGISTER")
     p.add_argument(
@@ -52,7 +46,6 @@ def add_parser(
     )
     common.add_password_stdin(p)
     common.add_output_options(p)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

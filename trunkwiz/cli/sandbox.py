@@ -39,20 +39,14 @@ example:
 PASSWORD_ENV = "TRUNKWIZ_SANDBOX_ADMIN_PASSWORD"
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz sandbox`` and its options."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="A PortSIP-compatible PBX (REST API v22 subset) on this host, for trying "
-        "trunkwiz and for tests. Prints one line 'READY <url>' when it accepts requests.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = (
+    "A PortSIP-compatible PBX (REST API v22 subset) on this host, for trying "
+    "trunkwiz and for tests. Prints one line 'READY <url>' when it accepts requests."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz sandbox``."""
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8887, help="port; 0 picks a free one (default 8887)")
     p.add_argument(
@@ -92,7 +86,6 @@ def add_parser(
         metavar="S",
         help="access token lifetime in seconds (default 3600)",
     )
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,24 +33,14 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz secret``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Store or delete a PBX admin password or a trunk's SIP password in the "
-        "OS keyring.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = "Store or delete a PBX admin password or a trunk's SIP password in the OS keyring."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz secret``."""
     p.add_argument("action", choices=("set", "delete"), help="store or remove")
     p.add_argument("what", choices=("pbx", "trunk"), help="a PBX admin or a trunk password")
     p.add_argument("name", metavar="NAME", help="the admin user (pbx) or the trunk name (trunk)")
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

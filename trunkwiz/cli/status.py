@@ -28,19 +28,11 @@ examples:
 """
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz status``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Show each trunk's registration status (ONLINE/OFFLINE).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+DESCRIPTION = "Show each trunk's registration status (ONLINE/OFFLINE)."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz status``."""
     p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
     p.add_argument("--watch", action="store_true", help="refresh until Ctrl+C")
     p.add_argument(
@@ -60,7 +52,6 @@ def add_parser(
     )
     common.add_password_stdin(p)
     common.add_output_options(p)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,30 +17,22 @@ if TYPE_CHECKING:
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
 
-def add_parser(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
-    name: str,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    """Register ``trunkwiz wizard``."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=help_text,
-        description="Set up or edit a SIP trunk step by step (keyboard only, fits 80x24).",
-        epilog=(
-            "examples:\n"
-            "  trunkwiz\n"
-            "  trunkwiz --pbx https://pbx.example.com:8887 --user admin\n"
-            "  trunkwiz wizard --resume"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
+DESCRIPTION = "Set up or edit a SIP trunk step by step (keyboard only, fits 80x24)."
+EPILOG = (
+    "examples:\n"
+    "  trunkwiz\n"
+    "  trunkwiz --pbx https://pbx.example.com:8887 --user admin\n"
+    "  trunkwiz wizard --resume"
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz wizard``."""
+    p.add_argument(
         "--resume",
         action="store_true",
         help="continue the saved draft without asking (sign in again, then back to its step)",
     )
-    return parser
 
 
 def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:

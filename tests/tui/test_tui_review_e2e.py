@@ -14,6 +14,7 @@ from tests.tui.conftest import (
     submit,
     tenant_ids,
     text_of,
+    wait_for,
 )
 from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.draft import TenantPick, WizardDraft
@@ -64,6 +65,9 @@ async def test_register_trunk_shared_with_three_tenants_end_to_end(
         assert "OFFLINE" in status and "Diagnosis:" in status
         assert not services.drafts.exists()
         await pilot.click("#done")
+        await wait_for(pilot, lambda: step_of(pilot) == "kind")
+        assert app.draft.trunk_id is None and not app.draft.fields  # a fresh draft
+        await pilot.press("escape")  # nothing typed since: leaves at once
         await pilot.pause()
     assert app.return_code == 0
     record = trunk_named(sandbox, "e2e-register")

@@ -10,11 +10,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
     from trunkwiz.pbx.client import PbxClient
+    from trunkwiz.pbx.inventory import Inventory
+    from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
+
+    AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ class Connection:
         """``GET /network``."""
         return await self.client.network()
 
-    async def inventory(self) -> Any:
+    async def inventory(self) -> Inventory:
         """Existing trunks with their hosts and DID pools (``trunkwiz.pbx.inventory``)."""
         from trunkwiz.pbx.inventory import load_inventory
 
@@ -187,7 +194,7 @@ class Connection:
             return {}
         return {t.id: t.name for t in await self.tenants()}
 
-    async def load_trunk(self, trunk_id: str) -> Any:
+    async def load_trunk(self, trunk_id: str) -> AnyTrunk:
         """An existing trunk as a domain model (validated as ``editing``)."""
         from trunkwiz.domain.fromapi import trunk_from_api
         from trunkwiz.domain.options import Level
@@ -224,7 +231,9 @@ class Connection:
         return ip, port
 
     # -- plan and apply ---------------------------------------------------------------------
-    async def plan(self, trunk: Any, trunk_id: str | None, *, change_password: bool = False) -> Any:
+    async def plan(
+        self, trunk: AnyTrunk, trunk_id: str | None, *, change_password: bool = False
+    ) -> Plan:
         """The changes that make the PBX hold ``trunk`` (``trunkwiz.pbx.plan.Plan``)."""
         from trunkwiz.pbx.plan import CurrentTrunk, plan
 
@@ -237,15 +246,40 @@ class Connection:
 
     async def apply(
         self,
-        the_plan: Any,
+        the_plan: Plan,
         *,
-        password: Any = None,
-        on_progress: Callable[..., Any] | None = None,
-    ) -> Any:
-        """Apply ``the_plan``; returns the PBX client's ``ApplyResult``."""
+        password: SecretStr | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_created: Callable[[str], None] | None = None,
+    ) -> ApplyResult:
+        """Apply ``the_plan``; returns the PBX client's ``ApplyResult``.
+
+        ``on_created(trunk_id)`` runs as soon as the PBX has created the trunk, before the
+        rest of the plan is sent: a submit interrupted after that point is resumed as an
+        edit of that trunk, not created a second time.
+        """
         from trunkwiz.pbx.plan import apply
 
-        return await apply(self.client, the_plan, password=password, on_progress=on_progress)
+        client = self.client
+        if on_created is not None:
+            client = cast("PbxClient", _Recording(self.client, on_created))
+        return await apply(client, the_plan, password=password, on_progress=on_progress)
+
+
+class _Recording:
+    """The PBX client, telling ``on_created`` the id of each trunk it creates."""
+
+    def __init__(self, client: PbxClient, on_created: Callable[[str], None]) -> None:
+        self._client = client
+        self._on_created = on_created
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def create_provider(self, payload: dict[str, Any]) -> str:
+        trunk_id = await self._client.create_provider(payload)
+        self._on_created(str(trunk_id))
+        return trunk_id
 
 
 #: Default listener ports of a PortSIP PBX, used in the "create a transport" advice.

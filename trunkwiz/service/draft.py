@@ -8,25 +8,58 @@ it never contains a password; the trunk password is kept in memory only, as a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+
+@dataclass(frozen=True)
+class DraftField:
+    """One trunk value the wizard asks for: its API name, the step that shows it and the
+    kinds that have it (``None``: every kind)."""
+
+    name: str
+    step: str
+    kinds: frozenset[str] | None = None
+
+    def applies_to(self, kind: str | None) -> bool:
+        """Whether a trunk of ``kind`` has this value (an unchosen kind has them all)."""
+        return self.kinds is None or kind is None or kind in self.kinds
+
+
+_CREDENTIALS = frozenset({"register", "accept_register"})
+_REGISTER = frozenset({"register"})
+
+#: Every value the steps show, in step order: the one list the wizard's field names come
+#: from (``STEP_FIELDS``, ``FIELD_STEP``, what a change of kind drops).
+DRAFT_FIELDS: tuple[DraftField, ...] = (
+    DraftField("name", "basic"),
+    DraftField("brand", "basic"),
+    DraftField("hostname", "basic"),
+    DraftField("port", "basic"),
+    DraftField("transport", "basic"),
+    DraftField("outbound_server", "basic"),
+    DraftField("outbound_server_port", "basic"),
+    DraftField("additional_ips", "basic"),
+    DraftField("did_numbers", "basic"),
+    DraftField("auth_id", "credentials", _CREDENTIALS),
+    DraftField("username", "credentials", _REGISTER),
+    DraftField("password", "credentials", _CREDENTIALS),
+    DraftField("registration", "credentials", _REGISTER),
+    DraftField("register_interval", "credentials", _REGISTER),
+    DraftField("concurrency", "options"),
+    DraftField("options", "options"),
+    DraftField("tenants", "tenants"),
+)
 
 #: The trunk fields each step fills (API field names); used to put errors on the right step.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    "basic": (
-        "name",
-        "brand",
-        "hostname",
-        "port",
-        "transport",
-        "outbound_server",
-        "outbound_server_port",
-        "additional_ips",
-        "did_numbers",
-    ),
-    "credentials": ("auth_id", "username", "password", "register_interval", "registration"),
-    "options": ("concurrency", "options"),
-    "tenants": ("tenants",),
+    step: tuple(f.name for f in DRAFT_FIELDS if f.step == step)
+    for step in dict.fromkeys(f.step for f in DRAFT_FIELDS)
 }
+
+_BY_NAME = {f.name: f for f in DRAFT_FIELDS}
 
 
 @dataclass
@@ -52,7 +85,14 @@ class TenantPick:
 
 @dataclass
 class WizardDraft:
-    """What the user has entered so far; the App holds one and hands it to each step."""
+    """The trunk being entered: the one source of truth the App hands to each step.
+
+    A draft is either a *new* trunk (``trunk_id`` None) or an *edit* of trunk
+    ``trunk_id``; an edit keeps the values the PBX held when it was loaded as
+    ``baseline``. Change it through the transitions (``apply``, ``choose_kind``,
+    ``load_trunk``, ``prefill_brand``, ``submitted``, ``fresh``): they keep it valid for
+    the steps that show it.
+    """
 
     step: str = "connect"
     url: str = ""
@@ -64,8 +104,18 @@ class WizardDraft:
     fields: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     tenants: list[TenantPick] = field(default_factory=list)
-    password: Any = field(default=None, repr=False, compare=False)
-    """The trunk password as a ``SecretStr`` (memory only, never written)."""
+    password: SecretStr | None = field(default=None, repr=False, compare=False)
+    """The trunk password (memory only, never written)."""
+    baseline: dict[str, Any] | None = field(default=None, compare=False)
+    """An edit: the trunk's values as the PBX held them when it was loaded (plain data)."""
+    prefilled: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Values the last chosen brand filled in (a later brand may replace these, never a
+    value the user typed)."""
+
+    @property
+    def is_edit(self) -> bool:
+        """True when the draft edits an existing trunk (``trunk_id``)."""
+        return self.trunk_id is not None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the draft store: every value except the password."""
@@ -77,11 +127,16 @@ class WizardDraft:
         out["fields"] = {k: v for k, v in self.fields.items() if v is not None and k != "password"}
         out["options"] = dict(self.options)
         out["tenants"] = [t.to_dict() for t in self.tenants]
+        if self.baseline is not None:
+            out["baseline"] = dict(self.baseline)
+        if self.prefilled:
+            out["prefilled"] = dict(self.prefilled)
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WizardDraft:
         """Rebuild a draft from ``to_dict`` output (unknown keys are ignored)."""
+        baseline = data.get("baseline")
         return cls(
             step=str(data.get("step", "connect")),
             url=str(data.get("url", "")),
@@ -101,6 +156,8 @@ class WizardDraft:
                 )
                 for t in data.get("tenants", [])
             ],
+            baseline=dict(baseline) if isinstance(baseline, dict) else None,
+            prefilled=dict(data.get("prefilled", {})),
         )
 
     def has_content(self) -> bool:
@@ -125,24 +182,102 @@ class WizardDraft:
             ]
         return data
 
+    # -- transitions ------------------------------------------------------------------
     def apply(self, values: dict[str, Any]) -> None:
         """Merge a step's slice: draft attributes by name, ``options`` merged, the rest fields.
 
-        ``reset=True`` first forgets the trunk (fields, options, tenants, id, password) but
-        keeps the connection: "a new trunk instead" while editing one.
+        ``reset=True`` first forgets the trunk (``forget_trunk``): "a new trunk instead"
+        while editing one. A new ``kind`` goes through ``choose_kind``.
         """
-        if values.get("reset"):
-            self.fields, self.options, self.tenants = {}, {}, []
-            self.trunk_id = self.password = None
+        reset = bool(values.get("reset"))
+        if reset:
+            self.forget_trunk()
         for key, value in values.items():
             if key == "reset":
                 continue
-            if key in _ATTRS:
+            if key == "kind":
+                self.choose_kind(value)
+            elif key in _ATTRS:
                 setattr(self, key, value)
             elif key == "options":
                 self.options.update(value)
             else:
                 self.fields[key] = value
+        if reset and self.trunk_id is not None:
+            self.baseline = self.to_dict()  # a trunk loaded from the PBX, as it holds it
+
+    def forget_trunk(self) -> None:
+        """Back to a new, empty trunk; the connection (URL, user, level) stays."""
+        self.fields, self.options, self.tenants = {}, {}, []
+        self.trunk_id = self.password = self.baseline = None
+        self.prefilled = {}
+
+    def choose_kind(self, kind: str | None) -> None:
+        """Set the kind; values the new kind has no step for are dropped (an Auth ID typed
+        for a Register-Based trunk is no part of an IP-Based one)."""
+        if kind == self.kind:
+            return
+        self.kind = kind
+        for name in list(self.fields):
+            known = _BY_NAME.get(name)
+            if known is not None and not known.applies_to(kind):
+                del self.fields[name]
+                self.prefilled.pop(name, None)
+        if not _BY_NAME["password"].applies_to(kind):
+            self.password = None
+
+    def load_trunk(self, values: dict[str, Any]) -> None:
+        """Fill the draft once from a trunk the PBX holds (``service.edit.draft_values``):
+        it becomes an edit of that trunk, with those values as the baseline."""
+        self.apply({**values, "reset": True})
+
+    def prefill_brand(self, brand_values: dict[str, Any]) -> dict[str, Any]:
+        """A brand was picked for a new trunk: fill what it documents; returns what changed.
+
+        ``brand_values`` is ``Brand.model_values(kind)`` (fields, ``options`` nested). A
+        value is filled only where the draft has none yet or still holds what an earlier
+        brand filled in: never over a typed value, never while editing (the PBX's values
+        stay). Values for kinds without the field are ignored.
+        """
+        if self.is_edit:
+            return {}
+        changed: dict[str, Any] = {}
+        for key, value in brand_values.items():
+            if key in ("kind", "brand"):
+                continue
+            if key == "options":
+                for name, flag in value.items():
+                    slot = f"options.{name}"
+                    if name not in self.options or self.options[name] == self.prefilled.get(slot):
+                        self.options[name] = flag
+                        self.prefilled[slot] = flag
+                        changed[slot] = flag
+                continue
+            known = _BY_NAME.get(key)
+            if known is None or not known.applies_to(self.kind):
+                continue
+            if isinstance(value, list):
+                value = ";".join(str(v) for v in value)
+            current = self.fields.get(key)
+            if current in (None, "") or current == self.prefilled.get(key):
+                self.fields[key] = value
+                self.prefilled[key] = value
+                changed[key] = value
+        return changed
+
+    def submitted(self, trunk_id: str) -> None:
+        """The PBX now holds the trunk: the draft becomes an edit of ``trunk_id`` (Back
+        edits it; a second submit updates instead of creating it again)."""
+        self.trunk_id = trunk_id
+        self.password = None  # the PBX holds it; an edit sends one only when typed again
+        self.prefilled = {}
+        self.baseline = self.to_dict()
+
+    def fresh(self) -> WizardDraft:
+        """An empty new-trunk draft on the same connection (after "Done")."""
+        return WizardDraft(
+            step="kind", url=self.url, user=self.user, domain=self.domain, level=self.level
+        )
 
     def merged(self, values: dict[str, Any]) -> WizardDraft:
         """A copy with ``values`` applied (the draft itself is unchanged)."""
@@ -152,6 +287,4 @@ class WizardDraft:
         return copy
 
 
-_ATTRS = frozenset(
-    {"step", "url", "user", "domain", "kind", "level", "trunk_id", "password", "tenants"}
-)
+_ATTRS = frozenset({"step", "url", "user", "domain", "level", "trunk_id", "password", "tenants"})

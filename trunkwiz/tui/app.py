@@ -125,6 +125,8 @@ class TrunkWizApp(App[int]):
         self.first_frame_shown = False
         """True once the first step's first frame has been written to the terminal."""
         self._when_shown: list[Callable[[], object]] = []
+        self.submitted = False
+        """True once a trunk was submitted; leaving with nothing typed since ends with 0."""
 
     @property
     def flow(self) -> Flow:
@@ -237,9 +239,11 @@ class TrunkWizApp(App[int]):
         if result is None:
             return
         self.draft.apply(result.values)
+        self.keeper.closed = False  # after a submit: the user goes on, a new draft begins
         if result.action == "finish":
-            self.discard_draft()
-            self.exit(0)
+            self.submitted = True
+            self.draft = self.draft.fresh()  # "Done": the trunk list, for the next trunk
+            self.show_step("kind")
             return
         if result.action == "stay":
             target: str | None = step
@@ -300,9 +304,11 @@ class TrunkWizApp(App[int]):
         return self.keeper.write(draft.to_dict(), self.keeper.ticket())
 
     def discard_draft(self) -> None:
-        """The trunk was submitted: remove the draft and never write it again."""
+        """The trunk was submitted: remove the draft; it is written again only once the
+        user leaves the Review step (a save requested before now never lands)."""
         self.keeper.closed = True
-        self.run_worker(self.keeper.discard, thread=True, group="draft")
+        ticket = self.keeper.ticket()
+        self.run_worker(lambda: self.keeper.discard(ticket), thread=True, group="draft")
 
     def leave_now(self, code: int = 130) -> None:
         """Save the draft with what is on screen and exit (hang-up, Ctrl+C, SIGTERM)."""
@@ -356,6 +362,9 @@ class TrunkWizApp(App[int]):
                 self.save_now()
                 self.exit(1, return_code=1)
 
+        if self.submitted and self._nothing_new():
+            self.exit(0)  # the trunks are submitted and nothing was typed since
+            return
         self.push_screen(
             ConfirmScreen(
                 "Abandon the wizard?\nYour draft is kept (never the passwords).",
@@ -364,6 +373,11 @@ class TrunkWizApp(App[int]):
             ),
             callback=answer,
         )
+
+    def _nothing_new(self) -> bool:
+        """Whether the current draft is still the fresh one "Done" started."""
+        draft = self.current_draft()
+        return draft.trunk_id is None and not (draft.fields or draft.tenants or draft.options)
 
     def action_interrupt(self) -> None:
         """Ctrl+C: leave at once, keeping the draft (as a hang-up does)."""

@@ -32,7 +32,7 @@ class DraftKeeper:
         self._tickets = itertools.count(1)
         self._written = 0
         self.closed = False
-        """True after a successful submit: the draft is discarded and never written again."""
+        """True after a successful submit until the user goes on: no draft is written."""
 
     def ticket(self) -> int:
         """A number ordering this save after every earlier one (take it on the loop)."""
@@ -54,10 +54,11 @@ class DraftKeeper:
             self._written = ticket
             return True
 
-    def discard(self) -> None:
-        """Forget the draft for good (after a successful submit)."""
+    def discard(self, ticket: int = 0) -> None:
+        """Forget the draft (after a successful submit); a save requested before
+        ``ticket`` is skipped even if the keeper is opened again (``closed = False``)."""
         with self._lock:
-            self.closed = True
+            self._written = max(self._written, ticket)
             try:
                 self.services.discard_draft()
             except OSError as exc:

@@ -115,6 +115,8 @@ class BasicScreen(StepScreen):
         )
 
     def on_mount(self) -> None:
+        self._brand_shown = self.query_one("#brand", Select).value
+        self._shown = self.collect()
         self.query_one("#name").focus()
         if self.draft.trunk_id is not None:
             self.query_one("#brand", Select).disabled = True
@@ -128,7 +130,12 @@ class BasicScreen(StepScreen):
     # -- brand --------------------------------------------------------------------------
     @on(Select.Changed, "#brand")
     def _brand_chosen(self, event: Select.Changed) -> None:
-        self._brand_facts(event.value, prefill=True)
+        """The user picked another brand: pre-fill (a new trunk only). Showing the step
+        posts a change of the brand it shows; that one pre-fills nothing."""
+        chosen = event.value != getattr(self, "_brand_shown", event.value)
+        if chosen:
+            self._brand_shown = event.value
+        self._brand_facts(event.value, prefill=chosen and not self.draft.is_edit)
 
     def _brand_facts(self, name: object, *, prefill: bool) -> None:
         from trunkwiz.domain.options import TrunkKind
@@ -147,7 +154,7 @@ class BasicScreen(StepScreen):
             return
         values = brand.prefill_for(kind)
         if prefill:
-            self._prefill(values)
+            self._prefill(brand.model_values(kind))
         confirm = [
             f"{key} ({item.note})" if item.note else key
             for key, item in values.items()
@@ -161,21 +168,21 @@ class BasicScreen(StepScreen):
             lines.append("Enter from the carrier's portal: " + ", ".join(missing))
         show_note(note, "\n".join(lines))
 
-    def _prefill(self, values: dict[str, Any]) -> None:
-        for key, item in values.items():
-            if item.value is None:
+    def _prefill(self, brand_values: dict[str, Any]) -> None:
+        """Hand the brand's values to the draft, which fills only what nobody typed; the
+        ones this step shows are put in their fields."""
+        on_screen = self.collect()
+        typed = {k: v for k, v in on_screen.items() if v != self._shown.get(k)}
+        self.draft.apply(typed)
+        changed = self.draft.prefill_brand(brand_values)
+        for key, value in changed.items():
+            found = self.query(f"#{key}")
+            if not found or key in ("name", "brand"):
                 continue
-            if key == "transport":
-                self.query_one("#transport", Select).value = str(item.value)
-            elif key in (
-                "hostname",
-                "port",
-                "outbound_server",
-                "outbound_server_port",
-                "additional_ips",
-            ):
-                value = ";".join(item.value) if isinstance(item.value, list) else item.value
-                self.query_one(f"#{key}", TextField).value = str(value)
+            widget = found.first()
+            if isinstance(widget, (Select, TextField)):
+                widget.value = str(value)
+        self._shown = self.collect()
 
     # -- transport ----------------------------------------------------------------------
     @on(Select.Changed, "#transport")

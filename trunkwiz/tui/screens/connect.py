@@ -47,6 +47,11 @@ class ConnectScreen(StepScreen):
             id="connect-form",
         )
         yield CompactCheckbox("Keep the password in the keyring", id="keep_password")
+        self._initial = {
+            "url": d.url or defaults.url,
+            "user": d.user or defaults.user,
+            "domain": d.domain or defaults.domain,
+        }
 
     def on_screen_resume(self) -> None:
         """Shown for the first time: read the profile and keyring once this frame is up."""
@@ -83,11 +88,18 @@ class ConnectScreen(StepScreen):
             self.app.call_from_thread(self._prefill_password, password.get_secret_value())
 
     def _prefill(self, url: str, user: str, domain: str) -> None:
+        """The saved profile fills the fields nobody typed in yet; once the user is known
+        typing goes on in Password (never type a password into the user field)."""
         if self.services.defaults.user:
             return  # the command line chose the account
-        self.query_one("#url", TextField).value = url
-        self.query_one("#user", TextField).value = user
-        self.query_one("#domain", TextField).value = domain
+        fields = {"url": url, "user": user, "domain": domain}
+        for name, value in fields.items():
+            field = self.query_one(f"#{name}", TextField)
+            if field.value == self._initial.get(name, ""):
+                field.value = value
+        user_field = self.query_one("#user", TextField)
+        if user_field.value and user_field.has_focus and user_field.value == user:
+            self.query_one("#pbx_password", TextField).focus()
 
     def _prefill_password(self, password: str) -> None:
         field = self.query_one("#pbx_password", TextField)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Checkbox, Static
 
 from trunkwiz.tui.screens.base import StepScreen, field_row
-from trunkwiz.tui.widgets.compact import TextField
+from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."
 
@@ -74,6 +74,16 @@ class CredentialsScreen(StepScreen):
                 "Re-register (s)",
                 TextField(f.get("register_interval", 600), id="register_interval", type="integer"),
             )
+            yield CompactCheckbox(
+                "Register to the carrier",
+                bool(f.get("registration", True)),
+                id="registration",
+            )
+            yield Static(
+                "Off for carriers that authenticate by IP only (the brand says so).",
+                classes="hint",
+                id="registration-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#auth_id").focus()
@@ -93,4 +103,5 @@ class CredentialsScreen(StepScreen):
             interval = text("register_interval")
             values["username"] = text("username")
             values["register_interval"] = int(interval) if interval.isdigit() else interval
+            values["registration"] = self.query_one("#registration", Checkbox).value
         return values

@@ -152,11 +152,20 @@ class ReviewScreen(StepScreen):
             bar.update(total=max(1, p.total), progress=p.done)
             show_note(line, ("Rolling back: " if p.stage == "rollback" else "") + p.line)
 
+        created: list[str] = []
+
+        def record(trunk_id: str) -> None:
+            """The PBX created the trunk: an interrupted submit resumes as its edit."""
+            created.append(trunk_id)
+            self.draft.trunk_id = trunk_id
+
         try:
             self.result = await conn.apply(
-                self.plan, password=self.draft.password, on_progress=progress
+                self.plan, password=self.draft.password, on_progress=progress, on_created=record
             )
         except (PbxError, ValueError) as exc:
+            if created and not self._still_created(exc):
+                self.draft.trunk_id = None  # rolled back: it is a new trunk again
             self._failed(exc)
             return
         show_note(
@@ -165,8 +174,24 @@ class ReviewScreen(StepScreen):
         await self._keep_password()
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
-            discard()  # submitted: the draft is done with
+            discard()  # submitted: the saved draft is done with
+        if self.result.trunk_id is not None:
+            self.draft.submitted(self.result.trunk_id)  # Back now edits the trunk
+        self.refresh_bindings()
         await self._finished()
+
+    @staticmethod
+    def _still_created(exc: Exception) -> bool:
+        """Whether a failed submit left the trunk it created (its deletion failed too)."""
+        from trunkwiz.pbx.applying import ApplyFailed
+
+        if not isinstance(exc, ApplyFailed):
+            return True
+        return any(line.startswith("created trunk") for line in exc.not_rolled_back)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """After a successful submit there is nothing to submit: Next leaves the footer."""
+        return not (action in ("next", "submit") and self.result is not None)
 
     def _failed(self, exc: Exception) -> None:
         """Say once, on the step's error line, what failed and what was rolled back.
@@ -239,6 +264,7 @@ class ReviewScreen(StepScreen):
         submit.display = False
         done = CompactButton("Done", id="done", variant="success")
         await self.query_one("#nav").mount(done, before=submit)
+        self.query_one("#back", Button).disabled = False
         done.focus()
         trunk_id = self.result.trunk_id
         conn = self.services.connection

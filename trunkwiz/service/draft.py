@@ -133,6 +133,13 @@ class WizardDraft:
             out["prefilled"] = dict(self.prefilled)
         return out
 
+    def trunk_values(self) -> dict[str, Any]:
+        """The trunk's own values as plain data (kind, level, fields, options, tenants)."""
+        out = self.to_dict()
+        for key in ("step", "url", "user", "domain", "baseline", "prefilled"):
+            out.pop(key, None)
+        return out
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WizardDraft:
         """Rebuild a draft from ``to_dict`` output (unknown keys are ignored)."""
@@ -204,7 +211,7 @@ class WizardDraft:
             else:
                 self.fields[key] = value
         if reset and self.trunk_id is not None:
-            self.baseline = self.to_dict()  # a trunk loaded from the PBX, as it holds it
+            self.baseline = self.trunk_values()  # a trunk loaded from the PBX, as it holds it
 
     def forget_trunk(self) -> None:
         """Back to a new, empty trunk; the connection (URL, user, level) stays."""
@@ -271,7 +278,7 @@ class WizardDraft:
         self.trunk_id = trunk_id
         self.password = None  # the PBX holds it; an edit sends one only when typed again
         self.prefilled = {}
-        self.baseline = self.to_dict()
+        self.baseline = self.trunk_values()
 
     def fresh(self) -> WizardDraft:
         """An empty new-trunk draft on the same connection (after "Done")."""

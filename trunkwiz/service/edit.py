@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
-from trunkwiz.service.draft import TenantPick
+from trunkwiz.service.draft import DRAFT_FIELDS, TenantPick
+
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import AnyTrunk
+
+#: Draft values that are not plain fields of the model (handled below, or never read back).
+_NOT_FIELDS = frozenset({"password", "options", "tenants"})
 
 
-def draft_values(trunk: Any, trunk_id: str) -> dict[str, Any]:
-    """The values ``WizardDraft.apply`` takes to edit ``trunk`` (no password: kept on PBX)."""
-    fields: dict[str, Any] = {
-        "name": trunk.name,
-        "brand": trunk.brand,
-        "hostname": trunk.hostname,
-        "port": trunk.port,
-        "transport": str(trunk.transport.value),
-        "outbound_server": trunk.outbound_server,
-        "outbound_server_port": trunk.outbound_server_port,
-        "additional_ips": ";".join(trunk.additional_ips),
-        "concurrency": trunk.concurrency,
-    }
-    for name in ("auth_id", "username", "registration", "register_interval"):
-        if hasattr(trunk, name):
-            fields[name] = getattr(trunk, name)
-    if str(trunk.level.value) == "tenant":
-        fields["did_numbers"] = trunk.did_numbers
-    values: dict[str, Any] = dict(fields)
+def draft_values(trunk: AnyTrunk, trunk_id: str) -> dict[str, Any]:
+    """The values ``WizardDraft.load_trunk`` takes to edit ``trunk`` (no password: the PBX
+    keeps it). Every field of ``DRAFT_FIELDS`` the model has is taken as the PBX holds it,
+    also one the kind's steps do not show (it is sent back unchanged)."""
+    level = str(trunk.level.value)
+    values: dict[str, Any] = {}
+    for known in DRAFT_FIELDS:
+        name = known.name
+        if name in _NOT_FIELDS or not hasattr(trunk, name):
+            continue
+        if name == "did_numbers" and level != "tenant":
+            continue
+        value = getattr(trunk, name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, list):
+            value = ";".join(str(v) for v in value)
+        values[name] = value
     values.update(
         kind=str(trunk.kind.value),
-        level=str(trunk.level.value),
+        level=level,
         trunk_id=trunk_id,
         options=trunk.options.model_dump(),
         password=None,

@@ -18,13 +18,17 @@ if TYPE_CHECKING:
 
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.tls import TlsPolicy
-    from trunkwiz.service.connection import Connection
+    from trunkwiz.service.connection import AnyTrunk, Connection
+    from trunkwiz.service.outcomes import CarrierTest, SignIn
+    from trunkwiz.sip.probe import ProbeTarget
+    from trunkwiz.sip.ratelimit import RateLimiter
+    from trunkwiz.sip.result import ProbeResult
     from trunkwiz.store.drafts import DraftStore
     from trunkwiz.store.profiles import Profile, ProfileStore
     from trunkwiz.store.secrets import SecretStore
 
 ClientFactory = Callable[[str, "TlsPolicy"], "PbxClient"]
-ProbeFn = Callable[..., Awaitable[Any]]
+ProbeFn = Callable[..., Awaitable["ProbeResult"]]
 
 DEFAULT_URL = "https://127.0.0.1:8887"
 
@@ -87,7 +91,7 @@ class Services:
         self._client_factory = client_factory
         self._secrets_factory = secrets
         self._probe = probe
-        self._limiter: Any = None
+        self._limiter: RateLimiter | None = None
         self._profiles: ProfileStore | None = None
         self._drafts: DraftStore | None = None
         self._secrets: SecretStore | None = None
@@ -233,6 +237,120 @@ class Services:
         )
         return self.connection
 
+    async def sign_in(
+        self,
+        url: str,
+        user: str,
+        password: SecretStr,
+        domain: str = "",
+        *,
+        pinned_sha256: str | None = None,
+    ) -> SignIn:
+        """``connect``, its failures as a result: ``Connected``, ``NeedsTrust`` (ask, then
+        sign in again with the fingerprint) or ``Refused`` (the field to show it on)."""
+        from trunkwiz.pbx.errors import (
+            AuthError,
+            FingerprintMismatch,
+            PbxError,
+            UntrustedCertificate,
+        )
+        from trunkwiz.service.outcomes import Connected, NeedsTrust, Refused
+
+        try:
+            conn = await self.connect(url, user, password, domain, pinned_sha256=pinned_sha256)
+        except UntrustedCertificate as exc:
+            return NeedsTrust(exc.fingerprint, str(exc))
+        except FingerprintMismatch as exc:
+            return Refused("url", str(exc), pin_expected=exc.expected)
+        except AuthError as exc:
+            return Refused("pbx_password", str(exc))
+        except PbxError as exc:
+            return Refused("url", str(exc))
+        return Connected(conn)
+
+    def pinned_for(self, url: str) -> str | None:
+        """The fingerprint the saved profile pins for ``url`` (blocking: a file read)."""
+        profile = self.saved_profile()
+        if profile is not None and profile.url == url.rstrip("/"):
+            return profile.pinned_sha256
+        return None
+
+    def remember_sign_in(
+        self, url: str, user: str, domain: str, pinned: str | None, password: SecretStr | None
+    ) -> tuple[str, str]:
+        """Save the profile and, when ``password`` is given, keep it in the keyring
+        (blocking). Returns ``(profile problem, keyring problem)``, empty when fine."""
+        from trunkwiz.store.secrets import SecretStoreUnavailable
+
+        profile_problem = keyring_problem = ""
+        try:
+            self.remember_profile(url, user, domain, pinned)
+        except (OSError, ValueError) as exc:
+            profile_problem = f"The profile was not saved: {exc}"
+        if password is not None:
+            try:
+                self.keep_password(url, user, domain, password)
+            except SecretStoreUnavailable as exc:
+                keyring_problem = str(exc)
+        return profile_problem, keyring_problem
+
+    def keep_trunk_password_or_say_why(self, url: str, name: str, password: SecretStr) -> str:
+        """Keep a trunk's SIP password in the keyring (blocking); why not, or empty."""
+        from trunkwiz.store.secrets import SecretStoreUnavailable
+
+        try:
+            self.keep_trunk_password(url, name, password)
+        except SecretStoreUnavailable as exc:
+            return str(exc)
+        return ""
+
+    def forget_trunk_password_if_kept(self, url: str, name: str) -> None:
+        """Remove a deleted trunk's SIP password from the keyring, if one is there."""
+        from trunkwiz.store.secrets import SecretStoreUnavailable
+
+        try:
+            self.forget_trunk_password(url, name)
+        except SecretStoreUnavailable:  # no usable keyring: nothing was kept there
+            return
+
+    async def test_carrier(self, trunk: AnyTrunk, password: SecretStr | None) -> CarrierTest:
+        """Ask the carrier from this host: REGISTER for a Register-Based trunk whose
+        password is known, else OPTIONS; nothing for Accept Register (the gateway
+        registers to the PBX)."""
+        from trunkwiz.service.outcomes import CarrierTest
+        from trunkwiz.sip.probe import ProbeTarget
+
+        kind = str(trunk.kind.value)
+        if kind == "accept_register":
+            return CarrierTest(
+                "", "Nothing to test: with Accept Register the gateway registers to the PBX."
+            )
+        password = password or getattr(trunk, "password", None)
+        register = kind == "register" and bool(getattr(trunk, "registration", True))
+        note = ""
+        if register and password is None:
+            register, note = False, " (no password typed here, so OPTIONS only)"
+        method = "REGISTER" if register else "OPTIONS"
+        result = await self.probe(ProbeTarget.from_trunk(trunk, password), register=register)
+        return CarrierTest(method, str(result.diagnosis), note, result.ok)
+
+    async def diagnose_registration(self, trunk: AnyTrunk, password: SecretStr | None) -> str:
+        """Why a Register-Based trunk stays OFFLINE, as far as this host can tell."""
+        from trunkwiz.sip.probe import ProbeTarget
+
+        target = ProbeTarget.from_trunk(trunk, password)
+        try:
+            result = await self.probe(target)
+        except Exception as exc:  # the probe reports failures in its result; this is a bug guard
+            return f"the SIP probe could not run: {exc}"
+        if result.ok:
+            return (
+                f"from this host the carrier accepts the account ({result.diagnosis}), but the "
+                "PBX reports no registration yet: check the PBX's own route and firewall to the "
+                "carrier, and that the trunk's transport matches the carrier's."
+            )
+        return str(result.diagnosis)
+
     def _make_client(self, url: str, tls: TlsPolicy) -> PbxClient:
         if self._client_factory is not None:
             return self._client_factory(url, tls)
@@ -240,7 +358,7 @@ class Services:
 
         return PbxClient(url, tls=tls)
 
-    async def probe(self, target: Any, *, register: bool = True) -> Any:
+    async def probe(self, target: ProbeTarget, *, register: bool = True) -> ProbeResult:
         """Run the SIP pre-flight probe (``trunkwiz.sip.probe.probe``) on ``target``.
 
         Every probe of this app shares one rate limiter, so repeated probes cannot get the

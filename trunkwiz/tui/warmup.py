@@ -22,6 +22,7 @@ WARM_MODULES: tuple[str, ...] = (
     "pydantic",
     "trunkwiz.pbx.errors",
     "trunkwiz.pbx.client",
+    "trunkwiz.service.errors",
     "trunkwiz.service.connection",
     "trunkwiz.tui.screens.kind",
     "trunkwiz.domain.trunk",

@@ -191,7 +191,7 @@ class BasicScreen(StepScreen):
 
     @work(exclusive=True, group="transport")
     async def _check_transport(self, protocol: str) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         note = self.query_one("#transport-note", Static)
@@ -199,7 +199,7 @@ class BasicScreen(StepScreen):
             return
         try:
             problem = await conn.transport_problem(protocol)
-        except PbxError as exc:
+        except ServiceError as exc:
             problem = f"Could not read the PBX's transports: {exc}"
         show_note(note, problem or "")
 
@@ -230,14 +230,14 @@ class BasicScreen(StepScreen):
     # -- Accept Register: the host must not be a tenant's SIP domain -----------------------
     @work(exclusive=True, group="domains")
     async def _load_domains(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         if conn is None:
             return
         try:
             self._domains = await conn.tenant_domains()
-        except PbxError as exc:
+        except ServiceError as exc:
             show_note(self.query_one("#brand-note", Static), f"Could not read the tenants: {exc}")
             return
         self._check_label(self._value("hostname"))

@@ -141,84 +141,45 @@ class ConnectScreen(StepScreen):
     async def _connect(self, values: dict[str, Any], pinned: str | None) -> None:
         from pydantic import SecretStr
 
-        from trunkwiz.pbx.errors import (
-            AuthError,
-            FingerprintMismatch,
-            PbxError,
-            UntrustedCertificate,
-        )
+        from trunkwiz.service.outcomes import NeedsTrust, Refused
 
         password = SecretStr(self.query_one("#pbx_password", TextField).value)
         url, user, domain = values["url"], values["user"], values["domain"]
         if pinned is None:
-            profile = self.services.saved_profile()
-            if profile is not None and profile.url == url.rstrip("/"):
-                pinned = profile.pinned_sha256
+            pinned = self.services.pinned_for(url)
         self._busy("Signing in…")
-        try:
-            conn = await self.services.connect(url, user, password, domain, pinned_sha256=pinned)
-        except UntrustedCertificate as exc:
+        outcome = await self.services.sign_in(url, user, password, domain, pinned_sha256=pinned)
+        if isinstance(outcome, NeedsTrust):
             self._busy("")
-            if exc.fingerprint:
-                self._ask_trust(values, url, exc.fingerprint)
+            if outcome.fingerprint:
+                self._ask_trust(values, url, outcome.fingerprint)
             else:
-                self.show_errors({"url": str(exc)})
+                self.show_errors({"url": outcome.message})
             return
-        except FingerprintMismatch as exc:
+        if isinstance(outcome, Refused):
             self._busy("")
-            self.show_errors({"url": str(exc)})
+            self.show_errors({outcome.field: outcome.message})
             return
-        except AuthError as exc:
-            self._busy("")
-            self.show_errors({"pbx_password": str(exc)})
-            return
-        except PbxError as exc:
-            self._busy("")
-            self.show_errors({"url": str(exc)})
-            return
+        conn = outcome.connection
         self._busy("Signed in; saving the profile…")
         keep = self.query_one("#keep_password", Checkbox).value
-        problem = await self._save(
-            url, user, domain, conn.pinned_sha256, password if keep else None
+        saving = self.run_worker(
+            lambda: self.services.remember_sign_in(
+                url, user, domain, conn.pinned_sha256, password if keep else None
+            ),
+            thread=True,
+            group="save",
         )
+        profile_problem, problem = await saving.wait()
         self._busy("")
+        if profile_problem:
+            self.notify(profile_problem, severity="warning")
         if problem:
             self.query_one("#keep_password", Checkbox).value = False
             self.show_errors({"keep_password": problem})
             self.notify("The password was not kept. Press Next to go on without it.", timeout=8)
             return
         self.dismiss(StepResult("next", {**values, "level": conn.level}))
-
-    async def _save(
-        self, url: str, user: str, domain: str, pinned: str | None, password: Any
-    ) -> str:
-        """Profile and (optionally) the keyring, in a thread; returns a keyring problem."""
-        worker = self.run_worker(
-            lambda: self._save_blocking(url, user, domain, pinned, password),
-            thread=True,
-            group="save",
-        )
-        result: str = await worker.wait()
-        return result
-
-    def _save_blocking(
-        self, url: str, user: str, domain: str, pinned: str | None, password: Any
-    ) -> str:
-        from trunkwiz.store.secrets import SecretStoreUnavailable
-
-        try:
-            self.services.remember_profile(url, user, domain, pinned)
-        except (OSError, ValueError) as exc:
-            self.app.call_from_thread(
-                self.notify, f"The profile was not saved: {exc}", severity="warning"
-            )
-        if password is None:
-            return ""
-        try:
-            self.services.keep_password(url, user, domain, password)
-        except SecretStoreUnavailable as exc:
-            return str(exc)
-        return ""
 
     def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
         from trunkwiz.tui.screens.dialogs import TrustCertificateScreen

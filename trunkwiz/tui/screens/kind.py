@@ -102,7 +102,7 @@ class KindScreen(StepScreen):
 
     @work(exclusive=True, group="trunks")
     async def _load_trunks(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         listing = self.query_one("#trunks", OptionList)
         conn = self.services.connection
@@ -111,7 +111,7 @@ class KindScreen(StepScreen):
             return
         try:
             rows = await conn.trunk_rows()
-        except PbxError as exc:
+        except ServiceError as exc:
             listing.clear_options().add_option(
                 Option(f"Could not list trunks: {exc}", disabled=True)
             )
@@ -183,8 +183,8 @@ class KindScreen(StepScreen):
     async def _open(self, trunk_id: str) -> None:
         from pydantic import ValidationError
 
-        from trunkwiz.pbx.errors import PbxError
         from trunkwiz.service.edit import draft_values
+        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         assert conn is not None
@@ -197,7 +197,7 @@ class KindScreen(StepScreen):
         self.nav_status().update("Opening the trunk…")
         try:
             trunk = await conn.load_trunk(trunk_id)
-        except (PbxError, ValueError, ValidationError) as exc:
+        except (ServiceError, ValueError, ValidationError) as exc:
             self.nav_status().update("")
             self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
             return
@@ -235,12 +235,6 @@ class KindScreen(StepScreen):
     @work(thread=True, group="keyring")
     def _forget_password(self, name: str) -> None:
         """The deleted trunk's SIP password leaves the keyring too (if it was kept)."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
-
         conn = self.services.connection
-        if conn is None:
-            return
-        try:
-            self.services.forget_trunk_password(conn.url, name)
-        except SecretStoreUnavailable:  # no usable keyring: nothing was kept there
-            return
+        if conn is not None:
+            self.services.forget_trunk_password_if_kept(conn.url, name)

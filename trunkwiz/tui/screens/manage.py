@@ -121,7 +121,7 @@ class DeleteTrunkScreen(ModalScreen[bool]):
 
     @work(exclusive=True, group="delete")
     async def _run_delete(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         button = self.query_one("#delete", Button)
         error = self.query_one("#delete-error", Static)
@@ -129,7 +129,7 @@ class DeleteTrunkScreen(ModalScreen[bool]):
         set_line(error, "Deleting…")
         try:
             await self._delete()
-        except PbxError as exc:
+        except ServiceError as exc:
             set_line(error, "The PBX refused: " + ("\n".join(exc.messages) or str(exc)))
             button.disabled = False
             return

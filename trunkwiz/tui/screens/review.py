@@ -51,8 +51,7 @@ class ReviewScreen(StepScreen):
     async def _plan(self) -> None:
         from pydantic import ValidationError
 
-        from trunkwiz.pbx.errors import PbxError
-        from trunkwiz.pbx.plan import PlanError
+        from trunkwiz.service.errors import PlanError, ServiceError
         from trunkwiz.service.validate import build_trunk, field_errors, step_of
 
         shown = self.query_one("#plan", PlanView)
@@ -78,7 +77,7 @@ class ReviewScreen(StepScreen):
             self.plan = await conn.plan(
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
-        except (PbxError, PlanError) as exc:
+        except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
         shown.show(self.plan.describe())
@@ -105,26 +104,15 @@ class ReviewScreen(StepScreen):
     async def _probe_carrier(self) -> None:
         from textual.markup import escape
 
-        from trunkwiz.sip.probe import ProbeTarget
-
         shown = self.query_one("#probe-result", Static)
-        kind = str(self.trunk.kind.value)
-        if kind == "accept_register":
-            show_note(
-                shown, "Nothing to test: with Accept Register the gateway registers to the PBX."
-            )
+        show_note(shown, f"Testing {self.trunk.hostname} from this host…")
+        test = await self.services.test_carrier(self.trunk, self.draft.password)
+        if not test.method:
+            show_note(shown, test.diagnosis)
             return
-        password = self.draft.password or getattr(self.trunk, "password", None)
-        register = kind == "register" and getattr(self.trunk, "registration", True)
-        note = ""
-        if register and password is None:
-            register, note = False, " (no password typed here, so OPTIONS only)"
-        method = "REGISTER" if register else "OPTIONS"
-        show_note(shown, f"Testing {self.trunk.hostname} from this host with {method}…")
-        result = await self.services.probe(
-            ProbeTarget.from_trunk(self.trunk, password), register=register
+        show_note(
+            shown, f"[b]Carrier test ({test.method}{test.note}):[/b] {escape(test.diagnosis)}"
         )
-        show_note(shown, f"[b]Carrier test ({method}{note}):[/b] {escape(str(result.diagnosis))}")
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
@@ -139,7 +127,8 @@ class ReviewScreen(StepScreen):
 
     @work(exclusive=True, group="apply")
     async def _apply(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
+        from trunkwiz.service.outcomes import left_created_trunk
 
         conn = self.services.connection
         assert conn is not None
@@ -163,8 +152,8 @@ class ReviewScreen(StepScreen):
             self.result = await conn.apply(
                 self.plan, password=self.draft.password, on_progress=progress, on_created=record
             )
-        except (PbxError, ValueError) as exc:
-            if created and not self._still_created(exc):
+        except (ServiceError, ValueError) as exc:
+            if created and not left_created_trunk(exc):
                 self.draft.trunk_id = None  # rolled back: it is a new trunk again
             self._failed(exc)
             return
@@ -180,15 +169,6 @@ class ReviewScreen(StepScreen):
         self.refresh_bindings()
         await self._finished()
 
-    @staticmethod
-    def _still_created(exc: Exception) -> bool:
-        """Whether a failed submit left the trunk it created (its deletion failed too)."""
-        from trunkwiz.pbx.applying import ApplyFailed
-
-        if not isinstance(exc, ApplyFailed):
-            return True
-        return any(line.startswith("created trunk") for line in exc.not_rolled_back)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """After a successful submit there is nothing to submit: Next leaves the footer."""
         return not (action in ("next", "submit") and self.result is not None)
@@ -199,7 +179,10 @@ class ReviewScreen(StepScreen):
         The progress bar goes (nothing is in progress any more); the plan entry of a
         field the PBX refused is flagged. Submit and Back work again.
         """
-        message, field = self._explain(exc)
+        from trunkwiz.service.outcomes import explain_submit_failure
+
+        failure = explain_submit_failure(exc)
+        message, field = failure.message, failure.field
         self.query_one("#progress", ProgressBar).display = False
         show_note(self.query_one("#progress-line", Static), "")
         if field:
@@ -210,31 +193,6 @@ class ReviewScreen(StepScreen):
         self.query_one("#back", Button).disabled = False
         self.query_one("#submit", Button).disabled = False
 
-    @staticmethod
-    def _explain(exc: Exception) -> tuple[str, str | None]:
-        """The error and what was rolled back; and the field the PBX named, if any.
-
-        When the PBX named a field of another step, the message says which step to go
-        back to.
-        """
-        from trunkwiz.pbx.applying import ApplyFailed
-        from trunkwiz.pbx.errors import PbxError, field_hint
-        from trunkwiz.service.validate import step_of
-
-        cause = getattr(exc, "cause", exc)
-        field = None
-        if isinstance(cause, PbxError):
-            field = getattr(cause, "field", None) or field_hint(cause.messages)
-        if isinstance(exc, ApplyFailed):
-            # ApplyFailed's own text: the failure, then what was (or was not) rolled back.
-            rest = str(exc).splitlines()[1:]
-            lines = [f"Submit failed at '{exc.failed}': {cause}", *rest]
-        else:
-            lines = [f"Submit failed: {exc}"]
-        if field and step_of(field) != "review":
-            lines.append(f"The PBX refused {field}: go Back to the {step_of(field)} step.")
-        return "\n".join(lines), field
-
     async def _keep_password(self) -> None:
         """The trunk password goes to the keyring (thread); a refusal is shown, not fatal."""
         password = self.draft.password
@@ -243,13 +201,7 @@ class ReviewScreen(StepScreen):
             return
 
         def keep() -> str:
-            from trunkwiz.store.secrets import SecretStoreUnavailable
-
-            try:
-                self.services.keep_trunk_password(conn.url, self.trunk.name, password)
-            except SecretStoreUnavailable as exc:
-                return str(exc)
-            return ""
+            return self.services.keep_trunk_password_or_say_why(conn.url, self.trunk.name, password)
 
         problem = await self.run_worker(keep, thread=True, group="keyring").wait()
         if problem:
@@ -292,13 +244,13 @@ class ReviewScreen(StepScreen):
 
     async def _gateway_hint(self) -> str:
         """Accept Register: the PBX waits for the gateway; say where it must register."""
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         transport = str(self.trunk.transport.value)
         try:
             ip, port = await conn.public_route(transport) if conn else ("", None)
-        except PbxError:
+        except ServiceError:
             ip, port = "", None
         target = f"sip:{ip}:{port}" if ip and port else "this PBX's SIP address"
         return (
@@ -307,31 +259,18 @@ class ReviewScreen(StepScreen):
         )
 
     async def _diagnose(self) -> str:
-        from trunkwiz.sip.probe import ProbeTarget
-
-        target = ProbeTarget.from_trunk(self.trunk, self.draft.password)
-        try:
-            result = await self.services.probe(target)
-        except Exception as exc:  # the probe reports failures in its result; this is a bug guard
-            return f"the SIP probe could not run: {exc}"
-        if getattr(result, "ok", False):
-            return (
-                f"from this host the carrier accepts the account ({result.diagnosis}), but the "
-                "PBX reports no registration yet: check the PBX's own route and firewall to the "
-                "carrier, and that the trunk's transport matches the carrier's."
-            )
-        return str(result.diagnosis)
+        return await self.services.diagnose_registration(self.trunk, self.draft.password)
 
     @work(exclusive=True, group="checklist")
     async def _checklist(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
         from trunkwiz.service.checklist import ip_checklist
+        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         assert conn is not None
         try:
             ip, port = await conn.public_route(str(self.trunk.transport.value))
-        except PbxError as exc:
+        except ServiceError as exc:
             show_note(
                 self.query_one("#checklist", Static), f"Could not read the PBX's address: {exc}"
             )

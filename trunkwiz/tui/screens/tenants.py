@@ -92,7 +92,7 @@ class TenantsScreen(StepScreen):
     async def _load(self) -> None:
         import asyncio
 
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
         from trunkwiz.service.pools import PoolSources
 
         conn = self.services.connection
@@ -104,7 +104,7 @@ class TenantsScreen(StepScreen):
             self.tenants, sources = await asyncio.gather(
                 conn.tenants(), PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
             )
-        except PbxError as exc:
+        except ServiceError as exc:
             info.update(f"Could not load the tenants: {exc}")
             return
         self.sources = sources

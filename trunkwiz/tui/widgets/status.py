@@ -59,14 +59,14 @@ class StatusPanel(Static):
         self.run_worker(self._watch(), exclusive=True, group="status")
 
     async def _watch(self) -> None:
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.service.errors import ServiceError
 
         diagnosed = False
         while True:
             try:
                 self.status = await self._poll()
                 self.reported = f"the PBX reports {self.status}"
-            except PbxError as exc:
+            except ServiceError as exc:
                 self.status = "UNKNOWN"
                 self.reported = f"could not read the status: {exc}"
             self.polls += 1

@@ -261,7 +261,7 @@ async def sign_in(
     args: argparse.Namespace, target: Target, password: SecretStr
 ) -> tuple[Services, Connection]:
     """Sign in; PBX, TLS and network failures become ``CliError`` code 1."""
-    from trunkwiz.pbx.errors import FingerprintMismatch, PbxError, UntrustedCertificate
+    from trunkwiz.service.outcomes import NeedsTrust, Refused
     from trunkwiz.service.services import ConnectDefaults, Services
     from trunkwiz.store.paths import config_dir
 
@@ -273,17 +273,16 @@ async def sign_in(
         insecure=target.insecure,
     )
     services = Services(config_dir=config_dir(getattr(args, "config", None)), defaults=defaults)
-    try:
-        conn = await services.connect(
-            target.url, target.user, password, target.domain, pinned_sha256=target.pinned_sha256
-        )
-    except UntrustedCertificate as exc:
-        raise CliError(untrusted_message(target, exc.fingerprint), 1) from None
-    except FingerprintMismatch as exc:
-        raise CliError(f"{exc}. Expected by the pin: {exc.expected}", 1) from None
-    except PbxError as exc:
-        raise CliError(f"cannot sign in to {target.url}: {exc}", 1) from None
-    return services, conn
+    outcome = await services.sign_in(
+        target.url, target.user, password, target.domain, pinned_sha256=target.pinned_sha256
+    )
+    if isinstance(outcome, NeedsTrust):
+        raise CliError(untrusted_message(target, outcome.fingerprint), 1)
+    if isinstance(outcome, Refused):
+        if outcome.pin_expected:
+            raise CliError(f"{outcome.message}. Expected by the pin: {outcome.pin_expected}", 1)
+        raise CliError(f"cannot sign in to {target.url}: {outcome.message}", 1)
+    return services, outcome.connection
 
 
 def untrusted_message(target: Target, fingerprint: str | None) -> str:

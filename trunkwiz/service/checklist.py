@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import TrunkModel
 
 
-def ip_checklist(trunk: Any, public_ip: str, port: int | None) -> list[str]:
+def ip_checklist(trunk: TrunkModel, public_ip: str, port: int | None) -> list[str]:
     """Lines of the provider-portal checklist for ``trunk`` (an IP-Based trunk model)."""
     from trunkwiz.domain.brands import BrandCatalogue
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
-    AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
+    TrunkModel = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ class Connection:
             return {}
         return {t.id: t.name for t in await self.tenants()}
 
-    async def load_trunk(self, trunk_id: str) -> AnyTrunk:
+    async def load_trunk(self, trunk_id: str) -> TrunkModel:
         """An existing trunk as a domain model (validated as ``editing``)."""
         from trunkwiz.domain.fromapi import trunk_from_api
         from trunkwiz.domain.options import Level
@@ -232,7 +232,7 @@ class Connection:
 
     # -- plan and apply ---------------------------------------------------------------------
     async def plan(
-        self, trunk: AnyTrunk, trunk_id: str | None, *, change_password: bool = False
+        self, trunk: TrunkModel, trunk_id: str | None, *, change_password: bool = False
     ) -> Plan:
         """The changes that make the PBX hold ``trunk`` (``trunkwiz.pbx.plan.Plan``)."""
         from trunkwiz.pbx.plan import CurrentTrunk, plan
@@ -273,7 +273,7 @@ class _Recording:
         self._client = client
         self._on_created = on_created
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._client, name)
 
     async def create_provider(self, payload: dict[str, Any]) -> str:

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from trunkwiz.service.draft import DRAFT_FIELDS, TenantPick
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import AnyTrunk
+    from trunkwiz.service.connection import TrunkModel
 
 #: Draft values that are not plain fields of the model (handled below, or never read back).
 _NOT_FIELDS = frozenset({"password", "options", "tenants"})
 
 
-def draft_values(trunk: AnyTrunk, trunk_id: str) -> dict[str, Any]:
+def draft_values(trunk: TrunkModel, trunk_id: str) -> dict[str, Any]:
     """The values ``WizardDraft.load_trunk`` takes to edit ``trunk`` (no password: the PBX
     keeps it). Every field of ``DRAFT_FIELDS`` the model has is taken as the PBX holds it,
     also one the kind's steps do not show (it is sent back unchanged)."""

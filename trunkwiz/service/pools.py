@@ -8,10 +8,11 @@ each keystroke is a local check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from trunkwiz.domain.didpool import DidPool, PoolIndex
+    from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.service.connection import Connection
 
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 class PoolSources:
     """The PBX's existing pools, by provider host."""
 
-    inventory: Any = None
+    inventory: Inventory | None = None
     """``trunkwiz.pbx.inventory.Inventory``, or None when it could not be loaded."""
     exclude_trunk_id: str | None = None
     """The trunk being edited (its own pools are not a collision)."""

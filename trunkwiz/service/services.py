@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.tls import TlsPolicy
-    from trunkwiz.service.connection import AnyTrunk, Connection
+    from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.outcomes import CarrierTest, SignIn
     from trunkwiz.sip.probe import ProbeTarget
     from trunkwiz.sip.ratelimit import RateLimiter
@@ -313,7 +313,7 @@ class Services:
         except SecretStoreUnavailable:  # no usable keyring: nothing was kept there
             return
 
-    async def test_carrier(self, trunk: AnyTrunk, password: SecretStr | None) -> CarrierTest:
+    async def test_carrier(self, trunk: TrunkModel, password: SecretStr | None) -> CarrierTest:
         """Ask the carrier from this host: REGISTER for a Register-Based trunk whose
         password is known, else OPTIONS; nothing for Accept Register (the gateway
         registers to the PBX)."""
@@ -334,7 +334,7 @@ class Services:
         result = await self.probe(ProbeTarget.from_trunk(trunk, password), register=register)
         return CarrierTest(method, str(result.diagnosis), note, result.ok)
 
-    async def diagnose_registration(self, trunk: AnyTrunk, password: SecretStr | None) -> str:
+    async def diagnose_registration(self, trunk: TrunkModel, password: SecretStr | None) -> str:
         """Why a Register-Based trunk stays OFFLINE, as far as this host can tell."""
         from trunkwiz.sip.probe import ProbeTarget
 

@@ -15,6 +15,7 @@ from trunkwiz.service.draft import STEP_FIELDS
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from trunkwiz.service.connection import TrunkModel
     from trunkwiz.service.draft import WizardDraft
 
 #: The step where an error on a field (first part of its dotted path) is shown.
@@ -35,7 +36,7 @@ def step_of(key: str) -> str:
     return FIELD_STEP.get(key.split(".", 1)[0], "review")
 
 
-def build_trunk(draft: WizardDraft) -> Any:
+def build_trunk(draft: WizardDraft) -> TrunkModel:
     """The draft as a validated trunk model (raises pydantic ``ValidationError``)."""
     from trunkwiz.domain.trunk import parse_trunk
 

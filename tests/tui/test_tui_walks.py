@@ -162,7 +162,7 @@ async def walk(sandbox: SandboxServer, actions: list[tuple[str, int]]) -> None:
     WALKS.append(number)
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_random_walks_never_dead_end_and_submit_what_was_shown(sandbox: SandboxServer) -> None:
     async def seed() -> None:
         services = make_services(sandbox.url, Path(tempfile.mkdtemp()))
@@ -175,7 +175,7 @@ def test_random_walks_never_dead_end_and_submit_what_was_shown(sandbox: SandboxS
     asyncio.run(seed())
 
     @settings(
-        max_examples=20,
+        max_examples=15,
         deadline=None,
         database=None,
         phases=[Phase.generate],  # a failing walk is printed as drawn (shrinking is slow)

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from trunkwiz.tui.flow import STEP_TITLES, Flow
 from trunkwiz.tui.widgets.compact import CompactButton
@@ -134,6 +134,27 @@ class StepScreen(Screen[StepResult]):
     def collect(self) -> dict[str, Any]:
         """The values this step fills, keyed by API field name (override)."""
         return {}
+
+    def field_values(self, names: Iterable[str] = ()) -> dict[str, Any]:
+        """The values of this step's fields (``STEP_FIELDS[STEP]`` unless ``names`` given)
+        that have a widget of that id here: a Select's value, a checkbox's state, an
+        integer field's number (its text while it is no number), else the stripped text."""
+        from trunkwiz.service.draft import STEP_FIELDS
+
+        values: dict[str, Any] = {}
+        for name in names or STEP_FIELDS.get(self.STEP, ()):
+            found = self.query(f"#{name}")
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Select):
+                values[name] = str(widget.value)
+            elif isinstance(widget, Checkbox):
+                values[name] = widget.value
+            elif isinstance(widget, Input):
+                raw = widget.value.strip()
+                values[name] = int(raw) if widget.type == "integer" and raw.isdigit() else raw
+        return values
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         """Errors for this step's fields (``{field: message}``); the domain model decides."""

@@ -251,7 +251,8 @@ class BasicScreen(StepScreen):
         from trunkwiz.service.validate import tenant_domain_clash
 
         problem = tenant_domain_clash(host, getattr(self, "_domains", ()))
-        set_line(self.query_one("#hostname-error", Static), problem or "")
+        for line in self.query("#hostname-error").results(Static):  # gone with the screen
+            set_line(line, problem or "")
         return problem
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
@@ -266,25 +267,11 @@ class BasicScreen(StepScreen):
         return self.query_one(f"#{widget_id}", TextField).value.strip()
 
     def collect(self) -> dict[str, Any]:
-        def number(widget_id: str) -> Any:
-            raw = self._value(widget_id)
-            return int(raw) if raw.isdigit() else raw
-
-        brand = self.catalogue.find(str(self.query_one("#brand", Select).value))
-        values: dict[str, Any] = {
-            "name": self._value("name"),
-            "brand": brand.api_value if brand else "Generic",
-            "hostname": self._value("hostname"),
-            "port": number("port"),
-            "transport": str(self.query_one("#transport", Select).value),
-            "outbound_server": self._value("outbound_server"),
-            "outbound_server_port": number("outbound_server_port")
-            if self._value("outbound_server_port")
-            else 0,
-            "additional_ips": self._value("additional_ips"),
-        }
-        if self.draft.level == "tenant":
-            values["did_numbers"] = self._value("did_numbers")
+        values = self.field_values()  # every Basic field shown here (DID pool: Tenant Admin)
+        brand = self.catalogue.find(values["brand"])
+        values["brand"] = brand.api_value if brand else "Generic"
+        if values["outbound_server_port"] == "":
+            values["outbound_server_port"] = 0
         return values
 
     def error_target(self, key: str) -> str | None:

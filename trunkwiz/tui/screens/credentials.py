@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from trunkwiz.tui.screens.base import StepScreen, field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
@@ -91,17 +91,7 @@ class CredentialsScreen(StepScreen):
     def collect(self) -> dict[str, Any]:
         from pydantic import SecretStr
 
-        def text(widget_id: str) -> str:
-            return self.query_one(f"#{widget_id}", TextField).value.strip()
-
-        password = self.query_one("#password", TextField).value
-        values: dict[str, Any] = {
-            "auth_id": text("auth_id"),
-            "password": SecretStr(password) if password else None,
-        }
-        if not self.gateway:
-            interval = text("register_interval")
-            values["username"] = text("username")
-            values["register_interval"] = int(interval) if interval.isdigit() else interval
-            values["registration"] = self.query_one("#registration", Checkbox).value
+        password = self.query_one("#password", TextField).value  # as typed, never stripped
+        values = self.field_values()
+        values["password"] = SecretStr(password) if password else None
         return values

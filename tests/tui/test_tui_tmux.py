@@ -198,5 +198,7 @@ def test_demo_creates_a_shared_register_trunk_that_goes_online(tmux: Tmux) -> No
     tmux.keys("C-n")  # Next on the last step is Submit
     shows(tmux, r"Done: \d+ change")
     shows(tmux, r"Status: ONLINE", timeout=60)
-    tmux.keys("Enter")  # Done: the wizard exits and the demo stops its servers
+    tmux.keys("Enter")  # Done: back to the trunk list, which now holds the new trunk
+    shows(tmux, r"tmux-carrier\s+register")
+    tmux.keys("Escape")  # nothing typed since the submit: the wizard and the demo stop
     wait_until("the demo to exit", lambda: not tmux.alive(), timeout=30)

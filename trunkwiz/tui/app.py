@@ -384,8 +384,9 @@ class TrunkWizApp(App[int]):
         self.leave_now(130)
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: leave, keeping the draft."""
-        self.leave_now(1)
+        """Ctrl+Q: leave, keeping the draft (0 when trunks were submitted and nothing was
+        typed since)."""
+        self.leave_now(0 if self.submitted and self._nothing_new() else 1)
 
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""

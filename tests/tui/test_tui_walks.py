@@ -21,7 +21,6 @@ from textual.widgets import Button, Input, OptionList, RadioButton, Select
 from tests.tui.conftest import (
     create_trunk,
     make_services,
-    next_step,
     settle,
     step_of,
     submit,
@@ -31,6 +30,7 @@ from tests.tui.conftest import (
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.app import TrunkWizApp
+from trunkwiz.tui.screens.base import StepScreen
 
 ACTIONS = st.sampled_from(
     [
@@ -78,6 +78,22 @@ async def fill(pilot: Pilot[Any], walk: int) -> None:
     await pilot.pause()
 
 
+async def press_next(pilot: Pilot[Any]) -> None:
+    """Ctrl+N (a key, as the user presses it); wait until another step shows or this one
+    marks errors (the earlier ones are cleared first, so an old line cannot answer)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, StepScreen)
+    screen.clear_errors()
+    await pilot.press("ctrl+n")
+    await wait_for(
+        pilot,
+        lambda: (
+            pilot.app.screen is not screen
+            or bool(screen.query(".field-error.-shown, #step-error.-shown"))
+        ),
+    )
+
+
 async def act(pilot: Pilot[Any], action: str, choice: int, walk: int) -> None:
     app = pilot.app
     assert isinstance(app, TrunkWizApp)
@@ -86,7 +102,7 @@ async def act(pilot: Pilot[Any], action: str, choice: int, walk: int) -> None:
         nav = app.screen.query("#next")
         if nav and nav.first(Button).disabled:
             return  # a marked field holds it (the Tenants step's pools): the user fixes it
-        await next_step(pilot)
+        await press_next(pilot)
     elif action == "fill":
         await fill(pilot, walk)
     elif action == "back" and step not in ("kind", "connect"):

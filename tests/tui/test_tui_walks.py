@@ -50,6 +50,8 @@ ACTIONS = st.sampled_from(
 )
 BRANDS = ["Generic", "Twilio", "SIPTRUNK", "Flowroute", "Vonage", "Telnyx - US"]
 WALKS: list[int] = []
+REVIEWED: set[int] = set()
+SUBMITTED: set[int] = set()
 _names = itertools.count(1)
 
 
@@ -137,6 +139,8 @@ async def act(pilot: Pilot[Any], action: str, choice: int, walk: int) -> None:
         button = app.screen.query("#submit")
         if button and not button.first(Button).disabled and button.first(Button).display:
             await submit(pilot)
+            if app.screen.query("#done"):
+                SUBMITTED.add(walk)
     elif action == "done" and step == "review" and app.screen.query("#done"):
         await pilot.click("#done")
         await wait_for(pilot, lambda: step_of(pilot) == "kind")
@@ -147,6 +151,8 @@ def check_submitted(app: TrunkWizApp, sandbox: SandboxServer) -> None:
     if not app.screen.query("#done") or app.draft.trunk_id is None:
         return
     record = sandbox.state.trunks[app.draft.trunk_id]
+    names = [t.data["name"] for t in sandbox.state.trunks.values()]
+    assert names.count(record.data["name"]) == 1  # edited after the submit, never re-created
     for key in ("name", "hostname", "port", "transport", "auth_id", "registration"):
         if key in app.draft.fields and key in record.data:
             assert record.data[key] == app.draft.fields[key], key
@@ -163,7 +169,8 @@ async def walk(sandbox: SandboxServer, actions: list[tuple[str, int]]) -> None:
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
             done: list[str] = []
-            for action, choice in [*actions] + [("fill", 0), ("next", 0)] * 5:
+            tail = [("fill", 0), ("next", 0)] * 5 + [("submit", 0), ("back", 0), ("next", 0)]
+            for action, choice in [*actions, *tail, ("submit", 0), ("done", 0)]:
                 try:
                     await act(pilot, action, choice, number)
                 except AssertionError as exc:
@@ -172,6 +179,7 @@ async def walk(sandbox: SandboxServer, actions: list[tuple[str, int]]) -> None:
                     ) from exc
                 done.append(f"{action}:{choice}@{step_of(pilot)}")
                 if step_of(pilot) == "review":
+                    REVIEWED.add(number)
                     await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
                     review_errors_have_a_step(app, text_of(pilot, "#plan"))
                     check_submitted(app, sandbox)
@@ -203,4 +211,4 @@ def test_random_walks_never_dead_end_and_submit_what_was_shown(sandbox: SandboxS
 
     run()
     assert len(WALKS) >= 10
-    print(f"{len(WALKS)} random walks ran")
+    print(f"{len(WALKS)} walks ran, {len(REVIEWED)} reached Review, {len(SUBMITTED)} submitted")

@@ -128,6 +128,7 @@ class ReviewScreen(StepScreen):
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
+        self.attempts += 1
         submit = self.query_one("#submit", Button)
         if self.plan is None or submit.disabled:
             return

@@ -63,6 +63,17 @@ class TextField(Input, inherit_css=False):
         super().__init__("" if value is None else str(value), **kwargs)
         self.cursor_blink = False
 
+    def type_character(self, character: str) -> None:
+        """Type one character at the cursor (over the selection), as a key press does.
+
+        The App applies keys in arrival order (``trunkwiz.tui.keyorder``) and calls this
+        for a printable key while the field has focus."""
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(character)
+        else:
+            self.replace(character, *selection)
+
 
 class CompactButton(Button, inherit_css=False):
     """A compact ``Button`` (variants: default, primary, success, warning, error)."""

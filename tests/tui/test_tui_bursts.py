@@ -26,6 +26,16 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, key if len(key) == 1 else None)
 
 
+async def all_applied(pilot: Pilot[Any]) -> None:
+    """Wait until the App has taken every key posted so far (a callback queued behind
+    them has run) and applied them all (none held)."""
+    app = pilot.app
+    assert isinstance(app, TrunkWizApp)
+    taken: list[bool] = []
+    app.call_later(taken.append, True)
+    await wait_for(pilot, lambda: bool(taken) and app.key_order.open and not app.key_order.held)
+
+
 async def post_burst(pilot: Pilot[Any], keys: list[str]) -> None:
     """Post every key before any is handled (one read from the terminal)."""
     app = pilot.app
@@ -33,13 +43,13 @@ async def post_burst(pilot: Pilot[Any], keys: list[str]) -> None:
         event = key_event(key)
         event.set_sender(app)
         app.post_message(event)
-    await settle(pilot)
+    await all_applied(pilot)
 
 
 async def press_slowly(pilot: Pilot[Any], keys: list[str]) -> None:
     for key in keys:
         await pilot.press(key)
-        await settle(pilot)
+        await all_applied(pilot)
 
 
 def outcome(app: TrunkWizApp) -> dict[str, Any]:
@@ -54,7 +64,9 @@ def outcome(app: TrunkWizApp) -> dict[str, Any]:
     }
 
 
-async def run_keys(services: Services, step: str, focus: str, keys: list[str], *, burst: bool):
+async def run_keys(
+    services: Services, step: str, focus: str, keys: list[str], *, burst: bool
+) -> dict[str, Any]:
     draft = WizardDraft(url="x", user="admin", kind="register", level="system", fields=dict(BASIC))
     app = TrunkWizApp(services, start=step, draft=draft)
     async with app.run_test(size=(80, 24)) as pilot:

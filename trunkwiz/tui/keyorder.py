@@ -45,32 +45,48 @@ class KeyOrder:
         """Keys are applied as they come; closed until a screen has been shown, and while
         a screen or the focus is being changed."""
         self.waits = 0
+        """Screens and fields still to handle what was posted to them before keys go on."""
+        self.settled: Widget | None = None
+        """The focused widget once it had handled its Focus event."""
 
     def start(self) -> None:
         """Follow screen changes (call once the App is running, before the first push)."""
         self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
-        # The new screen handles its ScreenResume (focus) first, then this callback.
-        self._wait_for(screen, lambda: screen is self.app.screen and len(self.app.screen_stack) > 1)
+        self._hold(screen)
 
-    def _focus_changed(self, widget: Widget) -> None:
-        # The field handles its Focus event first (it selects its text), then this callback.
-        self._wait_for(widget, lambda: True)
-
-    def _wait_for(self, node: Widget, ready: Callable[[], bool]) -> None:
-        """Hold the keys until ``node`` has handled the messages posted to it so far."""
+    def _hold(self, node: Widget) -> None:
+        """Hold the keys until ``node`` has handled the messages posted to it so far (a
+        new screen its ScreenResume and mount, a field its Focus: it selects its text)."""
         self.open = False
         self.waits += 1
 
-        async def reopen() -> None:
+        async def handled() -> None:
             self.waits -= 1
-            if self.waits == 0 and ready():  # else a later change reopens
-                self.open = True
-                await self._drain()
+            await self._maybe_open()
 
-        if not node.call_later(self.app.call_later, reopen):
-            self.waits -= 1  # gone already (closing): the change that removed it reopens
+        if not node.call_later(self.app.call_later, handled):  # closing: nothing to wait for
+            self.waits -= 1
+            self.app.call_later(self._maybe_open)
+
+    def _hold_for_focus(self) -> None:
+        focused = self.app.focused
+        self.settled = focused
+        if focused is not None:
+            self._hold(focused)
+
+    async def _maybe_open(self) -> None:
+        """Apply the held keys once every change has been handled, a screen is shown (not
+        between two steps) and the field now focused has handled its Focus."""
+        app = self.app
+        if self.waits or self.open or len(app.screen_stack) < 2:
+            return
+        if app.focused is not self.settled:
+            self._hold_for_focus()
+            return
+        self.open = True
+        await self._drain()
 
     async def take(self, event: events.Key) -> None:
         """A key from the terminal: apply it now, or after the keys held before it."""
@@ -80,6 +96,9 @@ class KeyOrder:
 
     async def _drain(self) -> None:
         while self.open and self.held:
+            if self.app.focused is not self.settled:  # moved by a key, a worker, a dialog
+                self._hold_for_focus()
+                return
             await self._apply(self.held[0])
             self.held.popleft()
 
@@ -101,6 +120,3 @@ class KeyOrder:
             await self.fallback(event)
             return
         await app.run_action(active.binding.action, active.node)
-        now = app.focused
-        if now is not focused and now is not None and now.screen is app.screen:
-            self._focus_changed(now)

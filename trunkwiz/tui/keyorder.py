@@ -44,14 +44,18 @@ class KeyOrder:
         self.open = False
         """Keys are applied as they come; closed until a screen has been shown, and while
         a screen or the focus is being changed."""
+        self.started = False
         self.waits = 0
         """Screens and fields still to handle what was posted to them before keys go on."""
         self.settled: Widget | None = None
         """The focused widget once it had handled its Focus event."""
 
     def start(self) -> None:
-        """Follow screen changes (call once the App is running, before the first push)."""
-        self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
+        """Follow screen changes (call once the App is running, before the first push;
+        the first key starts it otherwise)."""
+        if not self.started:
+            self.started = True
+            self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         self._hold(screen)
@@ -91,7 +95,10 @@ class KeyOrder:
     async def take(self, event: events.Key) -> None:
         """A key from the terminal: apply it now, or after the keys held before it."""
         self.held.append(event)
-        if self.open and len(self.held) == 1:
+        if not self.started:  # the screens shown so far were not followed
+            self.start()
+            await self._maybe_open()
+        elif self.open and len(self.held) == 1:
             await self._drain()
 
     async def _drain(self) -> None:

@@ -22,8 +22,9 @@ STEP_TITLES: dict[str, str] = {
 
 ALL_STEPS: tuple[str, ...] = tuple(STEP_TITLES)
 
-#: Short names for the one-line step indicator (all seven fit in 80 columns).
-STEP_SHORT: dict[str, str] = {**STEP_TITLES, "basic": "Basic", "credentials": "Account"}
+#: Short names for the one-line step indicator (all seven fit in 80 columns); each step
+#: has one name everywhere, only "Basic info" is shortened.
+STEP_SHORT: dict[str, str] = {**STEP_TITLES, "basic": "Basic"}
 
 #: Trunk kinds that authenticate with credentials (and so have a Credentials step).
 CREDENTIAL_KINDS = frozenset({"register", "accept_register"})

@@ -10,9 +10,19 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
+from trunkwiz.domain.labels import label_of
+from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
+
+
+def step_title(field: str) -> str:
+    """The title of the step that shows ``field`` ("Basic info", "Credentials")."""
+    from trunkwiz.service.validate import step_of
+
+    step = step_of(field)
+    return STEP_TITLES.get(step, step)
 
 
 class ReviewScreen(StepScreen):
@@ -53,14 +63,14 @@ class ReviewScreen(StepScreen):
 
         from trunkwiz.pbx.errors import PbxError
         from trunkwiz.pbx.plan import PlanError
-        from trunkwiz.service.validate import build_trunk, field_errors, step_of
+        from trunkwiz.service.validate import build_trunk, field_errors
 
         shown = self.query_one("#plan", PlanView)
         try:
             self.trunk = build_trunk(self.draft)
         except ValidationError as exc:
             errors = field_errors(exc)
-            lines = [f"  {k} ({step_of(k)} step): {v}" for k, v in errors.items()]
+            lines = [f"  {label_of(k)} ({step_title(k)} step): {v}" for k, v in errors.items()]
             shown.show(["Cannot submit yet; go Back and fix:", *lines])
             return
         conn = self.services.connection
@@ -71,7 +81,10 @@ class ReviewScreen(StepScreen):
             problem = await self._label_problem(conn)
             if problem:
                 shown.show(
-                    ["Cannot submit yet; go Back and fix:", f"  hostname (basic step): {problem}"]
+                    [
+                        "Cannot submit yet; go Back and fix:",
+                        f"  {label_of('hostname')} ({step_title('hostname')} step): {problem}",
+                    ]
                 )
                 return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
@@ -208,7 +221,9 @@ class ReviewScreen(StepScreen):
         else:
             lines = [f"Submit failed: {exc}"]
         if field and step_of(field) != "review":
-            lines.append(f"The PBX refused {field}: go Back to the {step_of(field)} step.")
+            lines.append(
+                f"The PBX refused {label_of(field)}: go Back to the {step_title(field)} step."
+            )
         return "\n".join(lines), field
 
     async def _keep_password(self) -> None:

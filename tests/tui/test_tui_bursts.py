@@ -138,3 +138,14 @@ async def test_a_burst_typed_before_the_first_step_is_shown_is_kept(connected: S
         await post_burst(pilot, ["end", *"-9"])
         assert step_of(pilot) == "basic"
         assert app.screen.query_one("#name", TextField).value == "burst-1-9"
+
+
+async def test_keys_apply_when_nothing_has_focus(connected: Services) -> None:
+    """A focused button that gets disabled loses the focus: keys still apply."""
+    draft = WizardDraft(url="x", user="admin", kind="register", level="system", fields=dict(BASIC))
+    app = TrunkWizApp(connected, start="basic", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.set_focus(None)
+        await post_burst(pilot, ["ctrl+n"])
+        assert step_of(pilot) == "credentials"

@@ -74,11 +74,14 @@ class KeyOrder:
             self.waits -= 1
             self.app.call_later(self._maybe_open)
 
-    def _hold_for_focus(self) -> None:
+    def _hold_for_focus(self) -> bool:
+        """Whether keys must wait for a newly focused widget (no focus: nothing to wait for)."""
         focused = self.app.focused
         self.settled = focused
-        if focused is not None:
-            self._hold(focused)
+        if focused is None:
+            return False
+        self._hold(focused)
+        return True
 
     async def _maybe_open(self) -> None:
         """Apply the held keys once every change has been handled, a screen is shown (not
@@ -86,8 +89,7 @@ class KeyOrder:
         app = self.app
         if self.waits or self.open or len(app.screen_stack) < 2:
             return
-        if app.focused is not self.settled:
-            self._hold_for_focus()
+        if app.focused is not self.settled and self._hold_for_focus():
             return
         self.open = True
         await self._drain()
@@ -103,8 +105,8 @@ class KeyOrder:
 
     async def _drain(self) -> None:
         while self.open and self.held:
-            if self.app.focused is not self.settled:  # moved by a key, a worker, a dialog
-                self._hold_for_focus()
+            # The focus moved (a key, a worker, a dialog): the new field handles its Focus.
+            if self.app.focused is not self.settled and self._hold_for_focus():
                 return
             await self._apply(self.held[0])
             self.held.popleft()

@@ -6,17 +6,26 @@ configuration directory and an in-memory keyring backend, so nothing touches the
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from keyring.backend import KeyringBackend
 from pydantic import SecretStr
-from textual.pilot import Pilot
-from textual.widgets import Input, Static
 
+from tests.support.pilot import (  # noqa: F401
+    fill,
+    next_step,
+    press_step_key,
+    screen_text,
+    settle,
+    step_of,
+    submit,
+    text_of,
+    type_text,
+    wait_for,
+)
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.services import ConnectDefaults, Services, Timing
 from trunkwiz.store.secrets import SecretStore
@@ -129,115 +138,5 @@ def tenant_ids(sandbox: SandboxServer, count: int) -> list[tuple[str, str]]:
     return [(str(t["id"]), str(t["name"])) for t in items[:count]]
 
 
-# -- Pilot helpers (no sleeps: they await the app) ---------------------------------
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker has finished and the screen has processed its messages."""
-    app = pilot.app
-    for _ in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Process the app's messages and workers until ``condition()`` holds (bounded)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await settle(pilot)
-
-
-async def press_and_note(pilot: Pilot[Any], button: str) -> Callable[[], bool]:
-    """Click a step's navigation button; return a check that its action has run.
-
-    The click reaches the screen's action a few messages later. Until then the error
-    lines of an earlier attempt are still shown, so waiting on them alone could end
-    before this attempt was even made.
-    """
-    screen = pilot.app.screen
-    name = f"action_{button}"
-    action = getattr(screen, name)
-    ran: list[bool] = []
-
-    def noted(*args: Any) -> Any:
-        ran.append(True)
-        return action(*args)
-
-    setattr(screen, name, noted)
-    await pilot.click(f"#{button}")
-    return lambda: bool(ran)
-
-
-async def submit(pilot: Pilot[Any]) -> None:
-    """Press Submit on the Review step; wait until it applied (``#done``) or failed."""
-    screen = pilot.app.screen
-    pressed = await press_and_note(pilot, "submit")
-    await wait_for(
-        pilot,
-        lambda: pressed() and bool(screen.query("#done, #step-error.-shown")),
-    )
-
-
-async def fill(pilot: Pilot[Any], selector: str, value: str) -> None:
-    """Replace a field's text (posts ``Input.Changed`` as typing would)."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.value = value
-    await pilot.pause()
-
-
-async def type_text(pilot: Pilot[Any], selector: str, text: str) -> None:
-    """Focus a field, clear it and type ``text`` key by key."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
-    await pilot.pause()
-
-
-def text_of(pilot: Pilot[Any], selector: str) -> str:
-    """The plain text a ``Static`` shows."""
-    visual = pilot.app.screen.query_one(selector, Static).visual
-    return str(getattr(visual, "plain", visual))
-
-
-async def next_step(pilot: Pilot[Any]) -> None:
-    """Press Next; wait until another step shows or this one shows an error."""
-    screen = pilot.app.screen
-    pressed = await press_and_note(pilot, "next")
-    await wait_for(
-        pilot,
-        lambda: (
-            pressed()
-            and (
-                pilot.app.screen is not screen
-                or bool(screen.query(".field-error.-shown, #step-error.-shown"))
-            )
-        ),
-    )
-
-
-def step_of(pilot: Pilot[Any]) -> str:
-    """The step the current screen shows."""
-    return str(getattr(pilot.app.screen, "STEP", ""))
-
-
-def screen_text(pilot: Pilot[Any]) -> str:
-    """The current screen as plain text, one line per terminal row (for layout checks)."""
-    import io
-
-    from rich.console import Console
-
-    app = pilot.app
-    width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
-    )
-    render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console.print(render)
-    return console.export_text()
+# The Pilot helpers live in tests/support/pilot.py; imported here for the tests that
+# take them from this module.

@@ -60,7 +60,7 @@ async def test_accept_register_trunk_end_to_end(
         await next_step(pilot)
         plan = text_of(pilot, "#plan")
         assert "Create trunk gateway-ar (Accept Register Trunk" in plan
-        assert "auth_mode: ACCEPT_REGISTER" in plan and "gw1-secret" not in plan
+        assert "Kind: Accept Register Trunk" in plan and "gw1-secret" not in plan
         await submit(pilot)
         status = text_of(pilot, "#status")
         assert "OFFLINE" in status
@@ -90,6 +90,6 @@ async def test_review_refuses_a_resumed_draft_whose_host_is_a_tenant_domain(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         plan = text_of(pilot, "#plan")
-        assert "Cannot submit yet" in plan and "hostname (basic step)" in plan
+        assert "Cannot submit yet" in plan and "Host (Basic info step)" in plan
         assert f"SIP domain of tenant {tname}" in plan
         assert app.screen.query_one("#submit").disabled

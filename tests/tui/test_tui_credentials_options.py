@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox
 
 from tests.tui.conftest import fill, next_step, settle, step_of, text_of
+from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.options import TrunkOptions
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.service.services import Services
@@ -65,7 +66,12 @@ async def test_options_show_the_model_defaults_and_explanations(connected: Servi
         for name, info in TrunkOptions.model_fields.items():
             if isinstance(info.default, bool):
                 assert app.screen.query_one(f"#{name}", Checkbox).value is info.default
-                assert text_of(pilot, f"#{name}-hint") == info.description
+                hint = text_of(pilot, f"#{name}-hint")
+                default = "on" if info.default else "off"
+                assert hint == f"{info.description} Default: {default}. API: {name}"
+                assert "UI:" not in hint and "API default" not in hint
+                label = str(app.screen.query_one(f"#{name}", Checkbox).label)
+                assert label == label_of(name) and "_" not in label
 
 
 async def test_options_are_carried_into_the_draft(connected: Services) -> None:

@@ -135,8 +135,8 @@ async def test_an_edit_shows_and_sends_only_the_changed_fields(
         plan = text_of(pilot, "#plan").splitlines()
         assert plan == [
             f"Update trunk only-changes (id {trunk_id}):",
-            "  hostname: old.only.test → new.only.test",
-            "  port: 5060 → 5080",
+            "  Host: old.only.test → new.only.test",
+            "  Port: 5060 → 5080",
         ]
         rec.mark()
         await submit(pilot)
@@ -240,7 +240,7 @@ async def test_rotating_the_password_updates_the_keyring_after_the_pbx_accepted_
         await fill(pilot, "#password", "new-secret")
         await to_step(pilot, "review")
         plan = text_of(pilot, "#plan")
-        assert "password: changed" in plan and "new-secret" not in plan
+        assert "Password: changed" in plan and "new-secret" not in plan
         rec.mark()
         await submit(pilot)
         await settle(pilot)

@@ -109,7 +109,7 @@ async def test_a_tenant_admin_edits_its_own_trunk_without_reading_assignees(
             if step_of(pilot) != "review":
                 await next_step(pilot)
         assert step_of(pilot) == "review"
-        assert "did_numbers: 15556000000-15556000009 → 15556000000-15556000019" in text_of(
+        assert "DID pool: 15556000000-15556000009 → 15556000000-15556000019" in text_of(
             pilot, "#plan"
         )
         await submit(pilot)

@@ -57,7 +57,7 @@ async def test_register_trunk_shared_with_three_tenants_end_to_end(
         assert step_of(pilot) == "review"
         plan = text_of(pilot, "#plan")
         assert "Create trunk e2e-register (Register Based Trunk" in plan
-        assert "password: will be set" in plan and "e2e-secret-pw" not in plan
+        assert "Password: will be set" in plan and "e2e-secret-pw" not in plan
         assert plan.count("Share with tenant") == 3
         await submit(pilot)
         assert "Done: 4 change(s)" in text_of(pilot, "#progress-line")
@@ -146,7 +146,7 @@ async def test_review_of_an_incomplete_draft_says_what_to_fix(connected: Service
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         plan = text_of(pilot, "#plan")
-        assert "Cannot submit yet" in plan and "hostname (basic step)" in plan
+        assert "Cannot submit yet" in plan and "Host (Basic info step)" in plan
         assert app.screen.query_one("#submit").disabled
 
 
@@ -174,7 +174,7 @@ async def test_editing_an_existing_trunk_sends_only_the_changes(
         await next_step(pilot)  # options unchanged
         await next_step(pilot)  # no tenants
         plan = text_of(pilot, "#plan")
-        assert "Update trunk e2e-edit" in plan and "hostname: old.edit.test → new.edit.test" in plan
+        assert "Update trunk e2e-edit" in plan and "Host: old.edit.test → new.edit.test" in plan
         assert "password" not in plan
         await submit(pilot)
     record = sandbox.state.trunks[trunk_id]
@@ -198,5 +198,5 @@ async def test_pbx_refusal_names_the_field_and_the_step_to_fix_it(
         await settle(pilot)
         await submit(pilot)
         error = text_of(pilot, "#step-error")
-        assert "The PBX refused name: go Back to the basic step" in error
+        assert "The PBX refused Name: go Back to the Basic info step" in error
     assert len([t for t in sandbox.state.trunks.values() if t.data["name"] == "dup-name"]) == 1

@@ -41,9 +41,9 @@ async def test_a_refused_name_is_shown_once_and_flagged_in_the_plan(
         error = text_of(pilot, "#step-error")
         assert error.startswith("Submit failed at 'create the trunk':")
         assert "already in use" in error and "Nothing had been changed." in error
-        assert "The PBX refused name: go Back to the basic step." in error
+        assert "The PBX refused Name: go Back to the Basic info step." in error
         plan = text_of(pilot, "#plan").splitlines()
-        assert "  name: taken-name   ← refused by the PBX" in plan
+        assert "  Name: taken-name   ← refused by the PBX" in plan
         assert not app.screen.query_one("#submit").disabled
 
 

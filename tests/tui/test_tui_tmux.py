@@ -202,3 +202,22 @@ def test_demo_creates_a_shared_register_trunk_that_goes_online(tmux: Tmux) -> No
     shows(tmux, r"tmux-carrier\s+register")
     tmux.keys("Escape")  # nothing typed since the submit: the wizard and the demo stop
     wait_until("the demo to exit", lambda: not tmux.alive(), timeout=30)
+
+
+def test_keys_sent_together_land_as_typed(tmux: Tmux) -> None:
+    """Several keys in one ``send-keys`` (one write, as over a slow link) apply in order."""
+    tmux.start(f"{PYTHON} -m trunkwiz demo")
+    shows(tmux, r"^ Password\s+•+", timeout=30)
+    tmux.keys("C-n")
+    shows(tmux, r"No trunks yet")
+    tmux.keys("C-n")
+    shows(tmux, r"^ Basic info")
+    wait_until("the cursor in Name", lambda: tmux.cursor_row() == row_of(tmux, "Name"), 10, tmux)
+    tmux.run("send-keys", "-t", "wizard", "Tab", "Tab", "C-a", "C-k", "10.0.0.1")
+    shows(tmux, r"^ Host\s+10\.0\.0\.1\s*$")
+    tmux.run("send-keys", "-t", "wizard", "Tab", "5071")
+    shows(tmux, r"^ Port\s+5071\s*$")
+    assert re.search(r"^ Host\s+10\.0\.0\.1\s*$", tmux.screen(), re.M)
+    tmux.run("send-keys", "-t", "wizard", "C-r", "C-n", "x")  # Back to Kind, Next, type
+    shows(tmux, r"^ Name\s+x\s*$")
+    assert re.search(r"^ Host\s+10\.0\.0\.1\s*$", tmux.screen(), re.M)

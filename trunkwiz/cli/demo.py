@@ -158,7 +158,13 @@ def make_app(args: argparse.Namespace) -> App[int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo; the sandbox and the carrier stop when the wizard exits."""
+    """Run the demo; the sandbox and the carrier stop when the wizard exits (2 without a
+    terminal, before anything is started)."""
+    from trunkwiz.cli.wizard import refuse_without_terminal
+
+    refused = refuse_without_terminal()
+    if refused is not None:
+        return refused
     app = make_app(args)
     result = app.run()
     return int(result) if isinstance(result, int) else 1

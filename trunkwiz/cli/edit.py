@@ -45,7 +45,11 @@ def make_app(args: argparse.Namespace) -> App[int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the wizard on one trunk; 0 when the edit was submitted, 1 when abandoned."""
-    from trunkwiz.cli.wizard import run_app
+    """Run the wizard on one trunk; 0 when the edit was submitted, 1 when abandoned, 2
+    without a terminal."""
+    from trunkwiz.cli.wizard import refuse_without_terminal, run_app
 
+    refused = refuse_without_terminal()
+    if refused is not None:
+        return refused
     return run_app(make_app(args))

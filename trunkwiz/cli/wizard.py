@@ -7,6 +7,7 @@ services are imported when the command runs, so ``trunkwiz --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,6 +16,28 @@ if TYPE_CHECKING:
     from trunkwiz.service.services import ConnectDefaults, Services
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
+
+NO_TERMINAL = "trunkwiz needs a terminal; for scripts use `trunkwiz apply`"
+
+
+def has_terminal() -> bool:
+    """Whether the wizard can run here: it reads keys from stdin and draws on stderr (as
+    Textual does), so both must be a terminal."""
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # closed or missing streams
+        return False
+
+
+def refuse_without_terminal() -> int | None:
+    """2 (bad input) with one line on stderr when there is no terminal, else None.
+
+    Checked before Textual is imported or anything is started: without a terminal the
+    wizard would write escape codes into a file and wait for keys that never come."""
+    if has_terminal():
+        return None
+    print(NO_TERMINAL, file=sys.stderr)
+    return 2
 
 
 DESCRIPTION = "Set up or edit a SIP trunk step by step (keyboard only, fits 80x24)."
@@ -97,8 +120,6 @@ def _saved_draft(services: Services) -> dict[str, Any] | None:
     try:
         return services.load_draft()
     except (OSError, ValueError, ConfigFileError) as exc:
-        import sys
-
         print(
             f"trunkwiz: the saved draft cannot be read ({exc}); starting afresh.", file=sys.stderr
         )
@@ -112,5 +133,9 @@ def run_app(app: App[int]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the wizard; 0 when a trunk was submitted, 1 when abandoned."""
+    """Run the wizard; 0 when a trunk was submitted, 1 when abandoned, 2 without a
+    terminal."""
+    refused = refuse_without_terminal()
+    if refused is not None:
+        return refused
     return run_app(make_app(args))

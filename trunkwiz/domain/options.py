@@ -98,46 +98,47 @@ class Transport(StrEnum):
 
 
 class TrunkOptions(BaseModel):
-    """The advanced flags, defaulting to what the PBX web UI pre-selects."""
+    """The advanced flags, defaulting to what the PBX web UI pre-selects (the Options step
+    shows each default as "Default: on/off"; labels are in ``trunkwiz.domain.labels``)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    enabled: bool = Field(default=True, description="Trunk in service (API default: enabled).")
+    enabled: bool = Field(default=True, description="Trunk in service.")
     inlan: bool = Field(
         default=False,
-        description="Carrier sits in the PBX's LAN, so no public-IP rewriting (UI: off).",
+        description="Carrier sits in the PBX's LAN, so no public-IP rewriting.",
     )
     single_via_header: bool = Field(
         default=True,
-        description="Send a single Via header; some carriers reject several (UI: on).",
+        description="Send a single Via header; some carriers reject several.",
     )
     rewrite_via_ip: bool = Field(
         default=False,
-        description="Put the PBX public IP in the Via header sent to the trunk (UI: off).",
+        description="Put the PBX public IP in the Via header sent to the trunk.",
     )
     verify_port: bool = Field(
         default=False,
-        description="Accept SIP from the trunk only on its configured port (UI: off).",
+        description="Accept SIP from the trunk only on its configured port.",
     )
     keep_alive: bool = Field(
         default=False,
-        description="Send OPTIONS pings; no 200 OK marks the trunk offline (UI: off).",
+        description="Send OPTIONS pings; no 200 OK marks the trunk offline.",
     )
     keep_alive_interval: Count = Field(
         default=DEFAULT_KEEP_ALIVE_INTERVAL,
-        description="Seconds between OPTIONS pings when keep-alive is on (UI: 360).",
+        description="Seconds between OPTIONS pings when keep-alive is on.",
     )
     adjust_sdp_direction: bool = Field(
         default=True,
-        description="Rewrite the SDP direction attribute for call hold (UI: on).",
+        description="Rewrite the SDP direction attribute for call hold.",
     )
     remove_srtp_info: bool = Field(
         default=True,
-        description="Strip SRTP crypto lines from SDP sent to the trunk (API default: on).",
+        description="Strip SRTP crypto lines from SDP sent to the trunk.",
     )
     stir_shaken_signature_required: bool = Field(
         default=False,
-        description="Require a STIR/SHAKEN signature on inbound calls (API default: off).",
+        description="Require a STIR/SHAKEN signature on inbound calls.",
     )
 
 

@@ -173,11 +173,14 @@ def _escape(text: str) -> str:
 
 
 def error_messages(exc: ValidationError) -> dict[str, list[str]]:
-    """Messages by dotted field path (``tenants.0.did_numbers``), for screens.
+    """Messages by dotted field path (``tenants.0.did_numbers``), for screens, in the
+    user's words (``trunkwiz.domain.labels.user_message``: "Port must be 0–65535").
 
     A leading discriminator tag (``register``/``ip``/``accept_register``, present when a
     ``Trunk`` union was validated) is dropped so paths match the model's field names.
     """
+    from trunkwiz.domain.labels import user_message
+
     tags = {"register", "ip", "accept_register"}
     out: dict[str, list[str]] = {}
     for line in exc.errors():
@@ -185,7 +188,8 @@ def error_messages(exc: ValidationError) -> dict[str, list[str]]:
         if loc and loc[0] in tags:
             loc = loc[1:]
         key = ".".join(str(part) for part in loc)
-        out.setdefault(key, []).append(str(line["msg"]))
+        message = user_message(key, line["type"], str(line["msg"]), dict(line.get("ctx") or {}))
+        out.setdefault(key, []).append(message)
     return out
 
 

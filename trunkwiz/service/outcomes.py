@@ -86,7 +86,12 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
     else:
         lines = [f"Submit failed: {exc}"]
     if field and step_of(field) != "review":
-        lines.append(f"The PBX refused {field}: go Back to the {step_of(field)} step.")
+        from trunkwiz.domain.labels import STEP_TITLES, label_of
+
+        step = step_of(field)
+        lines.append(
+            f"The PBX refused {label_of(field)}: go Back to the {STEP_TITLES.get(step, step)} step."
+        )
     return SubmitFailure("\n".join(lines), field)
 
 

@@ -30,6 +30,7 @@ from textual.widget import AwaitMount
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
+from trunkwiz.tui.keyorder import KeyOrder
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
@@ -127,6 +128,8 @@ class TrunkWizApp(App[int]):
         self._when_shown: list[Callable[[], object]] = []
         self.submitted = False
         """True once a trunk was submitted; leaving with nothing typed since ends with 0."""
+        self.key_order = KeyOrder(self, self._key_as_usual)
+        """Applies the keys from the terminal one at a time, in arrival order."""
 
     @property
     def flow(self) -> Flow:
@@ -140,6 +143,7 @@ class TrunkWizApp(App[int]):
             self._signals = install_exit_signals(self.leave_now)
         if self._ask_resume:
             self.resume_pending = True
+        self.key_order.start()
         screen = self.make_screen(self._first_step)
         screen.styled_ahead = await self._premount(screen)
         self._push_step(self._first_step, screen)
@@ -204,9 +208,16 @@ class TrunkWizApp(App[int]):
         return time.monotonic() - self.last_key_at
 
     async def on_event(self, event: events.Event) -> None:
-        """Note key presses (background imports yield to typing), then dispatch as usual."""
+        """Note key presses (background imports yield to typing); keys from the terminal
+        are applied in arrival order (``KeyOrder``), the rest is dispatched as usual."""
         if isinstance(event, events.Key):
             self.last_key_at = time.monotonic()
+            if not event.is_forwarded:
+                await self.key_order.take(event)
+                return
+        await super().on_event(event)
+
+    async def _key_as_usual(self, event: events.Key) -> None:
         await super().on_event(event)
 
     async def on_unmount(self) -> None:

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Every step in procedure order, with its title (shown by the step indicator).
-STEP_TITLES: dict[str, str] = {
-    "connect": "Connect",
-    "kind": "Kind",
-    "basic": "Basic info",
-    "credentials": "Credentials",
-    "options": "Options",
-    "tenants": "Tenants",
-    "review": "Review",
-}
+from trunkwiz.domain.labels import STEP_TITLES
 
 ALL_STEPS: tuple[str, ...] = tuple(STEP_TITLES)
 
-#: Short names for the one-line step indicator (all seven fit in 80 columns).
-STEP_SHORT: dict[str, str] = {**STEP_TITLES, "basic": "Basic", "credentials": "Account"}
+#: Short names for the one-line step indicator (all seven fit in 80 columns); each step
+#: has one name everywhere, only "Basic info" is shortened.
+STEP_SHORT: dict[str, str] = {**STEP_TITLES, "basic": "Basic"}
 
 #: Trunk kinds that authenticate with credentials (and so have a Credentials step).
 CREDENTIAL_KINDS = frozenset({"register", "accept_register"})

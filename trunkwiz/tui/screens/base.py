@@ -99,6 +99,9 @@ class StepScreen(Screen[StepResult]):
         self.flow = flow
         self.styled_ahead = False
         """Set by the App when it mounted this screen before showing it (styles are fresh)."""
+        self.attempts = 0
+        """How many times Next (or Submit) has run on this step: a caller that pressed it
+        can wait for this to change instead of guessing when the key was handled."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
@@ -182,6 +185,7 @@ class StepScreen(Screen[StepResult]):
 
     def action_next(self) -> None:
         """Check this step's slice; go on if it is valid, show the errors otherwise."""
+        self.attempts += 1
         nav = self.query("#next")
         if nav and nav.first(Button).disabled:
             self.notify("Fix the marked fields first.", severity="warning")

@@ -131,6 +131,7 @@ class ConnectScreen(StepScreen):
         return errors
 
     def action_next(self) -> None:
+        self.attempts += 1
         values = self.collect()
         errors = self.check(values)
         self.show_errors(errors)

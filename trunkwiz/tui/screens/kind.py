@@ -12,7 +12,7 @@ from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
-from trunkwiz.tui.widgets.compact import CompactButton
+from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import TrunkRow
@@ -66,7 +66,7 @@ class KindScreen(StepScreen):
         current = self.draft.kind or "register"
         with RadioSet(id="kind"):
             for kind, label in KIND_LABELS.items():
-                yield RadioButton(label, value=kind == current, id=f"kind-{kind}")
+                yield MarkedRadioButton(label, value=kind == current, id=f"kind-{kind}")
         yield Static("", classes="note", id="kind-reason")
         yield Static("", classes="field-error", id="kind-error")
         if self.editing:

@@ -7,18 +7,23 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Static
 
+from trunkwiz.domain.labels import label_of
 from trunkwiz.tui.screens.base import StepScreen, field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 
 def option_specs() -> list[tuple[str, Any, str]]:
-    """``(name, default, one-line description)`` of each flag, from the domain model."""
+    """``(name, default, hint)`` of each flag, from the domain model: what it does, its
+    default in the same words for every flag, and its API name as a detail."""
     from trunkwiz.domain.options import TrunkOptions
 
-    return [
-        (name, info.default, info.description or "")
-        for name, info in TrunkOptions.model_fields.items()
-    ]
+    specs = []
+    for name, info in TrunkOptions.model_fields.items():
+        default = info.default
+        shown = ("on" if default else "off") if isinstance(default, bool) else str(default)
+        hint = f"{info.description or ''} Default: {shown}. API: {name}".strip()
+        specs.append((name, default, hint))
+    return specs
 
 
 class OptionsScreen(StepScreen):
@@ -31,17 +36,17 @@ class OptionsScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         f, chosen = self.draft.fields, self.draft.options
         yield from field_row(
-            "Max concurrent calls",
+            label_of("concurrency"),
             TextField(f.get("concurrency", 100000), id="concurrency", type="integer"),
         )
         for name, default, description in option_specs():
             value = chosen.get(name, default)
             if isinstance(default, bool):
-                yield CompactCheckbox(name, bool(value), id=name, classes="flag")
+                yield CompactCheckbox(label_of(name), bool(value), id=name, classes="flag")
                 yield Static(description, classes="hint flag-hint", id=f"{name}-hint")
             else:
                 yield from field_row(
-                    name, TextField(value, id=name, type="integer"), hint=description
+                    label_of(name), TextField(value, id=name, type="integer"), hint=description
                 )
 
     def on_mount(self) -> None:

@@ -10,9 +10,19 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
+from trunkwiz.domain.labels import label_of
+from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
+
+
+def step_title(field: str) -> str:
+    """The title of the step that shows ``field`` ("Basic info", "Credentials")."""
+    from trunkwiz.service.validate import step_of
+
+    step = step_of(field)
+    return STEP_TITLES.get(step, step)
 
 
 class ReviewScreen(StepScreen):
@@ -52,14 +62,14 @@ class ReviewScreen(StepScreen):
         from pydantic import ValidationError
 
         from trunkwiz.service.errors import PlanError, ServiceError
-        from trunkwiz.service.validate import build_trunk, field_errors, step_of
+        from trunkwiz.service.validate import build_trunk, field_errors
 
         shown = self.query_one("#plan", PlanView)
         try:
             self.trunk = build_trunk(self.draft)
         except ValidationError as exc:
             errors = field_errors(exc)
-            lines = [f"  {k} ({step_of(k)} step): {v}" for k, v in errors.items()]
+            lines = [f"  {label_of(k)} ({step_title(k)} step): {v}" for k, v in errors.items()]
             shown.show(["Cannot submit yet; go Back and fix:", *lines])
             return
         conn = self.services.connection
@@ -70,7 +80,10 @@ class ReviewScreen(StepScreen):
             problem = await self._label_problem(conn)
             if problem:
                 shown.show(
-                    ["Cannot submit yet; go Back and fix:", f"  hostname (basic step): {problem}"]
+                    [
+                        "Cannot submit yet; go Back and fix:",
+                        f"  {label_of('hostname')} ({step_title('hostname')} step): {problem}",
+                    ]
                 )
                 return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
@@ -116,6 +129,7 @@ class ReviewScreen(StepScreen):
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
+        self.attempts += 1
         submit = self.query_one("#submit", Button)
         if self.plan is None or submit.disabled:
             return

@@ -11,7 +11,22 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Static
 
+from trunkwiz.domain.labels import AUTH_MODE_LABELS, FIELD_LABELS, label_of
+
 _ENTRY = re.compile(r"^(\s+)([\w ]+): ")
+
+
+def portal_words(line: str) -> str:
+    """A plan entry with its field's label instead of the API name (and a kind's name
+    instead of its ``auth_mode`` value); other lines as they are."""
+    found = _ENTRY.match(line)
+    if not found or found.group(2) not in FIELD_LABELS:
+        return line
+    key, rest = found.group(2), line[found.end() :]
+    if key == "auth_mode":
+        for value, label in AUTH_MODE_LABELS.items():
+            rest = re.sub(rf"\b{value}\b", label, rest)
+    return f"{found.group(1)}{label_of(key)}: {rest}"
 
 
 class PlanView(Static):
@@ -27,16 +42,21 @@ class PlanView(Static):
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(text, markup=False, **kwargs)
         self.lines = text.splitlines()
+        self.keys: list[str | None] = [None] * len(self.lines)
         self.marked: str | None = None
         self._wrapped: tuple[int, Content] | None = None
 
     def show(self, lines: Iterable[str], marked: str | None = None) -> None:
-        """Show ``lines``; ``marked`` is a field whose entry is flagged as refused."""
-        self.lines, self.marked, self._wrapped = list(lines), marked, None
+        """Show ``lines``, each field named in the portal's words (``auth_mode:
+        REGISTER_AUTH`` reads ``Kind: Register Based Trunk``); ``marked`` is the API name
+        of a field the PBX refused: its entry is flagged."""
+        raw = list(lines)
+        self.keys = [self._key(line) for line in raw]
+        self.lines, self.marked, self._wrapped = [portal_words(line) for line in raw], marked, None
         if marked:
             self.lines = [
-                f"{line}   ← refused by the PBX" if self._key(line) == marked else line
-                for line in self.lines
+                f"{line}   ← refused by the PBX" if key == marked else line
+                for line, key in zip(self.lines, self.keys, strict=True)
             ]
         self.update(Content("\n".join(self.lines)))  # the exact words (what is read back)
 
@@ -50,9 +70,9 @@ class PlanView(Static):
         if self._wrapped is not None and self._wrapped[0] == width:
             return self._wrapped[1]
         rows: list[Content] = []
-        for line in self.lines:
+        for line, key in zip(self.lines, self.keys, strict=True):
             style = "bold" if line and not line[0].isspace() else ""
-            if self.marked and self._key(line) == self.marked:
+            if self.marked and key == self.marked:
                 style = "$error"
             rows += [Content.styled(row, style) for row in self._rows(line, max(width, 20))]
         content = Content("\n").join(rows)

@@ -17,7 +17,7 @@ from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
 from trunkwiz.tui.screens.base import StepScreen, set_line
-from trunkwiz.tui.widgets.compact import TextField
+from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class TenantsScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield TextField("", id="tenant-search", placeholder="Filter tenants by name or domain")
-        yield SelectionList[str](id="tenant-list", compact=True)
+        yield MarkedSelectionList(id="tenant-list", compact=True)
         yield Static("Loading tenants and existing DID pools…", classes="info", id="pools-info")
         yield Vertical(id="picked")
 

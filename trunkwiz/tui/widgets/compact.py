@@ -1,4 +1,4 @@
-"""The wizard's one-line controls: text fields, buttons and check boxes.
+"""The wizard's one-line controls: text fields, buttons, check boxes and radio buttons.
 
 Textual's ``Input``, ``Button`` and ``Checkbox`` carry CSS for every look they offer
 (bordered and compact, ANSI themes, every variant: about 11 KB of rules for the three),
@@ -15,7 +15,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.widgets import Button, Checkbox, Input
+from rich.segment import Segment
+from textual.content import Content
+from textual.strip import Strip
+from textual.widgets import Button, Checkbox, Input, RadioButton, SelectionList
+
+#: State marks readable without colour (monochrome, ``NO_COLOR``, screen readers, logs).
+CHECKED, UNCHECKED = "[x]", "[ ]"
+CHOSEN, NOT_CHOSEN = "(•)", "( )"
+
+
+def marked(button: Checkbox | RadioButton, mark: str) -> Content:
+    """A toggle's look with ``mark`` (three cells, as Textual's ``▐X▌``) before its label."""
+    label = button.label.pad(1, 1).stylize_before(button.get_visual_style("toggle--label"))
+    return Content.assemble(Content.styled(mark, button.get_visual_style("toggle--button")), label)
 
 
 class TextField(Input, inherit_css=False):
@@ -62,6 +75,17 @@ class TextField(Input, inherit_css=False):
         kwargs.setdefault("compact", True)
         super().__init__("" if value is None else str(value), **kwargs)
         self.cursor_blink = False
+
+    def type_character(self, character: str) -> None:
+        """Type one character at the cursor (over the selection), as a key press does.
+
+        The App applies keys in arrival order (``trunkwiz.tui.keyorder``) and calls this
+        for a printable key while the field has focus."""
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(character)
+        else:
+            self.replace(character, *selection)
 
 
 class CompactButton(Button, inherit_css=False):
@@ -137,7 +161,7 @@ class CompactCheckbox(Checkbox, inherit_css=False):
         pointer: pointer;
 
         & > .toggle--button {
-            color: $panel-darken-2;
+            color: $text-muted;
             background: $panel;
         }
         &.-on > .toggle--button {
@@ -163,3 +187,30 @@ class CompactCheckbox(Checkbox, inherit_css=False):
     def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, value, **kwargs)
+
+    def render(self) -> Content:
+        """``[x] label`` or ``[ ] label``: the state is in the characters, not only colour."""
+        return marked(self, CHECKED if self.value else UNCHECKED)
+
+
+class MarkedRadioButton(RadioButton):
+    """A ``RadioButton`` drawn ``(•) label`` / ``( ) label`` (readable without colour)."""
+
+    def render(self) -> Content:
+        return marked(self, CHOSEN if self.value else NOT_CHOSEN)
+
+
+class MarkedSelectionList(SelectionList[str]):
+    """A ``SelectionList`` whose boxes read ``[x]`` / ``[ ]`` (readable without colour)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        segments = list(line)
+        button = [s.text for s in segments[:3]]
+        if button != [Checkbox.BUTTON_LEFT, Checkbox.BUTTON_INNER, Checkbox.BUTTON_RIGHT]:
+            return line
+        _, scroll_y = self.scroll_offset
+        option = self.get_option_at_index(scroll_y + y)
+        mark = CHECKED if option.value in self.selected else UNCHECKED
+        style = segments[1].style
+        return Strip([Segment(mark, style), *segments[3:]], line.cell_length)

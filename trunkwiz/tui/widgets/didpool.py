@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
@@ -76,6 +77,26 @@ class DidPoolInput(TextField):
 
     def on_mount(self) -> None:
         self.recheck()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted list (a spreadsheet column, ``a, b, c``) goes in as a ``;``-separated
+        pool, shown and checked in the field before it is used; a single entry is
+        pasted as is."""
+        from trunkwiz.domain.didpool_paste import is_list_paste, pasted_pool
+
+        if not is_list_paste(event.text):
+            return  # Input's own paste: one line at the cursor
+        event.prevent_default()
+        event.stop()
+        text = pasted_pool(event.text)
+        selection = self.selection
+        if selection.is_empty:
+            before = self.value[: self.cursor_position]
+            if before and not before.endswith(";"):
+                text = ";" + text
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
     def set_context(
         self, index: PoolIndex | None = None, siblings: Mapping[str, DidPool] | None = None

@@ -16,7 +16,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES, Flow
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
@@ -35,17 +37,19 @@ class StepResult:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def set_line(widget: Static, text: str) -> None:
-    """Show ``text`` on an error line (repainted only when the text changes)."""
+def set_line(widget: Static, text: str | Content) -> None:
+    """Show ``text`` on an error line (repainted only when the text changes). A string
+    is shown literally (never markup; control characters made visible): messages carry
+    the PBX's and the user's text."""
     if getattr(widget, "_shown_text", None) != text:
         widget._shown_text = text  # type: ignore[attr-defined]
-        widget.update(text)
+        widget.update(plain(text))
         widget.set_class(bool(text), "-shown")
 
 
-def show_note(widget: Static, text: str) -> None:
-    """Show ``text`` in a note line, hiding the line while it is empty."""
-    widget.update(text)
+def show_note(widget: Static, text: str | Content) -> None:
+    """Show ``text`` (literally, as ``set_line``) in a note line, hidden while empty."""
+    widget.update(plain(text))
     widget.display = bool(text)
 
 
@@ -236,12 +240,12 @@ class StepScreen(Screen[StepResult]):
                 leftovers.append(f"{key}: {message}" if key else message)
         if leftovers:
             step_error = self.step_error()
-            step_error.update("\n".join(leftovers))
+            step_error.update(plain("\n".join(leftovers)))
             step_error.add_class("-shown")
         if first is not None and first.focusable:
             first.focus()
         if leftovers and first is None:
-            self.notify(leftovers[0], severity="error")
+            self.notify(visible(leftovers[0], multiline=True), severity="error", markup=False)
 
     def clear_errors(self) -> None:
         """Hide every error line."""

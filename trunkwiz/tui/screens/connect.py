@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Static
 
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
@@ -197,8 +198,9 @@ class ConnectScreen(StepScreen):
         try:
             self.services.remember_profile(url, user, domain, pinned)
         except (OSError, ValueError) as exc:
+            message = visible(f"The profile was not saved: {exc}", multiline=True)
             self.app.call_from_thread(
-                self.notify, f"The profile was not saved: {exc}", severity="warning"
+                lambda: self.notify(message, severity="warning", markup=False)
             )
         if password is None:
             return ""

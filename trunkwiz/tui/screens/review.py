@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
+from trunkwiz.domain.text import visible
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
@@ -103,8 +105,6 @@ class ReviewScreen(StepScreen):
 
     @work(exclusive=True, group="probe")
     async def _probe_carrier(self) -> None:
-        from textual.markup import escape
-
         from trunkwiz.sip.probe import ProbeTarget
 
         shown = self.query_one("#probe-result", Static)
@@ -124,7 +124,12 @@ class ReviewScreen(StepScreen):
         result = await self.services.probe(
             ProbeTarget.from_trunk(self.trunk, password), register=register
         )
-        show_note(shown, f"[b]Carrier test ({method}{note}):[/b] {escape(str(result.diagnosis))}")
+        show_note(
+            shown,
+            Content.assemble(
+                (f"Carrier test ({method}{note}):", "bold"), " ", plain(result.diagnosis)
+            ),
+        )
 
     # -- apply -------------------------------------------------------------------------
     def action_submit(self) -> None:
@@ -180,7 +185,7 @@ class ReviewScreen(StepScreen):
         if field:
             self.query_one("#plan", PlanView).show(self.plan.describe(), marked=field)
         step_error = self.step_error()
-        step_error.update(Content(message))
+        step_error.update(plain(message))
         step_error.add_class("-shown")
         self.query_one("#back", Button).disabled = False
         self.query_one("#submit", Button).disabled = False
@@ -229,7 +234,10 @@ class ReviewScreen(StepScreen):
         problem = await self.run_worker(keep, thread=True, group="keyring").wait()
         if problem:
             self.notify(
-                f"The trunk password was not kept: {problem}", severity="warning", timeout=10
+                visible(f"The trunk password was not kept: {problem}", multiline=True),
+                severity="warning",
+                timeout=10,
+                markup=False,
             )
 
     async def _finished(self) -> None:

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Static
 
+from trunkwiz.domain.text import visible
+
 _ENTRY = re.compile(r"^(\s+)([\w ]+): ")
 
 
@@ -26,13 +28,14 @@ class PlanView(Static):
 
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(text, markup=False, **kwargs)
-        self.lines = text.splitlines()
+        self.lines = [visible(line) for line in text.splitlines()]
         self.marked: str | None = None
         self._wrapped: tuple[int, Content] | None = None
 
     def show(self, lines: Iterable[str], marked: str | None = None) -> None:
         """Show ``lines``; ``marked`` is a field whose entry is flagged as refused."""
-        self.lines, self.marked, self._wrapped = list(lines), marked, None
+        # Names in the plan come from the PBX and the file: control characters visible.
+        self.lines, self.marked, self._wrapped = [visible(x) for x in lines], marked, None
         if marked:
             self.lines = [
                 f"{line}   ← refused by the PBX" if self._key(line) == marked else line

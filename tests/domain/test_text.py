@@ -85,3 +85,13 @@ def test_visible_output_is_printable_and_plain_input_unchanged(text: str) -> Non
     if not control_chars(text):
         assert shown == text
     assert visible(shown) == shown  # idempotent
+
+
+@given(st.text())
+def test_same_length_keeps_the_length_and_leaves_no_control_character(text: str) -> None:
+    from trunkwiz.domain.text import same_length
+
+    shown = same_length(text)
+    assert len(shown) == len(text)
+    assert _raw_controls(shown) == []
+    assert same_length("a\x1bb\x7f\u202e") == "a\u241bb\u2421\ufffd"

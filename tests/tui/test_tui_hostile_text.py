@@ -141,3 +141,16 @@ async def test_the_status_panel_shows_a_hostile_status_literally() -> None:
         assert visible(HOSTILE_STATUS) in shown
         assert "403 [b]Forbidden\\x1b]0;X\\x07" in shown
         assert raw_controls(screen_text(pilot)) == []
+
+
+async def test_a_name_with_control_characters_is_a_field_error(connected: Services) -> None:
+    draft = WizardDraft(url="x", user="admin", kind="register", level="system")
+    app = TrunkWizApp(connected, start="basic", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill(pilot, "#name", "Evil\x1b]0;PWNED\x07")
+        await fill(pilot, "#hostname", "sip.hostile.test")
+        await next_step(pilot)
+        assert step_of(pilot) == "basic"
+        assert "control characters (\\x1b, \\x07)" in text_of(pilot, "#name-error")
+        assert raw_controls(screen_text(pilot)) == []

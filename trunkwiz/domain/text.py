@@ -66,6 +66,26 @@ def visible(text: object, *, multiline: bool = False) -> str:
     return _CANDIDATE.sub(replace, s)
 
 
+def same_length(text: str) -> str:
+    """``text`` with each control/format character replaced by one printable symbol
+    (C0 controls by their Control Pictures, e.g. ``\x1b`` by U+241B; any other by
+    U+FFFD): the length stays, so a cursor position in the text stays right. For text
+    being edited, where ``visible``'s longer escapes would move the cursor."""
+    if not _CANDIDATE.search(text):
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if not is_hidden(char):
+            return char
+        code = ord(char)
+        if code < 0x20:
+            return chr(0x2400 + code)
+        return "\u2421" if code == 0x7F else "\ufffd"
+
+    return _CANDIDATE.sub(replace, text)
+
+
 def control_chars(text: str) -> list[str]:
     """The distinct control/format characters in ``text``, each as its visible escape
     (e.g. ``["\\x1b", "\\n"]``), in order of first appearance; ``[]`` when it is plain."""

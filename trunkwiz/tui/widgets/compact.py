@@ -15,7 +15,21 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual.widgets import Button, Checkbox, Input
+
+from trunkwiz.domain.text import same_length
+
+
+class ControlPictures(Highlighter):
+    """Shows a field's control characters (pasted, or prefilled from the PBX) as symbols
+    of the same length (``\x1b`` as U+241B) instead of sending them to the terminal."""
+
+    def highlight(self, text: Text) -> None:
+        shown = same_length(text.plain)
+        if shown != text.plain:
+            text.plain = shown
 
 
 class TextField(Input, inherit_css=False):
@@ -60,6 +74,7 @@ class TextField(Input, inherit_css=False):
 
     def __init__(self, value: object = "", **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
+        kwargs.setdefault("highlighter", ControlPictures())
         super().__init__("" if value is None else str(value), **kwargs)
         self.cursor_blink = False
 

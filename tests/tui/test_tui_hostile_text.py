@@ -154,3 +154,25 @@ async def test_a_name_with_control_characters_is_a_field_error(connected: Servic
         assert step_of(pilot) == "basic"
         assert "control characters (\\x1b, \\x07)" in text_of(pilot, "#name-error")
         assert raw_controls(screen_text(pilot)) == []
+
+
+async def test_insecure_is_visible_on_every_step(sandbox: SandboxServer, tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD
+    from trunkwiz.service.services import ConnectDefaults
+    from trunkwiz.tui.screens.base import INSECURE_MARK
+
+    defaults = ConnectDefaults(
+        url=sandbox.url, user="admin", password=SecretStr(DEFAULT_ADMIN_PASSWORD), insecure=True
+    )
+    services = make_services(sandbox.url, tmp_path, defaults=defaults)
+    app = TrunkWizApp(services)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert text_of(pilot, "#intro").startswith(INSECURE_MARK)
+        await next_step(pilot)
+        assert step_of(pilot) == "kind"
+        assert text_of(pilot, "#intro").startswith(INSECURE_MARK)
+    saved = services.profiles.load("default")
+    assert saved.insecure is False  # this run only: never written to the profile

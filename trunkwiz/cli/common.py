@@ -149,11 +149,13 @@ def resolve_target(args: argparse.Namespace) -> Target:
             pin = normalize_fingerprint(pin)
         except ValueError as exc:
             raise CliError(f"--pin: {exc}", 2) from None
-    insecure = bool(getattr(args, "insecure", False)) or bool(same and profile and profile.insecure)
+    flag = bool(getattr(args, "insecure", False))
+    insecure = flag or bool(same and profile and profile.insecure)
     ca_file = getattr(args, "ca_file", None) or (profile.ca_file if same and profile else None)
     if insecure and not pin and url.startswith("https:"):
+        source = "--insecure" if flag else f"insecure = true in profile {profile.name!r}"  # type: ignore[union-attr]
         say(
-            "WARNING: --insecure: the PBX's TLS certificate is NOT verified. Anyone on the "
+            f"WARNING: {source}: the PBX's TLS certificate is NOT verified. Anyone on the "
             "network path can read the admin password. Pin the certificate instead (--pin)."
         )
     return Target(url, user, domain, ca_file, pin, insecure and not pin)

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from trunkwiz.service.services import Services
 
 
+INSECURE_MARK = "TLS NOT VERIFIED (--insecure)"
+"""Shown before every step's title while certificate checks are off."""
+
+
 @dataclass(frozen=True)
 class StepResult:
     """What a step hands back to the App: where to go and the slice it filled."""
@@ -115,7 +119,11 @@ class StepScreen(Screen[StepResult]):
     def compose(self) -> ComposeResult:
         yield StepIndicator(self.flow, self.STEP, id="steps")
         title, intro = STEP_TITLES[self.STEP], self.intro()
-        yield Static(Content.assemble((title, "bold"), f"  {intro}" if intro else ""), id="intro")
+        line = Content.assemble((title, "bold"), f"  {intro}" if intro else "")
+        conn = self.services.connection
+        if self.services.defaults.insecure and not getattr(conn, "pinned_sha256", None):
+            line = Content.assemble((INSECURE_MARK, "bold reverse $error"), " ", line)
+        yield Static(line, id="intro")
         with VerticalScroll(id="body"):
             yield from self.compose_body()
         with Horizontal(id="nav"):

@@ -96,3 +96,27 @@ def test_a_hostile_sign_in_refusal_is_one_escaped_line(cli: Cli) -> None:
     assert raw_controls(r.out + r.err) == []
     assert "Password expired [/b] contact admin \\x1b]0;ERR\\x07" in r.err
     assert "Traceback" not in r.err
+
+
+def test_probe_describes_hostile_sip_answers_escaped() -> None:
+    from trunkwiz.cli.probe import _describe
+
+    entry = {
+        "name": "Carrier [/old]",
+        "kind": "register",
+        "register": True,
+        "dialled": "sip.carrier.example:5060",
+        "outcome": "rejected",
+        "status": 403,
+        "reason": "Forbidden\x1b]0;PWNED\x07\r\nX-Evil: 1",
+        "realm": "realm\x1b]52;c;ZWNobw==\x07",
+        "algorithm": "MD5",
+        "resolved": None,
+        "diagnosis": "the carrier said \u202eno",
+        "notes": ["note\x9b2J"],
+        "timings": {},
+    }
+    text = _describe(entry)
+    assert raw_controls(text) == []
+    assert "last answer: 403 Forbidden\\x1b]0;PWNED\\x07\\r\\nX-Evil: 1" in text
+    assert len(text.splitlines()) == 5  # the reason phrase cannot add lines

@@ -176,3 +176,14 @@ async def test_insecure_is_visible_on_every_step(sandbox: SandboxServer, tmp_pat
         assert text_of(pilot, "#intro").startswith(INSECURE_MARK)
     saved = services.profiles.load("default")
     assert saved.insecure is False  # this run only: never written to the profile
+
+
+async def test_a_markup_brand_of_an_edited_trunk_is_shown_literally(connected: Services) -> None:
+    fields = {"name": "edited", "hostname": "sip.edit.test", "brand": "Twilio [EU]"}
+    draft = WizardDraft(
+        url="x", user="admin", kind="ip", level="system", fields=fields, trunk_id="T-1"
+    )
+    app = TrunkWizApp(connected, start="basic", draft=draft)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "brand Twilio [EU] are read-only" in text_of(pilot, "#readonly-note")

@@ -187,3 +187,29 @@ async def test_a_markup_brand_of_an_edited_trunk_is_shown_literally(connected: S
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "brand Twilio [EU] are read-only" in text_of(pilot, "#readonly-note")
+
+
+async def test_the_delete_dialog_names_a_hostile_trunk_literally_and_takes_its_shown_name() -> None:
+    from textual.widgets import Button
+
+    from trunkwiz.tui.screens.manage import DeleteTrunkScreen
+
+    name = ESCAPE_NAMES[1]
+    deleted: list[bool] = []
+
+    async def delete() -> None:
+        deleted.append(True)
+
+    class DialogApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DeleteTrunkScreen(name, delete))
+
+    app = DialogApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert visible(name) in text_of(pilot, "#question")
+        assert raw_controls(screen_text(pilot)) == []
+        await fill(pilot, "#confirm-name", visible(name))
+        assert not app.screen.query_one("#delete", Button).disabled
+        await pilot.click("#delete")
+        await wait_for(pilot, lambda: deleted == [True])

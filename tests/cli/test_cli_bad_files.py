@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import IP_TRUNK, Cli, Recorder, admin_stdin
+from tests.support.hostile import raw_controls
 from trunkwiz.sandbox.server import SandboxServer
 
 BROKEN = """\
@@ -189,3 +192,49 @@ def test_json_report_of_a_sign_in_failure(cli: Cli, sandbox: SandboxServer, tmp_
     assert r.code == 1
     report = json.loads(r.out)
     assert report["exit"] == 1 and "sign-in as admin refused" in report["errors"][0]["message"]
+
+
+HOSTILE_FILES = {
+    "kind-list": ('[[trunk]]\nname = "A"\nkind = ["register"]\nhostname = "h.example"\n', 3),
+    "kind-table": ('[[trunk]]\nname = "A"\nkind = {a=1}\nhostname = "h.example"\n', 3),
+    "esc-name": (
+        '[[trunk]]\nkind = "ip"\nname = "E\\u001b]0;PWNED\\u0007"\nhostname = "h.example"\n',
+        3,
+    ),
+    "nl-name": ('[[trunk]]\nkind = "ip"\nname = "a\\nb"\nhostname = "h.example"\n', 3),
+    "nul-name": ('[[trunk]]\nkind = "ip"\nname = "a\\u0000b"\nhostname = "h.example"\n', 3),
+    "deep": ('[[trunk]]\nname = "A"\nkind = "ip"\nx = ' + "[" * 900 + "]" * 900 + "\n", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FILES))
+def test_hostile_files_are_one_line_each_and_exit_2(
+    cli: Cli, sandbox: SandboxServer, recorder: Recorder, tmp_path: Path, case: str
+) -> None:
+    text, line = HOSTILE_FILES[case]
+    file = tmp_path / "hostile.toml"
+    file.write_text(text)
+    r = cli("--pbx", sandbox.url, "apply", str(file), "--password-stdin", stdin=admin_stdin())
+    assert r.code == 2, r.err
+    assert "Traceback" not in r.err
+    assert raw_controls(r.out + r.err) == []
+    problem, summary = r.err.splitlines()
+    assert summary == f"{file}: 1 problem(s); nothing was sent."
+    assert problem.startswith(f"{file}:{line}: " if line else f"{file}: ")
+    assert recorder.requests == []
+
+
+def test_a_byte_order_mark_is_accepted(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> None:
+    file = tmp_path / "bom.toml"
+    file.write_bytes(b"\xef\xbb\xbf" + IP_TRUNK.encode())
+    r = cli(
+        "--pbx",
+        sandbox.url,
+        "apply",
+        str(file),
+        "--dry-run",
+        "--password-stdin",
+        stdin=admin_stdin(),
+    )
+    assert r.code == 0, r.err
+    assert "Carrier IP" in r.out

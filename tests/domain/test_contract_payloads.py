@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.domain.trunk_contract import CREATE, UPDATE, assert_valid, body_schema, errors
 from trunkwiz.domain.options import OPTION_FIELDS
+from trunkwiz.domain.text import control_chars
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
 
 FULL: dict[str, Any] = {
@@ -121,7 +122,9 @@ def test_validator_catches_a_missing_required_field() -> None:
     assert any("hostname" in e for e in errors(CREATE, body))
 
 
-NAMES = st.text(min_size=1, max_size=64).filter(lambda s: s == s.strip() and s != "")
+NAMES = st.text(min_size=1, max_size=64).filter(
+    lambda s: s == s.strip() and s != "" and not control_chars(s)
+)
 INT32 = st.integers(min_value=0, max_value=2**31 - 1)
 PORTS = st.integers(min_value=0, max_value=65535)
 

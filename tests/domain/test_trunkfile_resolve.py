@@ -71,3 +71,33 @@ def test_level_must_fit_the_account() -> None:
     bare = parse('[[trunk]]\nname = "B"\nkind = "register"\nhostname = "h"\nauth_id = "a"\n')
     (issue,) = level_issues(bare, Level.tenant)
     assert issue.key == "did_numbers" and issue.message.startswith("required")
+
+
+def test_an_index_of_thousands_of_tenants_matches_and_suggests() -> None:
+    from trunkwiz.domain.trunkfile_resolve import TenantIndex
+    from trunkwiz.sandbox.seed import seed_tenants
+
+    tenants = seed_tenants(5_000)
+    index = TenantIndex(tenants)
+    some = tenants[1234]
+    for ref in (some["id"], some["domain"].upper(), some["name"].lower()):
+        assert match_tenant(ref, index) == (some["id"], "")
+    found, why = match_tenant(some["name"].replace("e", "", 1), index)  # one letter dropped
+    assert found is None and f"Did you mean {some['name']!r}" in why
+    found, why = match_tenant(some["domain"][:-1], index)
+    assert found is None and repr(some["domain"]) in why
+    found, why = match_tenant("zzzz qqqq", index)
+    assert found is None and "Did you mean" not in why
+
+
+def test_overlaps_between_many_tenants_are_reported_on_the_later_one() -> None:
+    refs = [f"T{n}" for n in range(1, 4)]
+    tenants = [{"id": r, "name": f"Tenant {r}", "domain": f"{r.lower()}.example"} for r in refs]
+    text = '[[trunk]]\nname = "A"\nkind = "ip"\nhostname = "h.example"\n'
+    for ref, pool in zip(refs, ("100-110", "200", "105"), strict=True):
+        text += f'[[trunk.tenants]]\ntenant = "{ref}"\ndid_numbers = "{pool}"\n'
+    with pytest.raises(TrunkFileError) as caught:
+        resolve_tenants(parse(text), tenants)
+    (issue,) = caught.value.issues
+    assert issue.key == "tenants[3].did_numbers"
+    assert "105 overlaps 100-110 of tenant" in issue.message

@@ -89,7 +89,12 @@ def test_config_dir_never_holds_a_password(tmp_path: Path) -> None:
 
     files = all_bytes(root)
     names = {p.relative_to(root).as_posix() for p, _ in files}
-    assert names == {"profiles.toml", "drafts/default.toml", "drafts/edit-carrier-a.toml"}
+    assert names == {
+        "profiles.toml",
+        "profiles.toml.lock",  # empty: held while profiles are changed
+        "drafts/default.toml",
+        "drafts/edit-carrier-a.toml",
+    }
     for path, data in files:
         for secret in (PBX_PW, TRUNK_PW):
             assert secret.encode() not in data, f"{secret} found in {path}"

@@ -147,5 +147,8 @@ def _fail(args: argparse.Namespace, report: dict[str, Any], message: str, code: 
 
 
 def out(args: argparse.Namespace, line: str) -> None:
-    """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON)."""
-    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+    """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON);
+    control characters from the file or the PBX are shown escaped."""
+    from trunkwiz.domain.text import visible
+
+    print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)

@@ -66,13 +66,36 @@ def add_password_stdin(parser: argparse.ArgumentParser) -> None:
 
 
 def say(message: str) -> None:
-    """A message for the human, on stderr."""
-    print(message, file=sys.stderr, flush=True)
+    """A message for the human, on stderr (control characters shown escaped)."""
+    from trunkwiz.domain.text import visible
+
+    print(visible(message, multiline=True), file=sys.stderr, flush=True)
 
 
 def print_json(data: Any) -> None:
-    """One JSON document on stdout."""
-    print(json.dumps(data, indent=2, ensure_ascii=False), flush=True)
+    """One JSON document on stdout (no raw control character, even in strings)."""
+    print(json_text(data, indent=2), flush=True)
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """``data`` as JSON; control and format characters json leaves raw (C1 controls,
+    bidi overrides, line separators) are written as ``\\u`` escapes too."""
+    import re
+
+    from trunkwiz.domain.text import is_hidden
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if not is_hidden(char):
+            return char
+        code = ord(char)
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        code -= 0x10000  # a UTF-16 surrogate pair, as JSON writes astral characters
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return re.sub(r"[^\x00-\x7e]", escape, text)
 
 
 def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
@@ -126,11 +149,13 @@ def resolve_target(args: argparse.Namespace) -> Target:
             pin = normalize_fingerprint(pin)
         except ValueError as exc:
             raise CliError(f"--pin: {exc}", 2) from None
-    insecure = bool(getattr(args, "insecure", False)) or bool(same and profile and profile.insecure)
+    flag = bool(getattr(args, "insecure", False))
+    insecure = flag or bool(same and profile and profile.insecure)
     ca_file = getattr(args, "ca_file", None) or (profile.ca_file if same and profile else None)
     if insecure and not pin and url.startswith("https:"):
+        source = "--insecure" if flag else f"insecure = true in profile {profile.name!r}"  # type: ignore[union-attr]
         say(
-            "WARNING: --insecure: the PBX's TLS certificate is NOT verified. Anyone on the "
+            f"WARNING: {source}: the PBX's TLS certificate is NOT verified. Anyone on the "
             "network path can read the admin password. Pin the certificate instead (--pin)."
         )
     return Target(url, user, domain, ca_file, pin, insecure and not pin)

@@ -16,6 +16,7 @@ from typing import Any
 
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.domain.text import visible
 
 EPILOG = f"""\
 {common.STDIN_FORMAT}
@@ -148,13 +149,15 @@ async def _probe_all(
         entry.update(result.to_dict())
         results.append(entry)
         if not args.json:
-            print(_describe(entry), flush=True)
+            print(visible(_describe(entry), multiline=True), flush=True)
     if args.json:
         common.print_json(results)
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_FAILURE
 
 
 def _describe(entry: dict[str, Any]) -> str:
+    entry = {k: visible(v) if isinstance(v, str) else v for k, v in entry.items()}
+    entry["notes"] = [visible(note) for note in entry["notes"]]
     mode = "OPTIONS + REGISTER" if entry["register"] else "OPTIONS only"
     lines = [
         f"Trunk {entry['name']} ({entry['kind']}, {mode}) -> {entry['dialled']}: "

@@ -107,11 +107,9 @@ async def _rows(conn: Any, name: str | None) -> list[dict[str, Any]]:
 
 
 def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bool) -> None:
-    import json
-
     if args.json:
         if watching:
-            print(json.dumps(rows, ensure_ascii=False), flush=True)
+            print(common.json_text(rows), flush=True)
         else:
             common.print_json(rows)
         return
@@ -125,11 +123,15 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bo
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    """The rows as aligned columns NAME KIND HOST STATUS."""
+    """The rows as aligned columns NAME KIND HOST STATUS (the PBX's text shown with
+    control characters escaped: a cell is one line and nothing in it reaches the terminal
+    raw)."""
+    from trunkwiz.domain.text import visible
+
     if not rows:
         return "No trunks."
     heads = ("NAME", "KIND", "HOST", "STATUS")
-    cells = [(r["name"], r["kind"], r["host"], r["status"]) for r in rows]
+    cells = [tuple(visible(r[k]) for k in ("name", "kind", "host", "status")) for r in rows]
     widths = [max(len(str(c[i])) for c in [heads, *cells]) for i in range(4)]
     lines = [
         "  ".join(str(v).ljust(w) for v, w in zip(c, widths, strict=True)).rstrip()

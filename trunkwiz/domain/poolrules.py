@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trunkwiz.domain.didpool import DidPool, check_pool, find_collisions
+from trunkwiz.domain.didpool import DidPool, PoolIndex, check_pool
 from trunkwiz.domain.options import Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.rules import RuleError
 
@@ -40,12 +40,15 @@ def pool_errors(text: str, loc: tuple[str | int, ...]) -> tuple[list[RuleError],
 
 
 def tenant_errors(tenants: Sequence[TenantAssignment]) -> list[RuleError]:
-    """Duplicate tenants, invalid tenant pools and overlaps between tenants' pools."""
-    errors: list[RuleError] = []
-    seen: dict[str, int] = {}
+    """Duplicate tenants, invalid tenant pools and overlaps between tenants' pools (an
+    overlap is reported on the later of the two tenants)."""
     labels = _unique_labels(tenants)
-    earlier: dict[str, DidPool] = {}
+    seen: dict[str, int] = {}
+    per_tenant: list[list[RuleError]] = []
+    pools: dict[str, tuple[int, DidPool]] = {}  # owner label -> (row, pool)
     for index, tenant in enumerate(tenants):
+        errors: list[RuleError] = []
+        per_tenant.append(errors)
         if tenant.tenant_id in seen:
             errors.append(
                 RuleError(
@@ -56,22 +59,26 @@ def tenant_errors(tenants: Sequence[TenantAssignment]) -> list[RuleError]:
             )
             continue
         seen[tenant.tenant_id] = index
-        loc: tuple[str | int, ...] = ("tenants", index, "did_numbers")
-        found, pool = pool_errors(tenant.did_numbers, loc)
+        found, pool = pool_errors(tenant.did_numbers, ("tenants", index, "did_numbers"))
         errors.extend(found)
-        collisions = find_collisions(pool, earlier) if not pool.is_empty else []
-        for collision in collisions:
+        if not pool.is_empty:
+            pools[f"tenant {labels[index]}"] = (index, pool)
+    # One index of every pool (not one per tenant of the earlier ones): many tenants stay fast.
+    shared = PoolIndex({owner: pool for owner, (_, pool) in pools.items()})
+    for owner, (index, pool) in pools.items():
+        for collision in shared.collisions(pool, exclude=(owner,)):
+            if pools[collision.owner][0] > index:
+                continue  # reported on the later tenant
             issue = collision.as_issue()
-            errors.append(
+            per_tenant[index].append(
                 RuleError(
-                    loc,
+                    ("tenants", index, "did_numbers"),
                     f"Tenant {labels[index]}: {issue.message}",
                     code="did_overlap",
                     ctx={"start": issue.start, "end": issue.end, "code": issue.code},
                 )
             )
-        earlier[f"tenant {labels[index]}"] = pool
-    return errors
+    return [error for errors in per_tenant for error in errors]
 
 
 def level_errors(

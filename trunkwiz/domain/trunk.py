@@ -25,6 +25,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from trunkwiz.domain.options import (
     DEFAULT_CONCURRENCY,
@@ -52,6 +53,20 @@ from trunkwiz.domain.rules import (
     scrub,
     split_ip_list,
 )
+from trunkwiz.domain.text import control_chars_problem
+
+
+def check_plain_name(value: str) -> str:
+    """Refuse a name holding control characters (escapes, newlines, NUL, bidi overrides):
+    it would be shown on terminals and in the PBX's web UI."""
+    problem = control_chars_problem(value)
+    if problem:
+        raise PydanticCustomError("plain_name", "The name {problem}.", {"problem": problem})
+    return value
+
+
+PlainName64 = Annotated[Name64, AfterValidator(check_plain_name)]
+"""A trunk name: 1-64 characters, no control characters."""
 
 IpNetwork = Annotated[str, AfterValidator(normalize_network)]
 """One ``additional_ips`` entry, normalised to network form (``a.b.c.d/32``)."""
@@ -62,7 +77,7 @@ class TrunkBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
-    name: Name64 = Field(description="Trunk name shown in the PBX (1-64 characters).")
+    name: PlainName64 = Field(description="Trunk name shown in the PBX (1-64 characters).")
     brand: Name64 = Field(
         default="Generic",
         description="Brand from the PBX list; 'Generic' for unlisted carriers. Immutable.",

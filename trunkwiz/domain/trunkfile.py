@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
+from trunkwiz.domain.text import control_chars_problem, visible
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
 from trunkwiz.domain.trunkfile_lines import LineIndex
 from trunkwiz.domain.trunkfile_values import (
@@ -61,6 +62,7 @@ PASSWORD_HELP = (
     "passwords never go in a trunk file: trunk passwords come from the keyring "
     "(`trunkwiz secret set trunk NAME`), `--password-stdin` or a hidden prompt"
 )
+TOO_DEEP = "arrays or tables are nested too deeply for a trunk file"
 _TOML_LINE = re.compile(r"at line (\d+)")
 _RULE_TYPES = frozenset({"trunk_rule", "did_pool", "did_overlap"})
 
@@ -82,13 +84,14 @@ class FileIssue:
     """1-based line in the file, when it could be found."""
 
     def format(self, source: str = "") -> str:
-        """``file:line: trunk #1 "name": key: message``."""
+        """``file:line: trunk #1 "name": key: message``, one line: control characters in
+        the file's text (a name, a key) are shown escaped, never printed raw."""
         parts = [p for p in (source, str(self.line) if self.line else "") if p]
         head = ":".join(parts) + ": " if parts else ""
         where = ""
         if self.trunk is not None:
             where = f"trunk #{self.trunk + 1}" + (f' "{self.name}"' if self.name else "") + ": "
-        return f"{head}{where}{self.key + ': ' if self.key else ''}{self.message}"
+        return visible(f"{head}{where}{self.key + ': ' if self.key else ''}{self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``trunk`` counted from 1)."""
@@ -148,18 +151,27 @@ def parse(text: str) -> TrunkFile:
     """Parse and validate a trunk file's text; raises :class:`TrunkFileError`."""
     import tomllib
 
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark some editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else None
         raise TrunkFileError([FileIssue(f"not valid TOML: {exc}", line=line)]) from None
+    except RecursionError:
+        raise TrunkFileError([FileIssue(TOO_DEEP)]) from None
     return parse_data(data, LineIndex.scan(text))
 
 
 def parse_data(data: Mapping[str, Any], lines: LineIndex | None = None) -> TrunkFile:
     """Validate an already-decoded trunk file; raises :class:`TrunkFileError`."""
-    lines = lines or LineIndex()
+    try:
+        return _parse_data(data, lines or LineIndex())
+    except RecursionError:
+        raise TrunkFileError([FileIssue(TOO_DEEP)]) from None
+
+
+def _parse_data(data: Mapping[str, Any], lines: LineIndex) -> TrunkFile:
     issues: list[FileIssue] = []
     for key in data:
         if key != "trunk" and not is_secret(key):
@@ -285,6 +297,8 @@ class _TrunkChecker:
         choices = ", ".join(k.value for k in TrunkKind)
         if value is None:
             self.add("kind", f"required: one of {choices}")
+        elif not isinstance(value, str):
+            self.add("kind", f"must be text in quotes: one of {choices}")
         elif value not in {k.value for k in TrunkKind}:
             self.add("kind", f"{value!r} is not a trunk kind: use one of {choices}")
         else:
@@ -318,6 +332,9 @@ class _TrunkChecker:
             ref = item.get("tenant")
             if not isinstance(ref, str) or not ref.strip():
                 self.add("tenant", "required: the tenant's name, SIP domain or id", j)
+                ref = f"#{j + 1}"
+            elif problem := control_chars_problem(ref):
+                self.add("tenant", f"the reference {problem}", j)
                 ref = f"#{j + 1}"
             pool = pool_text(item.get("did_numbers", ""))
             if pool is None:

@@ -7,10 +7,12 @@ password: the models exclude it and no key for it exists here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from trunkwiz.domain.options import Level
+from trunkwiz.domain.text import is_hidden
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
 from trunkwiz.domain.trunkfile import AnyTrunk, TrunkFile
 
@@ -65,7 +67,29 @@ def emit(trunks: Sequence[AnyTrunk], tenant_refs: Mapping[str, str] | None = Non
     import tomli_w
 
     body = tomli_w.dumps({"trunk": [trunk_table(t, tenant_refs) for t in trunks]})
-    return HEADER + "\n" + body
+    return HEADER + "\n" + _escape_hidden(body)
+
+
+_HIDDEN = re.compile(r"[^\x00-\x7e]")
+
+
+def _escape_hidden(body: str) -> str:
+    """TOML text with every control/format character still raw (C1 controls, bidi
+    overrides, line separators; ``tomli_w`` escapes only C0) written as a ``\\u`` escape,
+    so the file shows no hidden text in a terminal or an editor. Such characters can only
+    sit inside quoted strings, where the escape means the same character; a lone
+    surrogate (not valid in TOML nor UTF-8) becomes U+FFFD."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if "\ud800" <= char <= "\udfff":
+            return "\\ufffd"
+        if not is_hidden(char):
+            return char
+        code = ord(char)
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    return _HIDDEN.sub(escape, body)
 
 
 def emit_file(file: TrunkFile) -> str:

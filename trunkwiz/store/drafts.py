@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.store.paths import check_trusted_dir, resolved_root
 from trunkwiz.store.tomlfile import read_toml, write_toml
 
 DRAFTS_DIR = "drafts"
@@ -37,7 +38,8 @@ class DraftStore:
         if not _KEY.fullmatch(key):
             raise ValueError("draft key must be 1-64 letters, digits or . _ - characters")
         self.key = key
-        self.path = Path(config_dir) / DRAFTS_DIR / f"{key}.toml"
+        self.root = resolved_root(Path(config_dir))
+        self.path = self.root / DRAFTS_DIR / f"{key}.toml"
 
     def save(self, draft: Mapping[str, Any]) -> datetime:
         """Write ``draft`` atomically with a fresh ``saved_at``; return that timestamp.
@@ -45,6 +47,7 @@ class DraftStore:
         Raises ``SecretKeyRefused`` for a secret-looking key and ``TypeError`` for a value
         TOML cannot hold; the previous draft stays intact in both cases.
         """
+        check_trusted_dir(self.root)  # the configuration directory, then drafts/ on write
         saved_at = datetime.now(UTC)
         body = _drop_none(draft, "draft")
         body.pop(SAVED_AT, None)
@@ -57,6 +60,7 @@ class DraftStore:
         A broken file raises ``ConfigFileError`` (kept as ``<key>.toml.bak``); the caller
         may then ``discard()`` and start afresh.
         """
+        check_trusted_dir(self.root)
         try:
             return read_toml(self.path)
         except FileNotFoundError:

@@ -12,17 +12,27 @@ All profiles live in one file, ``profiles.toml`` in the configuration directory:
     pinned_sha256 = "AA:BB:..."        # the accepted TLS leaf fingerprint, optional
     insecure = false
 
-One file keeps the default and the profiles consistent under one atomic write. The
-password is never here: it lives in the keyring under ``pbx_key(url, user, domain)``.
+One file keeps the default and the profiles consistent under one atomic write; every
+change (read, modify, write) holds an exclusive lock on ``profiles.toml.lock``, so runs
+saving at the same time lose nothing. The password is never here: it lives in the
+keyring under ``pbx_key(url, user, domain)``.
+
+``insecure = true`` (no TLS verification) is never written as a side effect: ``save``
+keeps the value the file already holds for that profile and URL unless called with
+``insecure_explicit=True``. ``--insecure`` on the command line applies to that run only.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.store.paths import ensure_private_dir, resolved_root
 from trunkwiz.store.tomlfile import ConfigFileError, keep_backup, read_toml, write_toml
 
 DEFAULT_URL = "https://127.0.0.1:8887"
@@ -108,7 +118,22 @@ class ProfileStore:
     """
 
     def __init__(self, config_dir: Path) -> None:
-        self.path = Path(config_dir) / PROFILES_FILE
+        self.path = resolved_root(Path(config_dir)) / PROFILES_FILE
+        self.lock_path = self.path.with_name(PROFILES_FILE + ".lock")
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the profiles' exclusive lock (waits for another run's change to end)."""
+        import fcntl
+
+        ensure_private_dir(self.path.parent)
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.lock_path, flags, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _read(self) -> tuple[str | None, dict[str, Profile]]:
         try:
@@ -168,38 +193,53 @@ class ProfileStore:
             return next(iter(profiles.values()))
         return None
 
-    def save(self, profile: Profile, *, make_default: bool = False) -> None:
-        """Add or replace ``profile``; the first profile saved becomes the default."""
-        default, profiles = self._read()
-        profiles[profile.name] = profile
-        if make_default or default is None or default not in profiles:
-            default = profile.name
-        self._write(default, profiles)
+    def save(
+        self, profile: Profile, *, make_default: bool = False, insecure_explicit: bool = False
+    ) -> None:
+        """Add or replace ``profile``; the first profile saved becomes the default.
+
+        ``profile.insecure`` is written only with ``insecure_explicit=True`` (the user
+        asked to keep it); otherwise the stored profile's value is kept when it is for the
+        same URL, else ``false``.
+        """
+        with self._locked():
+            default, profiles = self._read()
+            if not insecure_explicit:
+                old = profiles.get(profile.name)
+                kept = old is not None and old.url == profile.url and old.insecure
+                profile = replace(profile, insecure=kept)
+            profiles[profile.name] = profile
+            if make_default or default is None or default not in profiles:
+                default = profile.name
+            self._write(default, profiles)
 
     def set_default(self, name: str) -> None:
         """Mark ``name`` as the default profile; raises ``ProfileNotFound``."""
-        profiles = self._read()[1]
-        if name not in profiles:
-            raise ProfileNotFound(name)
-        self._write(name, profiles)
+        with self._locked():
+            profiles = self._read()[1]
+            if name not in profiles:
+                raise ProfileNotFound(name)
+            self._write(name, profiles)
 
     def delete(self, name: str) -> bool:
         """Remove ``name``; return whether it existed. Its keyring secret is untouched."""
-        default, profiles = self._read()
-        if profiles.pop(name, None) is None:
-            return False
-        if default == name:
-            default = None
-        self._write(default, profiles)
-        return True
+        with self._locked():
+            default, profiles = self._read()
+            if profiles.pop(name, None) is None:
+                return False
+            if default == name:
+                default = None
+            self._write(default, profiles)
+            return True
 
     def reset(self) -> Path | None:
         """Start afresh: keep the current file as ``profiles.toml.bak``, then remove it.
 
         Returns the backup's path, or ``None`` when there was no file.
         """
-        if not self.path.exists():
-            return None
-        backup = keep_backup(self.path)
-        self.path.unlink()
-        return backup
+        with self._locked():
+            if not os.path.lexists(self.path):
+                return None
+            backup = keep_backup(self.path)
+            self.path.unlink()
+            return backup

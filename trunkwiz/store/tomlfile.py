@@ -20,39 +20,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from trunkwiz.store.paths import FILE_MODE, ensure_private_dir
+from trunkwiz.store.paths import FILE_MODE, ConfigFileError, ensure_private_dir, open_trusted
+
+__all__ = ["ConfigFileError", "SecretKeyRefused", "read_toml", "write_toml"]
 
 SECRET_KEY_PATTERN = re.compile(r"pass(?:word|wd|phrase)|secret|token", re.IGNORECASE)
 """Keys matching this (anywhere in the name) are never written to a file."""
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END = re.compile(r"\s*\(at end of document\)\s*$")
-
-
-class ConfigFileError(Exception):
-    """A configuration file could not be read: names the file and, when known, the line."""
-
-    def __init__(
-        self,
-        path: Path,
-        line: int | None,
-        message: str,
-        *,
-        column: int | None = None,
-        backup: Path | None = None,
-    ) -> None:
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
-        self.backup = backup
-        where = str(path)
-        if line is not None:
-            where += f", line {line}" + (f", column {column}" if column is not None else "")
-        text = f"{where}: {message}"
-        if backup is not None:
-            text += f" (a copy of the file was kept as {backup})"
-        super().__init__(text)
 
 
 class SecretKeyRefused(ValueError):
@@ -105,7 +81,10 @@ def write_toml(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload``: temp file in the same dir, fsync, rename, 0600."""
+    """Replace ``path`` with ``payload``: temp file in the same dir, fsync, rename, 0600.
+
+    The directory must be trusted (``UntrustedPath`` otherwise, nothing written); a
+    symbolic link at ``path`` is replaced by the file, never written through."""
     directory = ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -137,18 +116,24 @@ def backup_path(path: Path) -> Path:
 def keep_backup(path: Path, raw: bytes | None = None) -> Path:
     """Copy ``path`` (or the given bytes) to ``<file>.bak`` (mode 0600); return that path."""
     target = backup_path(path)
-    write_bytes_atomic(target, path.read_bytes() if raw is None else raw)
+    if raw is None:
+        with os.fdopen(open_trusted(path), "rb") as handle:
+            raw = handle.read()
+    write_bytes_atomic(target, raw)
     return target
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse the TOML file at ``path``.
 
-    Raises ``FileNotFoundError`` when it does not exist and ``ConfigFileError`` (file,
-    line, column, tomllib's message) when it is not valid UTF-8 TOML; in that case the
-    file is first copied to ``<file>.bak``.
+    Raises ``FileNotFoundError`` when it does not exist, ``UntrustedPath`` (nothing read)
+    when it or its directory is a symbolic link, another user's or writable by others,
+    and ``ConfigFileError`` (file, line, column, tomllib's message) when it is not valid
+    UTF-8 TOML; in that case the file is first copied to ``<file>.bak``.
     """
-    raw = path.read_bytes()
+    fd = open_trusted(path)
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trunkwiz.domain.labels import STEP_TITLES
+from trunkwiz.domain.labels import STEP_TITLES as STEP_TITLES
 
 ALL_STEPS: tuple[str, ...] = tuple(STEP_TITLES)
 

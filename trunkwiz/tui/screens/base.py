@@ -16,7 +16,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES, Flow
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
@@ -24,6 +26,10 @@ from trunkwiz.tui.widgets.steps import StepIndicator
 if TYPE_CHECKING:
     from trunkwiz.service.draft import WizardDraft
     from trunkwiz.service.services import Services
+
+
+INSECURE_MARK = "TLS NOT VERIFIED (--insecure)"
+"""Shown before every step's title while certificate checks are off."""
 
 
 @dataclass(frozen=True)
@@ -35,17 +41,19 @@ class StepResult:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def set_line(widget: Static, text: str) -> None:
-    """Show ``text`` on an error line (repainted only when the text changes)."""
+def set_line(widget: Static, text: str | Content) -> None:
+    """Show ``text`` on an error line (repainted only when the text changes). A string
+    is shown literally (never markup; control characters made visible): messages carry
+    the PBX's and the user's text."""
     if getattr(widget, "_shown_text", None) != text:
         widget._shown_text = text  # type: ignore[attr-defined]
-        widget.update(text)
+        widget.update(plain(text))
         widget.set_class(bool(text), "-shown")
 
 
-def show_note(widget: Static, text: str) -> None:
-    """Show ``text`` in a note line, hiding the line while it is empty."""
-    widget.update(text)
+def show_note(widget: Static, text: str | Content) -> None:
+    """Show ``text`` (literally, as ``set_line``) in a note line, hidden while empty."""
+    widget.update(plain(text))
     widget.display = bool(text)
 
 
@@ -114,7 +122,11 @@ class StepScreen(Screen[StepResult]):
     def compose(self) -> ComposeResult:
         yield StepIndicator(self.flow, self.STEP, id="steps")
         title, intro = STEP_TITLES[self.STEP], self.intro()
-        yield Static(Content.assemble((title, "bold"), f"  {intro}" if intro else ""), id="intro")
+        line = Content.assemble((title, "bold"), f"  {intro}" if intro else "")
+        conn = self.services.connection
+        if self.services.defaults.insecure and not getattr(conn, "pinned_sha256", None):
+            line = Content.assemble((INSECURE_MARK, "bold reverse $error"), " ", line)
+        yield Static(line, id="intro")
         with VerticalScroll(id="body"):
             yield from self.compose_body()
         with Horizontal(id="nav"):
@@ -261,12 +273,12 @@ class StepScreen(Screen[StepResult]):
                 leftovers.append(f"{key}: {message}" if key else message)
         if leftovers:
             step_error = self.step_error()
-            step_error.update("\n".join(leftovers))
+            step_error.update(plain("\n".join(leftovers)))
             step_error.add_class("-shown")
         if first is not None and first.focusable:
             first.focus()
         if leftovers and first is None:
-            self.notify(leftovers[0], severity="error")
+            self.notify(visible(leftovers[0], multiline=True), severity="error", markup=False)
 
     def clear_errors(self) -> None:
         """Hide every error line."""

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
 from trunkwiz.tui.widgets.compact import TextField
 
@@ -102,7 +103,7 @@ class BasicScreen(StepScreen):
                 hint="This trunk's numbers: ';'-separated numbers and a-b ranges.",
             )
         if self.draft.trunk_id is not None:
-            yield Static(self._readonly_text(), classes="info", id="readonly-note")
+            yield Static(plain(self._readonly_text()), classes="info", id="readonly-note")
 
     def _readonly_text(self) -> str:
         from trunkwiz.domain.options import TrunkKind

@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Button, Checkbox, Static
 
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
@@ -174,7 +175,7 @@ class ConnectScreen(StepScreen):
         profile_problem, problem = await saving.wait()
         self._busy("")
         if profile_problem:
-            self.notify(profile_problem, severity="warning")
+            self.notify(visible(profile_problem, multiline=True), severity="warning", markup=False)
         if problem:
             self.query_one("#keep_password", Checkbox).value = False
             self.show_errors({"keep_password": problem})

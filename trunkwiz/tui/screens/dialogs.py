@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.widgets.compact import CompactButton
 
 
@@ -26,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self._question, id="question")
+            yield Static(plain(self._question), id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield CompactButton(self._yes, id="yes", variant="primary")
                 yield CompactButton(self._no, id="no")

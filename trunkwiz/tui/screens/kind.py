@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from trunkwiz.domain.text import visible
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 
@@ -34,9 +36,11 @@ def trunk_line(row: TrunkRow) -> Text:
     """One trunk list line: name, kind, brand, host, tenants, live status."""
     line = Text(no_wrap=True, overflow="ellipsis")
     kind = KIND_SHORT.get(row.kind, row.kind)
-    line.append(f"{row.name[:16]:<16} {kind[:10]:<10} {row.brand[:10]:<10} ")
-    line.append(f"{row.host[:16]:<16} {row.tenants_text[:10]:<10} ")
-    line.append(row.status, style="green" if row.status == "ONLINE" else "red")
+    # Every cell is the PBX's text: control characters shown escaped (Text is never markup).
+    name, brand, host = visible(row.name), visible(row.brand), visible(row.host)
+    line.append(f"{name[:16]:<16} {visible(kind)[:10]:<10} {brand[:10]:<10} ")
+    line.append(f"{host[:16]:<16} {visible(row.tenants_text)[:10]:<10} ")
+    line.append(visible(row.status), style="green" if row.status == "ONLINE" else "red")
     return line
 
 
@@ -113,7 +117,7 @@ class KindScreen(StepScreen):
             rows = await conn.trunk_rows()
         except ServiceError as exc:
             listing.clear_options().add_option(
-                Option(f"Could not list trunks: {exc}", disabled=True)
+                Option(plain(f"Could not list trunks: {exc}"), disabled=True)
             )
             return
         self.rows = {row.id: row for row in rows}
@@ -227,7 +231,7 @@ class KindScreen(StepScreen):
         self.app.push_screen(DeleteTrunkScreen(row.name, delete), callback=done)
 
     def _deleted(self, row: TrunkRow) -> None:
-        self.notify(f"Trunk {row.name} was deleted.")
+        self.notify(f"Trunk {visible(row.name)} was deleted.", markup=False)
         set_line(self.query_one("#trunks-error", Static), "")
         self._forget_password(row.name)
         self._load_trunks()

@@ -9,10 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES
+from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
@@ -54,7 +57,7 @@ class ResumeScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(draft_summary(self.saved), id="question")
+            yield Static(plain(draft_summary(self.saved)), id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield CompactButton("Resume", id="resume", variant="primary")
                 yield CompactButton("Start over", id="fresh")
@@ -84,11 +87,15 @@ class DeleteTrunkScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(
-                f"Delete trunk [b]{_escape(self.trunk_name)}[/b] from the PBX? Its tenants lose "
-                "it at once; this cannot be undone.\nType the trunk's name to confirm:",
+                Content.assemble(
+                    "Delete trunk ",
+                    plain_styled(self.trunk_name, "bold"),
+                    " from the PBX? Its tenants lose it at once; this cannot be undone.\n"
+                    "Type the trunk's name to confirm:",
+                ),
                 id="question",
             )
-            yield TextField(id="confirm-name", placeholder=self.trunk_name)
+            yield TextField(id="confirm-name", placeholder=visible(self.trunk_name))
             yield Static("", id="delete-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield CompactButton("Delete", id="delete", variant="error", disabled=True)
@@ -100,7 +107,11 @@ class DeleteTrunkScreen(ModalScreen[bool]):
     @on(Input.Changed, "#confirm-name")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#delete", Button).disabled = event.value.strip() != self.trunk_name
+        typed = event.value.strip()  # a name with control characters: as it is shown
+        self.query_one("#delete", Button).disabled = typed not in {
+            self.trunk_name,
+            visible(self.trunk_name),
+        }
 
     @on(Input.Submitted, "#confirm-name")
     def _entered(self, event: Input.Submitted) -> None:
@@ -134,8 +145,3 @@ class DeleteTrunkScreen(ModalScreen[bool]):
             button.disabled = False
             return
         self.dismiss(True)
-
-
-def _escape(text: str) -> str:
-    """``text`` safe inside Textual content markup."""
-    return text.replace("[", r"\[")

@@ -11,7 +11,9 @@ from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.domain.labels import label_of
+from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
@@ -115,8 +117,6 @@ class ReviewScreen(StepScreen):
 
     @work(exclusive=True, group="probe")
     async def _probe_carrier(self) -> None:
-        from textual.markup import escape
-
         shown = self.query_one("#probe-result", Static)
         show_note(shown, f"Testing {self.trunk.hostname} from this host…")
         test = await self.services.test_carrier(self.trunk, self.draft.password)
@@ -124,7 +124,10 @@ class ReviewScreen(StepScreen):
             show_note(shown, test.diagnosis)
             return
         show_note(
-            shown, f"[b]Carrier test ({test.method}{test.note}):[/b] {escape(test.diagnosis)}"
+            shown,
+            Content.assemble(
+                (f"Carrier test ({test.method}{test.note}):", "bold"), " ", plain(test.diagnosis)
+            ),
         )
 
     # -- apply -------------------------------------------------------------------------
@@ -202,7 +205,7 @@ class ReviewScreen(StepScreen):
         if field:
             self.query_one("#plan", PlanView).show(self.plan.describe(), marked=field)
         step_error = self.step_error()
-        step_error.update(Content(message))
+        step_error.update(plain(message))
         step_error.add_class("-shown")
         self.query_one("#back", Button).disabled = False
         self.query_one("#submit", Button).disabled = False
@@ -220,7 +223,10 @@ class ReviewScreen(StepScreen):
         problem = await self.run_worker(keep, thread=True, group="keyring").wait()
         if problem:
             self.notify(
-                f"The trunk password was not kept: {problem}", severity="warning", timeout=10
+                visible(f"The trunk password was not kept: {problem}", multiline=True),
+                severity="warning",
+                timeout=10,
+                markup=False,
             )
 
     async def _finished(self) -> None:

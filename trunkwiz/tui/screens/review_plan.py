@@ -12,6 +12,7 @@ from textual.geometry import Size
 from textual.widgets import Static
 
 from trunkwiz.domain.labels import AUTH_MODE_LABELS, FIELD_LABELS, label_of
+from trunkwiz.domain.text import visible
 
 _ENTRY = re.compile(r"^(\s+)([\w ]+): ")
 
@@ -41,7 +42,7 @@ class PlanView(Static):
 
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(text, markup=False, **kwargs)
-        self.lines = text.splitlines()
+        self.lines = [visible(line) for line in text.splitlines()]
         self.keys: list[str | None] = [None] * len(self.lines)
         self.marked: str | None = None
         self._wrapped: tuple[int, Content] | None = None
@@ -52,7 +53,9 @@ class PlanView(Static):
         of a field the PBX refused: its entry is flagged."""
         raw = list(lines)
         self.keys = [self._key(line) for line in raw]
-        self.lines, self.marked, self._wrapped = [portal_words(line) for line in raw], marked, None
+        # Names in the plan come from the PBX and the file: control characters visible.
+        self.lines = [visible(portal_words(line)) for line in raw]
+        self.marked, self._wrapped = marked, None
         if marked:
             self.lines = [
                 f"{line}   ← refused by the PBX" if key == marked else line

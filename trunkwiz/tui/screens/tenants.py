@@ -16,6 +16,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
+from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import StepScreen, set_line
 from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
@@ -35,7 +36,7 @@ class TenantRow(Vertical):
 
     def compose(self) -> ComposeResult:
         n, p = self.number, self.pick
-        yield Static(f"[b]{p.tenant_name}[/b]", classes="tenant-name")
+        yield Static(plain_styled(p.tenant_name, "bold"), classes="tenant-name")
         with Horizontal(classes="row"):
             yield Static("DID pool", classes="label")
             yield DidPoolInput(p.did_numbers, allow_empty=True, id=f"tenant-{n}-did_numbers")
@@ -105,7 +106,7 @@ class TenantsScreen(StepScreen):
                 conn.tenants(), PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
             )
         except ServiceError as exc:
-            info.update(f"Could not load the tenants: {exc}")
+            info.update(plain(f"Could not load the tenants: {exc}"))
             return
         self.sources = sources
         host = str(self.draft.fields.get("hostname", ""))
@@ -113,9 +114,11 @@ class TenantsScreen(StepScreen):
         # One line at 80 columns; a long host name is cut with "…" rather than wrapped.
         info.set_class(not sources.problem, "-one-line")
         info.update(
-            sources.problem
-            or f"{len(self.tenants)} tenants. Overlaps checked against {held} PBX pool(s) "
-            f"for {host or 'this host'}"
+            plain(
+                sources.problem
+                or f"{len(self.tenants)} tenants. Overlaps checked against {held} PBX pool(s) "
+                f"for {host or 'this host'}"
+            )
         )
         self._fill_list("")
         self._recheck_all()
@@ -140,7 +143,9 @@ class TenantsScreen(StepScreen):
             listing.clear_options()
             listing.add_options(
                 Selection(
-                    f"{t.name}  ({t.domain})" if t.domain else t.name, t.id, t.id in self.picked
+                    plain(f"{t.name}  ({t.domain})" if t.domain else t.name, multiline=False),
+                    t.id,
+                    t.id in self.picked,
                 )
                 for t in shown
             )

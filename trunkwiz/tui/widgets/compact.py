@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.highlighter import Highlighter
 from rich.segment import Segment
+from rich.text import Text
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Button, Checkbox, Input, RadioButton, SelectionList
+
+from trunkwiz.domain.text import same_length
 
 #: State marks readable without colour (monochrome, ``NO_COLOR``, screen readers, logs).
 CHECKED, UNCHECKED = "[x]", "[ ]"
@@ -29,6 +33,16 @@ def marked(button: Checkbox | RadioButton, mark: str) -> Content:
     """A toggle's look with ``mark`` (three cells, as Textual's ``▐X▌``) before its label."""
     label = button.label.pad(1, 1).stylize_before(button.get_visual_style("toggle--label"))
     return Content.assemble(Content.styled(mark, button.get_visual_style("toggle--button")), label)
+
+
+class ControlPictures(Highlighter):
+    """Shows a field's control characters (pasted, or prefilled from the PBX) as symbols
+    of the same length (``\x1b`` as U+241B) instead of sending them to the terminal."""
+
+    def highlight(self, text: Text) -> None:
+        shown = same_length(text.plain)
+        if shown != text.plain:
+            text.plain = shown
 
 
 class TextField(Input, inherit_css=False):
@@ -73,6 +87,7 @@ class TextField(Input, inherit_css=False):
 
     def __init__(self, value: object = "", **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
+        kwargs.setdefault("highlighter", ControlPictures())
         super().__init__("" if value is None else str(value), **kwargs)
         self.cursor_blink = False
 

@@ -15,6 +15,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
+from trunkwiz.domain.text import visible
+
 Poll = Callable[[], Awaitable[str]]
 Diagnose = Callable[[], Awaitable[str]]
 
@@ -94,14 +96,15 @@ class StatusPanel(Static):
         text = Text()
         style = "bold green" if self.status == "ONLINE" else "bold red"
         text.append("Status: ")
-        text.append(self.status or "…", style=style)
+        text.append(visible(self.status) or "…", style=style)
         text.append(f"   {int(elapsed)} s since submit\n", style="dim")
-        text.append(self.reported[:1].upper() + self.reported[1:] + ".")
+        reported = visible(self.reported, multiline=True)  # the PBX's words
+        text.append(reported[:1].upper() + reported[1:] + ".")
         if self.status != "ONLINE" and elapsed >= self._timeout:
             text.append(f"\nStopped watching after {int(self._timeout)} s.", style="dim")
         if note:
             text.append("\n" + note, style="italic")
         if self.diagnosis and self.status != "ONLINE":
             text.append("\nDiagnosis: ", style="bold")
-            text.append(self.diagnosis)
+            text.append(visible(self.diagnosis, multiline=True))
         self.update(text)

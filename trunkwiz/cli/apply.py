@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 if TYPE_CHECKING:
     from trunkwiz.domain.trunkfile import FileIssue
+
+MAX_WAIT = 3600.0
 
 EPILOG = f"""\
 trunk file (TOML; `trunkwiz export` writes a complete one):
@@ -100,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
         tf = parse(text)
     except TrunkFileError as exc:
         return _issues(args, report, exc.issues)
-    if args.wait < 0:
-        return _fail(args, report, "--wait must be >= 0", EXIT_INPUT)
+    if not (math.isfinite(args.wait) and 0 <= args.wait <= MAX_WAIT):
+        return _fail(args, report, f"--wait must be 0-{MAX_WAIT:g} seconds", EXIT_INPUT)
     try:
         given = common.read_stdin_secrets(args)
         names = {t.name.casefold() for t in tf.trunks}
@@ -115,10 +118,11 @@ def run(args: argparse.Namespace) -> int:
     runner = ApplyRun(args, tf, given, report)
     try:
         code = asyncio.run(runner.main())
-    except CliError as exc:
-        return _fail(args, report, str(exc), exc.code)
     except KeyboardInterrupt:
         return _fail(args, report, "interrupted", 130)
+    except Exception as exc:
+        error = common.as_cli_error(exc)
+        return _fail(args, report, str(error), error.code)
     if runner.problems:
         return _issues(args, report, runner.problems)
     if args.json:
@@ -139,7 +143,7 @@ def _issues(args: argparse.Namespace, report: dict[str, Any], issues: Any) -> in
 
 
 def _fail(args: argparse.Namespace, report: dict[str, Any], message: str, code: int) -> int:
-    common.say(f"trunkwiz apply: {message}")
+    common.say(common.visible(f"trunkwiz apply: {message}"))
     if args.json:
         report.update(ok=False, exit=code, errors=[{"message": message}])
         common.print_json(report)

@@ -1,0 +1,58 @@
+"""``--debug`` / ``--debug-file FILE``: every HTTP exchange and SIP message, secrets redacted.
+
+The PBX client logs each request and answer on the logger ``trunkwiz.pbx.http`` (method,
+URL, status, time, body with passwords and tokens masked by ``trunkwiz.pbx.redact``); the
+SIP transport logs each message sent and received on ``trunkwiz.sip.wire`` (the
+``Authorization``/``Proxy-Authorization`` header values masked). This module routes those
+loggers to stderr or a file, every line with its control characters made visible.
+
+``visible`` is a minimal local helper (ESC and other C0/C1 controls and DEL become
+``\\x1b``-style escapes); it keeps tab out of the way too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import TextIO
+
+LOGGERS = ("trunkwiz.pbx.http", "trunkwiz.sip.wire")
+
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (newlines included) shown as an escape."""
+    return text.translate(_CONTROL)
+
+
+class _VisibleFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
+
+
+def setup(args: argparse.Namespace, *, interactive: bool = False) -> str | None:
+    """Route the debug loggers to ``--debug-file`` or stderr; returns an error message
+    (bad input) or None. An interactive command draws on the terminal, so it needs a file."""
+    path = getattr(args, "debug_file", None)
+    if not (getattr(args, "debug", False) or path):
+        return None
+    stream: TextIO
+    if path:
+        try:
+            stream = open(path, "a", encoding="utf-8")  # noqa: SIM115 - lives until exit
+        except OSError as exc:
+            return f"--debug-file {path}: {exc.strerror or exc}"
+    elif interactive:
+        return "the wizard draws on this terminal: give --debug-file FILE with --debug"
+    else:
+        stream = sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_VisibleFormatter("%(asctime)s %(name)s %(message)s"))
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+        logger.propagate = False
+    return None

@@ -24,7 +24,8 @@ class TransportError(Exception):
     """A connection could not be made or broke; ``kind`` is a short machine-readable tag.
 
     Kinds: ``refused``, ``unreachable``, ``connect-timeout``, ``tls-mismatch``,
-    ``tls-untrusted``, ``tls-expired``, ``tls-failure``, ``closed``.
+    ``tls-untrusted``, ``tls-expired``, ``tls-failure``, ``closed``, ``no-final-response``
+    (a provisional answer such as ``100 Trying``, then nothing).
     """
 
     def __init__(self, kind: str, detail: str) -> None:

@@ -55,7 +55,9 @@ passwords (never in the file or on the command line):
       trunkwiz --pbx https://pbx:8887 apply trunks.toml --password-stdin
 
 exit status: 0 done or nothing to change; 1 PBX/network failure, or a trunk not ONLINE
-within --wait; 2 bad input (nothing was sent).
+within --wait; 2 bad input (nothing was sent); 130/143/129 stopped by SIGINT/SIGTERM/
+SIGHUP: the trunk being applied was rolled back (the last lines say what, if anything,
+is left); trunks applied before stay applied.
 
 examples:
   trunkwiz apply trunks.toml --dry-run

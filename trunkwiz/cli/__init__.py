@@ -195,3 +195,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args._run(args))
     finally:
         gc.enable()  # whatever happened (--help, an error, the App left early)
+        if "trunkwiz.cli.debug" in sys.modules:
+            sys.modules["trunkwiz.cli.debug"].teardown()

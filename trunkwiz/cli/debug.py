@@ -6,8 +6,8 @@ SIP transport logs each message sent and received on ``trunkwiz.sip.wire`` (the
 ``Authorization``/``Proxy-Authorization`` header values masked). This module routes those
 loggers to stderr or a file, every line with its control characters made visible.
 
-``visible`` is a minimal local helper (ESC and other C0/C1 controls and DEL become
-``\\x1b``-style escapes); it keeps tab out of the way too.
+``visible`` is a minimal local helper (ESC and the other C0/C1 controls and DEL become
+``\\x1b``-style escapes, tab and newline included).
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def visible(text: str) -> str:
 
 
 class _VisibleFormatter(logging.Formatter):
+    """Control characters made visible; the line breaks a record was built with (a SIP
+    message's lines) are kept, each line being escaped on its own."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return visible(super().format(record))
+        return "\n".join(visible(line) for line in super().format(record).split("\n"))
 
 
 def setup(args: argparse.Namespace, *, interactive: bool = False) -> str | None:
@@ -52,7 +55,22 @@ def setup(args: argparse.Namespace, *, interactive: bool = False) -> str | None:
     handler.setFormatter(_VisibleFormatter("%(asctime)s %(name)s %(message)s"))
     for name in LOGGERS:
         logger = logging.getLogger(name)
+        _installed.append((logger, handler, logger.level, logger.propagate))
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
         logger.propagate = False
     return None
+
+
+_installed: list[tuple[logging.Logger, logging.StreamHandler[TextIO], int, bool]] = []
+
+
+def teardown() -> None:
+    """Undo ``setup`` (the command ended): loggers as before, the file closed."""
+    while _installed:
+        logger, handler, level, propagate = _installed.pop()
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+        if handler.stream is not sys.stderr and not handler.stream.closed:
+            handler.stream.close()

@@ -29,15 +29,21 @@ def is_secret_key(key: str) -> bool:
 
 
 def redact_json(value: Any) -> Any:
-    """``value`` with every secret field's value masked (dicts and lists, any depth)."""
+    """``value`` with every secret field's text masked (dicts and lists, any depth);
+    booleans and numbers under such keys (``password_verified``) are kept."""
     if isinstance(value, dict):
         return {
-            k: (MASK if is_secret_key(str(k)) and v not in (None, "") else redact_json(v))
+            k: (MASK if is_secret_key(str(k)) and _holds_text(v) else redact_json(v))
             for k, v in value.items()
         }
     if isinstance(value, list):
         return [redact_json(v) for v in value]
     return value
+
+
+def _holds_text(value: Any) -> bool:
+    """Whether a secret field's value could be the secret (flags and counts cannot)."""
+    return isinstance(value, str | dict | list) and bool(value)
 
 
 def redact_text(text: str) -> str:
@@ -53,7 +59,7 @@ def redact_body(content: bytes | str) -> str:
     try:
         shown = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
     except ValueError:
-        shown = redact_text(text)
+        shown = redact_text(text).replace("\r", "\\r").replace("\n", "\\n")
     if len(shown) > MAX_SHOWN:
         shown = f"{shown[:MAX_SHOWN]}… ({len(shown) - MAX_SHOWN} more characters)"
     return shown

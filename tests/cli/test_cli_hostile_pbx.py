@@ -23,7 +23,7 @@ COMMANDS = ("status", "export", "apply")
 @pytest.fixture
 def hostile(request: pytest.FixtureRequest) -> Iterator[HostilePbx]:
     path, mode = request.param
-    server = HostilePbx(path, mode).start()
+    server = HostilePbx(path, mode, with_trunk=path.startswith("/api/providers/")).start()
     try:
         yield server
     finally:
@@ -66,6 +66,35 @@ SCENARIOS = [("/api/providers", mode) for mode in MODES] + [
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("hostile", SCENARIOS, indirect=True, ids=lambda p: f"{p[0]}:{p[1]}")
 def test_broken_pbx_is_one_line_and_exit_1(
+    cli: Cli, hostile: HostilePbx, command: str, tmp_path: Path
+) -> None:
+    result = run(cli, command, hostile, tmp_path)
+    assert_one_line_failure(result, tmp_path)
+
+
+DETAIL_MODES = ("html200", "truncated", "list", "empty200", "500", "401", "hang")
+DETAIL_SCENARIOS = [
+    (path, mode)
+    for path in ("/api/providers/p1", "/api/providers/p1/status", "/api/providers/p1/assignees")
+    for mode in DETAIL_MODES
+]
+
+
+DETAIL_CASES = [
+    (command, scenario)
+    for command in ("status", "export")
+    for scenario in DETAIL_SCENARIOS
+    if not (command == "export" and scenario[0].endswith("/status"))  # export reads none
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "hostile"),
+    DETAIL_CASES,
+    indirect=["hostile"],
+    ids=[f"{c}-{p}:{m}" for c, (p, m) in DETAIL_CASES],
+)
+def test_broken_trunk_detail_is_one_line_and_exit_1(
     cli: Cli, hostile: HostilePbx, command: str, tmp_path: Path
 ) -> None:
     result = run(cli, command, hostile, tmp_path)

@@ -1,7 +1,7 @@
 """A hostile fake PBX: a raw-socket HTTP server on 127.0.0.1 that answers one path badly.
 
-Sign-in, ``/auth/user`` and the lists behave like a tiny healthy PBX (no trunks, one UDP
-listener) except ``path``, which gets ``mode``:
+Sign-in, ``/auth/user`` and the lists behave like a tiny healthy PBX (no trunks, or one
+IP trunk ``p1`` with ``with_trunk``; one UDP listener) except ``path``, which gets ``mode``:
 
 - ``html200`` an HTML page with status 200; ``redirect302`` a redirect to a login page;
 - ``truncated`` JSON cut in the middle; ``empty200`` a 200 with no body;
@@ -17,6 +17,7 @@ leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import socketserver
@@ -36,6 +37,13 @@ HEALTHY: dict[str, Any] = {
     "GET /api/auth/user": {"role": "SystemAdmin"},
     "GET /api/network": {"public_ipv4": "192.0.2.10"},
     "GET /api/transports": {"items": [{"protocol": "UDP", "port": 5060}], "count": 1},
+}
+TRUNK = {"id": "p1", "name": "Carrier IP", "auth_mode": "IP_AUTH", "hostname": "203.0.113.5"}
+ONE_TRUNK: dict[str, Any] = {
+    "GET /api/providers": {"items": [TRUNK], "count": 1},
+    "GET /api/providers/p1": {**TRUNK, "brand": "Generic", "transport": "UDP", "port": 5060},
+    "GET /api/providers/p1/status": {"status": "ONLINE"},
+    "GET /api/providers/p1/assignees": {"items": [], "count": 0},
 }
 MODES = (
     "html200",
@@ -58,21 +66,30 @@ MODES = (
 class HostilePbx:
     """``HostilePbx(path, mode).start()`` ... ``.stop()``; ``url`` is ``http://127.0.0.1:N``."""
 
-    def __init__(self, path: str = "", mode: str = "") -> None:
+    def __init__(self, path: str = "", mode: str = "", *, with_trunk: bool = False) -> None:
         self.path = path
         self.mode = mode
+        self.answers = dict(HEALTHY)
+        if with_trunk:
+            self.answers.update(ONE_TRUNK)
         self.stopping = threading.Event()
         self.seen: list[str] = []
+        self.errors: list[Any] = []
         owner = self
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                owner._handle(self.connection, self.rfile)
+                # OSError/ValueError: the client gave up on this connection
+                with contextlib.suppress(OSError, ValueError):
+                    owner._handle(self.connection, self.rfile)
 
         class Server(socketserver.ThreadingTCPServer):
             daemon_threads = True
             allow_reuse_address = True
             block_on_close = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                owner.errors.append(client_address)
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -125,8 +142,8 @@ class HostilePbx:
                 self._send(conn, 200, json.dumps(self._healthy(key)).encode())
 
     def _healthy(self, key: str) -> Any:
-        if key in HEALTHY:
-            return HEALTHY[key]
+        if key in self.answers:
+            return self.answers[key]
         if key.startswith("GET "):
             return {"items": [], "count": 0}
         return {}

@@ -150,6 +150,7 @@ class Target:
     ca_file: str | None = None
     pinned_sha256: str | None = None
     insecure: bool = False
+    allow_http: bool = False
 
 
 def resolve_target(args: argparse.Namespace) -> Target:
@@ -187,15 +188,13 @@ def resolve_target(args: argparse.Namespace) -> Target:
         check_url(url)
     except BadTarget as exc:
         raise CliError(f"--pbx: {exc}", 2) from None
-    _refuse_plain_http(url, bool(getattr(args, "allow_http", False)))
-    if ca_file:
-        _check_ca_file(ca_file)
     if insecure and not pin and url.startswith("https:"):
         say(
             "WARNING: --insecure: the PBX's TLS certificate is NOT verified. Anyone on the "
             "network path can read the admin password. Pin the certificate instead (--pin)."
         )
-    return Target(url, user, domain, ca_file, pin, insecure and not pin)
+    allow_http = bool(getattr(args, "allow_http", False))
+    return Target(url, user, domain, ca_file, pin, insecure and not pin, allow_http)
 
 
 def _refuse_plain_http(url: str, allowed: bool) -> None:
@@ -334,9 +333,15 @@ def prompt_hidden(prompt: str) -> SecretStr | None:
 
 
 def pbx_password(target: Target, given: StdinSecrets, keyring: Keyring) -> SecretStr:
-    """The PBX admin password: stdin, keyring, then a prompt (``CliError`` code 2)."""
+    """The PBX admin password: stdin, keyring, then a prompt (``CliError`` code 2).
+
+    First checks that it may be sent to ``target`` (no plain ``http://`` to another host
+    without ``--allow-http``; a readable ``--ca-file``)."""
     from trunkwiz.store.secrets import pbx_key
 
+    _refuse_plain_http(target.url, target.allow_http)
+    if target.ca_file:
+        _check_ca_file(target.ca_file)
     if given.pbx is not None:
         return given.pbx
     who = f"{target.user}@{target.domain}" if target.domain else target.user

@@ -227,6 +227,7 @@ class ApplyRun:
             out(self.args, f"{prefix} {step.line}")
 
         applied: list[str] = []
+        deadline = common.seconds_option(self.args, "deadline", common.DEFAULT_DEADLINE)
         for number, item in enumerate(items):
             item.report["applied"] = False
             if item.plan.is_empty:
@@ -235,6 +236,7 @@ class ApplyRun:
                 return self._stopped_between(applied, items[number:])
             out(self.args, f"Applying trunk {item.trunk.name} ...")
             self.stage = "apply"
+            conn.client.set_deadline(deadline)  # each trunk gets the whole --deadline
             try:
                 result = await apply_plan(
                     conn.client,
@@ -281,7 +283,8 @@ class ApplyRun:
         if self.args.wait <= 0:
             return EXIT_OK
         self.stage = "wait"
-        conn.client.set_deadline(self.args.wait + common.DEFAULT_TIMEOUT)
+        timeout = common.seconds_option(self.args, "http_timeout", common.DEFAULT_TIMEOUT)
+        conn.client.set_deadline(self.args.wait + timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.args.wait
         pending = {}

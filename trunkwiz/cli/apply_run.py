@@ -59,7 +59,7 @@ class ApplyRun:
         self.stop = asyncio.Event()
         self.signum: int | None = None
         self.stage = "plan"
-        """``plan``, ``apply`` or ``wait``: what a signal interrupts."""
+        """``plan``, ``apply``, ``applied`` or ``wait``: what a signal interrupts."""
 
     async def main(self) -> int:
         """The whole connected run; returns the exit code."""
@@ -81,8 +81,8 @@ class ApplyRun:
             if self.signum is None:
                 raise
             name = signal.Signals(self.signum).name
-            if self.stage == "wait":
-                common.say(f"trunkwiz apply: {name}: stopped waiting; the trunks were applied.")
+            if self.stage in ("applied", "wait"):
+                common.say(f"trunkwiz apply: {name}: stopped; the trunks were applied.")
             else:
                 common.say(f"trunkwiz apply: {name}: stopped before anything was sent.")
             self.report.setdefault("errors", []).append({"message": f"interrupted ({name})"})
@@ -264,6 +264,7 @@ class ApplyRun:
             out(self.args, f"Trunk {item.trunk.name}: {verb} ({result.requests} requests).")
         if self.stop.is_set():
             return self._stopped_between(applied, [])
+        self.stage = "applied"
         return EXIT_OK
 
     def _stopped_between(self, applied: list[str], left: list[Item]) -> int:

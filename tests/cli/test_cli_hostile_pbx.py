@@ -172,3 +172,12 @@ def test_apply_wait_must_be_finite(cli: Cli, value: str, tmp_path: Path) -> None
 def test_timeout_must_be_finite_and_positive(cli: Cli, value: str) -> None:
     result = cli("--http-timeout", value, "status", "--password-stdin", stdin="pw\n")
     assert result.code == 2 and "--http-timeout must be" in result.err
+
+
+def test_allow_http_warns_that_the_password_is_sent_in_clear(cli: Cli) -> None:
+    argv = ["--allow-http", "--pbx", "http://192.0.2.1:8887", "--http-timeout", "0.5"]
+    result = cli(*argv, "status", "--password-stdin", stdin="pw\n")
+    assert "WARNING: --allow-http: the admin password is sent UNENCRYPTED to 192.0.2.1" in (
+        result.err
+    )
+    assert result.code == 1 and "Traceback" not in result.err

@@ -181,3 +181,13 @@ def test_allow_http_warns_that_the_password_is_sent_in_clear(cli: Cli) -> None:
         result.err
     )
     assert result.code == 1 and "Traceback" not in result.err
+
+
+def test_undecodable_body_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    server = HostilePbx("/api/providers", "bad_gzip").start()
+    try:
+        result = run(cli, "status", server, tmp_path)
+    finally:
+        server.stop()
+    assert_one_line_failure(result, tmp_path)
+    assert "could not be decoded" in result.err  # type: ignore[attr-defined]

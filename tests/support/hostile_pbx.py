@@ -4,7 +4,8 @@ Sign-in, ``/auth/user`` and the lists behave like a tiny healthy PBX (no trunks,
 IP trunk ``p1`` with ``with_trunk``; one UDP listener) except ``path``, which gets ``mode``:
 
 - ``html200`` an HTML page with status 200; ``redirect302`` a redirect to a login page;
-- ``truncated`` JSON cut in the middle; ``empty200`` a 200 with no body;
+- ``truncated`` JSON cut in the middle; ``empty200`` a 200 with no body; ``bad_gzip`` a
+  body that claims gzip and is not;
 - ``list`` ``[1]`` where an object belongs; ``strings`` ``{"items": ["a", "b"]}``;
 - ``no_items`` ``{"count": 3}``; ``huge`` an endless body (no length), stopped by the cap;
 - ``trickle`` one byte every 2 s; ``hang`` the request is read, nothing ever comes back;
@@ -173,6 +174,8 @@ class HostilePbx:
             self._send(conn, 302, b"", ctype="text/html", extra="Location: /login\r\n")
         elif mode == "truncated":
             self._send(conn, 200, b'{"items": [{"id": "1", "name": "Acme')
+        elif mode == "bad_gzip":
+            self._send(conn, 200, b"not gzip at all", extra="Content-Encoding: gzip\r\n")
         elif mode == "empty200":
             self._send(conn, 200, b"")
         elif mode == "list":

@@ -206,7 +206,7 @@ class ApiCore:
                     "the session expired and could not be renewed: sign in again",
                     status=resp.status_code,
                 )
-            self._on_refreshed(self._store_tokens(_json(resp)))  # shape checked there
+            self._on_refreshed(self._store_tokens(_json(resp)))  # AuthError if unusable
 
     def _on_refreshed(self, lifetime: float) -> None:
         """Hook: the session learns the new expiry."""
@@ -247,6 +247,8 @@ class ApiCore:
             raise self._timed_out(method, where, limit) from None
         except httpx.TransportError as exc:
             raise await self._transport_error(exc, method, path) from exc
+        except httpx.DecodingError as exc:
+            raise BadAnswer(f"{where}: the answer could not be decoded ({exc})") from None
         elapsed = (self._clock() - started) * 1000
         log.debug("%s %s -> %s (%.0f ms)", method, path, streamed.status_code, elapsed)
         resp = httpx.Response(

@@ -51,6 +51,11 @@ GLOBAL_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--config", "DIR", "config directory (or TRUNKWIZ_CONFIG_DIR)"),
     ("--ca-file", "PEM", "trust this CA bundle for the PBX's TLS"),
     ("--insecure", None, "INSECURE: do not verify the PBX's TLS certificate at all (labs only)"),
+    ("--allow-http", None, "allow plain http:// to a host other than loopback (password in clear)"),
+    ("--http-timeout", "S", "time limit of each PBX request in seconds (default 30)"),
+    ("--deadline", "S", "time limit of a command's PBX calls in seconds (default 300)"),
+    ("--debug", None, "log every HTTP request/answer and SIP message to stderr (secrets masked)"),
+    ("--debug-file", "FILE", "write the --debug log to FILE instead of stderr"),
 )
 
 
@@ -174,6 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse(argv)
         if args.command not in INTERACTIVE:
             gc.enable()
+        if getattr(args, "debug", False) or getattr(args, "debug_file", None):
+            from trunkwiz.cli import debug
+
+            problem = debug.setup(args, interactive=args.command in INTERACTIVE)
+            if problem:
+                print(f"trunkwiz: {problem}", file=sys.stderr)
+                return 2
         if getattr(args, "_missing", None):
             print(f"trunkwiz {args._missing}: not available in this build yet.", file=sys.stderr)
             return 2
@@ -183,3 +195,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args._run(args))
     finally:
         gc.enable()  # whatever happened (--help, an error, the App left early)
+        if "trunkwiz.cli.debug" in sys.modules:
+            sys.modules["trunkwiz.cli.debug"].teardown()

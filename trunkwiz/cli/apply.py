@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 if TYPE_CHECKING:
     from trunkwiz.domain.trunkfile import FileIssue
+
+MAX_WAIT = 3600.0
 
 EPILOG = f"""\
 trunk file (TOML; `trunkwiz export` writes a complete one):
@@ -52,7 +55,9 @@ passwords (never in the file or on the command line):
       trunkwiz --pbx https://pbx:8887 apply trunks.toml --password-stdin
 
 exit status: 0 done or nothing to change; 1 PBX/network failure, or a trunk not ONLINE
-within --wait; 2 bad input (nothing was sent).
+within --wait; 2 bad input (nothing was sent); 130/143/129 stopped by SIGINT/SIGTERM/
+SIGHUP: the trunk being applied was rolled back (the last lines say what, if anything,
+is left); trunks applied before stay applied.
 
 examples:
   trunkwiz apply trunks.toml --dry-run
@@ -100,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
         tf = parse(text)
     except TrunkFileError as exc:
         return _issues(args, report, exc.issues)
-    if args.wait < 0:
-        return _fail(args, report, "--wait must be >= 0", EXIT_INPUT)
+    if not (math.isfinite(args.wait) and 0 <= args.wait <= MAX_WAIT):
+        return _fail(args, report, f"--wait must be 0-{MAX_WAIT:g} seconds", EXIT_INPUT)
     try:
         given = common.read_stdin_secrets(args)
         names = {t.name.casefold() for t in tf.trunks}
@@ -115,10 +120,11 @@ def run(args: argparse.Namespace) -> int:
     runner = ApplyRun(args, tf, given, report)
     try:
         code = asyncio.run(runner.main())
-    except CliError as exc:
-        return _fail(args, report, str(exc), exc.code)
     except KeyboardInterrupt:
         return _fail(args, report, "interrupted", 130)
+    except Exception as exc:
+        error = common.as_cli_error(exc)
+        return _fail(args, report, str(error), error.code)
     if runner.problems:
         return _issues(args, report, runner.problems)
     if args.json:
@@ -139,7 +145,7 @@ def _issues(args: argparse.Namespace, report: dict[str, Any], issues: Any) -> in
 
 
 def _fail(args: argparse.Namespace, report: dict[str, Any], message: str, code: int) -> int:
-    common.say(f"trunkwiz apply: {message}")
+    common.say(common.visible(f"trunkwiz apply: {message}"))
     if args.json:
         report.update(ok=False, exit=code, errors=[{"message": message}])
         common.print_json(report)

@@ -1,12 +1,19 @@
 """The connected part of ``trunkwiz apply``: check against the PBX, plan, apply, wait.
 
 Imported only when ``apply`` runs (it pulls in pydantic, httpx and the PBX client).
+
+SIGINT, SIGTERM and SIGHUP (once the password is known): while planning or waiting for
+status they end the run at once (nothing is half-done then); while a trunk is applied
+they start no new call, let the calls in flight finish, roll back what this run changed
+to that trunk and print what is left. Trunks applied completely before stay applied.
+The exit code is then 128 + the signal's number (130, 143, 129).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +26,8 @@ from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunkfile import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
 from trunkwiz.domain.trunkfile_resolve import level_issues, resolve_tenants
 from trunkwiz.pbx.errors import PbxError
-from trunkwiz.pbx.plan import CurrentTrunk, Plan, PlanError, Progress
+from trunkwiz.pbx.plan import ApplyInterrupted, CurrentTrunk, Plan, PlanError, Progress
+from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection, missing_transport_message
 from trunkwiz.store.secrets import trunk_key
@@ -48,12 +56,58 @@ class ApplyRun:
     ) -> None:
         self.args, self.tf, self.given, self.report = args, tf, given, report
         self.problems: list[FileIssue] = []
+        self.stop = asyncio.Event()
+        self.signum: int | None = None
+        self.stage = "plan"
+        """``plan``, ``apply``, ``applied`` or ``wait``: what a signal interrupts."""
 
     async def main(self) -> int:
         """The whole connected run; returns the exit code."""
         target = common.resolve_target(self.args)
         keyring = Keyring()
         password = common.pbx_password(target, self.given, keyring)
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        installed: list[signal.Signals] = []
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self._on_signal, sig, task)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            installed.append(sig)
+        try:
+            return await self._main(target, keyring, password)
+        except asyncio.CancelledError:
+            if self.signum is None:
+                raise
+            name = signal.Signals(self.signum).name
+            if self.stage in ("applied", "wait"):
+                common.say(f"trunkwiz apply: {name}: stopped; the trunks were applied.")
+            else:
+                common.say(f"trunkwiz apply: {name}: stopped before anything was sent.")
+            self.report.setdefault("errors", []).append({"message": f"interrupted ({name})"})
+            return 128 + self.signum
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+
+    def _on_signal(self, signum: int, task: asyncio.Task[Any] | None) -> None:
+        name = signal.Signals(signum).name
+        if self.signum is not None:
+            if self.stage == "apply":
+                common.say(f"trunkwiz apply: {name}: still rolling back (time-limited) ...")
+            return
+        self.signum = signum
+        if self.stage == "apply":
+            common.say(
+                f"trunkwiz apply: {name}: starting no new call; rolling back what this run "
+                "changed to the trunk being applied ..."
+            )
+            self.stop.set()
+        elif task is not None:
+            task.cancel()
+
+    async def _main(self, target: Target, keyring: Keyring, password: SecretStr) -> int:
         services, conn = await common.sign_in(self.args, target, password)
         self.report["pbx"] = target.url
         try:
@@ -172,28 +226,66 @@ class ApplyRun:
             prefix = "  rollback:" if step.stage == "rollback" else f"  [{step.done}/{step.total}]"
             out(self.args, f"{prefix} {step.line}")
 
-        for item in items:
+        applied: list[str] = []
+        deadline = common.seconds_option(self.args, "deadline", common.DEFAULT_DEADLINE)
+        for number, item in enumerate(items):
             item.report["applied"] = False
             if item.plan.is_empty:
                 continue
+            if self.stop.is_set():
+                return self._stopped_between(applied, items[number:])
             out(self.args, f"Applying trunk {item.trunk.name} ...")
+            self.stage = "apply"
+            conn.client.set_deadline(deadline)  # each trunk gets the whole --deadline
             try:
-                result = await conn.apply(item.plan, password=item.password, on_progress=progress)
+                result = await apply_plan(
+                    conn.client,
+                    item.plan,
+                    password=item.password,
+                    on_progress=progress,
+                    stop=self.stop,
+                )
             except (PbxError, ValueError) as exc:
-                common.say(f"trunkwiz apply: {exc}")
+                common.say(common.visible(f"trunkwiz apply: {exc}"))
                 self.report.setdefault("errors", []).append(
                     {"trunk": item.trunk.name, "message": str(exc)}
                 )
+                if isinstance(exc, ApplyInterrupted) and self.signum is not None:
+                    if applied:
+                        common.say(f"Applied completely before: {', '.join(applied)}.")
+                    return 128 + self.signum
                 return EXIT_FAILURE
+            finally:
+                self.stage = "plan"
             item.trunk_id = result.trunk_id
             item.report.update(id=result.trunk_id, applied=True)
+            applied.append(item.trunk.name)
             verb = "created" if result.created else "updated"
             out(self.args, f"Trunk {item.trunk.name}: {verb} ({result.requests} requests).")
+        if self.stop.is_set():
+            return self._stopped_between(applied, [])
+        self.stage = "applied"
         return EXIT_OK
+
+    def _stopped_between(self, applied: list[str], left: list[Item]) -> int:
+        """A signal arrived when no trunk was being applied: say what was done."""
+        assert self.signum is not None
+        name = signal.Signals(self.signum).name
+        done = ", ".join(applied) or "none"
+        rest = ", ".join(i.trunk.name for i in left if not i.plan.is_empty) or "none"
+        common.say(
+            f"trunkwiz apply: {name}: stopped between trunks; applied completely: {done}; "
+            f"not started: {rest}."
+        )
+        self.report.setdefault("errors", []).append({"message": f"interrupted ({name})"})
+        return 128 + self.signum
 
     async def _wait(self, conn: Connection, items: list[Item]) -> int:
         if self.args.wait <= 0:
             return EXIT_OK
+        self.stage = "wait"
+        timeout = common.seconds_option(self.args, "http_timeout", common.DEFAULT_TIMEOUT)
+        conn.client.set_deadline(self.args.wait + timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.args.wait
         pending = {}

@@ -8,6 +8,14 @@ warning. The PBX admin password comes from ``--password-stdin``, the keyring or 
 prompt on a terminal, never from argv or a file.
 
 Exit codes: 0 done, 1 PBX/network/keyring failure, 2 bad input (nothing was sent).
+Every failure is reported as one line on stderr (``trunkwiz: …``, control characters made
+visible), never as a traceback: ``run_async`` turns ``CliError``, the PBX client's typed
+errors and, as a last resort, any other exception into that line and its exit code.
+
+Time limits: ``--http-timeout S`` bounds each HTTP request (connect, send, the whole answer),
+``--deadline S`` the PBX calls of the whole command (``status --watch``: each refresh;
+``apply --wait``: plus the wait). A plain ``http://`` URL to a host other than loopback is
+refused (the admin password would cross the network unencrypted) unless ``--allow-http``.
 """
 
 from __future__ import annotations
@@ -23,12 +31,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from trunkwiz.pbx.client import PbxClient
+    from trunkwiz.pbx.tls import TlsPolicy
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.services import Services
     from trunkwiz.store.secrets import SecretStore
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 DEFAULT_URL = "https://127.0.0.1:8887"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_DEADLINE = 300.0
+MAX_SECONDS = 86400.0
 
 STDIN_FORMAT = """\
 --password-stdin reads every secret from standard input, one per line: a line without a
@@ -98,16 +111,57 @@ def json_text(data: Any, indent: int | None = None) -> str:
     return re.sub(r"[^\x00-\x7e]", escape, text)
 
 
+def visible(text: str) -> str:
+    """``text`` with control characters (ESC, CR, BEL, NUL, DEL, C1, …) shown as escapes
+    (``\\x1b``) so that outside text cannot drive the terminal; newlines are kept."""
+    from trunkwiz.domain.text import visible as shown
+
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
+def as_cli_error(exc: BaseException) -> CliError:
+    """The one-line failure for any exception a command can end with."""
+    if isinstance(exc, CliError):
+        return exc
+    from trunkwiz.pbx.errors import BadTarget, PbxError
+
+    if isinstance(exc, BadTarget):
+        return CliError(str(exc), EXIT_INPUT)
+    if isinstance(exc, PbxError):
+        return CliError(str(exc) or type(exc).__name__, EXIT_FAILURE)
+    if isinstance(exc, OSError):
+        return CliError(f"{exc.strerror or exc}", EXIT_FAILURE)
+    return CliError(f"unexpected error ({type(exc).__name__}: {exc}); please report it")
+
+
 def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
-    """Run ``main()``; a ``CliError`` prints its message and gives its exit code."""
+    """Run ``main()``; any failure prints one line (``as_cli_error``) and gives its code."""
     try:
         return asyncio.run(main())
-    except CliError as exc:
-        say(f"trunkwiz: {exc}")
-        return exc.code
     except KeyboardInterrupt:
         say("trunkwiz: interrupted")
         return 130
+    except Exception as exc:
+        error = as_cli_error(exc)
+        say(visible(f"trunkwiz: {error}"))
+        return error.code
+
+
+def seconds_option(args: argparse.Namespace, name: str, default: float) -> float:
+    """A finite, positive number of seconds from ``--NAME`` (``CliError`` code 2)."""
+    import math
+
+    value = getattr(args, name, None)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and 0 < number <= MAX_SECONDS):
+        flag = name.replace("_", "-")
+        raise CliError(f"--{flag} must be a number of seconds from 0 to {MAX_SECONDS:g}", 2)
+    return number
 
 
 # -- connection target ------------------------------------------------------------------
@@ -121,6 +175,7 @@ class Target:
     ca_file: str | None = None
     pinned_sha256: str | None = None
     insecure: bool = False
+    allow_http: bool = False
 
 
 def resolve_target(args: argparse.Namespace) -> Target:
@@ -152,13 +207,55 @@ def resolve_target(args: argparse.Namespace) -> Target:
     flag = bool(getattr(args, "insecure", False))
     insecure = flag or bool(same and profile and profile.insecure)
     ca_file = getattr(args, "ca_file", None) or (profile.ca_file if same and profile else None)
+    from trunkwiz.pbx.core import check_url
+    from trunkwiz.pbx.errors import BadTarget
+
+    try:
+        check_url(url)
+    except BadTarget as exc:
+        raise CliError(f"--pbx: {exc}", 2) from None
     if insecure and not pin and url.startswith("https:"):
         source = "--insecure" if flag else f"insecure = true in profile {profile.name!r}"  # type: ignore[union-attr]
         say(
             f"WARNING: {source}: the PBX's TLS certificate is NOT verified. Anyone on the "
             "network path can read the admin password. Pin the certificate instead (--pin)."
         )
-    return Target(url, user, domain, ca_file, pin, insecure and not pin)
+    allow_http = bool(getattr(args, "allow_http", False))
+    return Target(url, user, domain, ca_file, pin, insecure and not pin, allow_http)
+
+
+def _refuse_plain_http(url: str, allowed: bool) -> None:
+    """``http://`` sends the admin password in clear: only to loopback, or when allowed."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host.lower() == "localhost"
+    if loopback:
+        return
+    if not allowed:
+        raise CliError(
+            f"--pbx {url}: plain http:// would send the admin password unencrypted to "
+            f"{host}; use https:// (the PBX's API listens on https://{host}:8887), or add "
+            "--allow-http if the network path is trusted",
+            2,
+        )
+    say(f"WARNING: --allow-http: the admin password is sent UNENCRYPTED to {host}.")
+
+
+def _check_ca_file(path: str) -> None:
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"--ca-file {path}: not a readable PEM CA bundle ({exc})", 2) from None
 
 
 # -- secrets ----------------------------------------------------------------------------
@@ -263,9 +360,15 @@ def prompt_hidden(prompt: str) -> SecretStr | None:
 
 
 def pbx_password(target: Target, given: StdinSecrets, keyring: Keyring) -> SecretStr:
-    """The PBX admin password: stdin, keyring, then a prompt (``CliError`` code 2)."""
+    """The PBX admin password: stdin, keyring, then a prompt (``CliError`` code 2).
+
+    First checks that it may be sent to ``target`` (no plain ``http://`` to another host
+    without ``--allow-http``; a readable ``--ca-file``)."""
     from trunkwiz.store.secrets import pbx_key
 
+    _refuse_plain_http(target.url, target.allow_http)
+    if target.ca_file:
+        _check_ca_file(target.ca_file)
     if given.pbx is not None:
         return given.pbx
     who = f"{target.user}@{target.domain}" if target.domain else target.user
@@ -297,13 +400,29 @@ async def sign_in(
         ca_file=target.ca_file,
         insecure=target.insecure,
     )
-    services = Services(config_dir=config_dir(getattr(args, "config", None)), defaults=defaults)
+    request_timeout = seconds_option(args, "http_timeout", DEFAULT_TIMEOUT)
+    deadline = seconds_option(args, "deadline", DEFAULT_DEADLINE)
+
+    def client(url: str, tls: TlsPolicy) -> PbxClient:
+        from trunkwiz.pbx.client import PbxClient
+
+        made = PbxClient(url, tls=tls, request_timeout=request_timeout)
+        made.set_deadline(deadline)
+        return made
+
+    services = Services(
+        config_dir=config_dir(getattr(args, "config", None)),
+        defaults=defaults,
+        client_factory=client,
+    )
     outcome = await services.sign_in(
         target.url, target.user, password, target.domain, pinned_sha256=target.pinned_sha256
     )
     if isinstance(outcome, NeedsTrust):
         raise CliError(untrusted_message(target, outcome.fingerprint), 1)
     if isinstance(outcome, Refused):
+        if outcome.bad_input:
+            raise CliError(outcome.message, 2)
         if outcome.pin_expected:
             raise CliError(f"{outcome.message}. Expected by the pin: {outcome.pin_expected}", 1)
         raise CliError(f"cannot sign in to {target.url}: {outcome.message}", 1)

@@ -73,9 +73,12 @@ async def _status(args: argparse.Namespace) -> int:
     target = common.resolve_target(args)
     password = common.pbx_password(target, given, common.Keyring())
     services, conn = await common.sign_in(args, target, password)
+    deadline = common.seconds_option(args, "deadline", common.DEFAULT_DEADLINE)
     try:
         shown = 0
         while True:
+            if shown:
+                conn.client.set_deadline(deadline)  # --deadline bounds each refresh
             rows = await _rows(conn, args.name)
             shown += 1
             _print(args, rows, watching=args.watch)

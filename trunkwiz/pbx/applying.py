@@ -6,19 +6,29 @@ finish, then everything this run did is undone in reverse order (grow, release, 
 trunk itself). A call whose outcome is unknown (connection dropped) is reconciled by
 re-reading the PBX before deciding what to undo. ``ApplyFailed`` lists what was rolled
 back, what could not be, and what was kept.
+
+Interrupts are handled the same way: setting the ``stop`` event (e.g. from a signal
+handler) starts no new call, lets the calls in flight finish, rolls back and raises
+``ApplyInterrupted``; cancelling the task that runs ``apply`` does the same (a call cut
+off by the cancellation is reconciled like one whose connection dropped) and then
+re-raises the cancellation. The rollback has its own time limit (``rollback_timeout``)
+and signs in again with the credentials in memory when the session expired. An
+``ApplyRecord`` passed in is updated as each call completes: the trunk's id as soon as it
+is created, and the changes of this run that are in effect, so a caller can keep them
+even when the run is cut short.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
 from trunkwiz.pbx.client import PbxClient
-from trunkwiz.pbx.errors import PbxError, UnavailableError
+from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
 
 log = logging.getLogger(__name__)
@@ -48,6 +58,27 @@ class ApplyResult:
     """HTTP requests sent by this run."""
 
 
+ROLLBACK_TIMEOUT = 60.0
+"""Seconds a rollback may take in all (its calls, a new sign-in included)."""
+
+
+@dataclass
+class ApplyRecord:
+    """What one apply has changed so far; updated in place as each call completes."""
+
+    trunk_id: str | None = None
+    """The trunk's id: known before the run, or set as soon as this run created it
+    (None again once a created trunk was deleted by the rollback)."""
+    created: bool = False
+    """True while a trunk this run created exists on the PBX."""
+    in_effect: list[str] = field(default_factory=list)
+    """Changes of this run currently in effect on the PBX, one line each."""
+
+
+class Interrupted(Exception):
+    """The apply was asked to stop (a signal, or the task was cancelled)."""
+
+
 class ApplyFailed(PbxError):
     """A call failed; what this run had changed was rolled back where possible."""
 
@@ -60,8 +91,9 @@ class ApplyFailed(PbxError):
         rolled_back: list[str],
         not_rolled_back: list[str],
         kept: list[str],
+        record: ApplyRecord | None = None,
     ) -> None:
-        lines = [f"applying trunk {trunk_name} failed at '{failed}': {cause}"]
+        lines = [self.headline(trunk_name, failed, cause)]
         if rolled_back:
             lines.append("Rolled back: " + "; ".join(rolled_back))
         if not_rolled_back:
@@ -70,6 +102,8 @@ class ApplyFailed(PbxError):
             lines.append("Kept: " + "; ".join(kept))
         if not (rolled_back or not_rolled_back or kept):
             lines.append("Nothing had been changed.")
+        elif not (not_rolled_back or kept):
+            lines.append("Nothing of this run is left on the PBX.")
         status = cause.status if isinstance(cause, PbxError) else None
         messages = cause.messages if isinstance(cause, PbxError) else ()
         super().__init__("\n".join(lines), status=status, messages=messages)
@@ -83,6 +117,29 @@ class ApplyFailed(PbxError):
         """Changes of this run that remain because undoing them failed (with the reason)."""
         self.kept = kept
         """Changes that remain on purpose (e.g. a new password cannot be un-set)."""
+        self.record = record or ApplyRecord()
+        """The trunk's id and the changes still in effect after the rollback."""
+
+    @staticmethod
+    def headline(trunk_name: str, failed: str, cause: BaseException) -> str:
+        """The first line of the message."""
+        return f"applying trunk {trunk_name} failed at '{failed}': {cause}"
+
+    @property
+    def trunk_id(self) -> str | None:
+        """The trunk left on the PBX (None when there is none, e.g. a create undone)."""
+        return self.record.trunk_id
+
+
+class ApplyInterrupted(ApplyFailed):
+    """The apply was stopped (``stop`` set or the task cancelled) and rolled back."""
+
+    @staticmethod
+    def headline(trunk_name: str, failed: str, cause: BaseException) -> str:
+        return (
+            f"applying trunk {trunk_name} was interrupted before '{failed}': no new call "
+            "was started"
+        )
 
 
 class _Stop(Exception):
@@ -99,13 +156,20 @@ async def apply(
     password: SecretStr | None = None,
     concurrency: int = 8,
     on_progress: Callable[[Progress], None] | None = None,
+    stop: asyncio.Event | None = None,
+    record: ApplyRecord | None = None,
+    rollback_timeout: float = ROLLBACK_TIMEOUT,
 ) -> ApplyResult:
     """Send ``plan``'s operations; an empty plan sends nothing.
 
     ``password`` (else the desired trunk's own) is used for a create and for a planned
     password change. Raises ``ValueError`` before sending anything when a needed password
-    is missing, and ``ApplyFailed`` after rolling back when a call fails.
+    is missing, ``ApplyFailed`` after rolling back when a call fails, and
+    ``ApplyInterrupted`` after rolling back when ``stop`` was set. ``record`` is kept up to
+    date as calls complete (see ``ApplyRecord``).
     """
+    record = record if record is not None else ApplyRecord()
+    record.trunk_id = record.trunk_id or plan.trunk_id
     if plan.is_empty:
         return ApplyResult(plan.trunk_id, False, (), 0)
     secret = password or getattr(plan.desired, "password", None)
@@ -115,6 +179,7 @@ async def apply(
     if any(op.sets_password for op in plan.operations) and not known:
         raise ValueError("a password change was planned but no password was given")
     run = _Run(client, plan, secret if known else None, max(1, concurrency), on_progress)
+    run.stop, run.record, run.rollback_timeout = stop or asyncio.Event(), record, rollback_timeout
     return await run.execute()
 
 
@@ -134,20 +199,50 @@ class _Run:
         self.on_progress = on_progress
         self.trunk_id = plan.trunk_id
         self.done: list[Operation] = []
+        self.stop = asyncio.Event()
+        """Set from outside: start no new call, roll back."""
+        self.halt = False
+        """Set at the first failure or stop: no worker starts another call."""
+        self.uncertain: list[Operation] = []
+        """Calls cut off by a cancellation: reconciled before the rollback."""
+        self.record = ApplyRecord(plan.trunk_id)
+        self.rollback_timeout = ROLLBACK_TIMEOUT
+        self._resign_lock = asyncio.Lock()
+        self._resigned = False
 
     def _progress(self, stage: str, done: int, total: int, line: str) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(stage, done, total, line))
 
+    def _stopping(self, op: Operation) -> None:
+        if self.stop.is_set() or self.halt:
+            self.halt = True
+            raise _Stop(op, Interrupted("interrupted"))
+
     async def execute(self) -> ApplyResult:
         started = self.client.stats.requests
         try:
             for op in (o for o in self.plan.operations if o.phase == 0):
+                self._stopping(op)
                 await self._guarded(op)
             for phase in (1, 2):
                 await self._concurrently([o for o in self.plan.operations if o.phase == phase])
         except _Stop as stop:
             await self._rollback(stop)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()  # finish the rollback, then cancel again
+            self.halt = True
+            self.client.set_deadline(self.rollback_timeout)
+            for op in self.uncertain:
+                await self._reconcile(op)
+            pending = next((o for o in self.plan.operations if o not in self.done), None)
+            try:
+                await self._rollback(_Stop(pending or self.plan.operations[-1], Interrupted()))
+            except ApplyFailed as failed:
+                log.warning("apply cancelled: %s", failed)
+            raise
         return ApplyResult(
             trunk_id=self.trunk_id,
             created=self.plan.creates,
@@ -158,12 +253,29 @@ class _Run:
     async def _guarded(self, op: Operation) -> None:
         try:
             await self._send(op)
+        except asyncio.CancelledError:
+            self.uncertain.append(op)
+            raise
         except Exception as exc:
+            self.halt = True  # before re-reading: no other worker starts a call meanwhile
             if isinstance(exc, UnavailableError) and exc.outcome_unknown:
                 await self._reconcile(op)
             raise _Stop(op, exc) from exc
-        self.done.append(op)
+        self._did(op)
         self._progress("apply", len(self.done), len(self.plan.operations), op.describe())
+
+    def _did(self, op: Operation) -> None:
+        self.done.append(op)
+        self.record.in_effect.append(op.describe())
+        if op.kind is OpKind.create:
+            self.record.trunk_id, self.record.created = self.trunk_id, True
+
+    def _undid(self, op: Operation) -> None:
+        line = op.describe()
+        if line in self.record.in_effect:
+            self.record.in_effect.remove(line)
+        if op.kind is OpKind.create:
+            self.record.trunk_id, self.record.created = None, False
 
     async def _concurrently(self, ops: list[Operation]) -> None:
         failures: list[_Stop] = []
@@ -171,7 +283,11 @@ class _Run:
 
         async def worker() -> None:
             for op in pending:
-                if failures:
+                if failures or self.halt:
+                    return
+                if self.stop.is_set():
+                    self.halt = True
+                    failures.append(_Stop(op, Interrupted("interrupted")))
                     return
                 try:
                     await self._guarded(op)
@@ -214,19 +330,50 @@ class _Run:
                 for item in await self.client.providers():
                     if item.get("name") == name and item.get("id"):
                         self.trunk_id = str(item["id"])
-                        self.done.append(op)
+                        self._did(op)
                         return
             elif op.tenant_id is not None and self.trunk_id is not None:
                 now = await self.client.assignee(self.trunk_id, op.tenant_id)
                 state = None if now is None else _pool_of(now)
                 if not same_pool(state, op.before):
-                    self.done.append(op)
+                    self._did(op)
             elif op.kind is OpKind.update:
-                self.done.append(op)  # restoring the old values is harmless either way
+                self._did(op)  # restoring the old values is harmless either way
         except PbxError as exc:
             log.warning("could not re-read the PBX after %s: %s", op.describe(), exc)
 
+    async def _resign(self, seen_failure: AuthError) -> bool:
+        """Sign in again (once per run) after the session expired; True when it worked."""
+        if seen_failure.status == 403:
+            return False
+        async with self._resign_lock:
+            if self._resigned:
+                return True
+            try:
+                await self.client.sign_in_again()
+            except PbxError as exc:
+                log.warning("could not sign in again to roll back: %s", exc)
+                return False
+            self._resigned = True
+            return True
+
+    async def _undo_call(self, call: Callable[[], Awaitable[None]]) -> BaseException | None:
+        """One undo call; after an expired session, sign in again and try once more."""
+        try:
+            await call()
+        except AuthError as exc:
+            if not await self._resign(exc):
+                return exc
+            try:
+                await call()
+            except Exception as again:
+                return again
+        except Exception as exc:
+            return exc
+        return None
+
     async def _rollback(self, stop: _Stop) -> None:
+        self.client.set_deadline(self.rollback_timeout)  # its own time, whatever was left
         rolled: list[str] = []
         failed: list[str] = []
         kept: list[str] = []
@@ -239,49 +386,51 @@ class _Run:
                 count += 1
                 self._progress("rollback", count, total, op.describe())
                 (failed if error else rolled).append(_undo_line(op, error))
+                if error is None:
+                    self._undid(op)
         for op in (op for op in self.done if op.phase == 0):
             count += 1
             self._progress("rollback", count, total, op.describe())
             error = await self._undo_trunk(op)
             (failed if error else rolled).append(_undo_line(op, error))
+            if error is None:
+                self._undid(op)
             if op.sets_password and op.kind is OpKind.update:
                 kept.append("the new password (the PBX cannot return the old one)")
-        raise ApplyFailed(
+        kind = ApplyInterrupted if isinstance(stop.cause, Interrupted) else ApplyFailed
+        raise kind(
             self.plan.desired.name,
             stop.op.describe(),
             stop.cause,
             rolled_back=rolled,
             not_rolled_back=failed,
             kept=kept,
+            record=self.record,
         ) from stop.cause
 
     async def _undo_all(self, ops: list[Operation]) -> list[BaseException | None]:
         sem = asyncio.Semaphore(self.concurrency)
 
         async def undo(op: Operation) -> BaseException | None:
+            assert op.tenant_id is not None
+            tenant_id = op.tenant_id
             async with sem:
-                try:
-                    assert op.tenant_id is not None
-                    await self._set_tenant(op.tenant_id, op.before)
-                except Exception as exc:
-                    return exc
-                return None
+                return await self._undo_call(lambda: self._set_tenant(tenant_id, op.before))
 
         return list(await asyncio.gather(*(undo(op) for op in ops)))
 
     async def _undo_trunk(self, op: Operation) -> BaseException | None:
-        assert self.trunk_id is not None
-        try:
-            if op.kind is OpKind.create:
-                await self.client.destroy_provider(self.trunk_id)
+        trunk_id = self.trunk_id
+        assert trunk_id is not None
+        if op.kind is OpKind.create:
+            error = await self._undo_call(lambda: self.client.destroy_provider(trunk_id))
+            if error is None:
                 self.trunk_id = None
-            else:
-                restore = {k: old for k, old, _new in op.changes if old is not None}
-                if restore:
-                    await self.client.update_provider(self.trunk_id, restore)
-        except Exception as exc:
-            return exc
-        return None
+            return error
+        restore = {k: old for k, old, _new in op.changes if old is not None}
+        if not restore:
+            return None
+        return await self._undo_call(lambda: self.client.update_provider(trunk_id, restore))
 
 
 def _pool_of(item: dict[str, object]) -> Pool:

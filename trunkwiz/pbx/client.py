@@ -18,9 +18,25 @@ from urllib.parse import quote
 
 from pydantic import SecretStr
 
-from trunkwiz.pbx.core import ApiCore
-from trunkwiz.pbx.errors import AuthError, NotFoundError, PbxError, TwoFactorRequired
+from trunkwiz.pbx.core import ApiCore, decode, expect_object, page_items
+from trunkwiz.pbx.errors import (
+    AuthError,
+    BadAnswer,
+    NotFoundError,
+    PbxError,
+    TwoFactorRequired,
+    UnavailableError,
+)
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
+
+
+def _with_ids(items: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
+    """``items`` if each has an ``id`` (a string or a number); ``BadAnswer`` otherwise."""
+    for item in items:
+        ident = item.get("id")
+        if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
+            raise BadAnswer(f"{what}: an item of the PBX's list has no usable id")
+    return items
 
 
 def _seg(value: str) -> str:
@@ -32,6 +48,7 @@ class PbxClient(ApiCore):
     """Async client of one PBX. See ``ApiCore`` for retries, refresh and paging."""
 
     _session: Session | None = None
+    _credentials: tuple[str, SecretStr, str | None] | None = None
 
     async def __aenter__(self) -> PbxClient:
         return self
@@ -65,12 +82,15 @@ class PbxClient(ApiCore):
                     f"sign-in as {who} refused: {said}", status=exc.status, messages=exc.messages
                 ) from None
             raise
-        answer = resp.json() if resp.content else {}
-        if isinstance(answer, dict) and answer.get("two_factor_enabled"):
+        answer = expect_object(decode(resp, "POST", "/auth/sign_in"), "POST /auth/sign_in")
+        if answer.get("two_factor_enabled"):
             raise TwoFactorRequired()
-        lifetime = self._store_tokens(answer if isinstance(answer, dict) else {})
-        me = await self.get_json("/auth/user")
-        role = str((me or {}).get("role") or "")
+        lifetime = self._store_tokens(answer)
+        self._credentials = (user, password, domain)
+        me = await self.get_object("/auth/user")
+        role = me.get("role") or ""
+        if not isinstance(role, str):
+            raise BadAnswer("GET /auth/user: the PBX's role is not a string")
         self._session = Session(
             role=role,
             is_system_admin=role == SYSTEM_ADMIN_ROLE,
@@ -95,19 +115,28 @@ class PbxClient(ApiCore):
             self._forget_tokens()
             self._session = None
 
+    async def sign_in_again(self) -> Session:
+        """Sign in again with the credentials of the last ``sign_in`` (kept in memory only),
+        e.g. to undo changes after the session expired; ``AuthError`` if never signed in."""
+        if self._credentials is None:
+            raise AuthError("not signed in: sign in first")
+        self._forget_tokens()
+        user, password, domain = self._credentials
+        return await self.sign_in(user, password, domain)
+
     async def user(self) -> dict[str, Any]:
         """``GET /auth/user``: role and password flags of the signed-in account."""
-        return dict(await self.get_json("/auth/user") or {})
+        return await self.get_object("/auth/user")
 
     # -- system ---------------------------------------------------------------------
 
     async def admin_status(self) -> dict[str, Any]:
         """``GET /admin/status``: version, licence and counters."""
-        return dict(await self.get_json("/admin/status") or {})
+        return await self.get_object("/admin/status")
 
     async def network(self) -> dict[str, Any]:
         """``GET /network``: the PBX's addresses (``public_ipv4`` to whitelist at carriers)."""
-        return dict(await self.get_json("/network") or {})
+        return await self.get_object("/network")
 
     async def transports(self) -> list[dict[str, Any]]:
         """All SIP listeners (``protocol``, ``port``, ``verification``), every page."""
@@ -115,32 +144,46 @@ class PbxClient(ApiCore):
 
     async def tenants(self, search: str | None = None) -> list[dict[str, Any]]:
         """All tenants (System Admin), every page; ``search`` narrows on the PBX side."""
-        return await self.list_all("/tenants", {"search": search} if search else None)
+        found = await self.list_all("/tenants", {"search": search} if search else None)
+        return _with_ids(found, "GET /tenants")
 
     async def tenant(self, tenant_id: str) -> dict[str, Any]:
         """``GET /tenants/{id}``."""
-        return dict(await self.get_json(f"/tenants/{_seg(tenant_id)}") or {})
+        return await self.get_object(f"/tenants/{_seg(tenant_id)}")
 
     # -- trunks (providers) ---------------------------------------------------------
 
     async def providers(self) -> list[dict[str, Any]]:
         """Summaries of all trunks visible to the caller, every page."""
-        return await self.list_all("/providers")
+        return _with_ids(await self.list_all("/providers"), "GET /providers")
 
     async def provider(self, provider_id: str) -> dict[str, Any]:
         """``GET /providers/{id}``: every field except the password."""
-        return dict(await self.get_json(f"/providers/{_seg(provider_id)}") or {})
+        return await self.get_object(f"/providers/{_seg(provider_id)}")
 
     async def status(self, provider_id: str) -> str:
         """``ONLINE`` or ``OFFLINE``."""
-        body = await self.get_json(f"/providers/{_seg(provider_id)}/status") or {}
-        return str(body.get("status") or "OFFLINE")
+        path = f"/providers/{_seg(provider_id)}/status"
+        status = (await self.get_object(path)).get("status")
+        if status is None:
+            return "OFFLINE"
+        if not isinstance(status, str):
+            raise BadAnswer(f"GET {path}: the status is not a string")
+        return status
 
     async def create_provider(self, payload: dict[str, Any]) -> str:
         """``POST /providers``; returns the new trunk's id."""
-        body = await self.post_json("/providers", payload)
+        try:
+            body = await self.post_json("/providers", payload)
+        except BadAnswer as exc:
+            body = exc
         if not isinstance(body, dict) or not body.get("id"):
-            raise PbxError("POST /providers: the PBX did not return the new trunk's id")
+            # accepted (2xx) but no id: the trunk may exist; the caller re-reads
+            raise UnavailableError(
+                "POST /providers: the PBX accepted the trunk but did not return its id; "
+                "the outcome is unknown",
+                outcome_unknown=True,
+            )
         return str(body["id"])
 
     async def update_provider(self, provider_id: str, payload: dict[str, Any]) -> None:
@@ -155,15 +198,14 @@ class PbxClient(ApiCore):
 
     async def assignees(self, provider_id: str) -> list[dict[str, Any]]:
         """Tenants the trunk is shared with: ``tenant_id``, ``did_numbers``, ``concurrency``."""
-        body = await self.get_json(f"/providers/{_seg(provider_id)}/assignees") or {}
-        items = body.get("items") if isinstance(body, dict) else None
-        return list(items or [])
+        path = f"/providers/{_seg(provider_id)}/assignees"
+        return page_items(await self.get_json(path), f"GET {path}")
 
     async def assignee(self, provider_id: str, tenant_id: str) -> dict[str, Any] | None:
         """One tenant's assignment (``did_numbers``, ``concurrency``), None if not assigned."""
         path = f"/providers/{_seg(provider_id)}/assignees/{_seg(tenant_id)}"
         try:
-            return dict(await self.get_json(path) or {})
+            return await self.get_object(path)
         except NotFoundError:
             return None
 

@@ -7,6 +7,14 @@
   connection dropped after the request went out, ``UnavailableError(outcome_unknown=True)``
   tells the caller to re-read the PBX's state.
 - Every list call pages through all items (``top`` <= 100), with a bounded loop.
+- Bounded I/O: each request (connect, send, the whole body) has an overall time limit
+  (``request_timeout``), the whole client an optional deadline (``set_deadline``), and a
+  body is read as a stream and abandoned past ``max_body`` bytes.
+- Answers are checked for shape: only a 2xx with a JSON body (an object or the paged
+  ``{"items": [objects]}`` form where one is expected) counts; an HTML page, a redirect,
+  truncated JSON or a wrong shape raises ``BadAnswer`` instead of reading as "nothing".
+- The logger ``trunkwiz.pbx.http`` logs every exchange at DEBUG (method, URL, status,
+  time, body) with passwords and tokens redacted (``trunkwiz.pbx.redact``).
 """
 
 from __future__ import annotations
@@ -18,26 +26,58 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
 
 from trunkwiz.pbx.errors import (
     AuthError,
+    BadAnswer,
+    BadTarget,
+    DeadlineExceeded,
     PbxError,
     TlsError,
     UnavailableError,
     UntrustedCertificate,
     error_from_response,
 )
+from trunkwiz.pbx.redact import redact_body
 from trunkwiz.pbx.session import RequestStats, RetryPolicy, Tokens
 from trunkwiz.pbx.tls import TlsPolicy, build_transport, fetch_fingerprint, pin_error, tls_failure
 
 log = logging.getLogger(__name__)
+http_log = logging.getLogger("trunkwiz.pbx.http")
 
 Sleep = Callable[[float], Awaitable[None]]
 PAGE_SIZE = 100
 MAX_PAGES = 1000
+DEFAULT_REQUEST_TIMEOUT = 30.0
+"""Seconds one request may take in all (connect, send, the whole answer)."""
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+"""Bytes of one answer read at most; a larger answer is an error."""
+
+
+def check_url(url: str) -> str:
+    """``url`` if it can name a PBX (http/https, a host, a port 1-65535, no whitespace or
+    control characters); ``BadTarget`` otherwise."""
+    shown = url.encode("unicode_escape").decode("ascii")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise BadTarget(f"the PBX URL '{shown}' contains whitespace or control characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        scheme = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise BadTarget(f"the PBX URL '{shown}' must start with https:// (not {scheme})")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or not parts.hostname:
+        raise BadTarget(
+            f"the PBX URL '{shown}' needs a host and a port from 1 to 65535 "
+            "(e.g. https://pbx.example.com:8887)"
+        )
+    return url
 
 
 def api_base(url: str) -> str:
@@ -69,9 +109,17 @@ class ApiCore:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
-        self.url = base_url.rstrip("/")
+        self.url = check_url(base_url.rstrip("/"))
         self.tls = tls or TlsPolicy()
+        self.request_timeout = request_timeout
+        """Seconds one request may take in all (connect, send, the whole answer)."""
+        self.max_body = max_body
+        """Bytes of one answer read at most."""
+        self._deadline: float | None = None
+        self._deadline_span = 0.0
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
         self._sleep = sleep
@@ -80,10 +128,14 @@ class ApiCore:
         self._tokens: Tokens | None = None
         self._token_gen = 0
         self._refresh_lock = asyncio.Lock()
+        try:
+            transport = transport or build_transport(self.tls)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise BadTarget(f"cannot use the TLS settings for {self.url}: {exc}") from None
         self._http = httpx.AsyncClient(
-            base_url=api_base(base_url),
+            base_url=api_base(self.url),
             timeout=make_timeout(timeout),
-            transport=transport or build_transport(self.tls),
+            transport=transport,
             headers={"Accept": "application/json"},
             follow_redirects=False,
         )
@@ -94,6 +146,28 @@ class ApiCore:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
+
+    def set_deadline(self, seconds: float | None) -> None:
+        """No request may run past ``seconds`` from now (None: no overall deadline)."""
+        if seconds is None:
+            self._deadline = None
+            return
+        self._deadline, self._deadline_span = self._clock() + seconds, seconds
+
+    def _budget(self, where: str) -> tuple[float, bool]:
+        """Seconds the next request may take, and whether the command's deadline (not the
+        per-request limit) sets them (``DeadlineExceeded`` when none are left)."""
+        budget = self.request_timeout
+        if self._deadline is not None:
+            left = self._deadline - self._clock()
+            if left <= 0:
+                raise DeadlineExceeded(
+                    f"gave up before {where}: the command's time limit of "
+                    f"{self._deadline_span:g} s is over (see --deadline)"
+                )
+            if left < budget:
+                return left, True
+        return budget, False
 
     # -- tokens ---------------------------------------------------------------------
 
@@ -132,7 +206,7 @@ class ApiCore:
                     "the session expired and could not be renewed: sign in again",
                     status=resp.status_code,
                 )
-            self._on_refreshed(self._store_tokens(_json(resp)))
+            self._on_refreshed(self._store_tokens(_json(resp)))  # AuthError if unusable
 
     def _on_refreshed(self, lifetime: float) -> None:
         """Hook: the session learns the new expiry."""
@@ -148,27 +222,81 @@ class ApiCore:
         params: dict[str, Any] | None = None,
         headers: dict[str, str],
     ) -> httpx.Response:
-        """One HTTP exchange; transport failures become typed errors."""
+        """One HTTP exchange within the time limit, the body read up to ``max_body``;
+        transport failures, time-outs and oversized answers become typed errors."""
+        where = f"{method} {path} at {self.url}"
+        budget, by_deadline = self._budget(where)
         self.stats.count(method, path)
         started = self._clock()
+        request = self._http.build_request(method, path, json=json, params=params, headers=headers)
+        if http_log.isEnabledFor(logging.DEBUG):
+            http_log.debug("> %s %s %s", method, request.url, redact_body(request.content))
         try:
-            resp = await self._http.request(method, path, json=json, params=params, headers=headers)
+            async with asyncio.timeout(budget):
+                streamed = await self._http.send(request, stream=True)
+                try:
+                    content = await self._read_capped(streamed, where)
+                finally:
+                    await streamed.aclose()
+        except TimeoutError:
+            limit = (
+                f"the command's time limit of {self._deadline_span:g} s (see --deadline)"
+                if by_deadline
+                else f"{budget:g} s"
+            )
+            raise self._timed_out(method, where, limit) from None
         except httpx.TransportError as exc:
             raise await self._transport_error(exc, method, path) from exc
-        log.debug(
-            "%s %s -> %s (%.0f ms)",
-            method,
-            path,
-            resp.status_code,
-            (self._clock() - started) * 1000,
+        except httpx.DecodingError as exc:
+            raise BadAnswer(f"{where}: the answer could not be decoded ({exc})") from None
+        elapsed = (self._clock() - started) * 1000
+        log.debug("%s %s -> %s (%.0f ms)", method, path, streamed.status_code, elapsed)
+        resp = httpx.Response(
+            streamed.status_code, headers=streamed.headers, content=content, request=request
         )
+        if http_log.isEnabledFor(logging.DEBUG):
+            http_log.debug(
+                "< %s %s %s (%.0f ms) %s",
+                resp.status_code,
+                method,
+                request.url,
+                elapsed,
+                redact_body(content),
+            )
         return resp
+
+    async def _read_capped(self, resp: httpx.Response, where: str) -> bytes:
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            raise BadAnswer(f"{where}: the answer is {int(declared)} bytes, {self._cap_text()}")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body:
+                raise BadAnswer(f"{where}: the answer is larger than {self._cap_text()}")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _cap_text(self) -> str:
+        return f"over the limit of {self.max_body} bytes; stopped reading"
+
+    def _timed_out(self, method: str, where: str, limit: str) -> DeadlineExceeded:
+        if method == "GET" or where.startswith("POST /auth/"):
+            return DeadlineExceeded(f"the PBX did not answer {where} within {limit}")
+        return DeadlineExceeded(
+            f"the PBX did not answer {where} within {limit}; the outcome is unknown: "
+            "re-read the PBX's state before trying again",
+            outcome_unknown=True,
+        )
 
     async def _transport_error(self, exc: httpx.TransportError, method: str, path: str) -> PbxError:
         failure = tls_failure(exc)
         if failure is not None:
             return await self._tls_error(failure)
         where = f"{method} {path} at {self.url}"
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            return UnavailableError(f"cannot send {where}: {exc}")
         if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
             return UnavailableError(f"could not connect to the PBX ({where}): {exc or 'timeout'}")
         if method == "GET":
@@ -225,8 +353,10 @@ class ApiCore:
                     await self._refresh(gen)
                     self.stats.retries += 1
                     continue
-                if resp.status_code < 400:
+                if 200 <= resp.status_code < 300:
                     return resp
+                if resp.status_code < 400:
+                    raise _not_api(resp, method, path)
                 err = error_from_response(
                     resp.status_code,
                     _json(resp),
@@ -234,7 +364,7 @@ class ApiCore:
                     path=path,
                     sent_change=not idempotent,
                 )
-            if not (idempotent and isinstance(err, UnavailableError)):
+            if not (idempotent and isinstance(err, UnavailableError)) or self._over():
                 raise err
             delay = self.retry.delay(attempt, self._rng)
             attempt += 1
@@ -245,17 +375,24 @@ class ApiCore:
             log.debug("retrying %s %s in %.2f s (%s)", method, path, delay, err)
             await self._sleep(delay)
 
+    def _over(self) -> bool:
+        return self._deadline is not None and self._clock() >= self._deadline
+
     def _bearer(self) -> dict[str, str]:
         assert self._tokens is not None
         return {"Authorization": f"Bearer {self._tokens.access.get_secret_value()}"}
 
     async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET ``path`` and return the decoded JSON body."""
-        return _json(await self.request("GET", path, params=params))
+        """GET ``path`` and return the decoded JSON body (``BadAnswer`` if there is none)."""
+        return decode(await self.request("GET", path, params=params), "GET", path)
+
+    async def get_object(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """GET ``path``; the body must be a JSON object (``BadAnswer`` otherwise)."""
+        return expect_object(await self.get_json(path, params), f"GET {path}")
 
     async def post_json(self, path: str, body: Any = None) -> Any:
         """POST ``body`` to ``path``; return the decoded JSON body (None when empty)."""
-        return _json(await self.request("POST", path, json=body))
+        return decode(await self.request("POST", path, json=body), "POST", path, empty_ok=True)
 
     async def list_all(
         self, path: str, params: dict[str, Any] | None = None, *, max_pages: int = MAX_PAGES
@@ -265,8 +402,8 @@ class ApiCore:
         skip = 0
         for _ in range(max_pages):
             body = await self.get_json(path, {**(params or {}), "skip": skip, "top": PAGE_SIZE})
-            page = body.get("items") if isinstance(body, dict) else None
-            if not isinstance(page, list) or not page:
+            page = page_items(body, f"GET {path}")
+            if not page:
                 return items
             items.extend(page)
             skip += len(page)
@@ -282,8 +419,66 @@ class ApiCore:
         )
 
 
+def _describe_body(resp: httpx.Response) -> str:
+    kind = resp.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    return f"{kind}, {len(resp.content)} bytes"
+
+
+def _not_api(resp: httpx.Response, method: str, path: str) -> BadAnswer:
+    where = resp.headers.get("location", "")
+    to = f" to {where.encode('unicode_escape').decode('ascii')}" if where else ""
+    return BadAnswer(
+        f"{method} {path}: the PBX answered HTTP {resp.status_code} (a redirect{to}) instead "
+        "of the API's JSON: is the URL that of the PBX's API (https://HOST:8887)?",
+        status=resp.status_code,
+    )
+
+
+def decode(resp: httpx.Response, method: str, path: str, *, empty_ok: bool = False) -> Any:
+    """The JSON body of a successful answer; ``BadAnswer`` if it is not JSON (an HTML
+    page, truncated JSON) or empty (unless ``empty_ok``: then None)."""
+    if not resp.content.strip():
+        if empty_ok:
+            return None
+        raise BadAnswer(f"{method} {path}: the PBX sent an empty answer", status=resp.status_code)
+    try:
+        return resp.json()
+    except ValueError:
+        raise BadAnswer(
+            f"{method} {path}: the PBX's answer is not JSON ({_describe_body(resp)}): "
+            "is the URL that of the PBX's API, and is no proxy in between?",
+            status=resp.status_code,
+        ) from None
+
+
+def expect_object(body: Any, what: str) -> dict[str, Any]:
+    """``body`` if it is a JSON object, else ``BadAnswer``."""
+    if not isinstance(body, dict):
+        raise BadAnswer(f"{what}: the PBX answered {_kind(body)} where an object belongs")
+    return body
+
+
+def page_items(body: Any, what: str) -> list[dict[str, Any]]:
+    """The ``items`` of a paged answer: a list of objects (``BadAnswer`` otherwise)."""
+    items = expect_object(body, what).get("items")
+    if not isinstance(items, list):
+        raise BadAnswer(f"{what}: the PBX's answer has no list of items ({_kind(items)})")
+    for item in items:
+        if not isinstance(item, dict):
+            raise BadAnswer(f"{what}: the PBX's list holds {_kind(item)} where objects belong")
+    return items
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
 def _json(resp: httpx.Response) -> Any:
-    """Decoded JSON body, or None for an empty or non-JSON body."""
+    """Decoded JSON body, or None for an empty or non-JSON body (error answers only)."""
     if not resp.content:
         return None
     try:

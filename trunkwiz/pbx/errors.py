@@ -131,6 +131,20 @@ class UnavailableError(PbxError):
         """True when a change request may have been applied although it failed."""
 
 
+class BadAnswer(PbxError):
+    """The PBX answered with something that is not the API's JSON of the expected shape
+    (an HTML page, a redirect, truncated JSON, a list where an object belongs, a body over
+    the size cap). Never read as "nothing": the caller stops with this error."""
+
+
+class DeadlineExceeded(UnavailableError):
+    """A request or the whole command ran past its time limit."""
+
+
+class BadTarget(PbxError):
+    """The PBX URL or TLS settings cannot be used (bad scheme or port, unreadable CA file)."""
+
+
 class TlsError(PbxError):
     """The PBX's TLS certificate is not acceptable."""
 

@@ -7,11 +7,20 @@ what it changed when a later call fails (``ApplyFailed``).
 
 from __future__ import annotations
 
-from trunkwiz.pbx.applying import ApplyFailed, ApplyResult, Progress, apply
+from trunkwiz.pbx.applying import (
+    ApplyFailed,
+    ApplyInterrupted,
+    ApplyRecord,
+    ApplyResult,
+    Progress,
+    apply,
+)
 from trunkwiz.pbx.planning import CurrentTrunk, Operation, OpKind, Plan, PlanError, plan
 
 __all__ = [
     "ApplyFailed",
+    "ApplyInterrupted",
+    "ApplyRecord",
     "ApplyResult",
     "CurrentTrunk",
     "OpKind",

@@ -30,6 +30,7 @@ class Faults:
 
     def __init__(self, expire_hook: Callable[[bool], None] | None = None) -> None:
         self._lock = threading.Lock()
+        self._counted = threading.Condition(self._lock)
         self._calls = 0
         self._fail: dict[int, int] = {}
         self._drop: set[int] = set()
@@ -40,6 +41,11 @@ class Faults:
     def calls(self) -> int:
         """API calls seen so far."""
         return self._calls
+
+    def wait_for_calls(self, n: int, timeout: float) -> bool:
+        """Block until ``n`` API calls were seen in all (False after ``timeout`` seconds)."""
+        with self._counted:
+            return self._counted.wait_for(lambda: self._calls >= n, timeout)
 
     @property
     def delay_ms(self) -> int:
@@ -82,6 +88,7 @@ class Faults:
         """Count one API call and say what to do with it."""
         with self._lock:
             self._calls += 1
+            self._counted.notify_all()
             n = self._calls
             delay = self._delay_ms / 1000
             if n in self._drop:

@@ -210,5 +210,13 @@ class SandboxState:
 
     @classmethod
     def load(cls, path: str | Path) -> SandboxState:
-        """Read a state file written by :meth:`save`."""
-        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Read a state file written by :meth:`save` (``ValueError`` naming the file if it
+        is not one: not JSON, not an object, fields missing or of the wrong type)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("it does not hold a JSON object")
+            return cls.from_json(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ValueError(f"{path} is not a sandbox state file: {reason}") from None

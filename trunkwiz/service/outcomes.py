@@ -42,6 +42,8 @@ class Refused:
     message: str
     pin_expected: str | None = None
     """The pinned fingerprint, when the PBX's certificate no longer matches it."""
+    bad_input: bool = False
+    """The URL or TLS settings themselves cannot be used (the user's input, not the PBX)."""
 
 
 SignIn = Connected | NeedsTrust | Refused

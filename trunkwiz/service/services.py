@@ -250,6 +250,7 @@ class Services:
         sign in again with the fingerprint) or ``Refused`` (the field to show it on)."""
         from trunkwiz.pbx.errors import (
             AuthError,
+            BadTarget,
             FingerprintMismatch,
             PbxError,
             UntrustedCertificate,
@@ -264,6 +265,8 @@ class Services:
             return Refused("url", str(exc), pin_expected=exc.expected)
         except AuthError as exc:
             return Refused("pbx_password", str(exc))
+        except BadTarget as exc:
+            return Refused("url", str(exc), bad_input=True)
         except PbxError as exc:
             return Refused("url", str(exc))
         return Connected(conn)

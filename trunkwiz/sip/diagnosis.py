@@ -63,6 +63,8 @@ def explain_transport(err: TransportError, target: str) -> tuple[Outcome, str]:
         return Outcome.TIMEOUT, (
             f"no answer from {target}: a firewall drops the packets, or the host or port is wrong"
         )
+    if err.kind == "no-final-response":
+        return Outcome.TIMEOUT, f"{target} {_stuck(err.detail)}"
     if err.kind == "refused":
         return Outcome.UNREACHABLE, (
             f"nothing listens at {target} (connection refused): wrong host or port, "
@@ -71,8 +73,19 @@ def explain_transport(err: TransportError, target: str) -> tuple[Outcome, str]:
     return Outcome.UNREACHABLE, f"{target} cannot be reached: {err.detail}"
 
 
-def no_answer(target: str, waited: float, sent: int) -> str:
-    """Diagnosis for a request that never got an answer."""
+def _stuck(detail: str) -> str:
+    return (
+        f"answered but never finished ({detail}): the carrier got the request, so no "
+        "firewall is in the way; it is stuck or overloaded upstream: try again later or "
+        "ask the carrier"
+    )
+
+
+def no_answer(target: str, waited: float, sent: int, *, provisional: str | None = None) -> str:
+    """Diagnosis for a request that never got a final answer (``provisional``: the last
+    ``1xx`` that did come back, e.g. ``100 Trying``)."""
+    if provisional:
+        return f"{target} " + _stuck(f"only '{provisional}' within {waited:.1f} s, {sent} sent")
     return (
         f"no answer from {target} within {waited:.1f} s ({sent} sent): a firewall drops the "
         "packets, or the host or port is wrong"

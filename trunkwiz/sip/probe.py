@@ -221,7 +221,8 @@ async def _probe(
 
 
 def _stream_timeout(exc: TransactionTimeout) -> TransportError:
-    return TransportError("connect-timeout", str(exc))
+    kind = "no-final-response" if exc.provisional else "connect-timeout"
+    return TransportError(kind, str(exc))
 
 
 async def _udp_fallback(
@@ -233,7 +234,9 @@ async def _udp_fallback(
 ) -> ProbeResult:
     udp_where = _where(run)
     if isinstance(udp_error, TransactionTimeout):
-        udp_text = dx.no_answer(udp_where, udp_error.waited, udp_error.sent)
+        udp_text = dx.no_answer(
+            udp_where, udp_error.waited, udp_error.sent, provisional=udp_error.provisional
+        )
     else:
         udp_text = dx.explain_transport(udp_error, udp_where)[1]
     udp_resolved = run.resolved

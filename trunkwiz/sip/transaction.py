@@ -25,11 +25,16 @@ T2 = 4.0
 class TransactionTimeout(Exception):
     """No final response arrived before timer F or the deadline."""
 
-    def __init__(self, method: str, waited: float, sent: int) -> None:
-        super().__init__(f"no final response to {method} after {waited:.1f} s ({sent} sent)")
+    def __init__(
+        self, method: str, waited: float, sent: int, provisional: str | None = None
+    ) -> None:
+        only = f"; only '{provisional}' came back" if provisional else ""
+        super().__init__(f"no final response to {method} after {waited:.1f} s ({sent} sent){only}")
         self.method = method
         self.waited = waited
         self.sent = sent
+        self.provisional = provisional
+        """The last provisional response (``100 Trying``) if one arrived, else None."""
 
 
 @dataclass
@@ -65,6 +70,7 @@ class TransactionLayer:
         status = msg.status or 0
         if status < 200:
             pending.provisional = True
+            pending.responses.append(msg)
         else:
             pending.future.set_result(msg)
 
@@ -96,7 +102,9 @@ class TransactionLayer:
             while True:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
-                    raise TransactionTimeout(msg.method or "?", loop.time() - start, sent)
+                    last = pending.responses[-1] if pending.responses else None
+                    said = f"{last.status} {last.reason}".strip() if last else None
+                    raise TransactionTimeout(msg.method or "?", loop.time() - start, sent, said)
                 wait = remaining if self.conn.reliable else min(interval, remaining)
                 try:
                     return await asyncio.wait_for(asyncio.shield(pending.future), wait)

@@ -10,12 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import ssl
 from collections.abc import Callable
 
 from trunkwiz.sip.message import SipMessage, SipParseError, StreamFramer, parse_message
 
 log = logging.getLogger(__name__)
+wire = logging.getLogger("trunkwiz.sip.wire")
+"""Every SIP message sent and received, at DEBUG (``--debug``); digest answers masked."""
+
+_AUTH_HEADER = re.compile(rb"^((?:proxy-)?authorization\s*:\s*\S+)\s.*$", re.I | re.M)
+
+
+def _trace(arrow: str, conn: SipConnection, data: bytes) -> None:
+    """Log one message (``>`` sent, ``<`` received) with Authorization values masked."""
+    if not wire.isEnabledFor(logging.DEBUG):
+        return
+    masked = _AUTH_HEADER.sub(rb"\1 ***", data)
+    lines = masked.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    head = f"{arrow} SIP {conn.transport} {_fmt(conn.remote)}"
+    wire.debug("%s\n    %s", head, "\n    ".join(lines).rstrip())
+
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
 
@@ -24,7 +40,8 @@ class TransportError(Exception):
     """A connection could not be made or broke; ``kind`` is a short machine-readable tag.
 
     Kinds: ``refused``, ``unreachable``, ``connect-timeout``, ``tls-mismatch``,
-    ``tls-untrusted``, ``tls-expired``, ``tls-failure``, ``closed``.
+    ``tls-untrusted``, ``tls-expired``, ``tls-failure``, ``closed``, ``no-final-response``
+    (a provisional answer such as ``100 Trying``, then nothing).
     """
 
     def __init__(self, kind: str, detail: str) -> None:
@@ -58,6 +75,8 @@ class SipConnection:
         self.closed = True
 
     def _deliver(self, msg: SipMessage) -> None:
+        if wire.isEnabledFor(logging.DEBUG):
+            _trace("<", self, msg.encode())
         try:
             self.on_message(msg)
         except Exception:  # a handler bug must not kill the reader
@@ -89,6 +108,7 @@ class UdpConnection(SipConnection):
     def send(self, data: bytes) -> None:
         """Send one datagram."""
         if not self.closed:
+            _trace(">", self, data)
             self._udp.sendto(data)
 
     def close(self) -> None:
@@ -123,6 +143,7 @@ class StreamConnection(SipConnection):
     def send(self, data: bytes) -> None:
         """Write one message to the stream."""
         if not self.closed:
+            _trace(">", self, data)
             self._writer.write(data)
 
     def close(self) -> None:

@@ -1,0 +1,65 @@
+"""Redaction of secrets in what ``--debug`` shows: request and response bodies, headers.
+
+A JSON body has the value of every key that names a secret (``password``, any
+``*_token``, ``token``, ``secret``, ``authorization``) replaced by ``***``, at any depth.
+A body that is not JSON has the same keys' values replaced by pattern (``"password":
+"…"``, ``password=…``). Long bodies are cut (``MAX_SHOWN`` characters).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MAX_SHOWN = 4000
+MASK = "***"
+
+_SECRET_KEY = re.compile(r"(pass(word|wd)?|token|secret|authorization|credential)", re.I)
+_IN_TEXT = re.compile(
+    r"""(?P<key>["']?[A-Za-z_]*(?:pass(?:word|wd)?|token|secret|authorization)[A-Za-z_]*["']?)"""
+    r"""(?P<sep>\s*[:=]\s*)(?P<q>["']?)(?P<value>[^"'&,;\s}]*)""",
+    re.I,
+)
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a field called ``key`` holds a secret (``token_type`` does not)."""
+    return key.casefold() != "token_type" and bool(_SECRET_KEY.search(key))
+
+
+def redact_json(value: Any) -> Any:
+    """``value`` with every secret field's text masked (dicts and lists, any depth);
+    booleans and numbers under such keys (``password_verified``) are kept."""
+    if isinstance(value, dict):
+        return {
+            k: (MASK if is_secret_key(str(k)) and _holds_text(v) else redact_json(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_json(v) for v in value]
+    return value
+
+
+def _holds_text(value: Any) -> bool:
+    """Whether a secret field's value could be the secret (flags and counts cannot)."""
+    return isinstance(value, str | dict | list) and bool(value)
+
+
+def redact_text(text: str) -> str:
+    """``text`` (not JSON) with ``key: value`` / ``key=value`` secrets masked."""
+    return _IN_TEXT.sub(lambda m: f"{m['key']}{m['sep']}{m['q']}{MASK}", text)
+
+
+def redact_body(content: bytes | str) -> str:
+    """A request or response body for the debug log: redacted, cut to ``MAX_SHOWN``."""
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    if not text.strip():
+        return "(no body)"
+    try:
+        shown = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
+    except ValueError:
+        shown = redact_text(text).replace("\r", "\\r").replace("\n", "\\n")
+    if len(shown) > MAX_SHOWN:
+        shown = f"{shown[:MAX_SHOWN]}… ({len(shown) - MAX_SHOWN} more characters)"
+    return shown

@@ -159,10 +159,11 @@ class ReviewScreen(StepScreen):
         except (PbxError, ValueError) as exc:
             self._failed(exc)
             return
-        show_note(
-            line, f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
-        )
-        await self._keep_password()
+        done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
+        show_note(line, done)
+        kept = await self._keep_password()
+        if kept:  # one more line under the outcome (plain text), not a toast over the form
+            line.update(Content(f"{done}\n{kept}"))
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
             discard()  # submitted: the draft is done with
@@ -210,12 +211,13 @@ class ReviewScreen(StepScreen):
             lines.append(f"The PBX refused {field}: go Back to the {step_of(field)} step.")
         return "\n".join(lines), field
 
-    async def _keep_password(self) -> None:
-        """The trunk password goes to the keyring (thread); a refusal is shown, not fatal."""
+    async def _keep_password(self) -> str:
+        """The trunk password goes to the keyring (thread); returns the line saying where
+        it is kept, or why not (not fatal); '' when there is nothing to keep."""
         password = self.draft.password
         conn = self.services.connection
         if password is None or conn is None:
-            return
+            return ""
 
         def keep() -> str:
             from trunkwiz.store.secrets import SecretStoreUnavailable
@@ -223,14 +225,11 @@ class ReviewScreen(StepScreen):
             try:
                 self.services.keep_trunk_password(conn.url, self.trunk.name, password)
             except SecretStoreUnavailable as exc:
-                return str(exc)
-            return ""
+                return f"The trunk password was not kept: {exc}"
+            return f"Trunk password kept in {self.services.secrets.where}."
 
-        problem = await self.run_worker(keep, thread=True, group="keyring").wait()
-        if problem:
-            self.notify(
-                f"The trunk password was not kept: {problem}", severity="warning", timeout=10
-            )
+        said: str = await self.run_worker(keep, thread=True, group="keyring").wait()
+        return said
 
     async def _finished(self) -> None:
         from trunkwiz.tui.widgets.status import StatusPanel

@@ -1,0 +1,75 @@
+"""Connect: ticking "Keep the password" names the store on one line (the kernel keyring
+over plain SSH), and a keyring that cannot be used is explained under the box, never
+in a toast over the form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox
+
+from tests.tui.conftest import (
+    FailKeyring,
+    make_services,
+    next_step,
+    screen_text,
+    step_of,
+    text_of,
+    wait_for,
+)
+from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+from trunkwiz.store.kernel_keyring import KernelKeyring, unusable
+from trunkwiz.store.secrets import pbx_key
+from trunkwiz.tui.app import TrunkWizApp
+
+
+async def test_ticking_keep_names_the_kernel_keyring_on_one_line(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    if unusable() is not None:
+        pytest.skip(f"no kernel keyring here: {unusable()}")
+    # The store trunkwiz picks over plain SSH; the key names this sandbox's own URL.
+    services = make_services(sandbox.url, tmp_path, KernelKeyring())
+    store = services.secrets
+    app = TrunkWizApp(services)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: bool(app.screen.query("#keep_password")))
+            app.screen.query_one("#keep_password", Checkbox).value = True
+            await wait_for(pilot, lambda: bool(app.screen.query("#keep_password-where")))
+            line = text_of(pilot, "#keep_password-where")
+            assert line.startswith("Password kept in the kernel keyring until reboot or ")
+            assert line.endswith(" days unused.")
+            assert any(row.strip() == line for row in screen_text(pilot).splitlines())
+            assert len(app._notifications) == 0
+            await next_step(pilot)
+            assert step_of(pilot) == "kind"
+        kept = store.get(pbx_key(sandbox.url, "admin"))
+        assert kept is not None and kept.get_secret_value() == DEFAULT_ADMIN_PASSWORD
+    finally:
+        store.delete(pbx_key(sandbox.url, "admin"))
+
+
+async def test_unusable_keyring_is_said_under_the_box_not_in_a_toast(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    services = make_services(sandbox.url, tmp_path, FailKeyring())
+    app = TrunkWizApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query("#keep_password")))
+        app.screen.query_one("#keep_password", Checkbox).value = True
+        await wait_for(pilot, lambda: "no usable keyring" in _error(pilot))
+        await next_step(pilot)
+        assert step_of(pilot) == "connect"
+        assert "Press Next to go on without it" in _error(pilot)
+        assert len(app._notifications) == 0, "no toast over the form"
+        rows = screen_text(pilot).splitlines()
+        assert any("Press Next to go on without it" in row for row in rows), "fits 80x24"
+
+
+def _error(pilot: object) -> str:
+    try:
+        return text_of(pilot, "#keep_password-error")  # type: ignore[arg-type]
+    except Exception:
+        return ""

@@ -130,3 +130,38 @@ def test_password_kept_over_plain_ssh_and_status_signs_in_after_a_new_login(
         server.stop()
         with contextlib.suppress(Exception):
             KernelKeyring().delete_password(SERVICE, key)
+
+
+def test_wizard_over_ssh_names_the_kernel_keyring_when_keep_is_ticked(
+    sshd: Sshd, tmp_path: Path
+) -> None:
+    from tests.tui.test_tui_tmux import Tmux, shows, wait_until
+
+    started = time.time() - 2
+    password = "ssh-" + uuid.uuid4().hex
+    server = SandboxServer(admin_password=password, tenants=3).start()
+    key = pbx_key(server.url, "admin")
+    term = Tmux(need_binary("tmux"), tmp_path)
+    try:
+        wizard = trunkwiz(tmp_path / "config", "--pbx", server.url, "--user", "admin")
+        term.start(shlex.join([*sshd.argv(tty=True), wizard]))
+        shows(term, r"^ Password\s", timeout=60)
+        term.type(password)  # the form opens with the password focused (user given)
+        shows(term, r"^ Password\s+•+")
+        for line in ("Tenant SIP domain", "Keep the password"):  # Tab to the box
+            before = term.styled_line(line)
+            term.keys("Tab")  # the focused line changes colour
+            wait_until(line, lambda: term.styled_line(line) != before, 10, term)  # noqa: B023
+        term.keys("Space")
+        shows(term, r"^ *Password kept in the kernel keyring until reboot or \d+ days unused\.")
+        term.keys("C-n")
+        shows(term, r"^ Kind\s", timeout=30)  # signed in: the next step
+        kept = KernelKeyring().get_password(SERVICE, key)
+        assert kept == password
+        assert password not in term.screen()
+    finally:
+        term.stop()
+        server.stop()
+        with contextlib.suppress(Exception):
+            KernelKeyring().delete_password(SERVICE, key)
+    assert files_holding(password.encode(), started) == []

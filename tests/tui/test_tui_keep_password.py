@@ -73,3 +73,39 @@ def _error(pilot: object) -> str:
         return text_of(pilot, "#keep_password-error")  # type: ignore[arg-type]
     except Exception:
         return ""
+
+
+async def test_trunk_password_not_kept_is_said_under_the_result_not_in_a_toast(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from textual.widgets import SelectionList
+
+    from tests.tui.conftest import fill, settle, submit, tenant_ids
+
+    services = make_services(sandbox.url, tmp_path, FailKeyring())
+    (tid, _), *_ = tenant_ids(sandbox, 1)
+    app = TrunkWizApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await next_step(pilot)  # connect (pre-filled, not kept)
+        await next_step(pilot)  # kind: Register-Based
+        await fill(pilot, "#name", "kept-nowhere")
+        await fill(pilot, "#hostname", "sip.kept-nowhere.test")
+        await next_step(pilot)
+        await fill(pilot, "#auth_id", "acct")
+        await fill(pilot, "#password", "trunk-secret-pw")
+        await next_step(pilot)
+        await next_step(pilot)
+        assert step_of(pilot) == "tenants"
+        app.screen.query_one("#tenant-list", SelectionList).select(tid)
+        await settle(pilot)
+        row = app.screen.rows()[0]  # type: ignore[attr-defined]
+        await fill(pilot, f"#tenant-{row.number}-did_numbers", "15557000000-15557000099")
+        await next_step(pilot)
+        assert step_of(pilot) == "review"
+        await submit(pilot)
+        result = text_of(pilot, "#progress-line")
+        assert result.startswith("Done: ")
+        assert "The trunk password was not kept: secret store unavailable" in result
+        assert "trunk-secret-pw" not in result
+        assert len(app._notifications) == 0, "no toast over the screen"

@@ -161,9 +161,9 @@ class ReviewScreen(StepScreen):
             return
         done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
         show_note(line, done)
-        kept = await self._keep_password()
-        if kept:  # one more line under the outcome (plain text), not a toast over the form
-            line.update(Content(f"{done}\n{kept}"))
+        not_kept = await self._keep_password()
+        if not_kept:  # a line under the outcome (plain text), not a toast over the form
+            line.update(Content(f"{done}\n{not_kept}"))
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
             discard()  # submitted: the draft is done with
@@ -212,8 +212,8 @@ class ReviewScreen(StepScreen):
         return "\n".join(lines), field
 
     async def _keep_password(self) -> str:
-        """The trunk password goes to the keyring (thread); returns the line saying where
-        it is kept, or why not (not fatal); '' when there is nothing to keep."""
+        """The trunk password goes to the keyring (thread); returns the line saying why
+        it was not kept (not fatal), else ''."""
         password = self.draft.password
         conn = self.services.connection
         if password is None or conn is None:
@@ -226,7 +226,7 @@ class ReviewScreen(StepScreen):
                 self.services.keep_trunk_password(conn.url, self.trunk.name, password)
             except SecretStoreUnavailable as exc:
                 return f"The trunk password was not kept: {exc}"
-            return f"Trunk password kept in {self.services.secrets.where}."
+            return ""
 
         said: str = await self.run_worker(keep, thread=True, group="keyring").wait()
         return said

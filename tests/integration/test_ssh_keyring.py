@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
     if unusable() is not None:
         pytest.skip(f"no kernel keyring here: {unusable()}")
     server = Sshd(
-        sshd=need_binary("sshd", "openssh-server"),
+        sshd=shutil.which("sshd") or _sbin("sshd") or need_binary("sshd", "openssh-server"),
         ssh_client=need_binary("ssh", "openssh-client"),
         keygen=need_binary("ssh-keygen", "openssh-client"),
         dir=tmp_path / "sshd",
@@ -46,6 +47,12 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
         yield server
     finally:
         server.stop()
+
+
+def _sbin(name: str) -> str | None:
+    """``/usr/sbin/NAME`` when it exists (not always on a user's PATH)."""
+    path = Path("/usr/sbin") / name
+    return str(path) if path.exists() else None
 
 
 def trunkwiz(config: Path, *argv: str) -> str:

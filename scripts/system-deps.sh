@@ -17,7 +17,7 @@ if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "system-deps: installing ${need[*]}"
+    echo "system-deps: installing ${need[*]} (test peers for a development machine, not a production PBX)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -109,3 +109,21 @@ async def test_trunk_password_not_kept_is_said_under_the_result_not_in_a_toast(
         assert "The trunk password was not kept: secret store unavailable" in result
         assert "trunk-secret-pw" not in result
         assert len(app._notifications) == 0, "no toast over the screen"
+
+
+async def test_the_demo_keeps_passwords_in_memory_only() -> None:
+    """The demo's sandbox and config dir are temporary; its passwords must not land in the
+    user's keyring (the kernel keyring over SSH) where they would outlive it."""
+    from trunkwiz.cli import make_app
+
+    app = make_app(["demo"])
+    assert isinstance(app, TrunkWizApp)
+    try:
+        store = app.services.secrets
+        store.set("trunk:http://127.0.0.1:1:demo", "demo-pw")
+        assert store.where == "memory only (the demo forgets it when it ends)"
+        assert store.backend_name == "trunkwiz.store.memory.MemoryKeyring"
+        if unusable() is None:
+            assert KernelKeyring().get_password("trunkwiz", "trunk:http://127.0.0.1:1:demo") is None
+    finally:
+        await app.services.shutdown()

@@ -1,20 +1,31 @@
-# The two commands of the README: `make demo` and `make test`. Each creates .venv and
-# installs what it needs; `make test` also installs the system packages the real-peer
-# tests use (kamailio, sipp, gnome-keyring, dbus, tmux) when it runs as root on Debian.
+# The two commands of the README: `make demo` and `make test` (a development machine).
+# `make demo` creates .venv with what the app needs only; `make test` adds the test tools
+# and, as root on Debian, the system packages the real-peer tests use (kamailio, sipp,
+# gnome-keyring, dbus, tmux, openssh-server). On a PBX host, install the tool instead:
+# `pipx install .` or `uv tool install .` (README, "Install on a PBX host").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit system-deps bench screenshots clean
+.PHONY: demo test lint typecheck unit system-deps bench screenshots wheel clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+# What the app needs to run, nothing else.
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(RUNTIME_STAMP)
+
+# The test tools as well (pytest, ruff, mypy, schemathesis...).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(RUNTIME_STAMP) $(STAMP)
+
+demo: $(RUNTIME_STAMP)
 	$(BIN)/trunkwiz demo
 
 system-deps:
@@ -38,5 +49,9 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
+# A wheel in dist/ to copy to a PBX host (`pipx install dist/trunkwiz-*.whl`).
+wheel: $(BIN)/python
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache

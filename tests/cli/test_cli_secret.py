@@ -80,3 +80,23 @@ def test_secret_via_keyring_backend_variable_in_a_subprocess(
     outputs.append(done.stdout + done.stderr)
     assert done.returncode == 0, done.stderr
     assert json.loads(store.read_text()) == {}
+
+
+def test_unusable_keyring_is_said_before_asking_for_the_password(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    asked: list[str] = []
+    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=fail.Keyring()))
+    monkeypatch.setattr(common, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or "pw")
+    r = cli("--pbx", URL, "secret", "set", "pbx", "admin")
+    assert r.code == 1 and "secret store unavailable" in r.err
+    assert asked == [], "no password was asked for"
+
+
+def test_the_last_line_names_the_store(cli: Cli, keyring_backend: MemoryKeyring) -> None:
+    r = cli("--pbx", URL, "secret", "set", "pbx", "admin", stdin="pw\n")
+    assert r.code == 0, r.err
+    assert r.err.strip().splitlines()[-1].startswith("Password kept in the keyring ")

@@ -95,6 +95,7 @@ store = SecretStore(timeout=float(os.environ["TW_TIMEOUT"]))
 status = store.check()
 out["check"] = {"ok": status.ok, "backend": status.backend_name,
                 "problem": status.problem, "fix": status.fix}
+out["where"] = store.where
 if status.ok:
     key = pbx_key("https://pbx.test:8887", "admin", "tenant.test")
     tkey = trunk_key("https://pbx.test:8887", "carrier-a")
@@ -177,7 +178,9 @@ def secret_service(tmp_path: Path) -> Iterator[Callable[..., dict[str, Any]]]:
     need_binary("gnome-keyring-daemon", "gnome-keyring")
     marker = f"trunkwiz-store-{os.getpid()}-{tmp_path.name}"
 
-    def run(*, unlock: bool = True, secret: str, trunk_secret: str) -> dict[str, Any]:
+    def run(
+        *, unlock: bool = True, secret: str, trunk_secret: str, chosen: bool = True
+    ) -> dict[str, Any]:
         home = tmp_path / "home"
         runtime = tmp_path / "run"
         home.mkdir(exist_ok=True)
@@ -194,6 +197,8 @@ def secret_service(tmp_path: Path) -> Iterator[Callable[..., dict[str, Any]]]:
             "TW_TIMEOUT": "5",
             "TW_MARKER": marker,
         }
+        if not chosen:  # keyring's own choice, as on a desktop
+            del env["PYTHON_KEYRING_BACKEND"]
         prepare = UNLOCK if unlock else START_LOCKED
         script = f'{prepare} && exec "$TW_PY" -c "$TW_CHILD"'
         env.update(TW_PY=sys.executable, TW_CHILD=CHILD)

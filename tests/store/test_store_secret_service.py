@@ -38,7 +38,7 @@ def test_locked_keyring_is_explained_not_hung(
     assert check["ok"] is False
     assert check["backend"] == "keyring.backends.SecretService.Keyring"
     assert "locked" in check["problem"] and "Prompt dismissed" in check["problem"]
-    assert "gnome-keyring-daemon --unlock" in check["fix"]
+    assert "unlock the login keyring" in check["fix"]
     assert "secret store unavailable" in out["set_error"]
     assert SECRET not in out["set_error"]
 
@@ -49,4 +49,14 @@ def test_existing_but_locked_login_keyring(secret_service: Callable[..., dict[st
     out = secret_service(unlock=False, secret=SECRET, trunk_secret=TRUNK_SECRET)
     assert out["check"]["ok"] is False
     assert "locked" in out["check"]["problem"]
-    assert "gnome-keyring-daemon --unlock" in out["check"]["fix"]
+    assert "unlock the login keyring" in out["check"]["fix"]
+
+
+def test_a_running_secret_service_comes_before_the_kernel_keyring(
+    secret_service: Callable[..., dict[str, Any]],
+) -> None:
+    out = secret_service(secret=SECRET, trunk_secret=TRUNK_SECRET, chosen=False)
+    assert out["check"]["ok"] is True
+    assert out["check"]["backend"] == "keyring.backends.SecretService.Keyring"
+    assert out["where"] == "the Secret Service keyring"
+    assert out["get_matches"] and out["deleted"] is True

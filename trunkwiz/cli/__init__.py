@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("trunkwiz.cli.status", "show trunk registration status"),
     "probe": ("trunkwiz.cli.probe", "SIP pre-flight probe: OPTIONS and REGISTER from this host"),
     "secret": ("trunkwiz.cli.secret", "store or delete a password in the OS keyring"),
+    "completion": ("trunkwiz.cli.completion", "print a bash or zsh completion script"),
+    "man": ("trunkwiz.cli.man", "print the manual page (roff)"),
 }
 
 EPILOG = """\

@@ -146,7 +146,9 @@ def make_app(args: argparse.Namespace) -> App[int]:
     )
     args.pbx, args.user = world.sandbox.url, "admin"
     defaults = connect_defaults(args, password=SecretStr(DEFAULT_ADMIN_PASSWORD), note=note)
-    services = build_services(args, defaults=defaults, demo_carrier=carrier)
+    services = build_services(
+        args, defaults=defaults, demo_carrier=carrier, secrets=_memory_store
+    )  # the demo's passwords stay in this process, never in the user's keyring
 
     def cleanup() -> None:
         world.stop()
@@ -155,6 +157,13 @@ def make_app(args: argparse.Namespace) -> App[int]:
 
     services.on_close(cleanup)
     return TrunkWizApp(services)
+
+
+def _memory_store() -> Any:
+    from trunkwiz.store.memory import MemoryKeyring
+    from trunkwiz.store.secrets import SecretStore
+
+    return SecretStore(MemoryKeyring())
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, completion
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 EPILOG = """\
@@ -53,6 +53,8 @@ async def _export(args: argparse.Namespace) -> int:
         trunks, refs = await load_trunks(conn, args.name)
     finally:
         await services.close()
+    if args.name is None:  # trunk names for shell completion
+        completion.remember_names(args, [t.name for t in trunks])
     text = emit(trunks, refs)
     if args.output:
         try:

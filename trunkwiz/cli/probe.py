@@ -2,7 +2,8 @@
 
 NAME is a trunk on the PBX (its settings are read from the PBX; its password, which the
 PBX never returns, comes from stdin, the keyring or a prompt). FILE is a trunk file: every
-trunk in it is probed without signing in to the PBX. Register trunks are probed with
+trunk in it is probed; the PBX is read only to check that a stored password goes to the
+host the PBX holds for that trunk. Register trunks are probed with
 OPTIONS then REGISTER (and an un-REGISTER); IP and Accept-Register trunks, trunks with
 registration off, and ``--no-register`` probe with OPTIONS only.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,11 @@ from trunkwiz.domain.text import visible
 
 EPILOG = f"""\
 {common.STDIN_FORMAT}
-With FILE nothing signs in to the PBX, so only NAME<TAB>PASSWORD lines are used.
+With FILE and one trunk, a single line is that trunk's SIP password. A password stored
+in the keyring is used for a file's trunk only when the PBX holds the same host for the
+trunk of that name (probe signs in to check; on a terminal it asks instead); else pipe
+the password with --password-stdin. OPTIONS and REGISTER are rate-limited per carrier
+host across every trunkwiz of this user (one probe per host every 5 s).
 
 exit status: 0 every probe succeeded, 1 a probe failed (the diagnosis says why) or the
 PBX could not be read, 2 bad input (bad file, unknown trunk, missing password)
@@ -75,10 +81,16 @@ def _from_file(args: argparse.Namespace, path: Path) -> int:
 
     async def main() -> int:
         given = common.read_stdin_secrets(args)
-        if given.pbx is not None:
-            common.say("Note: probe FILE does not sign in; the PBX password line is ignored.")
+        if given.pbx is not None and len(tf.trunks) == 1 and not given.trunks:
+            # One trunk, one bare line: that is the trunk's password, not the PBX's.
+            given.trunks[tf.trunks[0].name] = given.pbx
+            given.pbx = None
         target = common.resolve_target(args)
-        return await _probe_all(args, tf.trunks, given, target, common.Keyring())
+        held = _HeldHosts(args, target, given)
+        try:
+            return await _probe_all(args, tf.trunks, given, target, held.keyring, held)
+        finally:
+            await held.close()
 
     return common.run_async(main)
 
@@ -109,12 +121,87 @@ def _plan(args: argparse.Namespace, trunk: Any) -> bool:
     )
 
 
+def _host(name: object) -> str:
+    return str(name or "").strip().rstrip(".").casefold()
+
+
+class _HeldHosts:
+    """The hosts the PBX holds for a trunk (hostname, outbound server), read on first use.
+
+    A trunk file may name an existing trunk with another host; the stored password of that
+    trunk is answered to a digest challenge only when the hosts match (or when the user
+    confirms on a terminal), never to whatever host the file names.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, target: common.Target, given: common.StdinSecrets
+    ) -> None:
+        self.args, self.target, self.given = args, target, given
+        self.keyring = common.Keyring()
+        self._services: Any = None
+        self._conn: Any = None
+        self.problem = ""
+
+    async def of(self, name: str) -> tuple[str, str] | None:
+        """``(hostname, outbound server)`` on the PBX, or None (``problem`` says why)."""
+        from trunkwiz.domain.fromapi import trunk_from_api
+        from trunkwiz.pbx.errors import PbxError
+
+        try:
+            if self._conn is None:
+                password = common.pbx_password(self.target, self.given, self.keyring)
+                self._services, self._conn = await common.sign_in(self.args, self.target, password)
+            trunk_id = await common.find_trunk_id(self._conn, name)
+            detail, assignees = await common.read_trunk(self._conn, trunk_id)
+            trunk = trunk_from_api(detail, assignees, {})
+        except (CliError, PbxError, OSError, ValueError) as exc:
+            self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return None
+        return _host(trunk.hostname), _host(getattr(trunk, "outbound_server", None))
+
+    async def close(self) -> None:
+        if self._services is not None:
+            await self._services.close()
+
+
+async def _stored_secret(trunk: Any, held: _HeldHosts, key: str) -> Any:
+    """The keyring password of ``trunk`` when the PBX holds the host the file names (or
+    the user confirms on a terminal); ``CliError`` (bad input) otherwise."""
+    stored = held.keyring.get(key)
+    if stored is None:
+        return None
+    wanted = (_host(trunk.hostname), _host(getattr(trunk, "outbound_server", None)))
+    on_pbx = await held.of(trunk.name)
+    if on_pbx == wanted:
+        return stored
+    where = (
+        f"the PBX holds host {on_pbx[0]} for it"
+        if on_pbx is not None
+        else f"its host on the PBX cannot be checked ({held.problem})"
+    )
+    question = (
+        f"The stored SIP password of trunk {trunk.name} is for the PBX's trunk; {where}, "
+        f"but the file names {wanted[0]}."
+    )
+    if common.stdin_is_tty() and not getattr(held.args, "password_stdin", False):
+        common.say(f"{question} Send it to {wanted[0]}? [y/N] ")
+        answer = sys.stdin.readline().strip().casefold() if sys.stdin is not None else ""
+        if answer in {"y", "yes"}:
+            return stored
+    raise CliError(
+        f"{question} Not sent: give the password for this host with --password-stdin "
+        f"('{trunk.name}<TAB>PASSWORD'), or probe the PBX's trunk by name",
+        EXIT_INPUT,
+    )
+
+
 async def _probe_all(
     args: argparse.Namespace,
     trunks: list[Any],
     given: common.StdinSecrets,
     target: common.Target,
     keyring: common.Keyring,
+    held: _HeldHosts | None = None,
 ) -> int:
     from trunkwiz.sip.probe import ProbeTarget, probe
     from trunkwiz.sip.ratelimit import RateLimiter
@@ -125,7 +212,12 @@ async def _probe_all(
         register = _plan(args, trunk)
         secret = None
         if register:
-            secret = given.trunk(trunk.name) or keyring.get(trunk_key(target.url, trunk.name))
+            key = trunk_key(target.url, trunk.name)
+            secret = given.trunk(trunk.name)
+            if secret is None:  # a file's trunk: only for the host the PBX holds
+                secret = (
+                    keyring.get(key) if held is None else await _stored_secret(trunk, held, key)
+                )
             secret = secret or common.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
             if secret is None:
                 raise CliError(
@@ -137,7 +229,9 @@ async def _probe_all(
                 )
         jobs.append((trunk, register, ProbeTarget.from_trunk(trunk, secret)))
     results = []
-    limiter = RateLimiter()  # several trunks on one carrier host: REGISTERs spaced out
+    # Several trunks on one carrier host, or another trunkwiz probing it right now: OPTIONS
+    # and REGISTER are spaced out per host, across processes (state in the config dir).
+    limiter = RateLimiter(state=shared_state(args))
     for trunk, register, probe_target in jobs:
         result = await probe(probe_target, register=register, timeout=args.timeout, limiter=limiter)
         if result.retry_after:  # the same carrier host was just asked: wait our turn, once
@@ -153,6 +247,18 @@ async def _probe_all(
     if args.json:
         common.print_json(results)
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_FAILURE
+
+
+def shared_state(args: argparse.Namespace) -> Path | None:
+    """The rate limiter's state file shared by every trunkwiz of this user (None if the
+    config dir cannot be made: the limit is then per process)."""
+    from trunkwiz.sip.ratelimit import STATE_FILE
+    from trunkwiz.store.paths import config_dir, ensure_private_dir
+
+    try:
+        return ensure_private_dir(config_dir(getattr(args, "config", None))) / STATE_FILE
+    except OSError:
+        return None
 
 
 def _describe(entry: dict[str, Any]) -> str:

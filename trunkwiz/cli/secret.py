@@ -2,8 +2,9 @@
 
 ``pbx NAME``: NAME is the admin user of the PBX given by ``--pbx`` (or the profile), with
 ``--domain`` for a Tenant Admin. ``trunk NAME``: NAME is the trunk's name on that PBX.
-``set`` reads the secret from stdin when it is not a terminal (the first line), else from
-a hidden prompt typed twice. It never takes the secret as an argument.
+``set`` first checks that a keyring can be used, then reads the secret from stdin when it
+is not a terminal (the first line), else from a hidden prompt typed twice. It never takes
+the secret as an argument. Its last line says which store holds it and for how long.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 The keyring service is "trunkwiz"; entries are pbx:<url>:<user>[@<domain>] and
-trunk:<url>:<name>. apply, export, status and probe read them.
+trunk:<url>:<name>. apply, export, status and probe read them. The store is the
+Secret Service (gnome-keyring) when one runs, else the kernel keyring (a plain SSH
+login): kept in kernel memory until reboot or 3 days unused, asked again after that.
 
 exit status: 0 stored or deleted (deleting an absent entry is not an error),
 1 the keyring cannot be used (the message says how to fix it), 2 bad input
@@ -69,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
             removed = store.delete(key)
             common.say(f"Deleted the {label}." if removed else f"No {label} was stored.")
             return EXIT_OK
+        status = store.check()  # before asking for the password, not after
+        if not status.ok:
+            common.say(f"secret store unavailable: {status.problem}. To fix: {status.fix}")
+            return EXIT_FAILURE
         secret = _read_secret(label)
         if secret is None:
             common.say("trunkwiz secret: no secret given (empty input); nothing stored")
@@ -77,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
     except SecretStoreUnavailable as exc:
         common.say(str(exc))
         return EXIT_FAILURE
-    name = store.backend_name
-    common.say(f"Stored the {label} in the keyring" + (f" ({name})." if name else "."))
+    common.say(f"Stored the {label}.")
+    common.say(f"Password kept in {store.where or 'the keyring'}.")
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, completion
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
@@ -80,6 +80,8 @@ async def _status(args: argparse.Namespace) -> int:
             if shown:
                 conn.client.set_deadline(deadline)  # --deadline bounds each refresh
             rows = await _rows(conn, args.name)
+            if args.name is None and not shown:  # trunk names for shell completion
+                completion.remember_names(args, [r["name"] for r in rows])
             shown += 1
             _print(args, rows, watching=args.watch)
             if not args.watch or (args.count and shown >= args.count):

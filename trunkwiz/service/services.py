@@ -370,10 +370,10 @@ class Services:
         if self._probe is not None:
             return await self._probe(target, register=register)
         from trunkwiz.sip.probe import probe
-        from trunkwiz.sip.ratelimit import RateLimiter
+        from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter
 
-        if self._limiter is None:
-            self._limiter = RateLimiter()
+        if self._limiter is None:  # shared with other trunkwiz runs through the config dir
+            self._limiter = RateLimiter(state=self.config_dir / STATE_FILE)
         return await probe(target, register=register, limiter=self._limiter)
 
     async def close(self) -> None:

@@ -136,7 +136,7 @@ async def probe(
     run = _Run(target, timeout)
     resolver = resolver or SystemResolver()
     transport = target.transport.upper()
-    if register and limiter is not None:
+    if limiter is not None:  # OPTIONS as well as REGISTER
         wait = limiter.try_acquire(target.outbound_server or target.hostname)
         if wait > 0:
             secs = max(1, round(wait + 0.49))

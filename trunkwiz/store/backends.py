@@ -3,9 +3,11 @@
 Refused: keyring's ``fail`` backend (no backend at all), the ``null`` backend (drops
 secrets), any plain-text backend (e.g. ``keyrings.alt`` ``PlaintextKeyring``), and an
 encrypted-file backend that asks for its password on the terminal (``keyrings.cryptfile``,
-``keyrings.alt`` ``EncryptedKeyring``) unless the user opted into it explicitly with
-``PYTHON_KEYRING_BACKEND``. From keyring's chaining backend the first acceptable member is
-used, so a plain-text member is never read or written.
+``keyrings.alt`` ``EncryptedKeyring``: its ``getpass`` prompt would race the wizard's form
+and the bounded keyring call). From keyring's chaining backend the first acceptable member is
+used, so a plain-text member is never read or written. When keyring's own choice is
+refused or does not answer (no D-Bus over SSH), ``secrets`` falls back to the kernel
+keyring (``kernel_keyring``). Advice here is short and works when followed literally.
 
 This module only inspects objects; it imports neither keyring nor a D-Bus library.
 """
@@ -18,24 +20,14 @@ from dataclasses import dataclass
 SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
 CRYPTFILE = "keyrings.cryptfile.cryptfile.CryptFileKeyring"
 
-UNLOCK_HINT = 'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets'
-FIX_NO_DBUS = (
-    "run trunkwiz inside `dbus-run-session -- sh` and unlock "
-    f"gnome-keyring there with `{UNLOCK_HINT}` (apt-get install gnome-keyring dbus), "
-    f"or set PYTHON_KEYRING_BACKEND={SECRET_SERVICE} once a Secret Service runs"
-)
-FIX_NO_SERVICE = (
-    f"start and unlock gnome-keyring in this D-Bus session with `{UNLOCK_HINT}` "
-    "(apt-get install gnome-keyring)"
-)
-FIX_LOCKED = (
-    "unlock the keyring without a prompt: in the same D-Bus session run "
-    f"`{UNLOCK_HINT}` (this also creates the login keyring on first use)"
-)
-FIX_OPT_IN = (
-    f"or opt into the encrypted file backend with PYTHON_KEYRING_BACKEND={CRYPTFILE} "
-    "(pip install keyrings.cryptfile; it asks for its own password on the terminal)"
-)
+KERNEL = "trunkwiz.store.kernel_keyring.KernelKeyring"
+
+# Short advice that works when followed literally (each fits two lines of an 80x24 screen).
+FIX_NO_DBUS = "unset PYTHON_KEYRING_BACKEND so that trunkwiz uses the kernel keyring"
+FIX_NO_SERVICE = "start gnome-keyring in your desktop session, or unset PYTHON_KEYRING_BACKEND"
+FIX_LOCKED = "unlock the login keyring in your desktop session, then try again"
+FIX_TYPE_IT = "type the password when asked (or pipe it with --password-stdin)"
+FIX_OPT_IN = "unset PYTHON_KEYRING_BACKEND to use the kernel keyring"
 
 
 @dataclass(frozen=True)
@@ -74,12 +66,6 @@ def prompts_on_terminal(backend: object) -> bool:
     )
 
 
-def explicitly_chosen(backend: object) -> bool:
-    """Whether ``PYTHON_KEYRING_BACKEND`` names exactly this backend's class."""
-    chosen = os.environ.get("PYTHON_KEYRING_BACKEND", "").strip()
-    return bool(chosen) and chosen == backend_name(backend)
-
-
 def refusal(backend: object) -> Refusal | None:
     """Return why ``backend`` must not be used, or ``None`` when it is acceptable."""
     name = backend_name(backend)
@@ -94,30 +80,28 @@ def refusal(backend: object) -> Refusal | None:
     if is_plaintext(backend):
         return Refusal(
             f"the keyring backend {name} stores secrets as plain text; trunkwiz refuses it",
-            f"set PYTHON_KEYRING_BACKEND={SECRET_SERVICE} with a running Secret Service "
-            f"({FIX_NO_SERVICE}), or uninstall keyrings.alt; {FIX_OPT_IN}",
+            f"{FIX_OPT_IN}, or uninstall keyrings.alt",
         )
-    if prompts_on_terminal(backend) and not explicitly_chosen(backend):
+    if prompts_on_terminal(backend):
+        # Its getpass prompt would race the wizard's form or the keyring call's timeout.
         return Refusal(
-            f"the keyring backend {name} would ask for a password on the terminal and "
-            "was not chosen explicitly",
-            f"use a Secret Service ({FIX_NO_SERVICE}), or opt in with "
-            f"PYTHON_KEYRING_BACKEND={name}",
+            f"the keyring backend {name} asks for its own password on the terminal",
+            FIX_OPT_IN,
         )
     return None
 
 
 def no_backend() -> Refusal:
     """The diagnosis when keyring found no usable backend at all."""
+    chosen = bool(os.environ.get("PYTHON_KEYRING_BACKEND", "").strip())
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return Refusal(
-            "no usable keyring: there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is "
-            "unset, as in a plain SSH login), so no Secret Service can be reached",
-            f"{FIX_NO_DBUS}; {FIX_OPT_IN}",
+            "no usable keyring: no D-Bus session, so no Secret Service",
+            FIX_NO_DBUS if chosen else FIX_TYPE_IT,
         )
     return Refusal(
         "no usable keyring: no Secret Service answers on this D-Bus session",
-        f"{FIX_NO_SERVICE}; {FIX_OPT_IN}",
+        FIX_NO_SERVICE if chosen else FIX_TYPE_IT,
     )
 
 
@@ -159,6 +143,5 @@ def classify_error(exc: BaseException, name: str) -> Refusal:
         )
     return Refusal(
         f"the keyring backend {name} failed ({kind})",
-        f"check that backend, or choose another with PYTHON_KEYRING_BACKEND "
-        f"(e.g. {SECRET_SERVICE}: {FIX_NO_SERVICE})",
+        "check that backend, or unset PYTHON_KEYRING_BACKEND",
     )

@@ -8,7 +8,13 @@ Key names: ``pbx_key(url, user, domain)`` → ``pbx:<url>:<user>`` or
 ``get_secret_value()`` at the moment of the network call). Every backend call runs in a
 daemon thread with a bounded timeout, so a keyring that waits for a GUI unlock prompt
 (which nobody sees over SSH) gives ``SecretStoreUnavailable`` instead of hanging; the
-stuck thread cannot keep the process alive. Refused backends are listed in
+stuck thread cannot keep the process alive.
+
+Which store: a backend given to ``SecretStore`` or named by ``PYTHON_KEYRING_BACKEND`` is
+used as is. Otherwise keyring's own choice (a Secret Service on a desktop) is used when it
+is acceptable and answers; when it does not (a plain SSH login has no D-Bus session), the
+kernel keyring (``trunkwiz.store.kernel_keyring``) is used. ``SecretStore.where`` says in a
+few words which store holds the secrets and for how long. Refused backends are listed in
 ``trunkwiz.store.backends``. Secrets never appear in exception text or logs.
 
 ``keyring`` and ``pydantic`` are imported on first use, not with this module.
@@ -22,13 +28,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
-from trunkwiz.store.backends import FIX_LOCKED, Refusal, backend_name, classify_error, pick
+from trunkwiz.store.backends import (
+    FIX_LOCKED,
+    FIX_TYPE_IT,
+    SECRET_SERVICE,
+    Refusal,
+    backend_name,
+    classify_error,
+    pick,
+)
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
 SERVICE = "trunkwiz"
 """The keyring service name all trunkwiz secrets are stored under."""
+PROBE_KEY = "trunkwiz:check"
+"""An entry that is never stored: reading it shows whether a backend answers."""
 DEFAULT_TIMEOUT = 5.0
 """Seconds a keyring call may take before the store is declared unavailable."""
 
@@ -161,19 +177,56 @@ class SecretStore:
         """
         try:
             backend = self._backend()
-            self._call(backend.get_password, self.service, "trunkwiz:check")
+            self._call(backend.get_password, self.service, PROBE_KEY)
         except SecretStoreUnavailable as exc:
             return exc.status()
         return BackendStatus(True, self._name)
 
+    @property
+    def where(self) -> str:
+        """Where secrets are kept and for how long, e.g. ``the kernel keyring until reboot
+        or 3 days unused`` ('' before the first call)."""
+        if self._chosen is None:
+            return ""
+        where = getattr(self._chosen, "where", None)
+        if isinstance(where, str):
+            return where
+        if self._name == SECRET_SERVICE:
+            return "the Secret Service keyring"
+        return f"the keyring {self._name}"
+
     def _backend(self) -> KeyringBackend:
         if self._chosen is not None:
             return self._chosen
-        # Discovery and a chaining backend's member list talk to D-Bus: bounded too.
-        name, chosen = self._call(_resolve, self._given)
+        fallback = self._given is None and not os.environ.get("PYTHON_KEYRING_BACKEND", "")
+        try:
+            # Discovery and a chaining backend's member list talk to D-Bus: bounded too.
+            name, chosen = self._call(_resolve, self._given)
+            self._name = name
+            if fallback:  # a Secret Service that is found must also answer
+                self._call(chosen.get_password, self.service, PROBE_KEY)
+        except SecretStoreUnavailable as first:
+            if not fallback:
+                raise
+            name, chosen = self._kernel(first)
         self._name = name
         self._chosen = chosen
         return chosen
+
+    def _kernel(self, first: SecretStoreUnavailable) -> tuple[str, KeyringBackend]:
+        """The kernel keyring when keyring's own choice cannot be used (plain SSH)."""
+        from trunkwiz.store.kernel_keyring import KernelKeyring, unusable
+
+        kernel = KernelKeyring()
+        self._name = backend_name(kernel)
+        why = self._call(unusable, kernel)
+        if why is not None:
+            raise SecretStoreUnavailable(
+                f"{first.problem}; the kernel keyring cannot be used here ({why})",
+                FIX_TYPE_IT,
+                self._name,
+            )
+        return self._name, kernel
 
     def _call(self, func: Callable[..., T], *args: object) -> T:
         values: list[T] = []

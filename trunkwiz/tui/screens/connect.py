@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Static
 
 from trunkwiz.domain.text import visible
@@ -178,10 +179,44 @@ class ConnectScreen(StepScreen):
             self.notify(visible(profile_problem, multiline=True), severity="warning", markup=False)
         if problem:
             self.query_one("#keep_password", Checkbox).value = False
-            self.show_errors({"keep_password": problem})
-            self.notify("The password was not kept. Press Next to go on without it.", timeout=8)
+            self.show_errors({"keep_password": f"{problem} Press Next to go on without it."})
             return
         self.dismiss(StepResult("next", {**values, "level": conn.level}))
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """Ticking "Keep the password" says at once, on one line, which store keeps it."""
+        if event.checkbox.id != "keep_password":
+            return
+        if event.value:
+            self._say_where_kept()
+        else:
+            self._where_line().display = False
+
+    @work(thread=True, exclusive=True, group="keyring-where")
+    def _say_where_kept(self) -> None:
+        store = self.services.secrets
+        status = store.check()  # bounded; a locked or absent keyring says why
+        if status.ok:
+            self.app.call_from_thread(self._show_where, f"Password kept in {store.where}.")
+        else:
+            problem = f"Not kept: {status.problem}. To fix: {status.fix}."
+            self.app.call_from_thread(self.show_errors, {"keep_password": problem})
+
+    def _show_where(self, text: str) -> None:
+        if self.query_one("#keep_password", Checkbox).value:
+            line = self._where_line()
+            line.update(Content(text))  # plain text: backend names are not markup
+            line.display = True
+
+    def _where_line(self) -> Static:
+        found = self.query("#keep_password-where")
+        if found:
+            return found.first(Static)
+        line = Static("", id="keep_password-where")
+        self.query_one("#keep_password", Checkbox).parent.mount(  # type: ignore[union-attr]
+            line, after="#keep_password"
+        )
+        return line
 
     def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
         from trunkwiz.tui.screens.dialogs import TrustCertificateScreen

@@ -174,10 +174,11 @@ class ReviewScreen(StepScreen):
                 self.draft.trunk_id = None  # rolled back: it is a new trunk again
             self._failed(exc)
             return
-        show_note(
-            line, f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
-        )
-        await self._keep_password()
+        done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
+        show_note(line, done)
+        not_kept = await self._keep_password()
+        if not_kept:  # a line under the outcome (plain text), not a toast over the form
+            line.update(Content(visible(f"{done}\n{not_kept}", multiline=True)))
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
             discard()  # submitted: the saved draft is done with
@@ -210,24 +211,19 @@ class ReviewScreen(StepScreen):
         self.query_one("#back", Button).disabled = False
         self.query_one("#submit", Button).disabled = False
 
-    async def _keep_password(self) -> None:
-        """The trunk password goes to the keyring (thread); a refusal is shown, not fatal."""
+    async def _keep_password(self) -> str:
+        """The trunk password goes to the keyring (thread); returns the line saying why
+        it was not kept (not fatal), else ''."""
         password = self.draft.password
         conn = self.services.connection
         if password is None or conn is None:
-            return
+            return ""
 
         def keep() -> str:
             return self.services.keep_trunk_password_or_say_why(conn.url, self.trunk.name, password)
 
-        problem = await self.run_worker(keep, thread=True, group="keyring").wait()
-        if problem:
-            self.notify(
-                visible(f"The trunk password was not kept: {problem}", multiline=True),
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+        problem: str = await self.run_worker(keep, thread=True, group="keyring").wait()
+        return f"The trunk password was not kept: {problem}" if problem else ""
 
     async def _finished(self) -> None:
         from trunkwiz.tui.widgets.status import StatusPanel

@@ -20,6 +20,8 @@ from pydantic import SecretStr
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
+from trunkwiz.pbx.rules import RuleApi
+from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ class ApplyFailed(PbxError):
 
 
 class _Stop(Exception):
-    def __init__(self, op: Operation, cause: BaseException) -> None:
+    def __init__(self, op: Operation | RuleOp, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.op = op
         self.cause = cause
@@ -141,17 +143,25 @@ class _Run:
 
     async def execute(self) -> ApplyResult:
         started = self.client.stats.requests
+        rules = RouteRun(RuleApi(self.client), self.plan.routes) if self.plan.routes else None
         try:
+            if rules is not None:
+                await rules.run_before()
             for op in (o for o in self.plan.operations if o.phase == 0):
                 await self._guarded(op)
             for phase in (1, 2):
                 await self._concurrently([o for o in self.plan.operations if o.phase == phase])
+            if rules is not None:
+                assert self.trunk_id is not None
+                await rules.run_after(self.trunk_id)
+        except RuleStepFailed as failed:
+            await self._rollback(_Stop(failed.op, failed.cause), rules)
         except _Stop as stop:
-            await self._rollback(stop)
+            await self._rollback(stop, rules)
         return ApplyResult(
             trunk_id=self.trunk_id,
             created=self.plan.creates,
-            done=tuple(op.describe() for op in self.done),
+            done=tuple(op.describe() for op in self.done) + tuple(rules.lines if rules else ()),
             requests=self.client.stats.requests - started,
         )
 
@@ -226,10 +236,12 @@ class _Run:
         except PbxError as exc:
             log.warning("could not re-read the PBX after %s: %s", op.describe(), exc)
 
-    async def _rollback(self, stop: _Stop) -> None:
+    async def _rollback(self, stop: _Stop, rules: RouteRun | None = None) -> None:
         rolled: list[str] = []
         failed: list[str] = []
         kept: list[str] = []
+        if rules is not None:
+            rolled, failed = await rules.undo_after()
         total = len(self.done)
         count = 0
         for phase in (2, 1):
@@ -246,6 +258,10 @@ class _Run:
             (failed if error else rolled).append(_undo_line(op, error))
             if op.sets_password and op.kind is OpKind.update:
                 kept.append("the new password (the PBX cannot return the old one)")
+        if rules is not None:
+            more_rolled, more_failed = await rules.undo_before()
+            rolled += more_rolled
+            failed += more_failed
         raise ApplyFailed(
             self.plan.desired.name,
             stop.op.describe(),

@@ -14,7 +14,7 @@ the others.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
@@ -80,11 +80,23 @@ class RuleApi:
 
     async def using(self, provider_id: str) -> TenantRules:
         """The rules of the tenant in scope that use the trunk (full details)."""
-        inbound = [r for r in await self.rules("inbound") if r.get("provider_id") == provider_id]
+        return (await self.all_rules()).for_trunk(provider_id)
+
+    async def all_rules(self) -> TenantRules:
+        """Every rule of the tenant in scope (outbound rules with their routes)."""
+        inbound = await self.rules("inbound")
         summaries = await self.rules("outbound")
         details = await _bounded([self.detail("outbound", str(s["id"])) for s in summaries])
-        outbound = [d for d in details if route_of(d, provider_id) is not None]
-        return TenantRules(tuple(inbound), tuple(outbound))
+        return TenantRules(tuple(inbound), tuple(details))
+
+    async def by_tenant(self, tenant_ids: Iterable[str | None]) -> dict[str | None, TenantRules]:
+        """Every rule of each tenant (one tenant at a time: the switch is per session)."""
+        found: dict[str | None, TenantRules] = {}
+        async with self.lock:
+            for tid in dict.fromkeys(tenant_ids):
+                await self.enter(tid)
+                found[tid] = await self.all_rules()
+        return found
 
 
 async def _bounded(calls: Sequence[Any], limit: int = 8) -> list[dict[str, Any]]:
@@ -104,6 +116,13 @@ class TenantRules:
 
     inbound: tuple[dict[str, Any], ...] = ()
     outbound: tuple[dict[str, Any], ...] = ()
+
+    def for_trunk(self, provider_id: str) -> TenantRules:
+        """Only the rules that use the trunk."""
+        return TenantRules(
+            tuple(r for r in self.inbound if r.get("provider_id") == provider_id),
+            tuple(r for r in self.outbound if route_of(r, provider_id) is not None),
+        )
 
     def of(self, kind: RuleKind) -> tuple[dict[str, Any], ...]:
         """The rules of one kind."""

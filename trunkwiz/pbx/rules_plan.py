@@ -186,16 +186,11 @@ async def load_rules(
     api: RuleApi, provider_id: str | None, tenant_ids: Iterable[str | None]
 ) -> RulesInUse:
     """The rules that use the trunk in each tenant (nothing when the trunk is new)."""
-    found: dict[str | None, TenantRules] = {}
     if provider_id is None:
-        return RulesInUse(found)
-    async with api.lock:
-        for tid in dict.fromkeys(tenant_ids):
-            await api.enter(tid)
-            rules = await api.using(provider_id)
-            if rules.inbound or rules.outbound:
-                found[tid] = rules
-    return RulesInUse(found)
+        return RulesInUse({})
+    every = await api.by_tenant(tenant_ids)
+    found = {tid: rules.for_trunk(provider_id) for tid, rules in every.items()}
+    return RulesInUse({tid: r for tid, r in found.items() if r.inbound or r.outbound})
 
 
 def tenants_of(plan: Plan, system: bool) -> list[str | None]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from trunkwiz.sandbox.auth import SYSTEM_ADMIN, TENANT_ADMIN, _same
+from trunkwiz.sandbox.auth import OTHER_USERS, SYSTEM_ADMIN, TENANT_ADMIN, _same
 from trunkwiz.sandbox.context import Ctx
-from trunkwiz.sandbox.errors import not_found, unauthorized
+from trunkwiz.sandbox.errors import forbidden, not_found, unauthorized
 from trunkwiz.sandbox.listing import apply_query
 
 Reply = tuple[int, Any]
@@ -40,6 +40,9 @@ def sign_in(ctx: Ctx) -> Reply:
             return 200, ctx.services.tokens.pair(
                 ctx.services.tokens.issue(SYSTEM_ADMIN, user, None)
             )
+        role = OTHER_USERS.get(user.lower())
+        if role is not None and _same(password, acc.admin_password):
+            return 200, ctx.services.tokens.pair(ctx.services.tokens.issue(role, user, None))
     else:
         tenant = ctx.state.tenant_by_domain(domain)
         if (
@@ -126,7 +129,10 @@ def _visible_tenants(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def list_tenants(ctx: Ctx) -> Reply:
-    """GET /tenants: every tenant for the System Admin, its own for a Tenant Admin."""
+    """GET /tenants: every tenant for the System Admin, its own for a Tenant Admin, 403 for
+    a user that has neither."""
+    if not ctx.user.is_system and ctx.user.tenant_id is None:
+        raise forbidden("This account may not list tenants.")
     count, page = apply_query(_visible_tenants(ctx), ctx.query, TENANT_FIELDS, ("name", "domain"))
     return 200, {"count": count, "items": page}
 

@@ -77,6 +77,11 @@ class Connection:
         """``system`` for the System Admin, ``tenant`` for a Tenant Admin."""
         return "system" if self.session.is_system_admin else "tenant"
 
+    @property
+    def level_label(self) -> str:
+        """The detected level and why, e.g. ``System level (role Dealer can list tenants)``."""
+        return self.session.level_label
+
     async def close(self) -> None:
         """Close the HTTP client."""
         await self.client.aclose()

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Static
 
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
@@ -164,7 +165,7 @@ class ConnectScreen(StepScreen):
             self._busy("")
             self.show_errors({"url": str(exc)})
             return
-        self._busy("Signed in; saving the profile…")
+        self._busy(Content(f"Signed in: {conn.level_label}; saving the profile…"))
         keep = self.query_one("#keep_password", Checkbox).value
         problem = await self._save(
             url, user, domain, conn.pinned_sha256, password if keep else None
@@ -219,6 +220,6 @@ class ConnectScreen(StepScreen):
 
         self.app.push_screen(TrustCertificateScreen(url, fingerprint), callback=answer)
 
-    def _busy(self, text: str) -> None:
+    def _busy(self, text: str | Content) -> None:
         self.nav_status().update(text)
         self.query_one("#next", Button).disabled = bool(text)

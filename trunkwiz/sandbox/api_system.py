@@ -90,17 +90,9 @@ def admin_status(ctx: Ctx) -> Reply:
 
 
 def network(ctx: Ctx) -> Reply:
-    """GET /network: documentation addresses (RFC 5737 / RFC 3849)."""
-    return 200, {
-        "web_domain": "pbx.sandbox.test",
-        "private_ipv4": "192.0.2.10",
-        "public_ipv4": "203.0.113.10",
-        "enable_ipv6": False,
-        "private_ipv6": "",
-        "public_ipv6": "2001:db8::10",
-        "primary_dns_server": "192.0.2.53",
-        "secondary_dns_server": "198.51.100.53",
-    }
+    """GET /network: documentation addresses (RFC 5737 / RFC 3849), ``state.network``."""
+    with ctx.state.lock:
+        return 200, dict(ctx.state.network)
 
 
 def list_transports(ctx: Ctx) -> Reply:

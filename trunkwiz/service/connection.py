@@ -215,9 +215,13 @@ class Connection:
         return missing_transport_message(protocol)
 
     async def public_route(self, protocol: str) -> tuple[str, int | None]:
-        """The PBX public IPv4 and the port of its ``protocol`` listener (for the carrier)."""
+        """The PBX public IPv4 and the port of its ``protocol`` listener (for the carrier).
+
+        The IP is empty when the PBX has no public IPv4 set: the private address is never
+        given in its place (a carrier cannot reach it).
+        """
         network, listeners = await asyncio.gather(self.network(), self.transports())
-        ip = str(network.get("public_ipv4") or network.get("private_ipv4") or "")
+        ip = str(network.get("public_ipv4") or "").strip()
         port = next(
             (
                 int(t["port"])

@@ -88,7 +88,7 @@ class Connection:
 
     # -- reads ----------------------------------------------------------------------------
     async def tenants(self) -> list[TenantInfo]:
-        """Every tenant (all pages), sorted by name."""
+        """Every tenant (all pages), in natural order of names (``… 121`` before ``… 1081``)."""
         items = await self.client.tenants()
         found = [
             TenantInfo(
@@ -97,7 +97,9 @@ class Connection:
             for t in items
             if t.get("id") is not None
         ]
-        return sorted(found, key=lambda t: (t.name.lower(), t.id))
+        from trunkwiz.service.tenants import in_natural_order
+
+        return in_natural_order(found)
 
     async def tenant_domains(self) -> list[TenantInfo]:
         """The tenants whose SIP domain an Accept-Register host must not equal.

@@ -196,3 +196,31 @@ async def test_a_tenant_admin_routes_its_own_trunk(sandbox: SandboxServer) -> No
         found = await load_rules(api, result.trunk_id, [None])
         assert routes_from_api(found.by_tenant[None], result.trunk_id) == want[None]
     assert {r.tenant_id for r in sandbox.state.inbound_rules.values()} == {tenant["id"]}
+
+
+async def test_optional_fields_left_out_do_not_replan_forever(
+    sandbox: SandboxServer, admin: PbxClient
+) -> None:
+    tenants = (await admin.tenants())[:1]
+    tid = tenants[0]["id"]
+    api = RuleApi(admin)
+    full = routes_for(16468097065)
+    pid = (
+        await apply(admin, await plan_with_routes(api, plan(trunk(tenants), None), {tid: full}))
+    ).trunk_id
+    assert pid
+
+    async def replan(want: TenantRoutes) -> Any:
+        current = CurrentTrunk(pid, await admin.provider(pid), await admin.assignees(pid))
+        return await plan_with_routes(api, plan(trunk(tenants), current), {tid: want})
+
+    assert full.inbound is not None and full.outbound is not None
+    no_after_hours = full.inbound[0].model_copy(update={"after_hours": None})
+    assert (await replan(TenantRoutes(inbound=(no_after_hours,)))).is_empty  # PBX's value kept
+    no_caller = full.outbound[0].model_copy(update={"caller_id": ""})
+    step = await replan(TenantRoutes(outbound=(no_caller,)))
+    assert step.routes is not None and [op.kind for op in step.routes.after] == [RuleOpKind.update]
+    await apply(admin, step)
+    route = next(iter(sandbox.state.outbound_rules.values())).data["routes"][0]
+    assert "outbound_caller_id" not in route
+    assert (await replan(TenantRoutes(outbound=(no_caller,)))).is_empty

@@ -175,7 +175,10 @@ def outbound_body(
         if not isinstance(old, dict):
             continue
         if old.get("provider_id") == provider_id:
-            routes.append({**_route_fields(old), **route})
+            merged = {**_route_fields(old), **route}
+            if not rule.caller_id:
+                merged.pop("outbound_caller_id", None)  # no caller ID wanted: none kept
+            routes.append(merged)
             route = {}
         else:
             routes.append(_route_fields(old))

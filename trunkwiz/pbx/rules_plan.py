@@ -167,7 +167,7 @@ def plan_routes(
                     after.append(RuleOp(RuleOpKind.create, kind, tid, label, route.name, route))
                     continue
                 keep.add(route.name.casefold())
-                if provider_id is None or _model_of(kind, old, provider_id) != route:
+                if provider_id is None or not _same(old, route, provider_id):
                     after.append(
                         RuleOp(RuleOpKind.update, kind, tid, label, route.name, route, old)
                     )
@@ -178,8 +178,16 @@ def plan_routes(
     return RoutePlan(tuple(before), tuple(after))
 
 
-def _model_of(kind: RuleKind, detail: dict[str, Any], provider_id: str) -> AnyRoute | None:
-    return inbound_from_api(detail) if kind == "inbound" else outbound_from_api(detail, provider_id)
+def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
+    """Whether the PBX's rule already is ``route``. An inbound rule's ``after_hours`` or
+    ``holidays`` left out of ``route`` is not managed: the PBX's value is kept."""
+    if isinstance(route, OutboundRoute):
+        return outbound_from_api(detail, provider_id) == route
+    have = inbound_from_api(detail)
+    if have is None:
+        return False
+    unmanaged = {k: None for k in ("after_hours", "holidays") if getattr(route, k) is None}
+    return have.model_copy(update=unmanaged) == route
 
 
 async def load_rules(

@@ -119,3 +119,53 @@ def test_a_caller_id_outside_the_pool_is_a_file_error(
     code, _out, err = apply(cli, sandbox, file)
     assert code == 2
     assert "tenants[2].outbound[1].caller_id" in err and "bad.toml:33:" in err
+
+
+SIPTRUNK_OWN = """\
+[[trunk]]
+name = "SIPTRUNK"
+kind = "register"
+brand = "SIPTRUNK"
+hostname = "gw.siptrunk.com"
+auth_id = "portsipuser"
+did_numbers = "13125550100-13125550109"
+
+[[trunk.outbound]]
+name = "US 10 digit"
+number_length = "10"
+prepend = "1"
+caller_id = "+13125550100"
+
+[[trunk.inbound]]
+name = "From SIPTRUNK"
+did_numbers = "13125550100"
+forward_to = "1001"
+after_hours = "1002"
+holidays = "1003"
+"""
+
+
+def test_a_tenant_admin_routes_its_own_trunk_and_exports_it(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    file = tmp_path / "own.toml"
+    file.write_text(SIPTRUNK_OWN)
+    who = ("--pbx", sandbox.url, "--user", "manager", "--domain", "acme-001.sandbox.test")
+    r = cli(*who, "apply", str(file), "--password-stdin",
+            stdin="tenant-admin\nSIPTRUNK\tsip-Secret-4711\n")  # fmt: skip
+    assert r.code == 0, r.err
+    assert "Create outbound rule 'US 10 digit': 10 digits" in r.out
+    tenant = sandbox.state.tenant_by_domain("acme-001.sandbox.test")
+    assert tenant is not None
+    owners = {r.tenant_id for r in sandbox.state.inbound_rules.values()}
+    owners |= {r.tenant_id for r in sandbox.state.outbound_rules.values()}
+    assert owners == {tenant["id"]}
+    exported = tmp_path / "exported.toml"
+    r = cli(*who, "export", "-o", str(exported), "--password-stdin", stdin="tenant-admin\n")
+    assert r.code == 0, r.err
+    assert (
+        parse(exported.read_text()).entries[0].own_routes
+        == parse(SIPTRUNK_OWN).entries[0].own_routes
+    )
+    again = cli(*who, "apply", str(exported), "--password-stdin", stdin="tenant-admin\n")
+    assert again.code == 0 and "Nothing to change." in again.out, again.err

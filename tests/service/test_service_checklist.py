@@ -31,7 +31,7 @@ PRIVATE_ONLY = PbxAddress("", "192.0.2.10", "UDP", 5060)
 
 def test_flowroute_steps_carry_the_values_to_copy() -> None:
     text = "\n".join(portal_checklist(FLOWROUTE, PUBLIC, tech_prefix="52709417").lines())
-    assert "Route = sip:203.0.113.10:5060" in text and "Edge Strategy" in text
+    assert "Route = sip:203.0.113.10:5060, Edge Strategy" in text and "1.2.3.4" not in text
     assert "IP Authentication" in text and "Buy DIDs" in text
     assert "associate every DID" in text
     assert "52709417* in the outbound rule's Prepend" in text

@@ -11,6 +11,7 @@ public one.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ NO_PUBLIC_IP = (
 )
 _PLACEHOLDERS = ("<PBX-PUBLIC-IP>", "<PBX-IP-or-FQDN>", "<PBX-FQDN-or-IP>", "<PBX-IP>")
 _PORT_PLACEHOLDERS = ("<PBX-SIP-PORT>", "<port>", "<PORT>")
+_EXAMPLE_URI = re.compile(r" \(e\.g\. sip:[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Checklist:
 
 
 def _fill(text: str, address: PbxAddress) -> str:
+    if address.public_ipv4:
+        text = _EXAMPLE_URI.sub("", text)  # the guide's "(e.g. sip:1.2.3.4:5060)"
     ip = address.public_ipv4 or "(the PBX's public IPv4, not set yet)"
     for holder in _PLACEHOLDERS:
         text = text.replace(holder, ip)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -224,3 +225,64 @@ async def test_optional_fields_left_out_do_not_replan_forever(
     route = next(iter(sandbox.state.outbound_rules.values())).data["routes"][0]
     assert "outbound_caller_id" not in route
     assert (await replan(TenantRoutes(outbound=(no_caller,)))).is_empty
+
+
+@pytest.mark.parametrize("nth", [2, 4])
+async def test_a_dropped_rule_call_is_reconciled_then_rolled_back(
+    sandbox: SandboxServer, admin: PbxClient, nth: int
+) -> None:
+    tenants = (await admin.tenants())[:1]
+    tid = tenants[0]["id"]
+    api = RuleApi(admin)
+    pid = (await apply(admin, plan(trunk(tenants), None))).trunk_id
+    assert pid
+    current = CurrentTrunk(pid, await admin.provider(pid), await admin.assignees(pid))
+    step = await plan_with_routes(
+        api, plan(trunk(tenants), current), {tid: routes_for(16468097065)}
+    )
+    sandbox.faults.drop_nth(nth)  # 2: the first create, 4: the second (after the first)
+    with pytest.raises(ApplyFailed) as failed:
+        await apply(admin, step)
+    assert "outcome is unknown" in str(failed.value)
+    assert failed.value.not_rolled_back == []
+    assert not sandbox.state.inbound_rules and not sandbox.state.outbound_rules
+
+
+class LoseAnswer(httpx.AsyncBaseTransport):
+    """Sends every request; loses the answer of the first ``POST {path}`` (the PBX made the
+    change, the client never hears of it)."""
+
+    def __init__(self, path: str) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.path = path
+        self.lost = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        if not self.lost and request.method == "POST" and request.url.path == self.path:
+            self.lost = True
+            raise httpx.ReadError("connection reset", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_rule_created_without_an_answer_is_found_and_removed(
+    sandbox: SandboxServer,
+) -> None:
+    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD
+
+    async with PbxClient(sandbox.url, transport=LoseAnswer("/api/inbound_rules")) as pbx:
+        await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
+        tenants = (await pbx.tenants())[:1]
+        want = {tenants[0]["id"]: routes_for(16468097065)}
+        step = await plan_with_routes(RuleApi(pbx), plan(trunk(tenants), None), want)
+        with pytest.raises(ApplyFailed) as failed:
+            await apply(pbx, step)
+    assert "outcome is unknown" in str(failed.value)
+    assert "create inbound rule 'From Flowroute'" in "; ".join(failed.value.rolled_back)
+    assert failed.value.not_rolled_back == []
+    assert not sandbox.state.inbound_rules and not sandbox.state.outbound_rules
+    assert not sandbox.state.trunks

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
-from trunkwiz.pbx.errors import PbxError
+from trunkwiz.pbx.errors import PbxError, UnavailableError
 from trunkwiz.pbx.planning import OpKind, Plan
 from trunkwiz.pbx.rules import (
     RULE_KINDS,
@@ -276,6 +276,9 @@ class RouteRun:
             for op in ops:
                 try:
                     await self.api.enter(op.tenant_id)
+                except Exception as exc:  # the rule call itself was not sent
+                    raise RuleStepFailed(op, exc) from exc
+                try:
                     new_id: str | None = None
                     if op.kind is RuleOpKind.create:
                         new_id = await self.api.create(op.rule_kind, op.body(provider_id))
@@ -286,8 +289,29 @@ class RouteRun:
                         assert op.rule_id is not None
                         await self.api.destroy(op.rule_kind, op.rule_id)
                 except Exception as exc:
+                    if isinstance(exc, UnavailableError) and exc.outcome_unknown:
+                        await self._reconcile(op, provider_id, done)
                     raise RuleStepFailed(op, exc) from exc
                 done.append((op, new_id))
+
+    async def _reconcile(
+        self, op: RuleOp, provider_id: str, done: list[tuple[RuleOp, str | None]]
+    ) -> None:
+        """After an unknown outcome, re-read the tenant's rules: did the change happen?"""
+        try:
+            every = await self.api.all_rules()
+            mine = every.for_trunk(provider_id).of(op.rule_kind) if provider_id else ()
+            same = [r for r in mine if r.get("name") == op.name]
+            if op.kind is RuleOpKind.create and same:
+                done.append((op, str(same[0]["id"])))
+            elif op.kind is RuleOpKind.delete and not any(
+                r.get("id") == op.rule_id for r in every.of(op.rule_kind)
+            ):
+                done.append((op, None))
+            elif op.kind is RuleOpKind.update:
+                done.append((op, None))  # restoring the old values is harmless either way
+        except PbxError:
+            return
 
     async def undo_after(self) -> tuple[list[str], list[str]]:
         """Undo creates/updates (newest first): (rolled back, could not be)."""

@@ -72,6 +72,8 @@ def test_apply_export_apply_with_routes(
     assert not sandbox.state.inbound_rules
     code, out, err = apply(cli, sandbox, file)
     assert code == 0, err
+    assert "[1/7] create the trunk" in out  # the trunk, 2 shares, 4 rules
+    assert "[7/7] create inbound rule 'From Flowroute' of tenant" in out
     rules = sorted(
         (r.data["name"], r.tenant_id) for r in sandbox.state.outbound_rules.values()
     ) + sorted((r.data["name"], r.tenant_id) for r in sandbox.state.inbound_rules.values())

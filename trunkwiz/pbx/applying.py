@@ -136,6 +136,8 @@ class _Run:
         self.on_progress = on_progress
         self.trunk_id = plan.trunk_id
         self.done: list[Operation] = []
+        self.rules_done = 0
+        self.total = len(plan.operations) + (len(plan.routes.operations) if plan.routes else 0)
 
     def _progress(self, stage: str, done: int, total: int, line: str) -> None:
         if self.on_progress is not None:
@@ -143,7 +145,9 @@ class _Run:
 
     async def execute(self) -> ApplyResult:
         started = self.client.stats.requests
-        rules = RouteRun(RuleApi(self.client), self.plan.routes) if self.plan.routes else None
+        rules = None
+        if self.plan.routes is not None:
+            rules = RouteRun(RuleApi(self.client), self.plan.routes, on_done=self._rule_done)
         try:
             if rules is not None:
                 await rules.run_before()
@@ -165,6 +169,10 @@ class _Run:
             requests=self.client.stats.requests - started,
         )
 
+    def _rule_done(self, op: RuleOp) -> None:
+        self.rules_done += 1
+        self._progress("apply", len(self.done) + self.rules_done, self.total, op.describe())
+
     async def _guarded(self, op: Operation) -> None:
         try:
             await self._send(op)
@@ -173,7 +181,7 @@ class _Run:
                 await self._reconcile(op)
             raise _Stop(op, exc) from exc
         self.done.append(op)
-        self._progress("apply", len(self.done), len(self.plan.operations), op.describe())
+        self._progress("apply", len(self.done) + self.rules_done, self.total, op.describe())
 
     async def _concurrently(self, ops: list[Operation]) -> None:
         failures: list[_Stop] = []

@@ -12,7 +12,7 @@ whether or not its routes are managed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -255,6 +255,8 @@ class RouteRun:
     done_before: list[tuple[RuleOp, str | None]] = field(default_factory=list)
     done_after: list[tuple[RuleOp, str | None]] = field(default_factory=list)
     """(operation, id of the rule it created)."""
+    on_done: Callable[[RuleOp], None] | None = None
+    """Called after each operation that went through (progress lines)."""
 
     @property
     def lines(self) -> list[str]:
@@ -293,6 +295,8 @@ class RouteRun:
                         await self._reconcile(op, provider_id, done)
                     raise RuleStepFailed(op, exc) from exc
                 done.append((op, new_id))
+                if self.on_done is not None:
+                    self.on_done(op)
 
     async def _reconcile(
         self, op: RuleOp, provider_id: str, done: list[tuple[RuleOp, str | None]]

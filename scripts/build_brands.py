@@ -33,6 +33,8 @@ CREDENTIAL_KEYS = (
     ("password", "password_semantics"),
 )
 GENERIC_NOTE = "SIP default; change it if the carrier documents another value."
+CONFIRM = "Region or account specific: confirm with the provider."
+_SPECIFIC_WORDS = ("region", "account", "your trunk", "is the kb example")
 
 
 def unwrap(raw: Any) -> tuple[Any, bool, str]:
@@ -43,11 +45,25 @@ def unwrap(raw: Any) -> tuple[Any, bool, str]:
     return raw, False, ""
 
 
-def entry(value: Any, uncertain: bool, note: str, choices: list[str] | None = None) -> Json:
-    out: dict[str, Any] = {"value": value, "uncertain": uncertain, "note": note}
+def entry(
+    value: Any,
+    uncertain: bool,
+    note: str,
+    choices: list[str] | None = None,
+    *,
+    confirm: bool = False,
+) -> Json:
+    out: dict[str, Any] = {"value": value, "uncertain": uncertain or confirm, "note": note}
     if choices:
         out["choices"] = choices
+    if confirm:
+        out["confirm"] = True
     return out
+
+
+def specific(text: str) -> bool:
+    """Whether a note says the value depends on the region or the account."""
+    return any(word in text.casefold() for word in _SPECIFIC_WORDS)
 
 
 def evidence_note(facts: Json, key: str) -> str:
@@ -69,8 +85,15 @@ def hostname_prefill(facts: Json) -> Json | None:
         text = f"Replace the placeholder: {pattern}" + (f" (e.g. {example})." if example else ".")
         return entry(None, uncertain, " ".join(h for h in [text, *hints] if h), hosts)
     hints.append(evidence_note(facts, "hostname"))
+    confirm = specific(" ".join(hints))
+    if confirm:
+        hints.insert(0, CONFIRM)
     return entry(
-        hosts[0], uncertain, " ".join(h for h in hints if h), hosts if len(hosts) > 1 else None
+        hosts[0],
+        uncertain,
+        " ".join(h for h in hints if h),
+        hosts if len(hosts) > 1 else None,
+        confirm=confirm,
     )
 
 
@@ -85,9 +108,13 @@ def kind_prefill(kind: str, facts: Json) -> dict[str, Json]:
             out[key] = entry(value, uncertain, note or evidence_note(facts, key))
     value, uncertain, note = unwrap(facts.get("additional_ips"))
     if value is not None or uncertain:
-        out["additional_ips"] = entry(
-            value, uncertain, note or evidence_note(facts, "additional_ips")
-        )
+        note = note or evidence_note(facts, "additional_ips")
+        if uncertain and value and "example" in note.casefold():
+            # an example in the guide is not the carrier's address: never pre-fill it
+            shown = ", ".join(str(v) for v in value)
+            note = f"{note} Not pre-filled: the guide's {shown} is an example, not yours."
+            value = None
+        out["additional_ips"] = entry(value, uncertain, note.strip())
     if kind != "ip":
         value, uncertain, note = unwrap(facts.get("registration"))
         if value is not None:

@@ -196,8 +196,9 @@ def test_pbx_rejection_exits_1_with_the_pbx_message(
 def test_injected_pbx_failure_rolls_back_and_exits_1(
     cli: Cli, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    # Calls: sign-in, user, tenants x2 pages, transports, providers, then create, assign.
-    sandbox.faults.fail_nth(8, status=503)
+    # Calls: sign-in, user, tenants x2 pages + the skip-convention probe, transports,
+    # providers, then create, assign.
+    sandbox.faults.fail_nth(9, status=503)
     r = cli(
         "--pbx",
         sandbox.url,

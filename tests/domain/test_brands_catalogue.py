@@ -86,8 +86,8 @@ def test_search_by_kind(catalogue: BrandCatalogue) -> None:
 
 def test_prefill_values_and_uncertainty(catalogue: BrandCatalogue) -> None:
     flow = catalogue.get("Flowroute").prefill_for(TrunkKind.ip)
-    assert flow["hostname"] == Prefill(
-        "us-west-or.sip.flowroute.com", False, flow["hostname"].note, ()
+    assert flow["hostname"] == Prefill(  # a region's host: confirm with the provider
+        "us-west-or.sip.flowroute.com", True, flow["hostname"].note, (), confirm=True
     )
     assert flow["additional_ips"].uncertain is True
     assert "ask Flowroute support" in flow["additional_ips"].note

@@ -52,3 +52,21 @@ def test_prefill_makes_a_valid_trunk_and_payload(brand_name: str, kind: TrunkKin
 def test_every_kind_is_covered() -> None:
     assert {kind for _, kind in CASES} == set(TrunkKind)
     assert len(CASES) >= len(CATALOGUE)
+
+
+def test_guide_examples_are_not_prefilled_and_regional_values_say_confirm() -> None:
+    from trunkwiz.domain.brands import BrandCatalogue
+    from trunkwiz.domain.options import TrunkKind
+
+    flowroute = BrandCatalogue.load().get("Flowroute")
+    values = flowroute.prefill_for(TrunkKind.ip)
+    assert values["additional_ips"].value is None  # 210.82.221.12/.13 are the guide's example
+    assert "210.82.221.12/32" in values["additional_ips"].note
+    assert "210.82.221.12/32" not in str(flowroute.model_values(TrunkKind.ip))
+    host = values["hostname"]
+    assert host.value == "us-west-or.sip.flowroute.com" and host.confirm and host.uncertain
+    assert "confirm with the provider" in host.note
+    assert flowroute.confirm_fields(TrunkKind.ip) == ["hostname"]
+    siptrunk = BrandCatalogue.load().get("SIPTRUNK")  # its documented ranges stay
+    assert siptrunk.prefill_for(TrunkKind.ip)["additional_ips"].value
+    assert siptrunk.confirm_fields(TrunkKind.ip) == []

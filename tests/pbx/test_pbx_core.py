@@ -222,30 +222,50 @@ async def test_paging_walks_every_page(fake: FakePbx, make_client) -> None:
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
         tenants = await pbx.tenants()
+        assert pbx.skip_base == 0
     assert [t["id"] for t in tenants] == [str(i) for i in range(250)]
     skips = [int(r.url.params["skip"]) for r in fake.calls("/tenants")]
-    assert skips == [0, 100, 200]
+    assert skips == [0, 1, 100, 200]  # skip=1 once: which convention the PBX uses
 
 
-async def test_paging_stops_when_server_returns_less_than_count(fake, make_client) -> None:
+async def test_one_page_needs_no_detection(fake: FakePbx, make_client) -> None:
+    fake.routes[("GET", "/tenants")] = paged(100)
+    async with make_client() as pbx:
+        await pbx.sign_in("admin", SecretStr(PASSWORD))
+        assert len(await pbx.tenants()) == 100
+        assert pbx.skip_base is None
+    assert len(fake.calls("/tenants")) == 1
+
+
+async def test_a_short_page_before_count_is_an_error(fake, make_client) -> None:
     fake.routes[("GET", "/tenants")] = paged(150, lie=1000)  # count claims 1150
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
-        assert len(await pbx.tenants()) == 150
-    assert len(fake.calls("/tenants")) == 3  # the third page came back empty
+        with pytest.raises(UnavailableError, match="said 1150 items but returned only 150"):
+            await pbx.tenants()
+
+
+async def test_an_empty_first_page_with_a_count_is_an_error(fake, make_client) -> None:
+    fake.routes[("GET", "/tenants")] = lambda r: httpx.Response(200, json={"count": 3, "items": []})
+    async with make_client() as pbx:
+        await pbx.sign_in("admin", SecretStr(PASSWORD))
+        with pytest.raises(UnavailableError, match="incomplete"):
+            await pbx.tenants()
 
 
 async def test_paging_is_bounded_when_server_never_finishes(fake, make_client) -> None:
-    def one_at_a_time(request: httpx.Request) -> httpx.Response:
+    def endless(request: httpx.Request) -> httpx.Response:
         skip = int(request.url.params["skip"])
-        return httpx.Response(200, json={"count": 10**9, "items": [{"id": str(skip)}]})
+        top = int(request.url.params["top"])
+        items = [{"id": str(skip + i)} for i in range(top)]
+        return httpx.Response(200, json={"count": 10**9, "items": items})
 
-    fake.routes[("GET", "/providers")] = one_at_a_time
+    fake.routes[("GET", "/providers")] = endless
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
-        with pytest.raises(UnavailableError, match="partial pages"):
+        with pytest.raises(UnavailableError, match="stopped after 20 pages"):
             await pbx.list_all("/providers", max_pages=20)
-    assert len(fake.calls("/providers")) == 20
+    assert len(fake.calls("/providers")) == 22  # the first page, the probe, 20 more
 
 
 def answer(status: int, body: Any = None) -> Handler:

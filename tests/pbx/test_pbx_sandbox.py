@@ -83,7 +83,10 @@ async def test_paging_reads_every_tenant(admin: PbxClient) -> None:
     tenants = await admin.tenants()
     assert len(tenants) == 120
     assert len({t["id"] for t in tenants}) == 120
-    assert admin.stats.requests - before == 2  # top=100, then skip=100
+    assert admin.stats.requests - before == 3  # top=100, skip=1&top=1 (the convention), skip=100
+    before = admin.stats.requests
+    assert len(await admin.tenants()) == 120
+    assert admin.stats.requests - before == 2  # the convention is detected once per client
 
 
 async def test_paging_with_more_than_two_pages() -> None:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("trunkwiz.cli.export", "write current trunks as a trunk file (no passwords)"),
     "status": ("trunkwiz.cli.status", "show trunk registration status"),
     "probe": ("trunkwiz.cli.probe", "SIP pre-flight probe: OPTIONS and REGISTER from this host"),
+    "checklist": ("trunkwiz.cli.checklist", "the carrier-portal steps of a trunk, values to copy"),
     "secret": ("trunkwiz.cli.secret", "store or delete a password in the OS keyring"),
     "completion": ("trunkwiz.cli.completion", "print a bash or zsh completion script"),
     "man": ("trunkwiz.cli.man", "print the manual page (roff)"),

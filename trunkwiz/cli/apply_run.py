@@ -30,6 +30,7 @@ from trunkwiz.pbx.plan import ApplyInterrupted, CurrentTrunk, Plan, PlanError, P
 from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection, missing_transport_message
+from trunkwiz.service.routes import file_routes, plan_routes
 from trunkwiz.store.secrets import trunk_key
 
 
@@ -169,6 +170,7 @@ class ApplyRun:
                 key = "kind" if "kind" in str(exc) else "brand"
                 self.problems.append(tf.issue(index, key, str(exc)))
                 continue
+            plan = await plan_routes(conn, plan, file_routes(tf.entries[index], trunk))
             entry: dict[str, Any] = {"name": trunk.name, "id": trunk_id}
             self.report["trunks"].append(entry)
             items.append(Item(trunk, trunk_id, plan, secret, entry))

@@ -51,11 +51,12 @@ async def _export(args: argparse.Namespace) -> int:
     services, conn = await common.sign_in(args, target, password)
     try:
         trunks, refs = await load_trunks(conn, args.name)
+        routes = await load_routes(conn, trunks)
     finally:
         await services.close()
     if args.name is None:  # trunk names for shell completion
         completion.remember_names(args, [t.name for t in trunks])
-    text = emit(trunks, refs)
+    text = emit(trunks, refs, routes)
     if args.output:
         try:
             _write(args.output, text)
@@ -101,6 +102,22 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
     found = await asyncio.gather(*(one(item) for item in items))
     trunks = sorted((t for t in found if t is not None), key=lambda t: t.name.casefold())
     return trunks, refs
+
+
+async def load_routes(conn: Any, trunks: list[Any]) -> list[dict[str | None, Any]]:
+    """The rules that use each trunk, per tenant (in the order of ``trunks``)."""
+    from trunkwiz.service.routes import export_routes
+
+    ids = await conn.client.providers()
+    by_name = {str(p.get("name") or "").strip().casefold(): str(p["id"]) for p in ids}
+    wanted: dict[str, list[str | None]] = {}
+    for trunk in trunks:
+        pid = by_name.get(trunk.name.strip().casefold())
+        if pid is not None:
+            tenants = [t.tenant_id for t in trunk.tenants] if conn.level == "system" else [None]
+            wanted[pid] = list(tenants)
+    found = await export_routes(conn, wanted)
+    return [found.get(by_name.get(t.name.strip().casefold(), ""), {}) for t in trunks]
 
 
 def _reference(tenant: dict[str, Any], tenants: list[dict[str, Any]]) -> str:

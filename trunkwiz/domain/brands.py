@@ -29,6 +29,9 @@ class Prefill:
     uncertain: bool = False
     note: str = ""
     choices: tuple[str, ...] = ()
+    confirm: bool = False
+    """Region or account specific (e.g. Flowroute's ``us-west-or`` host): shown as
+    "confirm with the provider", never as the carrier's fixed value."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class Brand:
         if options:
             values["options"] = options
         return values
+
+    def confirm_fields(self, kind: TrunkKind) -> list[str]:
+        """Names of the pre-filled fields to confirm with the provider (region/account)."""
+        return [k for k, v in self.prefill_for(kind).items() if v.confirm]
 
     def uncertain_fields(self, kind: TrunkKind) -> list[str]:
         """Names of the pre-filled fields that are not firmly documented."""
@@ -204,6 +211,7 @@ def _prefill(raw: Mapping[str, Any]) -> Prefill:
         uncertain=bool(raw.get("uncertain", False)),
         note=str(raw.get("note", "")),
         choices=tuple(raw.get("choices", ())),
+        confirm=bool(raw.get("confirm", False)),
     )
 
 

@@ -24,9 +24,11 @@ from pydantic import ValidationError
 
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
+from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import control_chars_problem, visible
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
 from trunkwiz.domain.trunkfile_lines import LineIndex
+from trunkwiz.domain.trunkfile_routes import ROUTE_KEYS, check_routes
 from trunkwiz.domain.trunkfile_values import (
     is_secret,
     pool_text,
@@ -52,11 +54,12 @@ COMMON_KEYS = (
     "did_numbers",
     "options",
     "tenants",
+    *ROUTE_KEYS,
 )
 """Keys every ``[[trunk]]`` table may hold."""
 CREDENTIAL_KEYS = ("auth_id", "username", "registration", "register_interval")
 """Keys of the register kinds only."""
-TENANT_KEYS = ("tenant", "did_numbers", "concurrency")
+TENANT_KEYS = ("tenant", "did_numbers", "concurrency", *ROUTE_KEYS)
 """Keys of a ``[[trunk.tenants]]`` entry."""
 PASSWORD_HELP = (
     "passwords never go in a trunk file: trunk passwords come from the keyring "
@@ -121,6 +124,10 @@ class TrunkEntry:
     """0-based position in the file."""
     trunk: AnyTrunk
     """The trunk model (validated as ``editing``: no password needed)."""
+    tenant_routes: tuple[TenantRoutes, ...] = ()
+    """Routes per ``[[trunk.tenants]]`` entry, in the order of ``trunk.tenants``."""
+    own_routes: TenantRoutes = field(default_factory=TenantRoutes)
+    """A Tenant Admin's trunk: its ``[[trunk.outbound]]``/``[[trunk.inbound]]`` rules."""
 
     @property
     def name(self) -> str:
@@ -246,7 +253,7 @@ class _TrunkChecker:
             k: raw[k]
             for k in allowed
             if k in raw
-            and k not in ("options", "tenants", "did_numbers")
+            and k not in ("options", "tenants", "did_numbers", *ROUTE_KEYS)
             and self._typed(k, raw[k])
         }
         data["kind"] = kind
@@ -258,6 +265,7 @@ class _TrunkChecker:
         data["level"] = Level.tenant if pool.strip() else Level.system
         data["options"] = options
         data["tenants"] = tenants
+        own, per_tenant = self._routes(data["level"], pool)
         try:
             trunk = parse_trunk(data, editing=True)
         except ValidationError as exc:
@@ -266,7 +274,29 @@ class _TrunkChecker:
             if not any(err["type"] in _RULE_TYPES for err in exc.errors()):
                 self._rules_anyway(kind, data)
             return None
-        return TrunkEntry(self.index, trunk)
+        return TrunkEntry(self.index, trunk, per_tenant, own)
+
+    def _routes(self, level: Level, pool: str) -> tuple[TenantRoutes, tuple[TenantRoutes, ...]]:
+        """The route tables of the trunk (Tenant Admin) or of each tenant entry."""
+        own, problems = check_routes(self.raw, None, pool, self.index, self.lines)
+        if own.managed and level is Level.system:
+            self.add(
+                "outbound" if own.outbound is not None else "inbound",
+                "a System Admin trunk's rules belong to a tenant: write "
+                "[[trunk.tenants.outbound]] / [[trunk.tenants.inbound]] under that tenant",
+            )
+        per_tenant: list[TenantRoutes] = []
+        tenants = self.raw.get("tenants", [])
+        for j, item in enumerate(tenants if isinstance(tenants, list) else []):
+            if not isinstance(item, dict):
+                continue
+            did = pool_text(item.get("did_numbers", "")) or ""
+            routes, more = check_routes(item, j, did, self.index, self.lines)
+            per_tenant.append(routes)
+            problems += more
+        for p in problems:
+            self.issues.append(FileIssue(p.message, self.index, self.name, p.key, p.line))
+        return own, tuple(per_tenant)
 
     def _typed(self, key: str, value: Any, tenant: int | None = None) -> bool:
         """Whether ``value`` has the TOML type ``key`` needs (else an issue is added)."""

@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from trunkwiz.domain.options import Level
+from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
-from trunkwiz.domain.trunkfile import AnyTrunk, TrunkFile
+from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry, TrunkFile
+from trunkwiz.domain.trunkfile_routes import route_tables
 
 HEADER = """\
 # trunkwiz trunk file: apply with `trunkwiz apply FILE --dry-run`, then without --dry-run.
@@ -23,10 +25,16 @@ HEADER = """\
 """
 
 
-def trunk_table(trunk: AnyTrunk, tenant_refs: Mapping[str, str] | None = None) -> dict[str, Any]:
+def trunk_table(
+    trunk: AnyTrunk,
+    tenant_refs: Mapping[str, str] | None = None,
+    routes: Mapping[str | None, TenantRoutes] | None = None,
+) -> dict[str, Any]:
     """One ``[[trunk]]`` table. ``tenant_refs`` maps a tenant id to the reference written
-    in ``tenant`` (e.g. its SIP domain); without an entry the id is written."""
+    in ``tenant`` (e.g. its SIP domain); without an entry the id is written. ``routes``
+    maps a tenant id (None: a Tenant Admin's own trunk) to the rules written for it."""
     refs = tenant_refs or {}
+    rules = routes or {}
     table: dict[str, Any] = {
         "name": trunk.name,
         "kind": trunk.trunk_kind.value,
@@ -49,6 +57,7 @@ def trunk_table(trunk: AnyTrunk, tenant_refs: Mapping[str, str] | None = None) -
     table["concurrency"] = trunk.concurrency
     if trunk.level is Level.tenant:
         table["did_numbers"] = trunk.did_numbers.strip()
+        table.update(route_tables(rules.get(None, TenantRoutes())))
     table["options"] = trunk.options.model_dump()
     if trunk.tenants:
         table["tenants"] = [
@@ -56,17 +65,25 @@ def trunk_table(trunk: AnyTrunk, tenant_refs: Mapping[str, str] | None = None) -
                 "tenant": refs.get(t.tenant_id, t.tenant_id),
                 "did_numbers": t.did_numbers.strip(),
                 "concurrency": t.concurrency,
+                **route_tables(rules.get(t.tenant_id, TenantRoutes())),
             }
             for t in trunk.tenants
         ]
     return table
 
 
-def emit(trunks: Sequence[AnyTrunk], tenant_refs: Mapping[str, str] | None = None) -> str:
-    """The trunk file text for ``trunks`` (a header comment, then one table each)."""
+def emit(
+    trunks: Sequence[AnyTrunk],
+    tenant_refs: Mapping[str, str] | None = None,
+    routes: Sequence[Mapping[str | None, TenantRoutes]] | None = None,
+) -> str:
+    """The trunk file text for ``trunks`` (a header comment, then one table each);
+    ``routes``, when given, holds each trunk's rules (see :func:`trunk_table`)."""
     import tomli_w
 
-    body = tomli_w.dumps({"trunk": [trunk_table(t, tenant_refs) for t in trunks]})
+    per_trunk = list(routes) if routes is not None else [{} for _ in trunks]
+    tables = [trunk_table(t, tenant_refs, r) for t, r in zip(trunks, per_trunk, strict=True)]
+    body = tomli_w.dumps({"trunk": tables})
     return HEADER + "\n" + _escape_hidden(body)
 
 
@@ -94,4 +111,13 @@ def _escape_hidden(body: str) -> str:
 
 def emit_file(file: TrunkFile) -> str:
     """Re-emit a parsed file in canonical form (references kept as written)."""
-    return emit(file.trunks)
+    return emit(file.trunks, routes=[entry_routes(e) for e in file.entries])
+
+
+def entry_routes(entry: TrunkEntry) -> dict[str | None, TenantRoutes]:
+    """A file entry's rules keyed by tenant id (None: a Tenant Admin's own trunk); after
+    :func:`resolve_tenants` pair them with the resolved trunk's tenants by position."""
+    out: dict[str | None, TenantRoutes] = {None: entry.own_routes}
+    for tenant, routes in zip(entry.trunk.tenants, entry.tenant_routes, strict=False):
+        out[tenant.tenant_id] = routes
+    return out

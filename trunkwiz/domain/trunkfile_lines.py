@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+_ROUTE_HEADERS = frozenset(
+    {"trunk.outbound", "trunk.inbound", "trunk.tenants.outbound", "trunk.tenants.inbound"}
+)
 _KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 
 Place = tuple[int, int | None, str]
@@ -32,6 +35,7 @@ class LineIndex:
         trunk = -1
         tenant = -1
         place: Place | None = None
+        rules: dict[tuple[int, int | None, str], int] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             header = _HEADER.match(line)
             if header and not line.lstrip().startswith("#"):
@@ -44,6 +48,11 @@ class LineIndex:
                     place = (trunk, tenant, "tenants")
                 elif not array and name == "trunk.options" and trunk >= 0:
                     place = (trunk, None, "options")
+                elif array and name in _ROUTE_HEADERS and trunk >= 0:
+                    kind = name.rpartition(".")[2]
+                    owner = tenant if name.startswith("trunk.tenants.") and tenant >= 0 else None
+                    count = rules[(trunk, owner, kind)] = rules.get((trunk, owner, kind), -1) + 1
+                    place = (trunk, owner, f"{kind}[{count}]")
                 else:
                     place = None
                     continue
@@ -75,3 +84,17 @@ class LineIndex:
         if found is None:
             found = self.headers.get((trunk, None, "trunk"))
         return found
+
+    def route_line(
+        self, trunk: int, tenant: int | None, kind: str, rule: int | None, key: str = ""
+    ) -> int | None:
+        """The line of ``key`` in the ``rule``-th (0-based) ``[[…outbound]]`` or
+        ``[[…inbound]]`` table of a tenant entry (or of the trunk, ``tenant=None``)."""
+        if rule is not None:
+            place: Place = (trunk, tenant, f"{kind}[{rule}]")
+            found = self.keys.get((place, key)) if key else None
+            if found is None:
+                found = self.headers.get(place)
+            if found is not None:
+                return found
+        return self.line(trunk, kind, tenant)

@@ -30,6 +30,8 @@ from pydantic import SecretStr
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
+from trunkwiz.pbx.rules import RuleApi
+from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +145,7 @@ class ApplyInterrupted(ApplyFailed):
 
 
 class _Stop(Exception):
-    def __init__(self, op: Operation, cause: BaseException) -> None:
+    def __init__(self, op: Operation | RuleOp, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.op = op
         self.cause = cause
@@ -209,6 +211,8 @@ class _Run:
         self.rollback_timeout = ROLLBACK_TIMEOUT
         self._resign_lock = asyncio.Lock()
         self._resigned = False
+        self.rules_done = 0
+        self.total = len(plan.operations) + (len(plan.routes.operations) if plan.routes else 0)
 
     def _progress(self, stage: str, done: int, total: int, line: str) -> None:
         if self.on_progress is not None:
@@ -219,16 +223,44 @@ class _Run:
             self.halt = True
             raise _Stop(op, Interrupted("interrupted"))
 
+    def _stopping_rules(self) -> None:
+        """A stop requested while rules were planned or sent ends the run here too (the
+        rules already done are undone with the rest)."""
+        if self.stop.is_set() or self.halt:
+            self.halt = True
+            raise _Stop(self._last_op(), Interrupted("interrupted"))
+
+    def _last_op(self) -> Operation | RuleOp:
+        """The operation a stop is reported at: the last one done, else the last planned."""
+        if self.done:
+            return self.done[-1]
+        if self.plan.operations:
+            return self.plan.operations[-1]
+        assert self.plan.routes is not None and self.plan.routes.operations
+        return self.plan.routes.operations[-1]
+
     async def execute(self) -> ApplyResult:
         started = self.client.stats.requests
+        rules = None
+        if self.plan.routes is not None:
+            rules = RouteRun(RuleApi(self.client), self.plan.routes, on_done=self._rule_done)
         try:
+            if rules is not None:
+                await rules.run_before()
             for op in (o for o in self.plan.operations if o.phase == 0):
                 self._stopping(op)
                 await self._guarded(op)
             for phase in (1, 2):
                 await self._concurrently([o for o in self.plan.operations if o.phase == phase])
+            if rules is not None:
+                assert self.trunk_id is not None
+                self._stopping_rules()
+                await rules.run_after(self.trunk_id)
+                self._stopping_rules()
+        except RuleStepFailed as failed:
+            await self._rollback(_Stop(failed.op, failed.cause), rules)
         except _Stop as stop:
-            await self._rollback(stop)
+            await self._rollback(stop, rules)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None:
@@ -239,16 +271,20 @@ class _Run:
                 await self._reconcile(op)
             pending = next((o for o in self.plan.operations if o not in self.done), None)
             try:
-                await self._rollback(_Stop(pending or self.plan.operations[-1], Interrupted()))
+                await self._rollback(_Stop(pending or self._last_op(), Interrupted()), rules)
             except ApplyFailed as failed:
                 log.warning("apply cancelled: %s", failed)
             raise
         return ApplyResult(
             trunk_id=self.trunk_id,
             created=self.plan.creates,
-            done=tuple(op.describe() for op in self.done),
+            done=tuple(op.describe() for op in self.done) + tuple(rules.lines if rules else ()),
             requests=self.client.stats.requests - started,
         )
+
+    def _rule_done(self, op: RuleOp) -> None:
+        self.rules_done += 1
+        self._progress("apply", len(self.done) + self.rules_done, self.total, op.describe())
 
     async def _guarded(self, op: Operation) -> None:
         try:
@@ -262,7 +298,7 @@ class _Run:
                 await self._reconcile(op)
             raise _Stop(op, exc) from exc
         self._did(op)
-        self._progress("apply", len(self.done), len(self.plan.operations), op.describe())
+        self._progress("apply", len(self.done) + self.rules_done, self.total, op.describe())
 
     def _did(self, op: Operation) -> None:
         self.done.append(op)
@@ -372,11 +408,13 @@ class _Run:
             return exc
         return None
 
-    async def _rollback(self, stop: _Stop) -> None:
+    async def _rollback(self, stop: _Stop, rules: RouteRun | None = None) -> None:
         self.client.set_deadline(self.rollback_timeout)  # its own time, whatever was left
         rolled: list[str] = []
         failed: list[str] = []
         kept: list[str] = []
+        if rules is not None:
+            rolled, failed = await rules.undo_after()
         total = len(self.done)
         count = 0
         for phase in (2, 1):
@@ -397,6 +435,10 @@ class _Run:
                 self._undid(op)
             if op.sets_password and op.kind is OpKind.update:
                 kept.append("the new password (the PBX cannot return the old one)")
+        if rules is not None:
+            more_rolled, more_failed = await rules.undo_before()
+            rolled += more_rolled
+            failed += more_failed
         kind = ApplyInterrupted if isinstance(stop.cause, Interrupted) else ApplyFailed
         raise kind(
             self.plan.desired.name,

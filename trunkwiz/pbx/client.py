@@ -91,14 +91,34 @@ class PbxClient(ApiCore):
         role = me.get("role") or ""
         if not isinstance(role, str):
             raise BadAnswer("GET /auth/user: the PBX's role is not a string")
+        system, reason = await self._detect_level(role, domain)
         self._session = Session(
             role=role,
-            is_system_admin=role == SYSTEM_ADMIN_ROLE,
+            is_system_admin=system,
             domain=domain or None,
             expires_at=datetime.now(UTC) + timedelta(seconds=lifetime),
             user=user,
+            level_reason=reason,
         )
         return self._session
+
+    async def _detect_level(self, role: str, domain: str | None) -> tuple[bool, str]:
+        """System or tenant level from what the account can do, not from one role name.
+
+        ``SystemAdmin`` is system level and a sign-in with a tenant's SIP domain is tenant
+        level; any other role (``Dealer``, ``Replicator``, custom roles) is system level
+        when it may list the PBX's tenants (``GET /tenants``), else tenant level.
+        """
+        shown = role or "(none)"
+        if role == SYSTEM_ADMIN_ROLE:
+            return True, f"role {shown}"
+        if domain:
+            return False, f"role {shown}, signed in to tenant domain {domain}"
+        try:
+            await self.get_json("/tenants", {"top": 1})
+        except (AuthError, NotFoundError):
+            return False, f"role {shown} may not list tenants"
+        return True, f"role {shown} can list tenants"
 
     def _on_refreshed(self, lifetime: float) -> None:
         if self._session is not None:

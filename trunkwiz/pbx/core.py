@@ -6,7 +6,11 @@
   errors, timeouts, 5xx and 429. POSTs are never re-sent after a failure: if the
   connection dropped after the request went out, ``UnavailableError(outcome_unknown=True)``
   tells the caller to re-read the PBX's state.
-- Every list call pages through all items (``top`` <= 100), with a bounded loop.
+- Every list call pages through all items (``top`` <= 100), with a bounded loop. The
+  ``skip`` convention (0-based per the spec's schema, 1-based per its text) is detected
+  once per client, the first time a list needs a second page, by comparing the first
+  items of ``skip=0`` and ``skip=1``. A page that is short or empty before ``count``
+  items arrived is an error, never the silent end of the list.
 - Bounded I/O: each request (connect, send, the whole body) has an overall time limit
   (``request_timeout``), the whole client an optional deadline (``set_deadline``), and a
   body is read as a stream and abandoned past ``max_body`` bytes.
@@ -132,6 +136,8 @@ class ApiCore:
             transport = transport or build_transport(self.tls)
         except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
             raise BadTarget(f"cannot use the TLS settings for {self.url}: {exc}") from None
+        self.skip_base: int | None = None
+        """0 or 1 once detected (see ``list_all``); None before."""
         self._http = httpx.AsyncClient(
             base_url=api_base(self.url),
             timeout=make_timeout(timeout),
@@ -394,27 +400,71 @@ class ApiCore:
         """POST ``body`` to ``path``; return the decoded JSON body (None when empty)."""
         return decode(await self.request("POST", path, json=body), "POST", path, empty_ok=True)
 
+    async def _page(
+        self, path: str, params: dict[str, Any] | None, skip: int, top: int = PAGE_SIZE
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        body = await self.get_json(path, {**(params or {}), "skip": skip, "top": top})
+        items = page_items(body, f"GET {path}")  # BadAnswer for a wrong shape
+        count = body.get("count")
+        return items, count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    async def _detect_skip_base(
+        self, path: str, params: dict[str, Any] | None, first: dict[str, Any]
+    ) -> int:
+        """1 when ``skip=1`` starts with the same item as ``skip=0``, else 0 (once)."""
+        if self.skip_base is None:
+            probe, _ = await self._page(path, params, 1, 1)
+            same = bool(probe) and _same_item(probe[0], first)
+            self.skip_base = 1 if same else 0
+            log.debug("GET %s: skip is %s-based", path, self.skip_base)
+        return self.skip_base
+
     async def list_all(
         self, path: str, params: dict[str, Any] | None = None, *, max_pages: int = MAX_PAGES
     ) -> list[dict[str, Any]]:
-        """Every item of a paged collection (``top=100``, ``skip`` advancing)."""
-        items: list[dict[str, Any]] = []
-        skip = 0
+        """Every item of a paged collection (``top=100``, ``skip`` advancing).
+
+        Raises ``UnavailableError`` when a page is short or empty before ``count`` items
+        arrived (the list changed meanwhile, or the PBX pages differently).
+        """
+        items, count = await self._page(path, params, 0)
+        if count is None:
+            return await self._list_without_count(path, params, items, max_pages)
+        if len(items) >= count or not items:
+            if not items and count > 0:
+                raise _short(path, 0, count)
+            return items[:count] if count else items
+        base = await self._detect_skip_base(path, params, items[0])
         for _ in range(max_pages):
-            body = await self.get_json(path, {**(params or {}), "skip": skip, "top": PAGE_SIZE})
-            page = page_items(body, f"GET {path}")
-            if not page:
-                return items
-            items.extend(page)
-            skip += len(page)
-            count = body.get("count")
-            if isinstance(count, int):
-                if skip >= count:
-                    return items
-            elif len(page) < PAGE_SIZE:
+            want = min(PAGE_SIZE, count - len(items))
+            page, _ = await self._page(path, params, base + len(items))
+            if len(page) < want:
+                raise _short(path, len(items) + len(page), count)
+            items.extend(page[:want])
+            if len(items) >= count:
                 return items
         raise UnavailableError(
-            f"GET {path}: the PBX kept returning partial pages ({len(items)} items after "
+            f"GET {path}: stopped after {max_pages} pages ({len(items)} of {count} items)"
+        )
+
+    async def _list_without_count(
+        self,
+        path: str,
+        params: dict[str, Any] | None,
+        items: list[dict[str, Any]],
+        max_pages: int,
+    ) -> list[dict[str, Any]]:
+        """A list answer without ``count``: pages until a short page (the only sign)."""
+        if len(items) < PAGE_SIZE:
+            return items
+        base = await self._detect_skip_base(path, params, items[0])
+        for _ in range(max_pages):
+            page, _ = await self._page(path, params, base + len(items))
+            items.extend(page)
+            if len(page) < PAGE_SIZE:
+                return items
+        raise UnavailableError(
+            f"GET {path}: the PBX kept returning full pages ({len(items)} items after "
             f"{max_pages} pages); stopped"
         )
 
@@ -474,6 +524,19 @@ def _kind(value: Any) -> str:
         return "nothing"
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
         type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+def _same_item(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if "id" in a or "id" in b:
+        return a.get("id") == b.get("id")
+    return a == b
+
+
+def _short(path: str, got: int, count: int) -> UnavailableError:
+    return UnavailableError(
+        f"GET {path}: the PBX said {count} items but returned only {got}; the list is "
+        "incomplete (it may have changed meanwhile): try again"
     )
 
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+
+if TYPE_CHECKING:
+    from trunkwiz.pbx.rules_plan import RoutePlan
 
 AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 Pool = tuple[str, int]
@@ -106,11 +109,13 @@ class Plan:
     """The existing trunk's id; None when the trunk will be created."""
     operations: tuple[Operation, ...]
     current_detail: dict[str, Any] | None = None
+    routes: RoutePlan | None = None
+    """Rule changes (see ``trunkwiz.pbx.rules_plan.plan_with_routes``)."""
 
     @property
     def is_empty(self) -> bool:
         """True when the PBX already matches: applying sends nothing."""
-        return not self.operations
+        return not self.operations and (self.routes is None or self.routes.is_empty)
 
     @property
     def creates(self) -> bool:
@@ -136,6 +141,8 @@ class Plan:
             if op.sets_password:
                 verb = "will be set" if op.kind is OpKind.create else "changed"
                 lines.append(f"  password: {verb}")
+        if self.routes is not None:
+            lines += self.routes.describe()
         return lines
 
 

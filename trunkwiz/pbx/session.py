@@ -28,6 +28,15 @@ class Session:
     """When the current access token expires (UTC); it is renewed automatically."""
     user: str = ""
     """The account name used to sign in."""
+    level_reason: str = ""
+    """How the level was decided, in words (shown by Connect): ``role SystemAdmin``,
+    ``role Dealer can list tenants``, ``signed in to tenant domain x`` …"""
+
+    @property
+    def level_label(self) -> str:
+        """``System level (role Dealer can list tenants)``-style text."""
+        level = "System level" if self.is_system_admin else "Tenant level"
+        return f"{level} ({self.level_reason})" if self.level_reason else level
 
 
 @dataclass

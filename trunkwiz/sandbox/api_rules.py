@@ -3,12 +3,14 @@
 A Tenant Admin works in its own tenant; the System Admin first selects one with
 ``POST /tenants/switch?id=``. A rule may only use a trunk the tenant can use (its own, or
 a shared trunk assigned to it); an inbound rule's DIDs must lie inside that trunk's pool
-for the tenant when the pool is not empty. Holidays are not modelled: any holiday id is
+for the tenant, and an outbound route's caller ID too (a leading ``+``, ``0``, ``00`` or
+``+00`` allowed there); an empty pool admits neither. Holidays are not modelled: any holiday id is
 unknown. A trunk used by a rule cannot be destroyed or unassigned from that tenant.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from trunkwiz.sandbox.checks import parse_did_numbers
@@ -18,6 +20,7 @@ from trunkwiz.sandbox.listing import apply_query
 from trunkwiz.sandbox.state import RuleRecord, TrunkRecord
 
 Reply = tuple[int, Any]
+_CALLER_ID = re.compile(r"(\+00|\+|00|0)?([1-9][0-9]{0,14})")
 
 INBOUND_DEFAULTS: dict[str, Any] = {
     "enabled": True,
@@ -75,15 +78,16 @@ def _no_holidays(data: dict[str, Any]) -> None:
 def _check_inbound(ctx: Ctx, tenant_id: str, data: dict[str, Any]) -> None:
     rec = _usable_trunk(ctx, tenant_id, data["provider_id"], "provider_id")
     wanted = parse_did_numbers(data["did_numbers"])
+    if len(wanted.entries) != 1:
+        raise invalid("did_numbers: one DID/DDI or one range only.", "did_numbers")
     pool_text = _tenant_pool(rec, tenant_id)
-    if pool_text.strip():
-        pool = parse_did_numbers(pool_text)
-        if pool.union(wanted).intervals != pool.intervals:
-            raise invalid(
-                f"The DID/DDI '{data['did_numbers']}' is not in the DID/DDI pool "
-                f"of trunk '{rec.data['name']}' for this tenant ({pool_text}).",
-                "did_numbers",
-            )
+    pool = parse_did_numbers(pool_text) if pool_text.strip() else None
+    if pool is None or pool.union(wanted).intervals != pool.intervals:
+        raise invalid(
+            f"The DID/DDI '{data['did_numbers']}' is not in the DID/DDI pool "
+            f"of trunk '{rec.data['name']}' for this tenant ({pool_text or 'empty'}).",
+            "did_numbers",
+        )
     _no_holidays(data)
 
 
@@ -91,8 +95,23 @@ def _check_outbound(ctx: Ctx, tenant_id: str, data: dict[str, Any]) -> None:
     for i, route in enumerate(data.get("routes", [])):
         if "provider_id" not in route:
             raise invalid(f"Route {i + 1} needs a trunk (provider_id).", f"routes[{i}].provider_id")
-        _usable_trunk(ctx, tenant_id, route["provider_id"], f"routes[{i}].provider_id")
+        rec = _usable_trunk(ctx, tenant_id, route["provider_id"], f"routes[{i}].provider_id")
+        caller = str(route.get("outbound_caller_id") or "")
+        if caller:
+            _check_caller_id(caller, rec, tenant_id, f"routes[{i}].outbound_caller_id")
     _no_holidays(data)
+
+
+def _check_caller_id(caller: str, rec: TrunkRecord, tenant_id: str, field: str) -> None:
+    found = _CALLER_ID.fullmatch(caller)
+    pool_text = _tenant_pool(rec, tenant_id)
+    pool = parse_did_numbers(pool_text) if pool_text.strip() else None
+    if found is None or pool is None or not pool.contains(int(found.group(2))):
+        raise invalid(
+            f"The outbound caller ID '{caller}' is not in the DID/DDI pool of trunk "
+            f"'{rec.data['name']}' for this tenant ({pool_text or 'empty'}).",
+            field,
+        )
 
 
 def _rules(ctx: Ctx, kind: str) -> dict[str, RuleRecord]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from trunkwiz.sandbox.auth import SYSTEM_ADMIN, TENANT_ADMIN, _same
+from trunkwiz.sandbox.auth import OTHER_USERS, SYSTEM_ADMIN, TENANT_ADMIN, _same
 from trunkwiz.sandbox.context import Ctx
-from trunkwiz.sandbox.errors import not_found, unauthorized
+from trunkwiz.sandbox.errors import forbidden, not_found, unauthorized
 from trunkwiz.sandbox.listing import apply_query
 
 Reply = tuple[int, Any]
@@ -40,6 +40,9 @@ def sign_in(ctx: Ctx) -> Reply:
             return 200, ctx.services.tokens.pair(
                 ctx.services.tokens.issue(SYSTEM_ADMIN, user, None)
             )
+        role = OTHER_USERS.get(user.lower())
+        if role is not None and _same(password, acc.admin_password):
+            return 200, ctx.services.tokens.pair(ctx.services.tokens.issue(role, user, None))
     else:
         tenant = ctx.state.tenant_by_domain(domain)
         if (
@@ -87,17 +90,9 @@ def admin_status(ctx: Ctx) -> Reply:
 
 
 def network(ctx: Ctx) -> Reply:
-    """GET /network: documentation addresses (RFC 5737 / RFC 3849)."""
-    return 200, {
-        "web_domain": "pbx.sandbox.test",
-        "private_ipv4": "192.0.2.10",
-        "public_ipv4": "203.0.113.10",
-        "enable_ipv6": False,
-        "private_ipv6": "",
-        "public_ipv6": "2001:db8::10",
-        "primary_dns_server": "192.0.2.53",
-        "secondary_dns_server": "198.51.100.53",
-    }
+    """GET /network: documentation addresses (RFC 5737 / RFC 3849), ``state.network``."""
+    with ctx.state.lock:
+        return 200, dict(ctx.state.network)
 
 
 def list_transports(ctx: Ctx) -> Reply:
@@ -126,7 +121,10 @@ def _visible_tenants(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 def list_tenants(ctx: Ctx) -> Reply:
-    """GET /tenants: every tenant for the System Admin, its own for a Tenant Admin."""
+    """GET /tenants: every tenant for the System Admin, its own for a Tenant Admin, 403 for
+    a user that has neither."""
+    if not ctx.user.is_system and ctx.user.tenant_id is None:
+        raise forbidden("This account may not list tenants.")
     count, page = apply_query(_visible_tenants(ctx), ctx.query, TENANT_FIELDS, ("name", "domain"))
     return 200, {"count": count, "items": page}
 

@@ -85,6 +85,8 @@ def _endpoint(services: Services, ops: dict[str, Operation]) -> Callable[..., An
                 session = services.tokens.check(request.headers.get("authorization"))
             ctx = Ctx(services, op, session, dict(request.path_params))
             ctx.query = parse_query(op, request.query_params)
+            if services.faults.one_based_paging and "skip" in ctx.query:
+                ctx.query["skip"] = max(int(ctx.query["skip"]) - 1, 0)
             ctx.body = await _read_body(request, op)
             status, payload = HANDLERS[op.operation_id](ctx)
         except ApiError as exc:

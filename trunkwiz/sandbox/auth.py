@@ -8,6 +8,9 @@ Seeded accounts (all configurable on :class:`Accounts`):
   name the PBX reserves for the System Admin.)
 * A System Admin with two-factor authentication: user ``secure-admin``, the System Admin's
   password; ``sign_in`` answers ``{"two_factor_enabled": true, "token": ...}``.
+* Other system-wide roles, no domain, the System Admin's password: ``dealer`` (role
+  ``Dealer``, system level: lists tenants, shares trunks) and ``viewer`` (a custom role
+  ``Viewer`` that may not list tenants, nor do anything else).
 
 Access tokens expire after ``ttl`` seconds (``expires_in``); refresh tokens after
 ``refresh_ttl``. A refresh token is single-use: refreshing returns a new pair and ends
@@ -30,6 +33,10 @@ from trunkwiz.sandbox.errors import unauthorized
 
 SYSTEM_ADMIN = "SystemAdmin"
 TENANT_ADMIN = "Admin"
+SYSTEM_ROLES = frozenset({SYSTEM_ADMIN, "Dealer"})
+"""Roles with system-wide rights in the sandbox."""
+OTHER_USERS = {"dealer": "Dealer", "viewer": "Viewer"}
+"""Users without a domain besides the System Admin, and their roles."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class Session:
     @property
     def is_system(self) -> bool:
         """True for the System Admin."""
-        return self.role == SYSTEM_ADMIN
+        return self.role in SYSTEM_ROLES
 
 
 class Tokens:

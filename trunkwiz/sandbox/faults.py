@@ -1,11 +1,13 @@
-"""Fault switches for tests: fail or drop the Nth call, slow replies, expire tokens.
+"""Fault switches for tests: fail or drop the Nth call, slow replies, expire tokens, and
+serve ``skip`` 1-based.
 
 Only calls under ``/api`` count. "The Nth call" counts from the moment the switch is set:
 ``fail_nth(1)`` fails the very next API call. Over HTTP (for a sandbox in another process)
 the same switches are ``POST /_sandbox/faults`` with a JSON body such as
 ``{"fail_nth": 2, "fail_status": 503, "delay_ms": 200, "drop_nth": 1,
-"expire_tokens": true, "expire_refresh_tokens": false, "reset": true}`` (every key
-optional; ``reset`` is applied first). ``GET /_sandbox/faults`` shows the current switches.
+"expire_tokens": true, "expire_refresh_tokens": false, "one_based_paging": true,
+"reset": true}`` (every key optional; ``reset`` is applied first). ``GET /_sandbox/faults``
+shows the current switches.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Faults:
         self._drop: set[int] = set()
         self._delay_ms = 0
         self._expire_hook = expire_hook
+        self.one_based_paging = False
+        """Serve ``skip`` 1-based (the spec's text) instead of 0-based (its schema):
+        ``skip=1`` is the first item, and ``skip=0`` is read as 1."""
 
     @property
     def calls(self) -> int:
@@ -83,6 +88,7 @@ class Faults:
             self._fail.clear()
             self._drop.clear()
             self._delay_ms = 0
+            self.one_based_paging = False
 
     def next_call(self) -> Action:
         """Count one API call and say what to do with it."""
@@ -105,6 +111,7 @@ class Faults:
                 "fail_at": {str(k - self._calls): v for k, v in sorted(self._fail.items())},
                 "drop_at": sorted(k - self._calls for k in self._drop),
                 "delay_ms": self._delay_ms,
+                "one_based_paging": self.one_based_paging,
             }
 
     def apply(self, body: dict[str, Any]) -> None:
@@ -117,11 +124,13 @@ class Faults:
             "drop_nth",
             "expire_tokens",
             "expire_refresh_tokens",
+            "one_based_paging",
         }
         unknown = set(body) - known
         if unknown:
             raise ValueError(f"unknown fault switches: {', '.join(sorted(unknown))}")
-        for key in known - {"reset", "expire_tokens", "expire_refresh_tokens"}:
+        flags = {"reset", "expire_tokens", "expire_refresh_tokens", "one_based_paging"}
+        for key in known - flags:
             value = body.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise ValueError(f"{key} must be an integer")
@@ -133,5 +142,7 @@ class Faults:
             self.drop_nth(body["drop_nth"])
         if body.get("delay_ms") is not None:
             self.delay_ms = body["delay_ms"]
+        if body.get("one_based_paging") is not None:
+            self.one_based_paging = bool(body["one_based_paging"])
         if body.get("expire_tokens") or body.get("expire_refresh_tokens"):
             self.expire_tokens(refresh=bool(body.get("expire_refresh_tokens")))

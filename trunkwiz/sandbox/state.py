@@ -74,6 +74,19 @@ class TrunkRecord:
         return self.owner_tenant_id is None
 
 
+DEFAULT_NETWORK: dict[str, Any] = {
+    "web_domain": "pbx.sandbox.test",
+    "private_ipv4": "192.0.2.10",
+    "public_ipv4": "203.0.113.10",
+    "enable_ipv6": False,
+    "private_ipv6": "",
+    "public_ipv6": "2001:db8::10",
+    "primary_dns_server": "192.0.2.53",
+    "secondary_dns_server": "198.51.100.53",
+}
+"""The sandbox PBX's network identity (documentation addresses)."""
+
+
 @dataclass
 class RuleRecord:
     """An inbound or outbound rule owned by a tenant."""
@@ -91,6 +104,8 @@ class SandboxState:
     trunks: dict[str, TrunkRecord] = field(default_factory=dict)
     inbound_rules: dict[str, RuleRecord] = field(default_factory=dict)
     outbound_rules: dict[str, RuleRecord] = field(default_factory=dict)
+    network: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_NETWORK))
+    """What ``GET /network`` answers (tests may clear ``public_ipv4``; not persisted)."""
     next_number: int = ID_BASE + 100_000
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 

@@ -84,13 +84,18 @@ class Connection:
         """``system`` for the System Admin, ``tenant`` for a Tenant Admin."""
         return "system" if self.session.is_system_admin else "tenant"
 
+    @property
+    def level_label(self) -> str:
+        """The detected level and why, e.g. ``System level (role Dealer can list tenants)``."""
+        return self.session.level_label
+
     async def close(self) -> None:
         """Close the HTTP client."""
         await self.client.aclose()
 
     # -- reads ----------------------------------------------------------------------------
     async def tenants(self) -> list[TenantInfo]:
-        """Every tenant (all pages), sorted by name."""
+        """Every tenant (all pages), in natural order of names (``… 121`` before ``… 1081``)."""
         items = await self.client.tenants()
         found = [
             TenantInfo(
@@ -99,7 +104,9 @@ class Connection:
             for t in items
             if t.get("id") is not None
         ]
-        return sorted(found, key=lambda t: (t.name.lower(), t.id))
+        from trunkwiz.service.tenants import in_natural_order
+
+        return in_natural_order(found)
 
     async def tenant_domains(self) -> list[TenantInfo]:
         """The tenants whose SIP domain an Accept-Register host must not equal.
@@ -217,9 +224,13 @@ class Connection:
         return missing_transport_message(protocol)
 
     async def public_route(self, protocol: str) -> tuple[str, int | None]:
-        """The PBX public IPv4 and the port of its ``protocol`` listener (for the carrier)."""
+        """The PBX public IPv4 and the port of its ``protocol`` listener (for the carrier).
+
+        The IP is empty when the PBX has no public IPv4 set: the private address is never
+        given in its place (a carrier cannot reach it).
+        """
         network, listeners = await asyncio.gather(self.network(), self.transports())
-        ip = str(network.get("public_ipv4") or network.get("private_ipv4") or "")
+        ip = str(network.get("public_ipv4") or "").strip()
         port = next(
             (
                 int(t["port"])

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Static
 
 from trunkwiz.domain.text import visible
+from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
@@ -164,7 +165,7 @@ class ConnectScreen(StepScreen):
             self.show_errors({outcome.field: outcome.message})
             return
         conn = outcome.connection
-        self._busy("Signed in; saving the profile…")
+        self._busy(plain(f"Signed in: {conn.level_label}; saving the profile…"))
         keep = self.query_one("#keep_password", Checkbox).value
         saving = self.run_worker(
             lambda: self.services.remember_sign_in(
@@ -229,6 +230,6 @@ class ConnectScreen(StepScreen):
 
         self.app.push_screen(TrustCertificateScreen(url, fingerprint), callback=answer)
 
-    def _busy(self, text: str) -> None:
+    def _busy(self, text: str | Content) -> None:
         self.nav_status().update(text)
         self.query_one("#next", Button).disabled = bool(text)

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
+from trunkwiz.service.tenants import filter_tenants
 from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import StepScreen, set_line
 from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
@@ -60,6 +62,8 @@ class TenantsScreen(StepScreen):
     """Share the trunk with tenants; each gets its own DID pool and call cap."""
 
     STEP = "tenants"
+    _said_no_match = False
+    """Whether the status line shows "No tenant matches …" (cleared when a match returns)."""
     INTRO = "Space picks a tenant; give each one a DID pool and a call cap."
     HELP = (
         "Tenants: type to filter the list, Space picks a tenant. A DID pool is ';'-separated\n"
@@ -134,11 +138,14 @@ class TenantsScreen(StepScreen):
 
         Otherwise the first match is highlighted, so Tab then Space picks it at once.
         """
-        needle = text.strip().lower()
         listing: SelectionList[str] = self.query_one("#tenant-list", SelectionList)
         at = listing.highlighted
         before = listing.get_option_at_index(at).value if at is not None else None
-        shown = [t for t in self.tenants if needle in t.name.lower() or needle in t.domain.lower()]
+        found = filter_tenants(self.tenants, text)
+        shown = found.shown
+        if found.message or self._said_no_match:
+            self.nav_status().update(Content(found.message))
+            self._said_no_match = bool(found.message)
         with listing.prevent(SelectionList.SelectedChanged):
             listing.clear_options()
             listing.add_options(

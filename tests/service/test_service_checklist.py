@@ -1,0 +1,86 @@
+"""The provider-portal checklist and the Review warnings (pure functions)."""
+
+from __future__ import annotations
+
+from trunkwiz.domain.options import Level
+from trunkwiz.domain.trunk import parse_trunk
+from trunkwiz.service.checklist import (
+    NO_PUBLIC_IP,
+    PbxAddress,
+    ip_checklist,
+    portal_checklist,
+    review_warnings,
+)
+
+FLOWROUTE = parse_trunk(
+    {"kind": "ip", "name": "F", "brand": "Flowroute", "hostname": "us-west-or.sip.flowroute.com"}
+)
+SIPTRUNK = parse_trunk(
+    {
+        "kind": "register",
+        "name": "S",
+        "brand": "SIPTRUNK",
+        "hostname": "gw.siptrunk.com",
+        "auth_id": "u",
+        "password": "pw-123456",
+    }
+)
+PUBLIC = PbxAddress("203.0.113.10", "192.0.2.10", "UDP", 5060)
+PRIVATE_ONLY = PbxAddress("", "192.0.2.10", "UDP", 5060)
+
+
+def test_flowroute_steps_carry_the_values_to_copy() -> None:
+    text = "\n".join(portal_checklist(FLOWROUTE, PUBLIC, tech_prefix="52709417").lines())
+    assert "Route = sip:203.0.113.10:5060, Edge Strategy" in text and "1.2.3.4" not in text
+    assert "IP Authentication" in text and "Buy DIDs" in text
+    assert "associate every DID" in text
+    assert "52709417* in the outbound rule's Prepend" in text
+    assert "PBX public IPv4 (allow/whitelist it at the carrier): 203.0.113.10" in text
+
+
+def test_siptrunk_register_trunk_has_a_checklist_too() -> None:
+    text = "\n".join(portal_checklist(SIPTRUNK, PUBLIC).lines())
+    assert text.startswith("At the SIPTRUNK portal:")
+    assert "whitelisting" in text and "203.0.113.10" in text
+
+
+def test_a_private_address_is_never_shown_as_the_public_one() -> None:
+    for trunk in (FLOWROUTE, SIPTRUNK):
+        result = portal_checklist(trunk, PRIVATE_ONLY)
+        assert NO_PUBLIC_IP in result.warnings
+        assert "Settings › Network" in NO_PUBLIC_IP
+        labels = {label: value for label, value in result.values}
+        assert labels["PBX private IPv4 (inside your network only; not for the carrier)"] == (
+            "192.0.2.10"
+        )
+        shown = "\n".join(result.lines())
+        assert "sip:192.0.2.10" not in shown
+        assert all("192.0.2.10" not in step for step in result.steps)
+    assert "192.0.2.10" not in "\n".join(ip_checklist(FLOWROUTE, "", 5060))
+
+
+def test_no_transport_listener_is_a_warning() -> None:
+    result = portal_checklist(FLOWROUTE, PbxAddress("203.0.113.10", "", "TLS", None))
+    assert any("no TLS transport" in w for w in result.warnings)
+
+
+def test_review_warnings() -> None:
+    shared = parse_trunk({"kind": "ip", "name": "X", "hostname": "h.example"})
+    assert "shared with no tenant" in review_warnings(shared, Level.system)[0]
+    assert review_warnings(shared, "tenant") == []
+    with_pool = parse_trunk(
+        {
+            "kind": "ip",
+            "name": "X",
+            "hostname": "h.example",
+            "tenants": [{"tenant_id": "t1", "tenant_name": "Acme", "did_numbers": "100"}],
+        }
+    )
+    assert review_warnings(with_pool, Level.system) == []
+    empty = with_pool.model_copy(
+        update={"tenants": [with_pool.tenants[0].model_copy(update={"did_numbers": ""})]}
+    )
+    assert review_warnings(empty, Level.system) == [
+        "Tenant Acme has an empty DID pool: it cannot receive calls on this trunk, "
+        "nor use a caller ID from it."
+    ]

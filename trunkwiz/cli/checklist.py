@@ -1,0 +1,79 @@
+"""``trunkwiz checklist NAME``: what to do at the carrier's portal for a trunk, with the
+values to copy (the PBX's public IPv4, SIP port, inbound route, tech prefix …).
+
+Never shows a private address as the public one: when the PBX has no public IPv4 set,
+it says so and how to set it, and labels the private address as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from trunkwiz.cli import common
+from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+
+DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
+
+EPILOG = """\
+exit status: 0 shown, 1 PBX/network failure, 2 bad input (unknown trunk name)
+
+examples:
+  trunkwiz checklist "Flowroute"
+  trunkwiz checklist "Flowroute" --tech-prefix 52709417
+  trunkwiz checklist "SIPTRUNK" --json
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options and arguments of ``trunkwiz checklist``."""
+    p.add_argument("name", metavar="NAME", help="the trunk's name")
+    p.add_argument(
+        "--tech-prefix",
+        default="",
+        metavar="DIGITS",
+        help="the carrier's tech prefix (Flowroute: 8 digits) to show where it goes",
+    )
+    common.add_password_stdin(p)
+    common.add_output_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 shown, 1 PBX/network failure, 2 bad input."""
+    return common.run_async(lambda: _checklist(args))
+
+
+async def _checklist(args: argparse.Namespace) -> int:
+    from trunkwiz.service.checklist import checklist_for
+
+    given = common.read_stdin_secrets(args)
+    target = common.resolve_target(args)
+    password = common.pbx_password(target, given, common.Keyring())
+    services, conn = await common.sign_in(args, target, password)
+    try:
+        trunk = await _trunk(conn, args.name)
+        result = await checklist_for(conn, trunk, tech_prefix=args.tech_prefix.strip())
+    finally:
+        await services.close()
+    if args.json:
+        data = {
+            "trunk": trunk.name,
+            "brand": result.brand,
+            "steps": list(result.steps),
+            "values": [{"label": k, "value": v} for k, v in result.values],
+            "warnings": list(result.warnings),
+        }
+        print(json.dumps(data, indent=1))
+    else:
+        print(f"Trunk {trunk.name}")
+        print("\n".join(result.lines()))
+    return EXIT_OK
+
+
+async def _trunk(conn: Any, name: str) -> Any:
+    wanted = name.strip().casefold()
+    for item in await conn.client.providers():
+        if str(item.get("name") or "").strip().casefold() == wanted:
+            return await conn.load_trunk(str(item["id"]))
+    raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)

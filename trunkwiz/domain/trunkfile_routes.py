@@ -1,0 +1,150 @@
+"""Routes in the trunk file: ``[[trunk.tenants.outbound]]`` / ``[[trunk.tenants.inbound]]``
+(a System Admin trunk, per tenant) and ``[[trunk.outbound]]`` / ``[[trunk.inbound]]`` (a
+Tenant Admin's own trunk)::
+
+    [[trunk.tenants.outbound]]
+    name = "Flowroute out"
+    number_length = "11"        # or number_prefix = "1;00"
+    prepend = "52709417*"
+    strip_digits = 0
+    caller_id = "16468097065"
+
+    [[trunk.tenants.inbound]]
+    name = "From Flowroute"
+    did_numbers = "16468097065"
+    forward_to = "1001"          # office hours
+    after_hours = "voicemail:1001"  # optional: a number, voicemail:<ext> or hangup
+    holidays = "hangup"          # optional
+
+A list that is absent leaves that tenant's rules of that kind as they are on the PBX; a
+list that is present (``outbound = []`` for none) is the whole set of rules of that kind
+using the trunk in that tenant: ``apply`` creates, updates and removes rules to match.
+Caller IDs and inbound DIDs must lie inside the pool the file gives that tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from trunkwiz.domain.didpool import DidPool, check_pool
+from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, route_issues
+from trunkwiz.domain.trunkfile_lines import LineIndex
+
+ROUTE_KEYS = ("outbound", "inbound")
+OUTBOUND_KEYS = ("name", "number_prefix", "number_length", "prepend", "strip_digits", "caller_id")
+INBOUND_KEYS = ("name", "did_numbers", "forward_to", "after_hours", "holidays")
+_TEXTS = frozenset(OUTBOUND_KEYS + INBOUND_KEYS) - {"strip_digits"}
+
+
+@dataclass(frozen=True)
+class RouteProblem:
+    """One problem of a route table: the dotted key (tenants counted from 1), line, message."""
+
+    key: str
+    line: int | None
+    message: str
+
+
+def _where(tenant: int | None, kind: str, k: int | None = None, key: str = "") -> str:
+    head = f"tenants[{tenant + 1}]." if tenant is not None else ""
+    return head + kind + (f"[{k + 1}]" if k is not None else "") + (f".{key}" if key else "")
+
+
+def check_routes(
+    raw: Mapping[str, Any], tenant: int | None, pool_text: str, trunk: int, lines: LineIndex
+) -> tuple[TenantRoutes, list[RouteProblem]]:
+    """Read the ``outbound``/``inbound`` lists of one tenant entry (or of a Tenant Admin's
+    trunk, ``tenant=None``); ``pool_text`` is that tenant's DID pool in the file."""
+    problems: list[RouteProblem] = []
+
+    def add(kind: str, k: int | None, key: str, message: str) -> None:
+        line = lines.route_line(trunk, tenant, kind, k, key)
+        problems.append(RouteProblem(_where(tenant, kind, k, key), line, message))
+
+    lists: dict[str, tuple[Any, ...] | None] = {}
+    for kind, model, allowed in (
+        ("outbound", OutboundRoute, OUTBOUND_KEYS),
+        ("inbound", InboundRoute, INBOUND_KEYS),
+    ):
+        if kind not in raw:
+            lists[kind] = None
+            continue
+        items = raw[kind]
+        header = f"[[trunk.{'tenants.' if tenant is not None else ''}{kind}]]"
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            add(kind, None, "", f"must be an array of tables: write {header}")
+            lists[kind] = None
+            continue
+        built: list[Any] = []
+        for k, item in enumerate(items):
+            data: dict[str, Any] = {}
+            for key, value in item.items():
+                if key not in allowed:
+                    add(kind, k, key, f"unknown key {key!r}: allowed: {', '.join(allowed)}")
+                elif key == "strip_digits":
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        data[key] = value
+                    else:
+                        add(kind, k, key, "must be a whole number 0-9 (without quotes)")
+                elif key in _TEXTS and isinstance(value, int) and not isinstance(value, bool):
+                    data[key] = str(value)
+                elif isinstance(value, str):
+                    data[key] = value
+                else:
+                    add(kind, k, key, "must be text in quotes")
+            try:
+                built.append(model.model_validate(data))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    key = str(err["loc"][0]) if err["loc"] else ""
+                    msg = "required" if err["msg"] == "Field required" else str(err["msg"])
+                    add(kind, k, key, msg.removeprefix("Value error, "))
+        lists[kind] = tuple(built) if len(built) == len(items) else None
+    routes = TenantRoutes(outbound=lists["outbound"], inbound=lists["inbound"])
+    checked = check_pool(pool_text) if pool_text.strip() else None
+    pool = checked.pool if checked is not None and checked.ok else DidPool.empty()
+    if checked is None or checked.ok:
+        for issue in route_issues(routes, pool):
+            add(issue.kind, issue.index, issue.field, issue.message)
+    return routes, problems
+
+
+def route_tables(routes: TenantRoutes) -> dict[str, list[dict[str, Any]]]:
+    """The ``outbound``/``inbound`` lists of one tenant as trunk-file tables (kinds that
+    are not managed are left out)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if routes.outbound is not None:
+        out["outbound"] = [_outbound_table(r) for r in routes.outbound]
+    if routes.inbound is not None:
+        out["inbound"] = [_inbound_table(r) for r in routes.inbound]
+    return out
+
+
+def _outbound_table(rule: OutboundRoute) -> dict[str, Any]:
+    table: dict[str, Any] = {"name": rule.name}
+    if rule.number_length:
+        table["number_length"] = rule.number_length
+    if rule.number_prefix:
+        table["number_prefix"] = rule.number_prefix
+    table["prepend"] = rule.prepend
+    table["strip_digits"] = rule.strip_digits
+    if rule.caller_id:
+        table["caller_id"] = rule.caller_id
+    return table
+
+
+def _inbound_table(rule: InboundRoute) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "name": rule.name,
+        "did_numbers": rule.did_numbers,
+        "forward_to": rule.forward_to.text,
+    }
+    if rule.after_hours is not None:
+        table["after_hours"] = rule.after_hours.text
+    if rule.holidays is not None:
+        table["holidays"] = rule.holidays.text
+    return table

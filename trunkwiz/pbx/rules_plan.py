@@ -1,0 +1,347 @@
+"""Plan and run the rule changes of a trunk: creates, updates and removals per tenant.
+
+Rules are matched by name (case-insensitive) among the rules of the tenant that use the
+trunk. Removals run before anything else (the PBX refuses to unassign a tenant, or delete
+a trunk, that a rule still uses); creates and updates run after the trunk and its tenant
+assignments. Each operation is undone when a later call fails: a created rule is deleted,
+an updated one gets its old values back, a removed one is created again from its detail.
+
+A tenant that the trunk plan stops sharing with loses every rule that uses the trunk,
+whether or not its routes are managed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
+from trunkwiz.pbx.errors import PbxError, UnavailableError
+from trunkwiz.pbx.planning import OpKind, Plan
+from trunkwiz.pbx.rules import (
+    RULE_KINDS,
+    RuleApi,
+    RuleKind,
+    RulesInUse,
+    TenantRules,
+    inbound_body,
+    inbound_from_api,
+    outbound_body,
+    outbound_from_api,
+    restore_body,
+)
+
+AnyRoute = OutboundRoute | InboundRoute
+
+
+class RuleOpKind(StrEnum):
+    """What one rule operation does."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"
+
+
+@dataclass(frozen=True)
+class RuleOp:
+    """One rule call ``apply`` will send."""
+
+    kind: RuleOpKind
+    rule_kind: RuleKind
+    tenant_id: str | None
+    """The tenant (None: a Tenant Admin's own)."""
+    tenant_label: str
+    name: str
+    route: AnyRoute | None = None
+    """create/update: the wanted rule."""
+    current: dict[str, Any] | None = None
+    """update/delete: the rule's detail on the PBX."""
+
+    @property
+    def rule_id(self) -> str | None:
+        """The existing rule's id (update/delete)."""
+        return str(self.current["id"]) if self.current and self.current.get("id") else None
+
+    def describe(self) -> str:
+        """One human line."""
+        where = f" of tenant {self.tenant_label}" if self.tenant_id is not None else ""
+        what = f"{self.rule_kind} rule '{self.name}'{where}"
+        if self.kind is RuleOpKind.create:
+            return f"create {what}: {summary(self.route)}"
+        if self.kind is RuleOpKind.update:
+            return f"update {what}: {summary(self.route)}"
+        return f"remove {what}"
+
+    def body(self, provider_id: str) -> dict[str, Any]:
+        """The create/update body (the trunk id is known only at apply time)."""
+        if isinstance(self.route, OutboundRoute):
+            return outbound_body(self.route, provider_id, self.current)
+        assert isinstance(self.route, InboundRoute)
+        return inbound_body(self.route, provider_id)
+
+
+def summary(route: AnyRoute | None) -> str:
+    """A short description of a rule (for plan lines)."""
+    if isinstance(route, OutboundRoute):
+        calls = "; ".join(
+            part
+            for part in (
+                f"numbers starting {route.number_prefix}" if route.number_prefix else "",
+                f"{route.number_length} digits" if route.number_length else "",
+            )
+            if part
+        )
+        extra = f", caller ID {route.caller_id}" if route.caller_id else ""
+        return (
+            f"{calls} → strip {route.strip_digits}, prepend {route.prepend or '(nothing)'}{extra}"
+        )
+    if isinstance(route, InboundRoute):
+        text = f"DID {route.did_numbers} → {route.forward_to.text}"
+        if route.after_hours is not None:
+            text += f", after hours {route.after_hours.text}"
+        if route.holidays is not None:
+            text += f", holidays {route.holidays.text}"
+        return text
+    return ""
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The rule operations of one trunk: ``before`` (removals) and ``after`` the trunk."""
+
+    before: tuple[RuleOp, ...] = ()
+    after: tuple[RuleOp, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no rule changes."""
+        return not (self.before or self.after)
+
+    @property
+    def operations(self) -> tuple[RuleOp, ...]:
+        """All operations in the order they run."""
+        return self.before + self.after
+
+    def describe(self) -> list[str]:
+        """Plan lines (capitalised)."""
+        return [op.describe()[0].upper() + op.describe()[1:] for op in self.operations]
+
+
+def plan_routes(
+    desired: Mapping[str | None, TenantRoutes],
+    current: RulesInUse,
+    provider_id: str | None,
+    *,
+    unassigned: Iterable[str] = (),
+    labels: Mapping[str, str] | None = None,
+) -> RoutePlan:
+    """Compare the wanted rules per tenant with those that use the trunk on the PBX.
+
+    ``desired`` maps a tenant id (None: a Tenant Admin's own tenant) to its routes; a kind
+    that is None in ``TenantRoutes`` is not managed. ``unassigned`` are tenants the trunk
+    plan stops sharing with: all their rules using the trunk are removed first.
+    """
+    names = labels or {}
+    before: list[RuleOp] = []
+    after: list[RuleOp] = []
+    gone = set(unassigned)
+    tenants = list(dict.fromkeys([*desired, *current.by_tenant]))
+    for tid in tenants:
+        label = names.get(tid or "", tid or "")
+        have = current.by_tenant.get(tid, TenantRules())
+        want = desired.get(tid, TenantRoutes())
+        for kind in RULE_KINDS:
+            wanted = None if tid in gone else getattr(want, kind)
+            rules = have.of(kind)
+            if tid in gone:
+                wanted = ()
+            if wanted is None:
+                continue
+            by_name = {str(r.get("name") or "").casefold(): r for r in rules}
+            keep: set[str] = set()
+            for route in wanted:
+                old = by_name.get(route.name.casefold())
+                if old is None:
+                    after.append(RuleOp(RuleOpKind.create, kind, tid, label, route.name, route))
+                    continue
+                keep.add(route.name.casefold())
+                if provider_id is None or not _same(old, route, provider_id):
+                    after.append(
+                        RuleOp(RuleOpKind.update, kind, tid, label, route.name, route, old)
+                    )
+            for key, old in by_name.items():
+                if key not in keep:
+                    name = str(old.get("name") or "")
+                    before.append(RuleOp(RuleOpKind.delete, kind, tid, label, name, None, old))
+    return RoutePlan(tuple(before), tuple(after))
+
+
+def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
+    """Whether the PBX's rule already is ``route``. An inbound rule's ``after_hours`` or
+    ``holidays`` left out of ``route`` is not managed: the PBX's value is kept."""
+    if isinstance(route, OutboundRoute):
+        return outbound_from_api(detail, provider_id) == route
+    have = inbound_from_api(detail)
+    if have is None:
+        return False
+    unmanaged = {k: None for k in ("after_hours", "holidays") if getattr(route, k) is None}
+    return have.model_copy(update=unmanaged) == route
+
+
+async def load_rules(
+    api: RuleApi, provider_id: str | None, tenant_ids: Iterable[str | None]
+) -> RulesInUse:
+    """The rules that use the trunk in each tenant (nothing when the trunk is new)."""
+    if provider_id is None:
+        return RulesInUse({})
+    every = await api.by_tenant(tenant_ids)
+    found = {tid: rules.for_trunk(provider_id) for tid, rules in every.items()}
+    return RulesInUse({tid: r for tid, r in found.items() if r.inbound or r.outbound})
+
+
+def tenants_of(plan: Plan, system: bool) -> list[str | None]:
+    """Tenants whose rules matter for ``plan``: the trunk's tenants before and after
+    (System Admin), or the own tenant (None) for a Tenant Admin."""
+    if not system:
+        return [None]
+    ids = [t.tenant_id for t in plan.desired.tenants]
+    ids += [op.tenant_id for op in plan.operations if op.tenant_id is not None]
+    return list(dict.fromkeys(ids))
+
+
+def unassigned_by(plan: Plan) -> list[str]:
+    """Tenants the trunk plan stops sharing with."""
+    return [
+        op.tenant_id
+        for op in plan.operations
+        if op.kind is OpKind.unassign and op.tenant_id is not None
+    ]
+
+
+async def plan_with_routes(
+    api: RuleApi, plan: Plan, desired: Mapping[str | None, TenantRoutes]
+) -> Plan:
+    """``plan`` extended with the rule operations that make the PBX match ``desired``."""
+    tenants = tenants_of(plan, api.system)
+    current = await load_rules(api, plan.trunk_id, tenants)
+    labels = {t.tenant_id: t.label for t in plan.desired.tenants}
+    labels.update({op.tenant_id: op.tenant_label for op in plan.operations if op.tenant_id})
+    routes = plan_routes(
+        desired, current, plan.trunk_id, unassigned=unassigned_by(plan), labels=labels
+    )
+    return replace(plan, routes=routes)
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+class RuleStepFailed(PbxError):
+    """A rule call failed (the apply run rolls back)."""
+
+    def __init__(self, op: RuleOp, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.op = op
+        self.cause = cause
+
+
+@dataclass
+class RouteRun:
+    """Sends a ``RoutePlan``'s operations and undoes them on request."""
+
+    api: RuleApi
+    routes: RoutePlan
+    done_before: list[tuple[RuleOp, str | None]] = field(default_factory=list)
+    done_after: list[tuple[RuleOp, str | None]] = field(default_factory=list)
+    """(operation, id of the rule it created)."""
+    on_done: Callable[[RuleOp], None] | None = None
+    """Called after each operation that went through (progress lines)."""
+
+    @property
+    def lines(self) -> list[str]:
+        """One line per operation sent."""
+        return [op.describe() for op, _ in self.done_before + self.done_after]
+
+    async def run_before(self) -> None:
+        """The removals; raises ``RuleStepFailed``."""
+        await self._run(self.routes.before, "", self.done_before)
+
+    async def run_after(self, provider_id: str) -> None:
+        """Creates and updates, once the trunk exists; raises ``RuleStepFailed``."""
+        await self._run(self.routes.after, provider_id, self.done_after)
+
+    async def _run(
+        self, ops: tuple[RuleOp, ...], provider_id: str, done: list[tuple[RuleOp, str | None]]
+    ) -> None:
+        async with self.api.lock:
+            for op in ops:
+                try:
+                    await self.api.enter(op.tenant_id)
+                except Exception as exc:  # the rule call itself was not sent
+                    raise RuleStepFailed(op, exc) from exc
+                try:
+                    new_id: str | None = None
+                    if op.kind is RuleOpKind.create:
+                        new_id = await self.api.create(op.rule_kind, op.body(provider_id))
+                    elif op.kind is RuleOpKind.update:
+                        assert op.rule_id is not None
+                        await self.api.update(op.rule_kind, op.rule_id, op.body(provider_id))
+                    else:
+                        assert op.rule_id is not None
+                        await self.api.destroy(op.rule_kind, op.rule_id)
+                except Exception as exc:
+                    if isinstance(exc, UnavailableError) and exc.outcome_unknown:
+                        await self._reconcile(op, provider_id, done)
+                    raise RuleStepFailed(op, exc) from exc
+                done.append((op, new_id))
+                if self.on_done is not None:
+                    self.on_done(op)
+
+    async def _reconcile(
+        self, op: RuleOp, provider_id: str, done: list[tuple[RuleOp, str | None]]
+    ) -> None:
+        """After an unknown outcome, re-read the tenant's rules: did the change happen?"""
+        try:
+            every = await self.api.all_rules()
+            mine = every.for_trunk(provider_id).of(op.rule_kind) if provider_id else ()
+            same = [r for r in mine if r.get("name") == op.name]
+            if op.kind is RuleOpKind.create and same:
+                done.append((op, str(same[0]["id"])))
+            elif op.kind is RuleOpKind.delete and not any(
+                r.get("id") == op.rule_id for r in every.of(op.rule_kind)
+            ):
+                done.append((op, None))
+            elif op.kind is RuleOpKind.update:
+                done.append((op, None))  # restoring the old values is harmless either way
+        except PbxError:
+            return
+
+    async def undo_after(self) -> tuple[list[str], list[str]]:
+        """Undo creates/updates (newest first): (rolled back, could not be)."""
+        return await self._undo(self.done_after)
+
+    async def undo_before(self) -> tuple[list[str], list[str]]:
+        """Create the removed rules again: (rolled back, could not be)."""
+        return await self._undo(self.done_before)
+
+    async def _undo(self, done: list[tuple[RuleOp, str | None]]) -> tuple[list[str], list[str]]:
+        rolled: list[str] = []
+        failed: list[str] = []
+        async with self.api.lock:
+            for op, new_id in reversed(done):
+                try:
+                    await self.api.enter(op.tenant_id)
+                    if op.kind is RuleOpKind.create and new_id is not None:
+                        await self.api.destroy(op.rule_kind, new_id)
+                    elif op.kind is RuleOpKind.update and op.current and op.rule_id:
+                        old = restore_body(op.rule_kind, op.current)
+                        await self.api.update(op.rule_kind, op.rule_id, old)
+                    elif op.kind is RuleOpKind.delete and op.current:
+                        await self.api.create(op.rule_kind, restore_body(op.rule_kind, op.current))
+                except Exception as exc:
+                    failed.append(f"{op.describe()}: {exc}")
+                    continue
+                rolled.append(op.describe())
+            done.clear()
+        return rolled, failed

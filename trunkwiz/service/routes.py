@@ -1,0 +1,205 @@
+"""Routes of a trunk for the wizard and the CLI: what the PBX holds, live checks, the plan,
+and deleting a trunk that rules still use.
+
+Every function takes a signed-in :class:`~trunkwiz.service.connection.Connection` and
+returns small typed results; the Routes step and ``trunkwiz apply``/``export`` call the
+same functions. Tenant keys are tenant ids; ``None`` stands for a Tenant Admin's own
+tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from trunkwiz.domain.didpool import DidPool, check_pool
+from trunkwiz.domain.options import Level
+from trunkwiz.domain.routes import RouteIssue, TenantRoutes, route_issues
+from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry
+from trunkwiz.pbx.errors import PbxError
+from trunkwiz.pbx.planning import Plan
+from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, routes_from_api
+from trunkwiz.pbx.rules_plan import (
+    RoutePlan,
+    RouteRun,
+    RuleOp,
+    RuleOpKind,
+    RuleStepFailed,
+    plan_with_routes,
+    unassigned_by,
+)
+
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import Connection
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """One rule on the PBX that uses a trunk."""
+
+    kind: str
+    """``inbound`` or ``outbound``."""
+    name: str
+    rule_id: str
+    tenant_id: str | None
+    tenant_label: str
+
+    def describe(self) -> str:
+        """``outbound rule 'x' of tenant Acme``."""
+        where = f" of tenant {self.tenant_label}" if self.tenant_id is not None else ""
+        return f"{self.kind} rule '{self.name}'{where}"
+
+
+@dataclass(frozen=True)
+class TrunkRoutes:
+    """The rules that use a trunk, per tenant, as models (for the Routes step's edit)."""
+
+    routes: dict[str | None, TenantRoutes]
+    """Per tenant; a kind is None when a rule of it cannot be shown (left untouched)."""
+    rules: tuple[RuleRef, ...]
+    """Every rule that uses the trunk."""
+
+
+class TrunkInUse(PbxError):
+    """The trunk cannot be deleted: rules use it (``rules`` names them)."""
+
+    def __init__(self, trunk_name: str, rules: tuple[RuleRef, ...]) -> None:
+        listed = "; ".join(r.describe() for r in rules)
+        super().__init__(
+            f"trunk {trunk_name} is used by {len(rules)} rule(s): {listed}. "
+            "Remove them first (the PBX refuses to delete a trunk that rules use)."
+        )
+        self.rules = rules
+
+
+def rule_api(conn: Connection) -> RuleApi:
+    """The rule calls of ``conn`` at its detected level."""
+    return RuleApi(conn.client, system=conn.level == "system")
+
+
+async def _tenants_of(conn: Connection, trunk_id: str) -> tuple[list[str | None], dict[str, str]]:
+    if conn.level != "system":
+        return [None], {}
+    assignees = await conn.client.assignees(trunk_id)
+    ids: list[str | None] = [str(a["tenant_id"]) for a in assignees if a.get("tenant_id")]
+    names = await conn.tenant_names() if ids else {}
+    return ids, names
+
+
+def _refs(
+    found: Mapping[str | None, TenantRules], trunk_id: str, names: Mapping[str, str]
+) -> tuple[RuleRef, ...]:
+    refs: list[RuleRef] = []
+    for tid, rules in found.items():
+        mine = rules.for_trunk(trunk_id)
+        for kind in RULE_KINDS:
+            for rule in mine.of(kind):
+                label = names.get(tid or "", tid or "")
+                refs.append(RuleRef(kind, str(rule.get("name") or ""), str(rule["id"]), tid, label))
+    return tuple(refs)
+
+
+async def trunk_routes(conn: Connection, trunk_id: str) -> TrunkRoutes:
+    """The rules that use the trunk in each tenant it is shared with (or the own tenant)."""
+    tenants, names = await _tenants_of(conn, trunk_id)
+    found = await rule_api(conn).by_tenant(tenants)
+    routes = {tid: routes_from_api(r.for_trunk(trunk_id), trunk_id) for tid, r in found.items()}
+    return TrunkRoutes(routes, _refs(found, trunk_id, names))
+
+
+async def export_routes(
+    conn: Connection, trunks: Mapping[str, list[str | None]]
+) -> dict[str, dict[str | None, TenantRoutes]]:
+    """Rules per trunk id for ``trunkwiz export``: ``trunks`` maps a trunk id to its tenant
+    ids (``[None]`` for a Tenant Admin). Kinds with no rule are left out (None), so the
+    export names only what exists and applying it back changes nothing."""
+    every = await rule_api(conn).by_tenant(t for ids in trunks.values() for t in ids)
+    out: dict[str, dict[str | None, TenantRoutes]] = {}
+    for pid, tenants in trunks.items():
+        out[pid] = {}
+        for tid in tenants:
+            routes = routes_from_api(every.get(tid, TenantRules()).for_trunk(pid), pid)
+            out[pid][tid] = TenantRoutes(
+                outbound=routes.outbound or None, inbound=routes.inbound or None
+            )
+    return out
+
+
+def check_routes(routes: TenantRoutes, pool_text: str) -> list[RouteIssue]:
+    """Live checks of one tenant's routes against its DID pool for the trunk (pure)."""
+    checked = check_pool(pool_text) if pool_text.strip() else None
+    pool = checked.pool if checked is not None and checked.ok else DidPool.empty()
+    return route_issues(routes, pool)
+
+
+def needs_rules(plan: Plan, routes: Mapping[str | None, TenantRoutes]) -> bool:
+    """Whether planning must read the PBX's rules (routes managed, or a tenant dropped)."""
+    return any(r.managed for r in routes.values()) or bool(plan.trunk_id and unassigned_by(plan))
+
+
+async def plan_routes(
+    conn: Connection, plan: Plan, routes: Mapping[str | None, TenantRoutes]
+) -> Plan:
+    """``plan`` with the rule creates/updates/removals that make the PBX match ``routes``
+    (unchanged when no route is managed and no tenant is dropped)."""
+    if not needs_rules(plan, routes):
+        return plan
+    return await plan_with_routes(rule_api(conn), plan, routes)
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What deleting a trunk did."""
+
+    removed_rules: tuple[RuleRef, ...]
+
+
+async def delete_trunk(
+    conn: Connection, trunk_id: str, trunk_name: str, *, remove_rules: bool = False
+) -> DeleteResult:
+    """Delete the trunk. When rules use it, raise :class:`TrunkInUse` naming them, or
+    with ``remove_rules=True`` remove them first (created again if the delete fails)."""
+    tenants, names = await _tenants_of(conn, trunk_id)
+    api = rule_api(conn)
+    found = await api.by_tenant(tenants)
+    refs = _refs(found, trunk_id, names)
+    if refs and not remove_rules:
+        raise TrunkInUse(trunk_name, refs)
+    ops = tuple(
+        RuleOp(
+            RuleOpKind.delete,
+            kind,
+            tid,
+            names.get(tid or "", tid or ""),
+            str(r.get("name")),
+            None,
+            r,
+        )
+        for tid, rules in found.items()
+        for kind in RULE_KINDS
+        for r in rules.for_trunk(trunk_id).of(kind)
+    )
+    run = RouteRun(api, RoutePlan(before=ops))
+    try:
+        await run.run_before()
+        await conn.delete_trunk(trunk_id)
+    except (RuleStepFailed, PbxError) as exc:
+        restored, failed = await run.undo_before()
+        extra = f" Could NOT restore: {'; '.join(failed)}" if failed else ""
+        raise PbxError(
+            f"deleting trunk {trunk_name} failed: {exc}"
+            + (f" (the {len(restored)} removed rule(s) were created again)" if restored else "")
+            + extra
+        ) from exc
+    return DeleteResult(refs)
+
+
+def file_routes(entry: TrunkEntry, trunk: AnyTrunk) -> dict[str | None, TenantRoutes]:
+    """A trunk-file entry's routes keyed by tenant id, for ``trunk`` (the entry's trunk
+    with its tenant references resolved to ids; the order of tenants is the file's)."""
+    if trunk.level is Level.tenant:
+        return {None: entry.own_routes}
+    return {
+        t.tenant_id: routes for t, routes in zip(trunk.tenants, entry.tenant_routes, strict=False)
+    }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import RouteIssue, TenantRoutes, route_issues
-from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry
+from trunkwiz.domain.trunkfile import TrunkEntry
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.planning import Plan
 from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, routes_from_api
@@ -31,7 +31,7 @@ from trunkwiz.pbx.rules_plan import (
 )
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import Connection
+    from trunkwiz.service.connection import Connection, TrunkModel
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ async def delete_trunk(
     return DeleteResult(refs)
 
 
-def file_routes(entry: TrunkEntry, trunk: AnyTrunk) -> dict[str | None, TenantRoutes]:
+def file_routes(entry: TrunkEntry, trunk: TrunkModel) -> dict[str | None, TenantRoutes]:
     """A trunk-file entry's routes keyed by tenant id, for ``trunk`` (the entry's trunk
     with its tenant references resolved to ids; the order of tenants is the file's)."""
     if trunk.level is Level.tenant:

@@ -292,9 +292,12 @@ async def test_after_submit_back_edits_the_created_trunk_and_done_starts_a_fresh
         assert app.screen.query_one("#hostname", Input).value == ""
 
 
-async def test_a_submit_interrupted_after_the_create_resumes_as_an_edit(
+async def test_a_submit_interrupted_after_the_create_is_rolled_back_then_resumed(
     connected: Services, sandbox: SandboxServer, keyring_backend: MemoryKeyring
 ) -> None:
+    """A hang-up during Submit (the App's signal handler calls ``leave_now``): no new call,
+    what this submit created is removed, the draft is saved, the exit code is 129; Resume
+    then creates the trunk once."""
     services = connected
     ((t1, _),) = tenant_ids(sandbox, 1)
     app = kind_app(services, sandbox)
@@ -302,19 +305,28 @@ async def test_a_submit_interrupted_after_the_create_resumes_as_an_edit(
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
             await fill_new_register_trunk(pilot, "cut-off", t1, "15559100000")
-            sandbox.faults.delay_ms = 1500  # every later call is slow: the hang-up lands
+            sandbox.faults.delay_ms = 800  # every later call is slow: the hang-up lands
+            before = sandbox.faults.calls
             await pilot.click("#submit")
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 20
-            while app.draft.trunk_id is None:  # the create has returned
-                assert loop.time() < deadline, "the trunk was not created"
+            while sandbox.faults.calls == before:  # the create is on its way
+                assert loop.time() < deadline, "the submit sent nothing"
                 await pilot.pause()
-            created = app.draft.trunk_id
             app.leave_now(129)  # the session drops mid-submit
+            assert app.is_running  # not before the rollback
+            assert "rolling back" in text_of(pilot, "#progress-line")
+            app.leave_now(129)  # a second signal changes nothing
+            await app.workers.wait_for_complete()  # the submit rolls back, then leaves
+            while app.is_running:
+                assert loop.time() < deadline + 30, "the app did not leave"
+                await pilot.pause()
     finally:
         sandbox.faults.delay_ms = 0
+    assert app.return_code == 129
+    assert "cut-off" not in [t.data["name"] for t in sandbox.state.trunks.values()]
     saved = services.load_draft()
-    assert saved is not None and saved["trunk_id"] == created
+    assert saved is not None and "trunk_id" not in saved  # removed: a new trunk again
     again = make_services(sandbox.url, services.config_dir, keyring_backend)
     resumed = TrunkWizApp(again, ask_resume=True)
     async with resumed.run_test(size=(100, 40)) as pilot:
@@ -325,7 +337,16 @@ async def test_a_submit_interrupted_after_the_create_resumes_as_an_edit(
         await wait_for(pilot, lambda: step_of(pilot) == "review")
         await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
         plan = text_of(pilot, "#plan")
-        assert "Create trunk" not in plan, plan
+        assert "Password (Credentials step)" in plan, plan  # never saved: typed again
+        while step_of(pilot) != "credentials":
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+        assert resumed.screen.query_one("#auth_id", Input).value == "cut-off-acct"
+        await fill(pilot, "#password", "pw-5678")
+        while step_of(pilot) != "review":
+            await next_step(pilot)
+        await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
+        assert "Create trunk" in text_of(pilot, "#plan")
         await submit(pilot)
         assert resumed.screen.query("#done")
     assert [t.data["name"] for t in sandbox.state.trunks.values()].count("cut-off") == 1

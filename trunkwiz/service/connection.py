@@ -262,19 +262,22 @@ class Connection:
         password: SecretStr | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         on_created: Callable[[str], None] | None = None,
+        stop: asyncio.Event | None = None,
     ) -> ApplyResult:
         """Apply ``the_plan``; returns the PBX client's ``ApplyResult``.
 
         ``on_created(trunk_id)`` runs as soon as the PBX has created the trunk, before the
         rest of the plan is sent: a submit interrupted after that point is resumed as an
-        edit of that trunk, not created a second time.
+        edit of that trunk, not created a second time. ``stop`` set (a hang-up, Ctrl+C):
+        no new call starts, what this submit changed is rolled back, then
+        ``ApplyInterrupted`` (a ``ServiceError``) is raised.
         """
         from trunkwiz.pbx.plan import apply
 
         client = self.client
         if on_created is not None:
             client = cast("PbxClient", _Recording(self.client, on_created))
-        return await apply(client, the_plan, password=password, on_progress=on_progress)
+        return await apply(client, the_plan, password=password, on_progress=on_progress, stop=stop)
 
 
 class _Recording:

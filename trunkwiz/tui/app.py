@@ -322,7 +322,15 @@ class TrunkWizApp(App[int]):
         self.run_worker(lambda: self.keeper.discard(ticket), thread=True, group="draft")
 
     def leave_now(self, code: int = 130) -> None:
-        """Save the draft with what is on screen and exit (hang-up, Ctrl+C, SIGTERM)."""
+        """Save the draft with what is on screen and exit (hang-up, Ctrl+C, SIGTERM).
+
+        During Submit the submit is stopped and rolled back first; the Review step calls
+        this again once that is done (a second signal meanwhile changes nothing).
+        """
+        top = self.screen_stack[-1] if self.screen_stack else None
+        interrupt = getattr(top, "interrupt_submit", None)
+        if interrupt is not None and interrupt(code):
+            return
         self.save_now()
         self.exit(code, return_code=code)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import work
@@ -44,6 +45,10 @@ class ReviewScreen(StepScreen):
         self.plan: Any = None
         self.trunk: Any = None
         self.result: Any = None
+        self._stop: asyncio.Event | None = None
+        """Set while a submit runs: setting it stops the submit and rolls it back."""
+        self._leave_code: int | None = None
+        """The exit code to leave with once an interrupted submit is rolled back."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="progress-line", classes="info")
@@ -165,15 +170,23 @@ class ReviewScreen(StepScreen):
             created.append(trunk_id)
             self.draft.trunk_id = trunk_id
 
+        self._stop = asyncio.Event()
         try:
             self.result = await conn.apply(
-                self.plan, password=self.draft.password, on_progress=progress, on_created=record
+                self.plan,
+                password=self.draft.password,
+                on_progress=progress,
+                on_created=record,
+                stop=self._stop,
             )
         except (ServiceError, ValueError) as exc:
             if created and not left_created_trunk(exc):
                 self.draft.trunk_id = None  # rolled back: it is a new trunk again
+            self._stop = None
             self._failed(exc)
+            self._leave_if_interrupted()
             return
+        self._stop = None
         done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
         show_note(line, done)
         not_kept = await self._keep_password()
@@ -186,6 +199,30 @@ class ReviewScreen(StepScreen):
             self.draft.submitted(self.result.trunk_id)  # Back now edits the trunk
         self.refresh_bindings()
         await self._finished()
+        self._leave_if_interrupted()
+
+    def _leave_if_interrupted(self) -> None:
+        """After a submit that a signal interrupted (rolled back, or already complete):
+        leave now; the saved draft says what is left."""
+        leave = getattr(self.app, "leave_now", None)
+        if self._leave_code is not None and leave is not None:
+            self.app.call_later(leave, self._leave_code)
+
+    def interrupt_submit(self, code: int) -> bool:
+        """A hang-up, Ctrl+C or SIGTERM during Submit: start no new call, roll back what
+        this submit did, then leave with ``code`` (the draft keeps the trunk id when a
+        created trunk could not be deleted, so Resume edits it). False when no submit runs.
+        """
+        if self._stop is None:
+            return False
+        if self._leave_code is None:
+            self._leave_code = code
+            self._stop.set()
+            show_note(
+                self.query_one("#progress-line", Static),
+                "Interrupted: rolling back what this submit changed, then leaving…",
+            )
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """After a successful submit there is nothing to submit: Next leaves the footer."""

@@ -11,12 +11,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trunkwiz.domain.fields import TRUNK_FIELDS
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
 from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry, TrunkFile
-from trunkwiz.domain.trunkfile_routes import route_tables
+from trunkwiz.domain.trunkfile_routes import ROUTE_KEYS, route_tables
 
 HEADER = """\
 # trunkwiz trunk file: apply with `trunkwiz apply FILE --dry-run`, then without --dry-run.
@@ -69,7 +70,16 @@ def trunk_table(
             }
             for t in trunk.tenants
         ]
-    return table
+    return _in_file_order(table)
+
+
+def _in_file_order(table: dict[str, Any]) -> dict[str, Any]:
+    """``table`` with the trunk's fields in the field table's order (``TRUNK_FIELDS``); a
+    Tenant Admin trunk's rules (``outbound``/``inbound``) follow its DID pool."""
+    order = {f.name: float(i) for i, f in enumerate(TRUNK_FIELDS) if f.file_key}
+    for j, key in enumerate(ROUTE_KEYS):
+        order[key] = order["did_numbers"] + (j + 1) / (len(ROUTE_KEYS) + 1)
+    return {k: table[k] for k in sorted(table, key=order.__getitem__)}
 
 
 def emit(

@@ -1,0 +1,58 @@
+"""The trunk's field table agrees with the models and with what is derived from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from trunkwiz.domain.fields import (
+    FIELDS_BY_NAME,
+    TRUNK_FIELDS,
+    WIZARD_FIELDS,
+    model_fields,
+    step_rows,
+)
+from trunkwiz.domain.labels import FIELD_LABELS, STEP_TITLES
+from trunkwiz.domain.options import TrunkKind
+from trunkwiz.domain.trunk import MODEL_FOR_KIND
+from trunkwiz.domain.trunkfile import COMMON_KEYS, CREDENTIAL_KEYS
+from trunkwiz.domain.trunkfile_routes import ROUTE_KEYS
+from trunkwiz.service.draft import DRAFT_FIELDS, STEP_FIELDS
+
+
+@pytest.mark.parametrize("kind", list(TrunkKind))
+def test_the_table_and_each_model_name_the_same_fields(kind: TrunkKind) -> None:
+    """A field added to a model but not to the table (or the other way round) fails here."""
+    assert model_fields(kind.value) == frozenset(MODEL_FOR_KIND[kind].model_fields)
+
+
+def test_names_are_unique_and_steps_known() -> None:
+    assert len(FIELDS_BY_NAME) == len(TRUNK_FIELDS)
+    assert {f.step for f in TRUNK_FIELDS} <= set(STEP_TITLES)
+
+
+def test_every_field_has_a_portal_label() -> None:
+    for f in TRUNK_FIELDS:
+        assert FIELD_LABELS[f.name] == f.label
+        assert f.label and "_" not in f.label
+
+
+def test_the_trunk_file_keys_come_from_the_table() -> None:
+    file_fields = [f.name for f in TRUNK_FIELDS if f.file_key]
+    assert [k for k in COMMON_KEYS if k not in ROUTE_KEYS] + list(CREDENTIAL_KEYS) == sorted(
+        file_fields, key=lambda n: (n in CREDENTIAL_KEYS, file_fields.index(n))
+    )
+    assert set(CREDENTIAL_KEYS) == {"auth_id", "username", "registration", "register_interval"}
+    assert "password" not in COMMON_KEYS + CREDENTIAL_KEYS
+
+
+def test_the_wizard_fields_come_from_the_table() -> None:
+    assert [d.name for d in DRAFT_FIELDS] == [f.name for f in WIZARD_FIELDS]
+    for step, names in STEP_FIELDS.items():
+        assert names == tuple(f.name for f in WIZARD_FIELDS if f.step == step)
+    # the Credentials step of an Accept Register trunk asks for the account only
+    shown = [f.name for f in step_rows("credentials", "accept_register", "system")]
+    assert shown == ["auth_id", "password"]
+    assert [f.name for f in step_rows("credentials", "ip", "system")] == []
+    basic = [f.name for f in step_rows("basic", "ip", "system")]
+    assert "did_numbers" not in basic
+    assert "did_numbers" in [f.name for f in step_rows("basic", "ip", "tenant")]

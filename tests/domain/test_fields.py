@@ -56,3 +56,16 @@ def test_the_wizard_fields_come_from_the_table() -> None:
     basic = [f.name for f in step_rows("basic", "ip", "system")]
     assert "did_numbers" not in basic
     assert "did_numbers" in [f.name for f in step_rows("basic", "ip", "tenant")]
+
+
+@pytest.mark.parametrize("kind", list(TrunkKind))
+def test_the_defaults_the_steps_show_are_the_models(kind: TrunkKind) -> None:
+    model = MODEL_FOR_KIND[kind]
+    for f in TRUNK_FIELDS:
+        info = model.model_fields.get(f.name)
+        if info is None or info.is_required() or f.widget in ("ips", "secret", "options"):
+            continue
+        if f.widget == "tenants" or f.name in ("kind", "level"):
+            continue
+        default = info.get_default(call_default_factory=True)
+        assert getattr(default, "value", default) == f.default, f.name

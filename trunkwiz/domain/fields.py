@@ -60,6 +60,8 @@ class TrunkField:
     """Copied as is from a ``GET /providers/{id}`` body into the model."""
     on_update: bool = True
     """Sent on update (False: the PBX cannot change it on an existing trunk)."""
+    default: object = ""
+    """What the wizard shows while the draft holds no value (the model's default)."""
     placeholder: str = ""
     hint: str = ""
 
@@ -82,12 +84,12 @@ class TrunkField:
 TRUNK_FIELDS: tuple[TrunkField, ...] = (
     TrunkField("name", "Name", "basic", "text"),
     TrunkField("kind", "Kind", "kind", "choice", copied=False),
-    TrunkField("brand", "Brand", "basic", "choice", on_update=False),
+    TrunkField("brand", "Brand", "basic", "choice", on_update=False, default="Generic"),
     TrunkField("hostname", "Host", "basic", "text"),
-    TrunkField("port", "Port", "basic", "int"),
-    TrunkField("transport", "Transport", "basic", "choice"),
+    TrunkField("port", "Port", "basic", "int", default=5060),
+    TrunkField("transport", "Transport", "basic", "choice", default="UDP"),
     TrunkField("outbound_server", "Outbound proxy", "basic", "text", placeholder="(none)"),
-    TrunkField("outbound_server_port", "Proxy port", "basic", "int"),
+    TrunkField("outbound_server_port", "Proxy port", "basic", "int", default=0),
     TrunkField(
         "additional_ips",
         "Associated IPs",
@@ -123,6 +125,7 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         "flag",
         CREDENTIAL_KINDS,
         shown_for=REGISTER_ONLY,
+        default=True,
         hint="Off for carriers that authenticate by IP only (the brand says so).",
     ),
     TrunkField(
@@ -132,8 +135,9 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         "int",
         CREDENTIAL_KINDS,
         shown_for=REGISTER_ONLY,
+        default=600,
     ),
-    TrunkField("concurrency", "Max concurrent calls", "options", "int"),
+    TrunkField("concurrency", "Max concurrent calls", "options", "int", default=100000),
     TrunkField(
         "did_numbers",
         "DID pool",

@@ -69,3 +69,22 @@ def test_the_defaults_the_steps_show_are_the_models(kind: TrunkKind) -> None:
             continue
         default = info.get_default(call_default_factory=True)
         assert getattr(default, "value", default) == f.default, f.name
+
+
+def test_the_option_names_are_the_models_and_each_has_a_label() -> None:
+    from trunkwiz.domain.fields import OPTION_NAMES
+    from trunkwiz.domain.labels import OPTION_LABELS
+    from trunkwiz.domain.options import OPTION_FIELDS
+
+    assert OPTION_NAMES == OPTION_FIELDS
+    assert tuple(OPTION_LABELS) == OPTION_NAMES
+
+
+def test_the_api_fields_are_the_create_bodys() -> None:
+    """Every field a trunk sends (plus the password) is a known API field, and back."""
+    from trunkwiz.domain.fields import API_FIELDS
+    from trunkwiz.domain.trunk import RegisterTrunk
+
+    trunk = RegisterTrunk(name="t", hostname="sip.example.net", auth_id="a", password="p")
+    sent = set(trunk.api_fields()) | {"password", "did_numbers"}
+    assert sent == API_FIELDS

@@ -60,6 +60,8 @@ class TrunkField:
     """Copied as is from a ``GET /providers/{id}`` body into the model."""
     on_update: bool = True
     """Sent on update (False: the PBX cannot change it on an existing trunk)."""
+    api: bool = True
+    """A top-level field of the API's provider body (``kind`` is sent as ``auth_mode``)."""
     default: object = ""
     """What the wizard shows while the draft holds no value (the model's default)."""
     placeholder: str = ""
@@ -83,7 +85,7 @@ class TrunkField:
 #: Every trunk field, in trunk-file (export) order.
 TRUNK_FIELDS: tuple[TrunkField, ...] = (
     TrunkField("name", "Name", "basic", "text"),
-    TrunkField("kind", "Kind", "kind", "choice", copied=False),
+    TrunkField("kind", "Kind", "kind", "choice", copied=False, api=False),
     TrunkField("brand", "Brand", "basic", "choice", on_update=False, default="Generic"),
     TrunkField("hostname", "Host", "basic", "text"),
     TrunkField("port", "Port", "basic", "int", default=5060),
@@ -147,9 +149,9 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         copied=False,
         hint="This trunk's numbers: ';'-separated numbers and a-b ranges.",
     ),
-    TrunkField("level", "Level", "connect", "choice", file_key=False, copied=False),
-    TrunkField("options", "Options", "options", "options", copied=False),
-    TrunkField("tenants", "Tenants", "tenants", "tenants", copied=False),
+    TrunkField("level", "Level", "connect", "choice", file_key=False, copied=False, api=False),
+    TrunkField("options", "Options", "options", "options", copied=False, api=False),
+    TrunkField("tenants", "Tenants", "tenants", "tenants", copied=False, api=False),
 )
 
 FIELDS_BY_NAME: dict[str, TrunkField] = {f.name: f for f in TRUNK_FIELDS}
@@ -195,4 +197,24 @@ def step_rows(step: str, kind: str | None, level: str | None) -> Iterator[TrunkF
 IMMUTABLE_FIELDS: tuple[str, ...] = (
     *(f.name for f in TRUNK_FIELDS if not f.on_update and f.copied),
     "auth_mode",
+)
+
+#: The option flags (``TrunkOptions``, each a top-level API field), in API order.
+OPTION_NAMES: tuple[str, ...] = (
+    "enabled",
+    "inlan",
+    "single_via_header",
+    "rewrite_via_ip",
+    "verify_port",
+    "keep_alive",
+    "keep_alive_interval",
+    "adjust_sdp_direction",
+    "remove_srtp_info",
+    "stir_shaken_signature_required",
+)
+
+#: Every top-level field of the API's provider body: the trunk's own, ``auth_mode`` (the
+#: kind) and the option flags.
+API_FIELDS: frozenset[str] = frozenset(
+    {*(f.name for f in TRUNK_FIELDS if f.api), "auth_mode", *OPTION_NAMES}
 )

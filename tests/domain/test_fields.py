@@ -37,12 +37,26 @@ def test_every_field_has_a_portal_label() -> None:
 
 
 def test_the_trunk_file_keys_come_from_the_table() -> None:
-    file_fields = [f.name for f in TRUNK_FIELDS if f.file_key]
-    assert [k for k in COMMON_KEYS if k not in ROUTE_KEYS] + list(CREDENTIAL_KEYS) == sorted(
-        file_fields, key=lambda n: (n in CREDENTIAL_KEYS, file_fields.index(n))
-    )
-    assert set(CREDENTIAL_KEYS) == {"auth_id", "username", "registration", "register_interval"}
-    assert "password" not in COMMON_KEYS + CREDENTIAL_KEYS
+    assert (
+        "name",
+        "kind",
+        "brand",
+        "hostname",
+        "port",
+        "transport",
+        "outbound_server",
+        "outbound_server_port",
+        "additional_ips",
+        "concurrency",
+        "did_numbers",
+        "options",
+        "tenants",
+        *ROUTE_KEYS,
+    ) == COMMON_KEYS
+    assert CREDENTIAL_KEYS == ("auth_id", "username", "registration", "register_interval")
+    file_fields = {f.name for f in TRUNK_FIELDS if f.file_key}
+    assert file_fields == set(COMMON_KEYS + CREDENTIAL_KEYS) - set(ROUTE_KEYS)
+    assert "password" not in file_fields and "level" not in file_fields
 
 
 def test_the_wizard_fields_come_from_the_table() -> None:

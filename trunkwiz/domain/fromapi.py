@@ -5,21 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trunkwiz.domain.fields import copied_fields
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TrunkKind
 from trunkwiz.domain.trunk import MODEL_FOR_KIND, AcceptRegisterTrunk, IpTrunk, RegisterTrunk
-
-_COMMON = (
-    "name",
-    "brand",
-    "hostname",
-    "port",
-    "transport",
-    "outbound_server",
-    "outbound_server_port",
-    "concurrency",
-    "additional_ips",
-)
-_CREDENTIALS = ("auth_id", "username", "registration", "register_interval")
 
 
 def infer_level(detail: Mapping[str, Any], assignees: Sequence[Mapping[str, Any]]) -> Level:
@@ -50,7 +38,7 @@ def trunk_from_api(
     """
     kind = TrunkKind.from_auth_mode(str(detail.get("auth_mode") or "REGISTER_AUTH"))
     chosen = level or infer_level(detail, assignees)
-    keys = _COMMON + (_CREDENTIALS if kind.needs_credentials else ())
+    keys = copied_fields(kind.value)
     data: dict[str, Any] = {k: detail[k] for k in keys if detail.get(k) is not None}
     data["kind"] = kind
     data["level"] = chosen

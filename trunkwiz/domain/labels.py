@@ -7,6 +7,8 @@ not listed is shown by its API name.
 
 from __future__ import annotations
 
+from trunkwiz.domain.fields import TRUNK_FIELDS
+
 #: Every step in procedure order, with its title (one name per step everywhere).
 STEP_TITLES: dict[str, str] = {
     "connect": "Connect",
@@ -18,25 +20,8 @@ STEP_TITLES: dict[str, str] = {
     "review": "Review",
 }
 
-FIELD_LABELS: dict[str, str] = {
-    "name": "Name",
-    "kind": "Kind",
-    "auth_mode": "Kind",
-    "brand": "Brand",
-    "hostname": "Host",
-    "port": "Port",
-    "transport": "Transport",
-    "outbound_server": "Outbound proxy",
-    "outbound_server_port": "Proxy port",
-    "additional_ips": "Associated IPs",
-    "did_numbers": "DID pool",
-    "concurrency": "Max concurrent calls",
-    "auth_id": "Authentication ID",
-    "username": "Username",
-    "password": "Password",
-    "register_interval": "Re-register (s)",
-    "registration": "Register to the carrier",
-    "tenants": "Tenants",
+#: Labels of the option flags (the ``[trunk.options]`` table, the Options step).
+OPTION_LABELS: dict[str, str] = {
     "enabled": "Enable trunk",
     "inlan": "Trunk in LAN",
     "single_via_header": "Single Via header",
@@ -47,6 +32,14 @@ FIELD_LABELS: dict[str, str] = {
     "adjust_sdp_direction": "Adjust SDP direction",
     "remove_srtp_info": "Remove SRTP info",
     "stir_shaken_signature_required": "Require STIR/SHAKEN signature",
+}
+
+#: Every field's label: the trunk's fields (from ``trunkwiz.domain.fields``), the API's
+#: ``auth_mode`` (the kind) and the option flags.
+FIELD_LABELS: dict[str, str] = {
+    **{f.name: f.label for f in TRUNK_FIELDS},
+    "auth_mode": "Kind",
+    **OPTION_LABELS,
 }
 
 #: ``auth_mode`` values as the portal names the trunk kinds.

@@ -10,9 +10,7 @@ import ipaddress
 from typing import Any
 
 from trunkwiz.domain.didpool import DidPool, DidPoolError
-
-IMMUTABLE_FIELDS = ("brand", "auth_mode")
-"""Fields the update body lacks: changing them means deleting and recreating the trunk."""
+from trunkwiz.domain.fields import IMMUTABLE_FIELDS  # fields the update body lacks
 
 
 def build_create_payload(fields: dict[str, Any], password: str | None) -> dict[str, Any]:

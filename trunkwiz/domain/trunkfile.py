@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from trunkwiz.domain.fields import file_keys
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
 from trunkwiz.domain.routes import TenantRoutes
@@ -40,24 +41,9 @@ from trunkwiz.domain.trunkfile_values import (
 
 AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
-COMMON_KEYS = (
-    "name",
-    "kind",
-    "brand",
-    "hostname",
-    "port",
-    "transport",
-    "outbound_server",
-    "outbound_server_port",
-    "additional_ips",
-    "concurrency",
-    "did_numbers",
-    "options",
-    "tenants",
-    *ROUTE_KEYS,
-)
+COMMON_KEYS = (*file_keys(credentials=False), *ROUTE_KEYS)
 """Keys every ``[[trunk]]`` table may hold."""
-CREDENTIAL_KEYS = ("auth_id", "username", "registration", "register_interval")
+CREDENTIAL_KEYS = file_keys(credentials=True)
 """Keys of the register kinds only."""
 TENANT_KEYS = ("tenant", "did_numbers", "concurrency", *ROUTE_KEYS)
 """Keys of a ``[[trunk.tenants]]`` entry."""

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from typing import Any
 
+from trunkwiz.domain.fields import TRUNK_FIELDS
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden
-from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
 from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry, TrunkFile
 from trunkwiz.domain.trunkfile_routes import route_tables
+
+_PROXY = frozenset({"outbound_server", "outbound_server_port"})
+"""Written together, only when a proxy is set."""
+_OMIT_EMPTY = frozenset({"additional_ips", "username"})
+"""Optional values left out when empty."""
 
 HEADER = """\
 # trunkwiz trunk file: apply with `trunkwiz apply FILE --dry-run`, then without --dry-run.
@@ -35,40 +41,43 @@ def trunk_table(
     maps a tenant id (None: a Tenant Admin's own trunk) to the rules written for it."""
     refs = tenant_refs or {}
     rules = routes or {}
-    table: dict[str, Any] = {
-        "name": trunk.name,
-        "kind": trunk.trunk_kind.value,
-        "brand": trunk.brand,
-        "hostname": trunk.hostname,
-        "port": trunk.port,
-        "transport": trunk.transport.value,
-    }
-    if trunk.outbound_server or trunk.outbound_server_port:
-        table["outbound_server"] = trunk.outbound_server
-        table["outbound_server_port"] = trunk.outbound_server_port
-    if trunk.additional_ips:
-        table["additional_ips"] = list(trunk.additional_ips)
-    if isinstance(trunk, RegisterTrunk | AcceptRegisterTrunk):
-        table["auth_id"] = trunk.auth_id
-        if trunk.username:
-            table["username"] = trunk.username
-        table["registration"] = trunk.registration
-        table["register_interval"] = trunk.register_interval
-    table["concurrency"] = trunk.concurrency
-    if trunk.level is Level.tenant:
-        table["did_numbers"] = trunk.did_numbers.strip()
-        table.update(route_tables(rules.get(None, TenantRoutes())))
-    table["options"] = trunk.options.model_dump()
-    if trunk.tenants:
-        table["tenants"] = [
-            {
-                "tenant": refs.get(t.tenant_id, t.tenant_id),
-                "did_numbers": t.did_numbers.strip(),
-                "concurrency": t.concurrency,
-                **route_tables(rules.get(t.tenant_id, TenantRoutes())),
-            }
-            for t in trunk.tenants
-        ]
+    kind = trunk.trunk_kind
+    proxy = bool(trunk.outbound_server or trunk.outbound_server_port)
+    table: dict[str, Any] = {}
+    for field in TRUNK_FIELDS:  # in file order
+        name = field.name
+        if not field.file_key or not field.applies_to(kind.value):
+            continue
+        if name == "kind":
+            table[name] = kind.value
+        elif name == "did_numbers":
+            if trunk.level is Level.tenant:
+                table[name] = trunk.did_numbers.strip()
+                table.update(route_tables(rules.get(None, TenantRoutes())))
+        elif name == "options":
+            table[name] = trunk.options.model_dump()
+        elif name == "tenants":
+            if trunk.tenants:
+                table[name] = [
+                    {
+                        "tenant": refs.get(t.tenant_id, t.tenant_id),
+                        "did_numbers": t.did_numbers.strip(),
+                        "concurrency": t.concurrency,
+                        **route_tables(rules.get(t.tenant_id, TenantRoutes())),
+                    }
+                    for t in trunk.tenants
+                ]
+        elif name in _PROXY:
+            if proxy:
+                table[name] = getattr(trunk, name)
+        else:
+            value = getattr(trunk, name)
+            if isinstance(value, Enum):
+                value = value.value
+            elif isinstance(value, list):
+                value = list(value)
+            if value or name not in _OMIT_EMPTY:
+                table[name] = value
     return table
 
 

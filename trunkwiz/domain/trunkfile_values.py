@@ -7,15 +7,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from trunkwiz.domain.fields import keys_of_widget
 from trunkwiz.domain.options import OPTION_FIELDS
 
 _SECRET_WORDS = ("password", "passwd", "secret", "passphrase")
-_INT_KEYS = frozenset(
-    {"port", "outbound_server_port", "concurrency", "register_interval", "keep_alive_interval"}
-)
-_TEXT_KEYS = frozenset(
-    {"name", "brand", "hostname", "transport", "outbound_server", "auth_id", "username"}
-)
+_INT_KEYS = keys_of_widget("int") | {"keep_alive_interval"}
+_TEXT_KEYS = keys_of_widget("text", "choice") - {"kind"}  # ``kind`` is checked on its own
+_IP_KEYS = keys_of_widget("ips")
+_FLAG_KEYS = keys_of_widget("flag")
 
 
 def type_problem(key: str, value: Any) -> str | None:
@@ -25,12 +24,12 @@ def type_problem(key: str, value: Any) -> str | None:
         return None if ok else "must be a whole number (without quotes)"
     if key in _TEXT_KEYS:
         return None if isinstance(value, str) else "must be text in quotes"
-    if key == "additional_ips":
+    if key in _IP_KEYS:
         ok = isinstance(value, str) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         )
         return None if ok else "must be a list of IP addresses or CIDRs in quotes"
-    if key == "registration" or key in OPTION_FIELDS:
+    if key in _FLAG_KEYS or key in OPTION_FIELDS:
         return None if isinstance(value, bool) else "must be true or false (without quotes)"
     return None
 

@@ -13,40 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from trunkwiz.domain.fields import API_FIELDS
+
 # API field names a validation message may name (provider, assignee and sign-in bodies).
-KNOWN_FIELDS: frozenset[str] = frozenset(
-    {
-        "name",
-        "brand",
-        "auth_mode",
-        "transport",
-        "hostname",
-        "port",
-        "outbound_server",
-        "outbound_server_port",
-        "concurrency",
-        "auth_id",
-        "username",
-        "password",
-        "registration",
-        "register_interval",
-        "inlan",
-        "single_via_header",
-        "rewrite_via_ip",
-        "verify_port",
-        "keep_alive",
-        "keep_alive_interval",
-        "additional_ips",
-        "adjust_sdp_direction",
-        "remove_srtp_info",
-        "stir_shaken_signature_required",
-        "did_numbers",
-        "enabled",
-        "domain",
-        "tenant_id",
-        "refresh_token",
-    }
-)
+KNOWN_FIELDS: frozenset[str] = API_FIELDS | {"domain", "tenant_id", "refresh_token"}
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

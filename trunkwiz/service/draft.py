@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.domain.fields import ALL_KINDS, WIZARD_FIELDS
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
@@ -28,29 +30,12 @@ class DraftField:
         return self.kinds is None or kind is None or kind in self.kinds
 
 
-_CREDENTIALS = frozenset({"register", "accept_register"})
-_REGISTER = frozenset({"register"})
-
 #: Every value the steps show, in step order: the one list the wizard's field names come
-#: from (``STEP_FIELDS``, ``FIELD_STEP``, what a change of kind drops).
-DRAFT_FIELDS: tuple[DraftField, ...] = (
-    DraftField("name", "basic"),
-    DraftField("brand", "basic"),
-    DraftField("hostname", "basic"),
-    DraftField("port", "basic"),
-    DraftField("transport", "basic"),
-    DraftField("outbound_server", "basic"),
-    DraftField("outbound_server_port", "basic"),
-    DraftField("additional_ips", "basic"),
-    DraftField("did_numbers", "basic"),
-    DraftField("auth_id", "credentials", _CREDENTIALS),
-    DraftField("username", "credentials", _REGISTER),
-    DraftField("password", "credentials", _CREDENTIALS),
-    DraftField("registration", "credentials", _REGISTER),
-    DraftField("register_interval", "credentials", _REGISTER),
-    DraftField("concurrency", "options"),
-    DraftField("options", "options"),
-    DraftField("tenants", "tenants"),
+#: from (``STEP_FIELDS``, ``FIELD_STEP``, what a change of kind drops), derived from the
+#: trunk's field table (``trunkwiz.domain.fields``).
+DRAFT_FIELDS: tuple[DraftField, ...] = tuple(
+    DraftField(f.name, f.step, None if f.wizard_kinds == ALL_KINDS else f.wizard_kinds)
+    for f in WIZARD_FIELDS
 )
 
 #: The trunk fields each step fills (API field names); used to put errors on the right step.

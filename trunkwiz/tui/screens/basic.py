@@ -9,11 +9,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
+from trunkwiz.domain.fields import TrunkField, step_rows
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
+from trunkwiz.tui.screens.field_rows import input_row
 from trunkwiz.tui.widgets.compact import TextField
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
+_LABEL_HINT = "A name for the gateway, e.g. gw1.example.net; not a tenant's SIP domain."
+_INPUT_EXTRA: dict[str, dict[str, Any]] = {"name": {"max_length": 64}}
+
+
+def _choice(options: list[tuple[str, str]], value: str, widget_id: str) -> Select[str]:
+    return Select(options, value=value, allow_blank=False, compact=True, id=widget_id)
 
 
 class BasicScreen(StepScreen):
@@ -34,7 +42,6 @@ class BasicScreen(StepScreen):
         return BrandCatalogue.load()
 
     def compose_body(self) -> ComposeResult:
-        f = self.draft.fields
         carrier = self.services.demo_carrier
         if carrier:
             yield Static(
@@ -43,67 +50,33 @@ class BasicScreen(StepScreen):
                 classes="info",
                 id="demo-note",
             )
-        brand = self.catalogue.find(str(f.get("brand", ""))) or self.catalogue.generic
-        yield from field_row("Name", TextField(f.get("name", ""), id="name", max_length=64))
-        yield from field_row(
-            "Brand",
-            Select(
-                [(name, name) for name in self.catalogue.names()],
-                value=brand.name,
-                allow_blank=False,
-                compact=True,
-                id="brand",
-            ),
-        )
-        yield Static("", classes="note", id="brand-note")
-        if self.draft.kind == "accept_register":
-            yield from field_row(
-                "Host (a label)",
-                TextField(f.get("hostname", ""), id="hostname"),
-                hint="A name for the gateway, e.g. gw1.example.net; not a tenant's SIP domain.",
-            )
-        else:
-            yield from field_row("Host", TextField(f.get("hostname", ""), id="hostname"))
-        yield from field_row("Port", TextField(f.get("port", 5060), id="port", type="integer"))
-        transport = str(f.get("transport") or "UDP")
-        yield from field_row(
-            "Transport",
-            Select(
-                [(t, t) for t in TRANSPORTS],
-                value=transport,
-                allow_blank=False,
-                compact=True,
-                id="transport",
-            ),
-        )
-        yield Static("", classes="note", id="transport-note")
-        yield from field_row(
-            "Outbound proxy",
-            TextField(f.get("outbound_server", ""), id="outbound_server", placeholder="(none)"),
-        )
-        yield from field_row(
-            "Proxy port",
-            TextField(f.get("outbound_server_port", 0), id="outbound_server_port", type="integer"),
-        )
-        yield from field_row(
-            "Associated IPs",
-            TextField(
-                f.get("additional_ips", ""),
-                id="additional_ips",
-                placeholder="203.0.113.10/32;198.51.100.0/24",
-            ),
-            hint="Other carrier source addresses, ';'-separated (IP or CIDR).",
-        )
-        if self.draft.level == "tenant":
-            from trunkwiz.tui.widgets.didpool import DidPoolInput
-
-            yield from field_row(
-                "DID pool",
-                DidPoolInput(f.get("did_numbers", ""), id="did_numbers"),
-                hint="This trunk's numbers: ';'-separated numbers and a-b ranges.",
-            )
+        for field in step_rows(self.STEP, self.draft.kind, self.draft.level):
+            yield from self._row(field)
         if self.draft.trunk_id is not None:
             yield Static(plain(self._readonly_text()), classes="info", id="readonly-note")
+
+    def _row(self, field: TrunkField) -> ComposeResult:
+        """The row of one Basic field (brand and transport are lists with a note line)."""
+        f = self.draft.fields
+        if field.name == "brand":
+            brand = self.catalogue.find(str(f.get("brand", ""))) or self.catalogue.generic
+            names = [(name, name) for name in self.catalogue.names()]
+            yield from field_row(field.label, _choice(names, brand.name, field.name))
+            yield Static("", classes="note", id="brand-note")
+        elif field.name == "transport":
+            transport = str(f.get("transport") or field.default)
+            options = [(t, t) for t in TRANSPORTS]
+            yield from field_row(field.label, _choice(options, transport, field.name))
+            yield Static("", classes="note", id="transport-note")
+        elif field.widget == "pool":
+            from trunkwiz.tui.widgets.didpool import DidPoolInput
+
+            pool = DidPoolInput(f.get(field.name, ""), id=field.name)
+            yield from field_row(field.label, pool, hint=field.hint)
+        elif field.name == "hostname" and self.draft.kind == "accept_register":
+            yield from input_row(field, f, label="Host (a label)", hint=_LABEL_HINT)
+        else:
+            yield from input_row(field, f, **_INPUT_EXTRA.get(field.name, {}))
 
     def _readonly_text(self) -> str:
         from trunkwiz.domain.options import TrunkKind

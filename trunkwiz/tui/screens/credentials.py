@@ -12,10 +12,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from trunkwiz.domain.fields import TrunkField, step_rows
 from trunkwiz.tui.screens.base import StepScreen, field_row
+from trunkwiz.tui.screens.field_rows import input_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."
+GATEWAY_ID_HINT = "The gateway registers with this ID (its SIP user ID)."
 
 
 class CredentialsScreen(StepScreen):
@@ -47,17 +50,23 @@ class CredentialsScreen(StepScreen):
                 classes="info",
                 id="demo-note",
             )
-        yield from field_row(
-            "Authentication ID",
-            TextField(f.get("auth_id", ""), id="auth_id"),
-            hint="The gateway registers with this ID (its SIP user ID)." if self.gateway else "",
-        )
-        if not self.gateway:
-            yield from field_row(
-                "Username",
-                TextField(f.get("username", ""), id="username", placeholder="(usually empty)"),
-                hint="3-way authentication only: the account username when it differs from the ID.",
-            )
+        rows = list(step_rows(self.STEP, self.draft.kind, self.draft.level))
+        for field in rows:  # the inputs, then the on/off switches
+            if field.widget != "flag":
+                yield from self._input(field)
+        for field in rows:
+            if field.widget == "flag":
+                yield CompactCheckbox(
+                    field.label, bool(f.get(field.name, field.default)), id=field.name
+                )
+                yield Static(field.hint, classes="hint", id=f"{field.name}-hint")
+
+    def _input(self, field: TrunkField) -> ComposeResult:
+        f = self.draft.fields
+        if field.widget != "secret":
+            hint = GATEWAY_ID_HINT if self.gateway and field.name == "auth_id" else None
+            yield from input_row(field, f, hint=hint)
+            return
         secret = self.draft.password.get_secret_value() if self.draft.password else ""
         editing = self.draft.trunk_id is not None
         if editing:
@@ -65,25 +74,10 @@ class CredentialsScreen(StepScreen):
         else:
             hint = "The gateway will register with this password." if self.gateway else ""
         yield from field_row(
-            "New password" if editing else "Password",
-            TextField(secret, id="password", password=True),
+            "New password" if editing else field.label,
+            TextField(secret, id=field.name, password=True),
             hint=hint,
         )
-        if not self.gateway:
-            yield from field_row(
-                "Re-register (s)",
-                TextField(f.get("register_interval", 600), id="register_interval", type="integer"),
-            )
-            yield CompactCheckbox(
-                "Register to the carrier",
-                bool(f.get("registration", True)),
-                id="registration",
-            )
-            yield Static(
-                "Off for carriers that authenticate by IP only (the brand says so).",
-                classes="hint",
-                id="registration-hint",
-            )
 
     def on_mount(self) -> None:
         self.query_one("#auth_id").focus()

@@ -47,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
 async def _checklist(args: argparse.Namespace) -> int:
     from trunkwiz.service.checklist import checklist_for
 
-    given = common.read_stdin_secrets(args)
-    target = common.resolve_target(args)
-    password = common.pbx_password(target, given, common.Keyring())
-    services, conn = await common.sign_in(args, target, password)
+    services, conn = await common.sign_in_from_args(args)
     try:
         trunk = await _trunk(conn, args.name)
         result = await checklist_for(conn, trunk, tech_prefix=args.tech_prefix.strip())

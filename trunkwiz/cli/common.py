@@ -385,6 +385,15 @@ def pbx_password(target: Target, given: StdinSecrets, keyring: Keyring) -> Secre
 
 
 # -- sign-in ----------------------------------------------------------------------------
+async def sign_in_from_args(args: argparse.Namespace) -> tuple[Services, Connection]:
+    """The usual way in for a command: the PBX password from stdin, the keyring or a
+    prompt, then ``sign_in`` on the target the options and the profile name."""
+    given = read_stdin_secrets(args)
+    target = resolve_target(args)
+    password = pbx_password(target, given, Keyring())
+    return await sign_in(args, target, password)
+
+
 async def sign_in(
     args: argparse.Namespace, target: Target, password: SecretStr
 ) -> tuple[Services, Connection]:

@@ -45,10 +45,7 @@ def run(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     from trunkwiz.domain.trunkfile_emit import emit
 
-    given = common.read_stdin_secrets(args)
-    target = common.resolve_target(args)
-    password = common.pbx_password(target, given, common.Keyring())
-    services, conn = await common.sign_in(args, target, password)
+    services, conn = await common.sign_in_from_args(args)
     try:
         trunks, refs = await load_trunks(conn, args.name)
         routes = await load_routes(conn, trunks)

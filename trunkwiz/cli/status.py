@@ -69,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
 async def _status(args: argparse.Namespace) -> int:
     import asyncio
 
-    given = common.read_stdin_secrets(args)
-    target = common.resolve_target(args)
-    password = common.pbx_password(target, given, common.Keyring())
-    services, conn = await common.sign_in(args, target, password)
+    services, conn = await common.sign_in_from_args(args)
     deadline = common.seconds_option(args, "deadline", common.DEFAULT_DEADLINE)
     try:
         shown = 0

@@ -15,6 +15,7 @@ STEP_TITLES: dict[str, str] = {
     "credentials": "Credentials",
     "options": "Options",
     "tenants": "Tenants",
+    "routes": "Routes",
     "review": "Review",
 }
 

@@ -68,6 +68,7 @@ class ReviewScreen(StepScreen):
     async def _plan(self) -> None:
         from pydantic import ValidationError
 
+        from trunkwiz.pbx.errors import PbxError
         from trunkwiz.service.errors import PlanError, ServiceError
         from trunkwiz.service.validate import build_trunk, field_errors
 
@@ -97,7 +98,16 @@ class ReviewScreen(StepScreen):
             self.plan = await conn.plan(
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
-        except (ServiceError, PlanError) as exc:
+            routes = self.draft.tenant_routes()
+            if routes:
+                from trunkwiz.service.routes import plan_routes
+
+                self.plan = await plan_routes(conn, self.plan, routes)
+        except ValidationError as exc:
+            lines = [f"  {line}" for line in str(exc).splitlines()[1:]]
+            shown.show(["Cannot submit yet; go Back to the Routes step and fix:", *lines])
+            return
+        except (ServiceError, PlanError, PbxError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
         shown.show(self.plan.describe())

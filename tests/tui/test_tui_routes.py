@@ -1,0 +1,132 @@
+"""The Routes step: per-tenant rules, live pool checks, skip, edit and submit over real HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Checkbox, SelectionList
+
+from tests.tui.conftest import (
+    fill,
+    next_step,
+    settle,
+    step_of,
+    submit,
+    tenant_ids,
+    text_of,
+    wait_for,
+)
+from trunkwiz.sandbox.server import SandboxServer
+from trunkwiz.service.draft import TenantPick, WizardDraft
+from trunkwiz.service.services import Services
+from trunkwiz.tui.app import TrunkWizApp
+
+
+def rules_of(sandbox: SandboxServer, trunk_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The sandbox's rules that use ``trunk_id``, by kind (plain data)."""
+    out: dict[str, list[dict[str, Any]]] = {"outbound": [], "inbound": []}
+    for kind, rules in (
+        ("outbound", sandbox.state.outbound_rules),
+        ("inbound", sandbox.state.inbound_rules),
+    ):
+        for rule in rules.values():
+            if trunk_id in repr(rule.data):
+                out[kind].append(rule.data)
+    return out
+
+
+def forms(app: TrunkWizApp, section: int, kind: str) -> list[Any]:
+    return [f for f in app.screen.query(f"#routes-{section} .rule-{kind}")]
+
+
+async def add_rule(pilot: Any, section: int, kind: str) -> Any:
+    app = pilot.app
+    before = len(forms(app, section, kind))
+    app.screen.query_one(f"#routes-{section}-add-{kind}").focus()
+    await pilot.press("enter")  # the keyboard way: the button may be scrolled out of view
+    await wait_for(pilot, lambda: len(forms(app, section, kind)) == before + 1)
+    return forms(app, section, kind)[-1]
+
+
+async def test_flowroute_ip_trunk_with_rules_for_two_tenants(
+    services: Services, sandbox: SandboxServer
+) -> None:
+    picks = tenant_ids(sandbox, 2)
+    app = TrunkWizApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await next_step(pilot)
+        await pilot.click("#kind-ip")
+        await next_step(pilot)
+        app.screen.query_one("#brand").value = "Flowroute"
+        await settle(pilot)
+        await fill(pilot, "#name", "routes-fr")
+        await fill(pilot, "#hostname", "routes-fr.flowroute.test")
+        await next_step(pilot)
+        await next_step(pilot)  # options
+        listing = app.screen.query_one("#tenant-list", SelectionList)
+        for tid, _ in picks:
+            listing.select(tid)
+        await settle(pilot)
+        for n, row in enumerate(app.screen.rows()):
+            await fill(pilot, f"#tenant-{row.number}-did_numbers", f"1646809{n}000-1646809{n}099")
+        await next_step(pilot)
+        assert step_of(pilot) == "routes"
+        await wait_for(pilot, lambda: app.screen.ready)
+        await fill(pilot, "#tech_prefix", "52709417")
+        for n in range(2):
+            out = await add_rule(pilot, n, "outbound")
+            assert app.screen.query_one(f"#{out.uid}-prepend").value == "52709417*"
+            assert app.screen.query_one(f"#{out.uid}-number_length").value == "11"
+            # live check: a caller ID outside this tenant's pool is flagged as it is typed
+            await fill(pilot, f"#{out.uid}-caller_id", "15550000000")
+            assert "not in the tenant's DID pool" in text_of(pilot, f"#{out.uid}-error")
+            await fill(pilot, f"#{out.uid}-caller_id", f"+1646809{n}001")
+            assert text_of(pilot, f"#{out.uid}-error") == ""
+            inbound = await add_rule(pilot, n, "inbound")
+            await fill(pilot, f"#{inbound.uid}-did_numbers", f"1646809{n}000-1646809{n}199")
+            assert "not wholly in the DID pool" in text_of(pilot, f"#{inbound.uid}-error")
+            await fill(pilot, f"#{inbound.uid}-did_numbers", f"1646809{n}000-1646809{n}009")
+            await fill(pilot, f"#{inbound.uid}-forward_to", "1100-1199")
+            assert "must match" in text_of(pilot, f"#{inbound.uid}-error")
+            await fill(pilot, f"#{inbound.uid}-forward_to", "1100-1109")
+            await fill(pilot, f"#{inbound.uid}-after_hours", "voicemail:1100")
+            assert text_of(pilot, f"#{inbound.uid}-error") == ""
+        await next_step(pilot)
+        assert step_of(pilot) == "review"
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        plan = text_of(pilot, "#plan")
+        assert "routes-fr out" in plan and "routes-fr in" in plan
+        await submit(pilot)
+        assert "Done:" in text_of(pilot, "#progress-line")
+    trunk_id = next(
+        pid for pid, t in sandbox.state.trunks.items() if t.data.get("name") == "routes-fr"
+    )
+    found = rules_of(sandbox, trunk_id)
+    assert len(found["outbound"]) == 2 and len(found["inbound"]) == 2
+    assert all(r["routes"][0]["prepend"] == "52709417*" for r in found["outbound"])
+
+
+async def test_skip_plans_no_rules(connected: Services, sandbox: SandboxServer) -> None:
+    ((tid, name),) = tenant_ids(sandbox, 1)
+    draft = WizardDraft(
+        url=sandbox.url,
+        user="admin",
+        kind="ip",
+        level="system",
+        fields={"name": "routes-skip", "hostname": "skip.routes.test"},
+        tenants=[TenantPick(tid, name, "15559100000-15559100099")],
+    )
+    app = TrunkWizApp(connected, start="routes", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen.ready)
+        out = await add_rule(pilot, 0, "outbound")
+        await fill(pilot, f"#{out.uid}-caller_id", "19999999999")
+        app.screen.query_one("#routes-skip", Checkbox).value = True
+        await settle(pilot)
+        await next_step(pilot)
+        assert step_of(pilot) == "review"
+        assert app.draft.routes_skipped and app.draft.tenant_routes() == {}
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        assert "rule" not in text_of(pilot, "#plan").lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
 from textual.widgets import Checkbox, SelectionList
 
 from tests.tui.conftest import (
@@ -130,3 +131,27 @@ async def test_skip_plans_no_rules(connected: Services, sandbox: SandboxServer) 
         assert app.draft.routes_skipped and app.draft.tenant_routes() == {}
         await wait_for(pilot, lambda: app.screen.plan is not None)
         assert "rule" not in text_of(pilot, "#plan").lower()
+
+
+async def test_review_shows_the_portal_checklist_and_warnings_before_submit(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    ((tid, name),) = tenant_ids(sandbox, 1)
+    draft = WizardDraft(
+        url=sandbox.url,
+        user="admin",
+        kind="accept_register",
+        level="system",
+        fields={"name": "routes-warn", "hostname": "warn.routes.test", "auth_id": "w1"},
+        password=SecretStr("pw-warn-1"),
+        tenants=[TenantPick(tid, name, "")],
+    )
+    app = TrunkWizApp(connected, start="review", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
+        await wait_for(pilot, lambda: text_of(pilot, "#checklist") != "")
+        assert app.screen.query_one("#submit").display  # nothing sent yet
+        checklist = text_of(pilot, "#checklist")
+        assert "portal" in checklist and "203.0.113.10" in checklist
+        assert "empty DID pool" in text_of(pilot, "#review-warnings")

@@ -155,3 +155,73 @@ async def test_review_shows_the_portal_checklist_and_warnings_before_submit(
         checklist = text_of(pilot, "#checklist")
         assert "portal" in checklist and "203.0.113.10" in checklist
         assert "empty DID pool" in text_of(pilot, "#review-warnings")
+
+
+async def make_routed_trunk(services: Services, sandbox: SandboxServer, name: str) -> str:
+    """An IP trunk shared with one tenant, with two outbound rules and one inbound rule."""
+    from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
+    from trunkwiz.domain.trunk import parse_trunk
+    from trunkwiz.service.routes import plan_routes
+
+    ((tid, _),) = tenant_ids(sandbox, 1)
+    conn = services.connection
+    assert conn is not None
+    trunk = parse_trunk(
+        {
+            "name": name,
+            "kind": "ip",
+            "hostname": f"{name}.test",
+            "tenants": [{"tenant_id": tid, "did_numbers": "15559300000-15559300099"}],
+        }
+    )
+    routes = TenantRoutes(
+        outbound=(
+            OutboundRoute(name=f"{name} keep", number_length="11", caller_id="15559300001"),
+            OutboundRoute(name=f"{name} drop", number_prefix="00"),
+        ),
+        inbound=(
+            InboundRoute.model_validate(
+                {"name": f"{name} in", "did_numbers": "15559300000", "forward_to": "1001"}
+            ),
+        ),
+    )
+    plan = await plan_routes(conn, await conn.plan(trunk, None), {tid: routes})
+    result = await conn.apply(plan)
+    assert result.trunk_id
+    return str(result.trunk_id)
+
+
+async def test_an_edit_shows_the_rules_and_removing_one_deletes_only_it(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    from tests.tui.test_tui_edit import kind_app, open_trunk, to_step
+
+    trunk_id = await make_routed_trunk(connected, sandbox, "routes-edit")
+    app = kind_app(connected, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_trunk(pilot, trunk_id)
+        await to_step(pilot, "routes")
+        await wait_for(pilot, lambda: app.screen.ready)
+        outs = forms(app, 0, "outbound")
+        names = [app.screen.query_one(f"#{f.uid}-name").value for f in outs]
+        assert names == ["routes-edit keep", "routes-edit drop"]
+        assert len(forms(app, 0, "inbound")) == 1
+        await next_step(pilot)  # unchanged: nothing about rules is planned
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        assert "rule" not in text_of(pilot, "#plan").lower()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: step_of(pilot) == "routes")
+        await wait_for(pilot, lambda: app.screen.ready)
+        drop = forms(app, 0, "outbound")[1]
+        app.screen.query_one(f"#{drop.uid}-remove").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(forms(app, 0, "outbound")) == 1)
+        await next_step(pilot)
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        assert "routes-edit drop" in text_of(pilot, "#plan")
+        await submit(pilot)
+        assert "Done:" in text_of(pilot, "#progress-line")
+    found = rules_of(sandbox, trunk_id)
+    assert [r["name"] for r in found["outbound"]] == ["routes-edit keep"]
+    assert [r["name"] for r in found["inbound"]] == ["routes-edit in"]

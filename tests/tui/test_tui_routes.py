@@ -26,13 +26,13 @@ from trunkwiz.tui.app import TrunkWizApp
 def rules_of(sandbox: SandboxServer, trunk_id: str) -> dict[str, list[dict[str, Any]]]:
     """The sandbox's rules that use ``trunk_id``, by kind (plain data)."""
     out: dict[str, list[dict[str, Any]]] = {"outbound": [], "inbound": []}
-    for kind, rules in (
-        ("outbound", sandbox.state.outbound_rules),
-        ("inbound", sandbox.state.inbound_rules),
-    ):
-        for rule in rules.values():
-            if trunk_id in repr(rule.data):
-                out[kind].append(rule.data)
+    for rule in sandbox.state.inbound_rules.values():
+        if rule.data.get("provider_id") == trunk_id:
+            out["inbound"].append(rule.data)
+    for rule in sandbox.state.outbound_rules.values():
+        routes = rule.data.get("routes") or []
+        if any(r.get("provider_id") == trunk_id for r in routes):
+            out["outbound"].append(rule.data)
     return out
 
 
@@ -225,3 +225,37 @@ async def test_an_edit_shows_the_rules_and_removing_one_deletes_only_it(
     found = rules_of(sandbox, trunk_id)
     assert [r["name"] for r in found["outbound"]] == ["routes-edit keep"]
     assert [r["name"] for r in found["inbound"]] == ["routes-edit in"]
+
+
+async def test_deleting_a_trunk_with_rules_names_them_and_removes_them_first(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    from textual.widgets import Button
+
+    from tests.tui.test_tui_edit import highlight, kind_app
+    from trunkwiz.tui.screens.manage import DeleteTrunkScreen
+
+    trunk_id = await make_routed_trunk(connected, sandbox, "routes-del")
+    app = kind_app(connected, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await highlight(pilot, trunk_id)
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeleteTrunkScreen))
+        dialog = app.screen
+        await fill(pilot, "#confirm-name", "routes-del")
+        dialog.query_one("#delete").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.rules_in_use)
+        error = text_of(pilot, "#delete-error")
+        assert "outbound rule 'routes-del keep'" in error
+        assert "inbound rule 'routes-del in'" in error
+        assert trunk_id in sandbox.state.trunks  # nothing removed yet
+        assert dialog.query_one("#delete", Button).disabled
+        with_rules = dialog.query_one("#delete-rules", Button)
+        assert with_rules.display and not with_rules.disabled
+        with_rules.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not dialog)
+    assert trunk_id not in sandbox.state.trunks
+    assert rules_of(sandbox, trunk_id) == {"outbound": [], "inbound": []}

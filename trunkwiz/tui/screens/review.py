@@ -75,7 +75,6 @@ class ReviewScreen(StepScreen):
     async def _plan(self) -> None:
         from pydantic import ValidationError
 
-        from trunkwiz.pbx.errors import PbxError
         from trunkwiz.service.errors import PlanError, ServiceError
         from trunkwiz.service.validate import build_trunk, field_errors
 
@@ -114,7 +113,7 @@ class ReviewScreen(StepScreen):
             lines = [f"  {line}" for line in str(exc).splitlines()[1:]]
             shown.show(["Cannot submit yet; go Back to the Routes step and fix:", *lines])
             return
-        except (ServiceError, PlanError, PbxError) as exc:
+        except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
         shown.show(self.plan.describe())
@@ -345,7 +344,6 @@ class ReviewScreen(StepScreen):
     async def _checklist(self) -> None:
         """The carrier's portal steps and the values to copy, for every kind, shown
         before Submit and kept after it."""
-        from trunkwiz.pbx.errors import PbxError
         from trunkwiz.service.checklist import checklist_for
         from trunkwiz.service.errors import ServiceError
 
@@ -353,7 +351,7 @@ class ReviewScreen(StepScreen):
         assert conn is not None
         try:
             found = await checklist_for(conn, self.trunk, tech_prefix=self.draft.tech_prefix)
-        except (ServiceError, PbxError) as exc:
+        except ServiceError as exc:
             show_note(
                 self.query_one("#checklist", Static), f"Could not read the PBX's address: {exc}"
             )

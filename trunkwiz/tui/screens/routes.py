@@ -292,14 +292,13 @@ class RoutesScreen(StepScreen):
         loaded: dict[str | None, Any] = {}
         conn = self.services.connection
         if self.draft.trunk_id is not None and conn is not None and self.sections():
-            from trunkwiz.pbx.errors import PbxError
             from trunkwiz.service.errors import ServiceError
             from trunkwiz.service.routes import trunk_routes
 
             show_note(note, "Reading the rules that use this trunk…")
             try:
                 loaded = (await trunk_routes(conn, self.draft.trunk_id)).routes
-            except (ServiceError, PbxError) as exc:
+            except ServiceError as exc:
                 show_note(note, f"Could not read the rules that use this trunk: {exc}")
                 return
             show_note(note, "")

@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import StepScreen, form_grid, set_line, show_note
-from trunkwiz.tui.widgets.compact import CompactButton, TextField
+from trunkwiz.tui.widgets.compact import CompactButton, CompactCheckbox, TextField
 
 if TYPE_CHECKING:
     from trunkwiz.domain.didpool import DidPool
@@ -95,6 +95,11 @@ class RuleForm(Vertical):
         yield Static("", classes="field-error", id=f"{self.uid}-error")
         with Horizontal(classes="rule-buttons"):
             yield CompactButton(f"Remove this {self.kind} rule", id=f"{self.uid}-remove")
+
+    @property
+    def built(self) -> bool:
+        """Whether the form's fields are mounted (a rule just added may not be yet)."""
+        return len(self.query(TextField)) == len(self.fields)
 
     def read(self) -> dict[str, Any]:
         """The form's values as plain data (empty optional destinations left out)."""
@@ -249,7 +254,9 @@ class RoutesScreen(StepScreen):
         return self.brand.strip().casefold() == "flowroute"
 
     def compose_body(self) -> ComposeResult:
-        yield Checkbox("Skip: I'll route calls later", self.draft.routes_skipped, id="routes-skip")
+        yield CompactCheckbox(
+            "Skip: I'll route calls later", self.draft.routes_skipped, id="routes-skip"
+        )
         yield Static("", id="routes-note", classes="info")
         with Vertical(id="routes-sections"):
             if self.is_flowroute():
@@ -387,6 +394,8 @@ class RoutesScreen(StepScreen):
         set_line(line, "")
         for section in self.sections():
             for form in section.forms("outbound"):
+                if not form.built:
+                    continue  # still being mounted: it shows its own data
                 field = form.query_one(f"#{form.uid}-prepend", TextField)
                 old = field.value.strip()
                 if not old or (len(old) == 9 and old.endswith("*") and old[:8].isdigit()):
@@ -402,7 +411,8 @@ class RoutesScreen(StepScreen):
         bad = 0
         for section in self.sections():
             for form in section.forms():
-                bad += bool(form.recheck(section.pool))
+                if form.built:
+                    bad += bool(form.recheck(section.pool))
         skipped = self.query_one("#routes-skip", Checkbox).value
         set_line(
             self.nav_status(),

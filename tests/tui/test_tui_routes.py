@@ -259,3 +259,51 @@ async def test_deleting_a_trunk_with_rules_names_them_and_removes_them_first(
         await wait_for(pilot, lambda: app.screen is not dialog)
     assert trunk_id not in sandbox.state.trunks
     assert rules_of(sandbox, trunk_id) == {"outbound": [], "inbound": []}
+
+
+async def test_a_tenant_admin_routes_its_own_trunk(
+    services: Services, sandbox: SandboxServer
+) -> None:
+    from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD
+
+    tenant = sorted(sandbox.state.tenants.values(), key=lambda t: t["id"])[6]
+    await services.connect(
+        sandbox.url, "manager", SecretStr(DEFAULT_TENANT_PASSWORD), tenant["domain"]
+    )
+    draft = WizardDraft(
+        url=sandbox.url,
+        user="manager",
+        kind="register",
+        level="tenant",
+        password=SecretStr("own-routes-pw"),
+        fields={
+            "name": "own-routes",
+            "hostname": "own.routes.test",
+            "auth_id": "own-acct",
+            "brand": "SIPTRUNK",
+            "did_numbers": "15556100000-15556100009",
+        },
+    )
+    app = TrunkWizApp(services, start="routes", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen.ready)
+        assert "Your tenant" in text_of(pilot, "#routes-0 .tenant-name")
+        out = await add_rule(pilot, 0, "outbound")
+        assert app.screen.query_one(f"#{out.uid}-prepend").value == "1"  # SIPTRUNK, 10 digits
+        assert app.screen.query_one(f"#{out.uid}-number_length").value == "10"
+        inbound = await add_rule(pilot, 0, "inbound")
+        await fill(pilot, f"#{inbound.uid}-did_numbers", "15556100000")
+        await fill(pilot, f"#{inbound.uid}-forward_to", "hangup")
+        await next_step(pilot)
+        assert step_of(pilot) == "review"
+        await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
+        await wait_for(pilot, lambda: app.screen.plan is not None)
+        await submit(pilot)
+        assert "Done:" in text_of(pilot, "#progress-line")
+    trunk_id = next(
+        pid for pid, t in sandbox.state.trunks.items() if t.data.get("name") == "own-routes"
+    )
+    found = rules_of(sandbox, trunk_id)
+    assert [r["name"] for r in found["outbound"]] == ["own-routes out"]
+    assert [r["name"] for r in found["inbound"]] == ["own-routes in"]

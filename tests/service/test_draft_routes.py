@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from trunkwiz.domain.routes import Action
-from trunkwiz.service.draft import WizardDraft
+from trunkwiz.service.draft import TenantPick, WizardDraft
 
 RULES = {
     "7": {
@@ -19,6 +19,7 @@ RULES = {
 
 def test_routes_survive_the_draft_file_and_become_tenant_routes() -> None:
     draft = WizardDraft(step="routes", kind="ip", level="system", routes=RULES)
+    draft.tenants = [TenantPick("7", "Seven", "15550001"), TenantPick("8", "Eight")]
     draft.tech_prefix = "52709417"
     again = WizardDraft.from_dict(draft.to_dict())
     assert again.routes == RULES and again.tech_prefix == "52709417"
@@ -46,6 +47,13 @@ def test_submitted_leaves_the_rules_to_the_pbx() -> None:
 
 
 def test_a_rule_the_domain_refuses_raises() -> None:
-    draft = WizardDraft(routes={"7": {"outbound": [{"name": "no calls chosen"}]}})
+    draft = WizardDraft(level="system", routes={"7": {"outbound": [{"name": "no calls chosen"}]}})
+    draft.tenants = [TenantPick("7", "Seven")]
     with pytest.raises(ValidationError):
         draft.tenant_routes()
+
+
+def test_a_tenant_no_longer_shared_gets_no_rules() -> None:
+    draft = WizardDraft(kind="ip", level="system", routes=RULES)
+    draft.tenants = [TenantPick("8", "Eight")]  # tenant 7 was unpicked after its rules
+    assert list(draft.tenant_routes()) == ["8"]

@@ -313,14 +313,18 @@ class WizardDraft:
 
     def tenant_routes(self) -> dict[str | None, Any]:
         """The Routes step's rules as ``TenantRoutes`` keyed by tenant id (None: a Tenant
-        Admin's own tenant), for ``service.routes.plan_routes``; empty when skipped.
+        Admin's own tenant), for ``service.routes.plan_routes``; empty when skipped. A
+        tenant the trunk is no longer shared with is left out.
         Raises pydantic's ``ValidationError`` for a rule the domain refuses."""
         from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
 
         if self.routes_skipped:
             return {}
         out: dict[str | None, Any] = {}
+        shared = {t.tenant_id for t in self.tenants}
         for key, rules in self.routes.items():
+            if (key != "" or self.level != "tenant") and (key == "" or key not in shared):
+                continue  # a tenant no longer shared (or of the other level): nothing to route
             out_rules, in_rules = rules.get("outbound"), rules.get("inbound")
             out[key or None] = TenantRoutes(
                 outbound=None

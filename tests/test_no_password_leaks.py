@@ -160,6 +160,7 @@ async def run_wizard(
         await fill(pilot, "#tenant-0-did_numbers", "15557770000-15557770099")
         await shot("tenants")
         await next_step(pilot)
+        await next_step(pilot)  # routes: later
         await shot("review")
         await submit(pilot)
         await shot("submitted")

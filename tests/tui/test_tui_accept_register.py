@@ -58,6 +58,7 @@ async def test_accept_register_trunk_end_to_end(
         (row,) = app.screen.rows()
         await fill(pilot, f"#tenant-{row.number}-did_numbers", "15557700000-15557700099")
         await next_step(pilot)
+        await next_step(pilot)  # routes: later
         plan = text_of(pilot, "#plan")
         assert "Create trunk gateway-ar (Accept Register Trunk" in plan
         assert "Kind: Accept Register Trunk" in plan and "gw1-secret" not in plan

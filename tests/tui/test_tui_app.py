@@ -20,7 +20,7 @@ async def test_step_indicator_fits_80_columns_and_marks_the_step(connected: Serv
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         first_line = screen_text(pilot).splitlines()[0]
-        assert first_line.rstrip().endswith("7 Review")
+        assert first_line.rstrip().endswith("8 Review")  # eight steps fit, closed up
         assert "3 Basic" in text_of(pilot, "#steps")
 
 

@@ -23,8 +23,10 @@ def test_ip_kind_skips_credentials() -> None:
 def test_tenant_admin_skips_tenants() -> None:
     flow = Flow("register", "tenant")
     assert "tenants" not in flow.steps()
-    assert flow.next("options") == "review"
-    assert flow.prev("review") == "options"
+    assert flow.next("options") == "routes"
+    assert flow.next("routes") == "review"
+    assert flow.prev("review") == "routes"
+    assert flow.prev("routes") == "options"
 
 
 def test_first_and_last_steps() -> None:
@@ -32,8 +34,8 @@ def test_first_and_last_steps() -> None:
     assert flow.prev("connect") is None
     assert flow.next("review") is None
     assert flow.is_last("review") and not flow.is_last("tenants")
-    assert flow.position("basic") == (3, 7)
-    assert Flow("ip", "tenant").position("review") == (5, 5)
+    assert flow.position("basic") == (3, 8)
+    assert Flow("ip", "tenant").position("review") == (6, 6)
 
 
 def test_a_step_that_no_longer_applies_still_has_neighbours() -> None:

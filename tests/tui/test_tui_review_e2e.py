@@ -54,6 +54,8 @@ async def test_register_trunk_shared_with_three_tenants_end_to_end(
             await fill(pilot, f"#tenant-{row.number}-did_numbers", f"1555600{n}000-1555600{n}999")
             await fill(pilot, f"#tenant-{row.number}-concurrency", str(10 + n))
         await next_step(pilot)
+        assert step_of(pilot) == "routes"
+        await next_step(pilot)
         assert step_of(pilot) == "review"
         plan = text_of(pilot, "#plan")
         assert "Create trunk e2e-register (Register Based Trunk" in plan
@@ -103,6 +105,7 @@ async def test_ip_trunk_end_to_end_goes_online_with_the_portal_checklist(
         (row,) = app.screen.rows()
         await fill(pilot, f"#tenant-{row.number}-did_numbers", "15557000000-15557000099")
         await next_step(pilot)
+        await next_step(pilot)  # routes: later
         await submit(pilot)
         assert "ONLINE" in text_of(pilot, "#status")
         checklist = text_of(pilot, "#checklist")
@@ -173,6 +176,7 @@ async def test_editing_an_existing_trunk_sends_only_the_changes(
         await next_step(pilot)  # password left empty: the PBX keeps it
         await next_step(pilot)  # options unchanged
         await next_step(pilot)  # no tenants
+        await next_step(pilot)  # no routes
         plan = text_of(pilot, "#plan")
         assert "Update trunk e2e-edit" in plan and "Host: old.edit.test → new.edit.test" in plan
         assert "password" not in plan

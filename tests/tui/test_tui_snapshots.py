@@ -270,6 +270,30 @@ def test_snapshot_tenants_overlapping_pool(
     assert snap_compare(app, run_before=settled(flagged))
 
 
+def test_snapshot_routes(snap_compare: SnapCompare, world: SandboxServer, tmp_path: Path) -> None:
+    fields = {"name": "acme-carrier", "hostname": "sip.acme.test", "brand": "Flowroute"}
+    pools = shared(world, "15551000000-15551000099")
+    the_draft = draft(**fields, kind="ip", tenants=pools)
+    the_draft.tech_prefix = "52709417"
+    the_draft.routes = {
+        pools[0].tenant_id: {
+            "outbound": [
+                {"name": "acme out", "number_length": "11", "prepend": "52709417*",
+                 "caller_id": "15559999999"}
+            ],
+            "inbound": [],
+        }
+    }  # fmt: skip
+    app = SnapApp(snap_services(world, tmp_path), start="routes", draft=the_draft)
+
+    async def flagged(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: getattr(screen, "ready", False))
+        await pilot.wait_for_scheduled_animations()
+
+    assert snap_compare(app, run_before=settled(flagged))
+
+
 def review_draft(world: SandboxServer, **fields: Any) -> WizardDraft:
     base: dict[str, Any] = {"name": "acme-carrier", "hostname": "sip.acme.test"}
     if fields.get("kind", "register") != "ip":

@@ -132,6 +132,7 @@ async def test_a_tls_5061_trunk_with_one_tenant_pool_changed_sends_only_that_ass
         row = next(r for r in tenant_rows(app) if r.pick.tenant_id == t1)
         await fill(pilot, f"#tenant-{row.number}-did_numbers", "15558000000-15558000019")
         await next_step(pilot)
+        await next_step(pilot)  # routes: none
         plan = text_of(pilot, "#plan")
         assert f"Change tenant {n1}" in plan and "Update trunk" not in plan
         rec.mark()
@@ -252,6 +253,8 @@ async def fill_new_register_trunk(pilot: Pilot[Any], name: str, tenant: str, poo
     row = next(iter(tenant_rows(app)))
     await fill(pilot, f"#tenant-{row.number}-did_numbers", pool)
     await next_step(pilot)
+    assert step_of(pilot) == "routes"
+    await next_step(pilot)
     assert step_of(pilot) == "review"
 
 
@@ -271,11 +274,15 @@ async def test_after_submit_back_edits_the_created_trunk_and_done_starts_a_fresh
         keys = [k for k, b in app.screen.active_bindings.items() if b.binding.show]
         assert "ctrl+n" not in keys  # no dead Next in the footer
         await back(pilot)
+        assert step_of(pilot) == "routes"
+        await back(pilot)
         assert step_of(pilot) == "tenants"
         await settle(pilot)
         errors = [text_of(pilot, f"#{line.id}") for line in app.screen.query(".field-error")]
         assert not any("overlap" in e for e in errors), errors
         rec.mark()
+        await next_step(pilot)
+        await wait_for(pilot, lambda: app.screen.ready)  # the rules the PBX holds: none
         await next_step(pilot)
         await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
         assert NO_CHANGES in text_of(pilot, "#plan")

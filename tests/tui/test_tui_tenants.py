@@ -85,7 +85,7 @@ async def test_overlapping_pools_are_flagged_live_and_next_waits(
         assert text_of(pilot, f"#tenant-{row_a.number}-did_numbers-error") == ""
         assert not app.screen.query_one("#next").disabled
         await next_step(pilot)
-        assert step_of(pilot) == "review"
+        assert step_of(pilot) == "routes"
         assert [(t.tenant_id, t.did_numbers) for t in app.draft.tenants] == [
             (a_id, "15551000000-15551000099"),
             (b_id, "15551000200;15551000150"),

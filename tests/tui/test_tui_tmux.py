@@ -192,6 +192,14 @@ def test_demo_creates_a_shared_register_trunk_that_goes_online(tmux: Tmux) -> No
         wait_until(what, lambda: tmux.styled_line(first) != before, 10, tmux)  # noqa: B023
     fill(tmux, "DID pool", "15551230000-15551230099", tabs=1)
     tmux.keys("C-n")
+    shows(tmux, r"^ Routes")
+    shows(tmux, r"DID pool for this trunk: 15551230000-15551230099")
+    tmux.keys("Tab", "Enter")  # past "Skip", then "Add outbound rule": a form, name filled
+    shows(tmux, r"Rule name\s+tmux-carrier out")
+    tmux.keys("Tab")
+    tmux.type("1")  # number prefix
+    shows(tmux, r"Number prefix\s+1\s")
+    tmux.keys("C-n")
     shows(tmux, r"^ Review")
     shows(tmux, r"Create trunk tmux-carrier \(Register Based Trunk")
     assert "demo-carrier-secret" not in tmux.screen()

@@ -17,6 +17,7 @@ STEP_TITLES: dict[str, str] = {
     "credentials": "Credentials",
     "options": "Options",
     "tenants": "Tenants",
+    "routes": "Routes",
     "review": "Review",
 }
 

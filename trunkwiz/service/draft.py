@@ -96,6 +96,14 @@ class WizardDraft:
     prefilled: dict[str, Any] = field(default_factory=dict, compare=False)
     """Values the last chosen brand filled in (a later brand may replace these, never a
     value the user typed)."""
+    routes: dict[str, Any] = field(default_factory=dict)
+    """The Routes step: per tenant id (``""``: a Tenant Admin's own tenant) the rules as
+    plain data, ``{"outbound": [...], "inbound": [...]}`` in trunk-file keys. Only the
+    tenants whose rules the user changed are here; the others are left as the PBX holds
+    them. ``routes_skipped``: "I'll route calls later" (nothing about rules is planned)."""
+    routes_skipped: bool = False
+    tech_prefix: str = ""
+    """Flowroute's 8-digit tech prefix typed on the Routes step (for the checklist)."""
 
     @property
     def is_edit(self) -> bool:
@@ -116,12 +124,20 @@ class WizardDraft:
             out["baseline"] = dict(self.baseline)
         if self.prefilled:
             out["prefilled"] = dict(self.prefilled)
+        if self.routes:
+            out["routes"] = {k: dict(v) for k, v in self.routes.items()}
+        if self.routes_skipped:
+            out["routes_skipped"] = True
+        if self.tech_prefix:
+            out["tech_prefix"] = self.tech_prefix
         return out
 
     def trunk_values(self) -> dict[str, Any]:
         """The trunk's own values as plain data (kind, level, fields, options, tenants)."""
         out = self.to_dict()
-        for key in ("step", "url", "user", "domain", "baseline", "prefilled"):
+        for key in ("step", "url", "user", "domain", "baseline", "prefilled", "routes"):
+            out.pop(key, None)
+        for key in ("routes_skipped", "tech_prefix"):
             out.pop(key, None)
         return out
 
@@ -150,6 +166,13 @@ class WizardDraft:
             ],
             baseline=dict(baseline) if isinstance(baseline, dict) else None,
             prefilled=dict(data.get("prefilled", {})),
+            routes={
+                str(k): dict(v)
+                for k, v in (data.get("routes") or {}).items()
+                if isinstance(v, dict)
+            },
+            routes_skipped=bool(data.get("routes_skipped", False)),
+            tech_prefix=str(data.get("tech_prefix", "")),
         )
 
     def has_content(self) -> bool:
@@ -203,6 +226,7 @@ class WizardDraft:
         self.fields, self.options, self.tenants = {}, {}, []
         self.trunk_id = self.password = self.baseline = None
         self.prefilled = {}
+        self.routes, self.routes_skipped, self.tech_prefix = {}, False, ""
 
     def choose_kind(self, kind: str | None) -> None:
         """Set the kind; values the new kind has no step for are dropped (an Auth ID typed
@@ -263,6 +287,7 @@ class WizardDraft:
         self.trunk_id = trunk_id
         self.password = None  # the PBX holds it; an edit sends one only when typed again
         self.prefilled = {}
+        self.routes = {}  # the PBX holds them now; the Routes step reads them back
         self.baseline = self.trunk_values()
 
     def fresh(self) -> WizardDraft:
@@ -270,6 +295,31 @@ class WizardDraft:
         return WizardDraft(
             step="kind", url=self.url, user=self.user, domain=self.domain, level=self.level
         )
+
+    def tenant_routes(self) -> dict[str | None, Any]:
+        """The Routes step's rules as ``TenantRoutes`` keyed by tenant id (None: a Tenant
+        Admin's own tenant), for ``service.routes.plan_routes``; empty when skipped. A
+        tenant the trunk is no longer shared with is left out.
+        Raises pydantic's ``ValidationError`` for a rule the domain refuses."""
+        from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
+
+        if self.routes_skipped:
+            return {}
+        out: dict[str | None, Any] = {}
+        shared = {t.tenant_id for t in self.tenants}
+        for key, rules in self.routes.items():
+            if (key != "" or self.level != "tenant") and (key == "" or key not in shared):
+                continue  # a tenant no longer shared (or of the other level): nothing to route
+            out_rules, in_rules = rules.get("outbound"), rules.get("inbound")
+            out[key or None] = TenantRoutes(
+                outbound=None
+                if out_rules is None
+                else tuple(OutboundRoute.model_validate(r) for r in out_rules),
+                inbound=None
+                if in_rules is None
+                else tuple(InboundRoute.model_validate(r) for r in in_rules),
+            )
+        return out
 
     def merged(self, values: dict[str, Any]) -> WizardDraft:
         """A copy with ``values`` applied (the draft itself is unchanged)."""
@@ -279,4 +329,18 @@ class WizardDraft:
         return copy
 
 
-_ATTRS = frozenset({"step", "url", "user", "domain", "level", "trunk_id", "password", "tenants"})
+_ATTRS = frozenset(
+    {
+        "step",
+        "url",
+        "user",
+        "domain",
+        "level",
+        "trunk_id",
+        "password",
+        "tenants",
+        "routes",
+        "routes_skipped",
+        "tech_prefix",
+    }
+)

@@ -51,6 +51,7 @@ SCREENS: dict[str, str] = {
     "credentials": "trunkwiz.tui.screens.credentials:CredentialsScreen",
     "options": "trunkwiz.tui.screens.options:OptionsScreen",
     "tenants": "trunkwiz.tui.screens.tenants:TenantsScreen",
+    "routes": "trunkwiz.tui.screens.routes:RoutesScreen",
     "review": "trunkwiz.tui.screens.review:ReviewScreen",
 }
 

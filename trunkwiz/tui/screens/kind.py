@@ -221,8 +221,10 @@ class KindScreen(StepScreen):
             self.notify("Highlight a trunk in the list first.", severity="warning")
             return
 
-        async def delete() -> None:
-            await conn.delete_trunk(row.id)
+        async def delete(remove_rules: bool = False) -> None:
+            from trunkwiz.service.routes import delete_trunk
+
+            await delete_trunk(conn, row.id, row.name, remove_rules=remove_rules)
 
         def done(deleted: bool | None) -> None:
             if deleted:

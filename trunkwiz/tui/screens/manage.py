@@ -75,14 +75,20 @@ class ResumeScreen(ModalScreen[str | None]):
 
 
 class DeleteTrunkScreen(ModalScreen[bool]):
-    """Delete a trunk after its name is typed; the PBX's refusal is shown as it is."""
+    """Delete a trunk after its name is typed; the PBX's refusal is shown as it is.
+
+    When rules still use the trunk (``TrunkInUse``), the dialog names them and offers
+    "Remove rules and delete": ``delete(remove_rules=True)``, with the same typed name.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, name: str, delete: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, name: str, delete: Callable[..., Awaitable[None]]) -> None:
         super().__init__(classes="dialog")
         self.trunk_name = name
         self._delete = delete
+        self.rules_in_use = False
+        """Set once the PBX said rules use the trunk (the second button is offered)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -99,19 +105,25 @@ class DeleteTrunkScreen(ModalScreen[bool]):
             yield Static("", id="delete-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield CompactButton("Delete", id="delete", variant="error", disabled=True)
+                yield CompactButton(
+                    "Remove rules and delete", id="delete-rules", variant="error", disabled=True
+                )
                 yield CompactButton("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#delete-rules").display = False
         self.query_one("#confirm-name", Input).focus()
+
+    def _confirmed(self) -> bool:
+        typed = self.query_one("#confirm-name", Input).value.strip()
+        return typed in {self.trunk_name, visible(self.trunk_name)}
 
     @on(Input.Changed, "#confirm-name")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        typed = event.value.strip()  # a name with control characters: as it is shown
-        self.query_one("#delete", Button).disabled = typed not in {
-            self.trunk_name,
-            visible(self.trunk_name),
-        }
+        ok = self._confirmed()  # a name with control characters: as it is shown
+        self.query_one("#delete", Button).disabled = not ok or self.rules_in_use
+        self.query_one("#delete-rules", Button).disabled = not ok
 
     @on(Input.Submitted, "#confirm-name")
     def _entered(self, event: Input.Submitted) -> None:
@@ -123,6 +135,9 @@ class DeleteTrunkScreen(ModalScreen[bool]):
         event.stop()
         if event.button.id == "delete":
             self._run_delete()
+        elif event.button.id == "delete-rules":
+            if self._confirmed():
+                self._run_delete(remove_rules=True)
         else:
             self.dismiss(False)
 
@@ -131,17 +146,32 @@ class DeleteTrunkScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     @work(exclusive=True, group="delete")
-    async def _run_delete(self) -> None:
+    async def _run_delete(self, remove_rules: bool = False) -> None:
         from trunkwiz.service.errors import ServiceError
+        from trunkwiz.service.routes import TrunkInUse
 
         button = self.query_one("#delete", Button)
+        with_rules = self.query_one("#delete-rules", Button)
         error = self.query_one("#delete-error", Static)
-        button.disabled = True
-        set_line(error, "Deleting…")
+        button.disabled = with_rules.disabled = True
+        set_line(error, "Removing its rules, then deleting…" if remove_rules else "Deleting…")
         try:
-            await self._delete()
+            await (self._delete(remove_rules=True) if remove_rules else self._delete())
+        except TrunkInUse as exc:
+            self.rules_in_use = True
+            listed = "\n".join(f"  {r.describe()}" for r in exc.rules)
+            set_line(
+                error,
+                f"Rules use this trunk (the PBX refuses to delete it):\n{listed}\n"
+                "Remove rules and delete removes them first (created again if the delete fails).",
+            )
+            with_rules.display = True
+            with_rules.disabled = not self._confirmed()
+            with_rules.focus()
+            return
         except ServiceError as exc:
             set_line(error, "The PBX refused: " + ("\n".join(exc.messages) or str(exc)))
-            button.disabled = False
+            button.disabled = self.rules_in_use
+            with_rules.disabled = not self.rules_in_use
             return
         self.dismiss(True)

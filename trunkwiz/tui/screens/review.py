@@ -53,12 +53,19 @@ class ReviewScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="progress-line", classes="info")
         yield ProgressBar(id="progress", show_eta=False)
-        yield Static("", id="checklist")
+        yield Static("", id="review-warnings")
         yield Static("", id="probe-result")
         yield PlanView("Planning…", id="plan")
+        yield Static("", id="checklist")
 
     def on_mount(self) -> None:
-        for empty in ("#progress", "#progress-line", "#checklist", "#probe-result"):
+        for empty in (
+            "#progress",
+            "#progress-line",
+            "#checklist",
+            "#probe-result",
+            "#review-warnings",
+        ):
             self.query_one(empty).display = False  # shown when there is something to show
         self.query_one("#submit", Button).disabled = True
         self._plan()
@@ -97,12 +104,33 @@ class ReviewScreen(StepScreen):
             self.plan = await conn.plan(
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
+            routes = self.draft.tenant_routes()
+            if routes:
+                from trunkwiz.service.routes import plan_routes
+
+                self.plan = await plan_routes(conn, self.plan, routes)
+        except ValidationError as exc:
+            lines = [f"  {line}" for line in str(exc).splitlines()[1:]]
+            shown.show(["Cannot submit yet; go Back to the Routes step and fix:", *lines])
+            return
         except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
         shown.show(self.plan.describe())
         self.query_one("#submit", Button).disabled = False
         self.query_one("#submit", Button).focus()
+        self._warnings(conn)
+        self._checklist()
+
+    def _warnings(self, conn: Any) -> None:
+        """A trunk shared with no tenant, or a tenant with an empty DID pool."""
+        from trunkwiz.service.checklist import review_warnings
+
+        found = review_warnings(self.trunk, self.draft.level or conn.level)
+        show_note(
+            self.query_one("#review-warnings", Static),
+            "\n".join(f"Warning: {w}" for w in found),
+        )
 
     async def _label_problem(self, conn: Any) -> str | None:
         """Accept Register: the host must not be a tenant's SIP domain (the PBX refuses it)."""
@@ -290,10 +318,8 @@ class ReviewScreen(StepScreen):
             diagnose=diagnose,
             id="status",
         )
-        await self.query_one("#body").mount(panel, before=self.query_one("#checklist"))
+        await self.query_one("#body").mount(panel, before=self.query_one("#review-warnings"))
         self.query_one("#body").scroll_home(animate=False)
-        if kind == "ip":
-            self._checklist()
 
     async def _gateway_hint(self) -> str:
         """Accept Register: the PBX waits for the gateway; say where it must register."""
@@ -316,21 +342,21 @@ class ReviewScreen(StepScreen):
 
     @work(exclusive=True, group="checklist")
     async def _checklist(self) -> None:
-        from trunkwiz.service.checklist import ip_checklist
+        """The carrier's portal steps and the values to copy, for every kind, shown
+        before Submit and kept after it."""
+        from trunkwiz.service.checklist import checklist_for
         from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         assert conn is not None
         try:
-            ip, port = await conn.public_route(str(self.trunk.transport.value))
+            found = await checklist_for(conn, self.trunk, tech_prefix=self.draft.tech_prefix)
         except ServiceError as exc:
             show_note(
                 self.query_one("#checklist", Static), f"Could not read the PBX's address: {exc}"
             )
             return
-        show_note(
-            self.query_one("#checklist", Static), "\n".join(ip_checklist(self.trunk, ip, port))
-        )
+        show_note(self.query_one("#checklist", Static), "\n".join(found.lines()))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "done":

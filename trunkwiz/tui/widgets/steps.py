@@ -7,6 +7,9 @@ from textual.widgets import Static
 
 from trunkwiz.tui.flow import STEP_SHORT, Flow
 
+MAX_WIDTH = 80
+"""The terminal width the indicator must fit in (the smallest supported)."""
+
 
 class StepIndicator(Static):
     """``1 Connect › 2 Kind › [3 Basic info] › …`` with the current step highlighted."""
@@ -30,9 +33,13 @@ class StepIndicator(Static):
         """The indicator line as styled text (Textual's own, no markup to parse)."""
         parts: list[str | tuple[str, str]] = []
         number, _total = flow.position(step)
-        for i, name in enumerate(flow.steps(), start=1):
+        steps = flow.steps()
+        labels = sum(len(f"{i} {STEP_SHORT[n]}") for i, n in enumerate(steps, start=1))
+        # Eight steps with spaced separators exceed 80 columns: then the separators close up.
+        sep = " › " if labels + 3 * (len(steps) - 1) <= MAX_WIDTH else "›"
+        for i, name in enumerate(steps, start=1):
             if i > 1:
-                parts.append((" › ", "dim"))
+                parts.append((sep, "dim"))
             label = f"{i} {STEP_SHORT[name]}"
             if name == step:
                 parts.append((label, "bold reverse"))

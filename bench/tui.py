@@ -107,6 +107,7 @@ STEP_SENTINELS = (
     ("credentials", b"The SIP account the carrier"),
     ("options", b"Defaults are the PBX"),
     ("tenants", b"Space picks a tenant"),
+    ("routes", b"Rules that carry calls"),
     ("review", b"These are the exact changes"),
 )
 
@@ -236,7 +237,7 @@ def wizard_at(sandbox: SandboxServer, step: str, tmp: Path) -> PtyChild:
 
 
 def step_changes(sandbox: SandboxServer, tmp: Path) -> list[tuple[str, float]]:
-    """Next pressed on Kind, Basic, … Tenants: seconds to each next step's first frame."""
+    """Next pressed on Kind, Basic, … Routes: seconds to each next step's first frame."""
     child = wizard_at(sandbox, "kind", tmp)
     times = []
     try:

@@ -160,7 +160,7 @@ def tenants(world: DemoWorld, *pools: str) -> list[TenantPick]:
 
 
 async def walk_every_step(world: DemoWorld, config: Path, shoot: Shooter) -> None:
-    """01-08: a Register-Based trunk on the demo carrier, typed in step by step."""
+    """01-08 and 12: a Register-Based trunk on the demo carrier, typed in step by step."""
     from textual.widgets import SelectionList
 
     app = TrunkWizApp(services_for(world, config))
@@ -189,6 +189,18 @@ async def walk_every_step(world: DemoWorld, config: Path, shoot: Shooter) -> Non
         await type_into(pilot, "#tenant-0-did_numbers", "15551000000-15551000099")
         await type_into(pilot, "#tenant-1-did_numbers", "15551000100-15551000199")
         await shoot.shot(pilot, "06-tenants")
+        await next_step(pilot)
+        await until(pilot, lambda: getattr(app.screen, "ready", False))
+        rules = "#routes-0 .rule-outbound"
+        app.screen.query_one("#routes-0-add-outbound").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.screen.query(rules)) == 1)
+        uid = app.screen.query(rules).first().uid
+        await type_into(pilot, f"#{uid}-name", "demo out")
+        await type_into(pilot, f"#{uid}-number_length", "11")
+        await type_into(pilot, f"#{uid}-caller_id", "15551000001")
+        app.screen.query_one(f"#{uid}-name").focus()
+        await shoot.shot(pilot, "12-routes")
         await next_step(pilot)
         await until(pilot, lambda: not app.screen.query_one("#submit").disabled)
         await shoot.shot(pilot, "07-review")

@@ -93,7 +93,7 @@ def test_zsh_tab_completes_commands_options_choices_and_trunk_names(
     write_names(config, NAMES)
     work.mkdir()
     zdot.mkdir()
-    (zdot / ".zshrc").write_text(f"{r.out}\n{RECORD}\nPS1='READY%# '\n")
+    (zdot / ".zshrc").write_text(f"{r.out}\n{RECORD}\nPS1='READY> '\n")
     env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "ZDOTDIR": str(zdot)}
     shell = tmux_shell(["zsh", "-i"], {**env, "TRUNKWIZ_CONFIG_DIR": str(config)})
     lines = ["st", "status --wa", "completion z", "secret s", "secret set trunk B", "edit Ac"]

@@ -35,6 +35,7 @@ HOSTILE = [
     "k9 Zürich ü",
     "k0!hist !! $HOME ~",
     "kA tab\there & | > <",
+    "kB a=b:c@d",
 ]
 ENV_BASE = {"LC_ALL": "C.UTF-8", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 BREAKS = " \t\n\"'><=;|&(:"
@@ -81,7 +82,7 @@ def bash_complete(script: str, line: str, config: Path, cwd: Path, typed: str = 
         "HOME": str(cwd),
         "TW_SCRIPT": script,
         "TW_LINE": line + typed,
-        "TW_POINT": str(len((line + typed).encode())),
+        "TW_POINT": str(len(line + typed)),  # characters, as bash counts
         "TW_TEXT": readline_text(typed),
         "TRUNKWIZ_CONFIG_DIR": str(config),
     }
@@ -195,7 +196,7 @@ def wrong_shapes() -> dict[str, bytes]:
     return {
         "lines": b"k1 one\nk2 two\n",  # the older newline-separated file
         "empty": b"",
-        "truncated": good[:-1],  # no final NUL
+        "truncated": good[: len(good) - 12],  # cut inside the trailer
         "junk": good + b"k2 junk after",
         "header": good.replace(HEADER.encode(), b"trunkwiz-completion-names/9"),
         "trailer": good.replace(TRAILER.encode(), b"k2"),
@@ -342,12 +343,12 @@ def test_bash_tab_press_completes_each_hostile_name_and_runs_nothing(
     rc.write_text(f"{script.out}\n{RECORD}\nPS1='READY$ '\n")
     env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "TRUNKWIZ_CONFIG_DIR": str(config)}
     shell = tmux_shell(["bash", "--noprofile", "--rcfile", str(rc), "-i"], env)
-    prefixes = [n[:2] for n in HOSTILE] + ["'k4 it", "k5\\ \\ t"]
+    prefixes = [n[:2] for n in HOSTILE] + ["'k4 it", "k5\\ \\ t", "kB\\ a=b:"]
     try:
         ran = press_tab_for_each(shell, work / "out", prefixes)
     finally:
         nothing_ran(work)
-    wanted = [*HOSTILE, HOSTILE[3], HOSTILE[4]]
+    wanted = [*HOSTILE, HOSTILE[3], HOSTILE[4], HOSTILE[-1]]
     assert ran == [["edit", name] for name in wanted]
 
 
@@ -360,7 +361,7 @@ def test_zsh_tab_press_completes_each_hostile_name_and_runs_nothing(
     assert script.code == 0, script.err
     zdot = work.parent / "zdot"
     zdot.mkdir()
-    (zdot / ".zshrc").write_text(f"{script.out}\n{RECORD}\nPS1='READY%# '\n")
+    (zdot / ".zshrc").write_text(f"{script.out}\n{RECORD}\nPS1='READY> '\n")
     env = {
         **ENV_BASE,
         "HOME": str(work),
@@ -369,10 +370,42 @@ def test_zsh_tab_press_completes_each_hostile_name_and_runs_nothing(
         "TRUNKWIZ_CONFIG_DIR": str(config),
     }
     shell = tmux_shell(["zsh", "-i"], env)
-    prefixes = [n[:2] for n in HOSTILE] + ["'k4 it", "k5\\ \\ t"]
+    prefixes = [n[:2] for n in HOSTILE] + ["'k4 it", "k5\\ \\ t", "kB\\ a=b:"]
     try:
         ran = press_tab_for_each(shell, work / "out", prefixes)
     finally:
         nothing_ran(work)
-    wanted = [*HOSTILE, HOSTILE[3], HOSTILE[4]]
+    wanted = [*HOSTILE, HOSTILE[3], HOSTILE[4], HOSTILE[-1]]
     assert ran == [["edit", name] for name in wanted]
+
+
+def test_zsh_a_names_file_of_the_wrong_shape_offers_nothing_quietly(
+    tmp_path: Path, tmux_shell: Callable[[list[str], dict[str, str]], Tmux], cli: Cli
+) -> None:
+    need_binary("zsh")
+    config, work, zdot = tmp_path / "cfg", tmp_path / "work", tmp_path / "zdot"
+    for folder in (config, work, zdot):
+        folder.mkdir()
+    script = cli("completion", "zsh")
+    (zdot / ".zshrc").write_text(f"{script.out}\n{RECORD}\nPS1='READY> '\n")
+    env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "ZDOTDIR": str(zdot)}
+    shell = tmux_shell(["zsh", "-i"], {**env, "TRUNKWIZ_CONFIG_DIR": str(config)})
+    wait_for(lambda: "READY" in shell.screen(), shell.screen)
+    path = config / NAMES_FILE
+    shapes = wrong_shapes()
+    for count, content in enumerate(shapes.values(), start=1):
+        path.write_bytes(content)
+        shell.run("send-keys", "-l", "trunkwiz edit k")
+        shell.run("send-keys", "Tab")
+        shell.run("send-keys", "Enter")
+        wait_for(
+            lambda n=count: (
+                (work / "out").exists() and (work / "out").read_bytes().count(b"\x01") >= n
+            ),
+            shell.screen,
+        )
+    records = (work / "out").read_bytes().split(b"\x01")[:-1]
+    assert records == [b"edit\0k\0"] * len(shapes)
+    screen = [line for line in shell.screen().splitlines() if line.strip()]
+    assert screen == ["READY> trunkwiz edit k"] * len(shapes) + ["READY>"], screen
+    nothing_ran(work)

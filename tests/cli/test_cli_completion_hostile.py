@@ -66,14 +66,16 @@ def readline_text(word: str) -> str:
     return word[start:] if quote or start else word
 
 
-def bash_complete(script: str, line: str, config: Path, cwd: Path, typed: str = "") -> list[str]:
+def bash_complete(
+    script: str, line: str, config: Path, cwd: Path, typed: str = "", setup: str = ""
+) -> list[str]:
     """COMPREPLY of ``_trunkwiz`` for ``line + typed`` (cursor at the end, ``typed`` the
     word being completed), as bash's readline calls it."""
     if not typed:
         line, _, typed = line.rpartition(" ")
         line += " "
     driver = (
-        'eval "$TW_SCRIPT"; COMP_LINE=$TW_LINE; COMP_POINT=$TW_POINT; '
+        f'eval "$TW_SCRIPT"; {setup}\nCOMP_LINE=$TW_LINE; COMP_POINT=$TW_POINT; '
         'COMP_WORDS=(trunkwiz); COMP_CWORD=0; _trunkwiz trunkwiz "$TW_TEXT" ""; '
         "printf '%s\\0' \"${COMPREPLY[@]}\""
     )
@@ -168,6 +170,20 @@ def test_bash_completes_a_typed_quoted_prefix_in_the_quote_it_was_typed_in(
         if typed[0] in "'\"":
             word += typed[0]  # readline closes the quote it saw opened
         assert parse_back("bash", word, work) == [name], word
+    nothing_ran(work)
+
+
+def test_bash_completion_holds_under_the_users_shell_options(
+    bash_script: str, place: tuple[Path, Path]
+) -> None:
+    config, work = place
+    (work / "k6 x").write_text("")  # a file a glob in a name would match
+    setup = "set -u; shopt -s nullglob failglob extglob dotglob nocaseglob; IFS=:"
+    for name in HOSTILE:
+        offered = bash_complete(bash_script, "trunkwiz edit ", config, work, name[:2], setup)
+        assert len(offered) == 1 and parse_back("bash", offered[0], work) == [name]
+    offered = bash_complete(bash_script, "trunkwiz completion ", config, work, "", setup)
+    assert offered == ["bash", "zsh"]
     nothing_ran(work)
 
 

@@ -326,7 +326,7 @@ _trunkwiz_files() {
 }
 _trunkwiz_value() {
     local -a words=()
-    local f
+    local f IFS=$' \t\n'
     case $1 in
         files) _trunkwiz_files -f ;;
         dirs) _trunkwiz_files -d ;;
@@ -413,6 +413,7 @@ _trunkwiz_names() {
 }
 _trunkwiz_value() {
     emulate -L zsh
+    local IFS=$' \t\n'
     case $1 in
         files) _files ;;
         dirs) _files -/ ;;

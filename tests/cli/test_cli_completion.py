@@ -16,12 +16,13 @@ import pytest
 from tests.cli.conftest import Cli, admin_stdin
 from tests.cli.test_cli_completion_hostile import (
     ENV_BASE,
-    RECORD,
     Tmux,
     bash_complete,
     press_tab_for_each,
+    startup,
     tmux_shell,
     write_names,
+    zsh_dump,
 )
 from tests.cli.test_cli_status import seed
 from tests.support.system import need_binary
@@ -84,7 +85,10 @@ def test_every_option_of_every_command_is_offered(script: str, tmp_path: Path) -
 
 
 def test_zsh_tab_completes_commands_options_choices_and_trunk_names(
-    cli: Cli, tmp_path: Path, tmux_shell: Callable[[list[str], dict[str, str]], Tmux]
+    cli: Cli,
+    tmp_path: Path,
+    tmux_shell: Callable[[list[str], dict[str, str]], Tmux],
+    zsh_dump: str,
 ) -> None:
     need_binary("zsh")
     r = cli("completion", "zsh")
@@ -93,7 +97,7 @@ def test_zsh_tab_completes_commands_options_choices_and_trunk_names(
     write_names(config, NAMES)
     work.mkdir()
     zdot.mkdir()
-    (zdot / ".zshrc").write_text(f"{r.out}\n{RECORD}\nPS1='READY> '\n")
+    (zdot / ".zshrc").write_text(startup(r.out, zsh_dump))
     env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "ZDOTDIR": str(zdot)}
     shell = tmux_shell(["zsh", "-i"], {**env, "TRUNKWIZ_CONFIG_DIR": str(config)})
     lines = ["st", "status --wa", "completion z", "secret s", "secret set trunk B", "edit Ac"]
@@ -151,4 +155,4 @@ def test_man_page_renders_and_names_every_command_and_option(cli: Cli, tmp_path:
                     assert option in text, (name, option)
 
 
-__all__ = ["tmux_shell"]  # the fixture, imported for the zsh test
+__all__ = ["tmux_shell", "zsh_dump"]  # the fixtures, imported for the zsh test

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import subprocess
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -187,11 +189,19 @@ def test_bash_completion_holds_under_the_users_shell_options(
     nothing_ran(work)
 
 
+CONTROL = ["e1 \x1b]0;TITLE\x07 bell", "e2 \x1b[31mRED", "e3 \x9b31mC1", "e4 del\x7f"]
+
+
 def test_bash_control_characters_are_offered_as_escapes(bash_script: str, tmp_path: Path) -> None:
-    write_names(tmp_path, ["esc\x1b]0;TITLE\x07 bell"])
-    assert bash_complete(bash_script, "trunkwiz status e", tmp_path, tmp_path) == [
-        "$'esc\\E]0;TITLE\\a bell'"
+    write_names(tmp_path, CONTROL)
+    assert bash_complete(bash_script, "trunkwiz status e1", tmp_path, tmp_path) == [
+        "e1\\ $'\\E'\\]0\\;TITLE$'\\a'\\ bell"
     ]
+    offered = bash_complete(bash_script, "trunkwiz status ", tmp_path, tmp_path, "e")
+    assert len(offered) == len(CONTROL)
+    for word in offered:
+        assert not any(unicodedata.category(c) == "Cc" for c in word), word
+    assert sorted(parse_back("bash", " ".join(offered), tmp_path)) == CONTROL
 
 
 def test_bash_a_word_holding_an_expansion_gets_nothing(
@@ -330,12 +340,14 @@ def tmux_shell(tmp_path: Path) -> Iterator[Callable[[list[str], dict[str, str]],
 def press_tab_for_each(
     shell: Tmux, out: Path, prefixes: list[str], head: str = "trunkwiz edit "
 ) -> list[list[str]]:
-    """Type ``head + PREFIX``, press TAB, then Enter, for each prefix; the argument lists
-    the shell ran ``trunkwiz`` with."""
+    """Type ``head + PREFIX``, press TAB (also at each tab character in it), then Enter,
+    for each prefix; the argument lists the shell ran ``trunkwiz`` with."""
     wait_for(lambda: "READY" in shell.screen(), shell.screen)
     for count, prefix in enumerate(prefixes, start=1):
-        shell.run("send-keys", "-l", head + prefix)
-        shell.run("send-keys", "Tab")
+        for piece in (head + prefix).split("\t"):  # a TAB after each piece
+            if piece:
+                shell.run("send-keys", "-l", piece)
+            shell.run("send-keys", "Tab")
         shell.run("send-keys", "Enter")
         wait_for(
             lambda n=count: out.exists() and out.read_bytes().count(b"\x01") >= n,
@@ -343,6 +355,19 @@ def press_tab_for_each(
         )
     records = out.read_bytes().split(b"\x01")[:-1]
     return [r.decode().split("\0")[:-1] for r in records]
+
+
+@pytest.fixture(scope="session")
+def zsh_dump(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One compinit dump for the zsh sessions (a fresh one costs most of a second)."""
+    return str(tmp_path_factory.mktemp("zsh") / "zcompdump")
+
+
+def startup(script: str, dump: str | None = None) -> str:
+    """A shell start-up file: compinit from the shared dump (zsh), the completion script,
+    a ``trunkwiz`` that records its arguments and a prompt to wait for."""
+    first = f"autoload -Uz compinit && compinit -i -d {shlex.quote(dump)}\n" if dump else ""
+    return f"{first}{script}\n{RECORD}\nPS1='READY> '\n"
 
 
 RECORD = "trunkwiz() { printf '%s\\0' \"$@\" >> out; printf '\\1' >> out; }"
@@ -356,7 +381,7 @@ def test_bash_tab_press_completes_each_hostile_name_and_runs_nothing(
     script = cli("completion", "bash")
     assert script.code == 0, script.err
     rc = work.parent / "bashrc"
-    rc.write_text(f"{script.out}\n{RECORD}\nPS1='READY$ '\n")
+    rc.write_text(startup(script.out))
     env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "TRUNKWIZ_CONFIG_DIR": str(config)}
     shell = tmux_shell(["bash", "--noprofile", "--rcfile", str(rc), "-i"], env)
     prefixes = [n[:2] for n in HOSTILE] + ["'k4 it", "k5\\ \\ t", "kB\\ a=b:"]
@@ -377,7 +402,7 @@ def test_zsh_tab_press_completes_each_hostile_name_and_runs_nothing(
     assert script.code == 0, script.err
     zdot = work.parent / "zdot"
     zdot.mkdir()
-    (zdot / ".zshrc").write_text(f"{script.out}\n{RECORD}\nPS1='READY> '\n")
+    (zdot / ".zshrc").write_text(startup(script.out))  # the script's own compinit
     env = {
         **ENV_BASE,
         "HOME": str(work),
@@ -396,14 +421,17 @@ def test_zsh_tab_press_completes_each_hostile_name_and_runs_nothing(
 
 
 def test_zsh_a_names_file_of_the_wrong_shape_offers_nothing_quietly(
-    tmp_path: Path, tmux_shell: Callable[[list[str], dict[str, str]], Tmux], cli: Cli
+    tmp_path: Path,
+    tmux_shell: Callable[[list[str], dict[str, str]], Tmux],
+    cli: Cli,
+    zsh_dump: str,
 ) -> None:
     need_binary("zsh")
     config, work, zdot = tmp_path / "cfg", tmp_path / "work", tmp_path / "zdot"
     for folder in (config, work, zdot):
         folder.mkdir()
     script = cli("completion", "zsh")
-    (zdot / ".zshrc").write_text(f"{script.out}\n{RECORD}\nPS1='READY> '\n")
+    (zdot / ".zshrc").write_text(startup(script.out, zsh_dump))
     env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "ZDOTDIR": str(zdot)}
     shell = tmux_shell(["zsh", "-i"], {**env, "TRUNKWIZ_CONFIG_DIR": str(config)})
     wait_for(lambda: "READY" in shell.screen(), shell.screen)
@@ -425,3 +453,65 @@ def test_zsh_a_names_file_of_the_wrong_shape_offers_nothing_quietly(
     screen = [line for line in shell.screen().splitlines() if line.strip()]
     assert screen == ["READY> trunkwiz edit k"] * len(shapes) + ["READY>"], screen
     nothing_ran(work)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_a_listing_of_names_with_control_characters_shows_escapes(
+    tmp_path: Path,
+    tmux_shell: Callable[[list[str], dict[str, str]], Tmux],
+    cli: Cli,
+    shell: str,
+    zsh_dump: str,
+) -> None:
+    need_binary(shell)
+    config, work, zdot = tmp_path / "cfg", tmp_path / "work", tmp_path / "zdot"
+    work.mkdir()
+    zdot.mkdir()
+    write_names(config, CONTROL)
+    script = cli("completion", shell)
+    rc = zdot / (".zshrc" if shell == "zsh" else "bashrc")
+    rc.write_text(startup(script.out, zsh_dump if shell == "zsh" else None))
+    env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "TRUNKWIZ_CONFIG_DIR": str(config)}
+    argv = ["zsh", "-i"] if shell == "zsh" else ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
+    term = tmux_shell(argv, {**env, "ZDOTDIR": str(zdot)})
+    wait_for(lambda: "READY" in term.screen(), term.screen)
+    term.run("send-keys", "-l", "trunkwiz edit e")
+    term.run("send-keys", "Tab")
+    term.run("send-keys", "Tab")
+    wait_for(lambda: "RED" in term.screen() and "C1" in term.screen(), term.screen)
+    screen = term.screen()
+    assert "TITLE" in screen and "del" in screen, screen  # shown, not taken as a sequence
+    assert term.run("display-message", "-p", "#{pane_title}").strip() != "TITLE"
+    painted = term.run("capture-pane", "-p", "-e")
+    assert "\x1b[31m" not in painted, "a name painted the terminal"
+
+
+SHARED = ["x\x1bA one", "x\x1bB two", "nl\nA", "nl\nB$(touch PWNED5)"]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_tab_goes_on_past_a_shared_control_character_or_newline(
+    tmp_path: Path,
+    tmux_shell: Callable[[list[str], dict[str, str]], Tmux],
+    cli: Cli,
+    shell: str,
+    zsh_dump: str,
+) -> None:
+    """Two names share a beginning up to a newline or ESC: TAB inserts the shared part
+    (written $'\\n' or $'\\E'), the next letter and TAB complete the one name."""
+    need_binary(shell)
+    config, work, zdot = tmp_path / "cfg", tmp_path / "work", tmp_path / "zdot"
+    work.mkdir()
+    zdot.mkdir()
+    write_names(config, SHARED)
+    script = cli("completion", shell)
+    rc = zdot / (".zshrc" if shell == "zsh" else "bashrc")
+    rc.write_text(startup(script.out, zsh_dump if shell == "zsh" else None))
+    env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "TRUNKWIZ_CONFIG_DIR": str(config)}
+    argv = ["zsh", "-i"] if shell == "zsh" else ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
+    term = tmux_shell(argv, {**env, "ZDOTDIR": str(zdot)})
+    try:
+        ran = press_tab_for_each(term, work / "out", ["x\tA", "nl\tB", "x\tB"])
+    finally:
+        nothing_ran(work)
+    assert ran == [["edit", SHARED[0]], ["edit", SHARED[3]], ["edit", SHARED[1]]]

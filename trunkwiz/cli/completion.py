@@ -6,12 +6,15 @@ scripts never hand a name (or anything else offered) to ``eval``, ``compgen -W``
 command substitution. Bash reads the line up to the cursor (``COMP_LINE``) with a small
 scanner that takes the quotes off and expands nothing, matches every candidate against
 that literal prefix (``[[ $w == "$cur"* ]]``) and offers it quoted with ``printf %q`` (or
-inside the quote the user opened; a name with a control character only as ``$'...'``, so
-the listing shows escapes); readline's word-break characters (``:``, ``=``) are honoured
-by offering only the part readline replaces. zsh gets a native ``compsys`` function:
+inside the quote the user opened). A character that cannot be shown (a newline, ESC) is
+written alone as ``$'\\n'``, ``$'\\E'``, so listings show escapes, never raw control
+sequences, and names sharing a beginning keep a plain common prefix; the scanner decodes
+``$'...'`` with ``printf`` (``%`` doubled: nothing but escapes is decoded), so TAB goes
+on after such a prefix. Readline's word-break characters (``:``, ``=``) are honoured by
+offering only the part readline replaces. zsh gets a native ``compsys`` function:
 words come from ``words`` with the ``(Q)`` flag (quotes off, nothing expanded) and names
-go to ``compadd``, which quotes them itself. A word holding ``$`` or a backtick gets no
-completion at all (its value is not known without running something).
+go to ``compadd``, which quotes them itself. A word holding any other ``$`` or a
+backtick gets no completion at all (its value is not known without running something).
 
 Why generated here and not with ``shtab`` or ``argcomplete``: ``argcomplete`` runs
 Python on every TAB (starting Python, importing trunkwiz and building the parser takes
@@ -248,10 +251,11 @@ BASH = r"""# trunkwiz completion for bash: eval "$(trunkwiz completion bash)"
 # here evaluates, expands or runs a word.
 _trunkwiz_split() {
     # $1, the line up to the cursor, taken apart as the shell would but expanding nothing:
-    # _tw_words (each word's text without its quotes), _tw_dyn (1 for a word holding $ or
-    # a backtick: its value is not known without running something), _tw_raw (the last
-    # word as typed) and _tw_quote (the quote still open at the end: ', " or nothing).
-    local s=$1 c q="" word="" raw="" dyn=0 inword=0 i
+    # _tw_words (each word's text without its quotes; $'...' decoded), _tw_dyn (1 for a
+    # word holding $ or a backtick: its value is not known without running something),
+    # _tw_raw (the last word as typed) and _tw_quote (the quote still open at its end:
+    # ', ", $' or nothing).
+    local s=$1 c q="" word="" raw="" ansi="" dyn=0 inword=0 i
     _tw_words=() _tw_dyn=() _tw_raw="" _tw_quote=""
     for ((i = 0; i < ${#s}; i++)); do
         c=${s:i:1}
@@ -263,12 +267,18 @@ _trunkwiz_split() {
                     continue ;;
                 "'" | '"') q=$c ;;
                 '\') raw+=$c; ((++i)); c=${s:i:1}; [[ $c == $'\n' ]] || word+=$c ;;
-                '$' | '`') dyn=1; word+=$c ;;
+                '$')
+                    if [[ ${s:i+1:1} == "'" ]]; then
+                        q="\$'" ansi=""; raw+=$c; ((++i)); c="'"
+                    else
+                        dyn=1; word+=$c
+                    fi ;;
+                '`') dyn=1; word+=$c ;;
                 *) word+=$c ;;
             esac
         elif [[ $q == "'" ]]; then
             if [[ $c == "'" ]]; then q=""; else word+=$c; fi
-        else
+        elif [[ $q == '"' ]]; then
             case $c in
                 '"') q="" ;;
                 '$' | '`') dyn=1; word+=$c ;;
@@ -281,27 +291,62 @@ _trunkwiz_split() {
                     esac ;;
                 *) word+=$c ;;
             esac
+        else  # inside $'...': its escapes are decoded when it closes
+            case $c in
+                "'") _trunkwiz_ansi "$ansi"; word+=$REPLY q="" ;;
+                '\') raw+=$c; ((++i)); c=${s:i:1}; ansi+="\\$c" ;;
+                *) ansi+=$c ;;
+            esac
         fi
         raw+=$c inword=1
     done
+    if [[ $q == "\$'" ]]; then
+        _trunkwiz_ansi "${ansi%\\}"
+        word+=$REPLY
+    fi
     _tw_words+=("$word") _tw_dyn+=("$dyn") _tw_raw=$raw _tw_quote=$q
+}
+_trunkwiz_ansi() {
+    # REPLY: the text of the inside of $'...' ($1): printf decodes its backslash escapes
+    # (its only conversion, %, is doubled away); nothing is expanded or run.
+    REPLY=""
+    printf -v REPLY -- "${1//'%'/'%%'}" 2>/dev/null
+}
+_trunkwiz_quote() {
+    # REPLY: $1 quoted for the shell with printf %q; in a word holding a character that
+    # cannot be shown, each such character alone as $'\...', so the text around stays
+    # readable and a shared beginning stays a plain prefix.
+    local c x i
+    if [[ $1 != *[![:print:]]* ]]; then
+        printf -v REPLY %q "$1"
+        return
+    fi
+    REPLY=""
+    for ((i = 0; i < ${#1}; i++)); do
+        c=${1:i:1}
+        printf -v x %q "$c"
+        REPLY+=$x
+    done
 }
 _trunkwiz_offer() {
     # Offer each argument that begins with the word typed so far, quoted for the shell:
-    # with printf %q, or inside the quote the word opened (a name with a control character
-    # only with %q, which shows it as an escape).
+    # with _trunkwiz_quote, or inside the quote the word opened (a name with a character
+    # that cannot be shown only with _trunkwiz_quote, which writes it as an escape).
     local w q bs='\' sq="'" dq='"'
     for w; do
         [[ -n $w && $w == "$_tw_cur"* ]] || continue
         case $_tw_quote in
             "'")
-                [[ $w == *[[:cntrl:]]* ]] && continue
+                [[ $w == *[![:print:]]* ]] && continue
                 q="'${w//"$sq"/"$sq$bs$sq$sq"}" ;;
             '"')
-                [[ $w == *[[:cntrl:]]* ]] && continue
+                [[ $w == *[![:print:]]* ]] && continue
                 q=${w//"$bs"/"$bs$bs"}; q=${q//"$dq"/"$bs$dq"}
                 q=${q//'$'/"$bs\$"}; q=${q//'`'/"$bs\`"}; q="$dq${q//'!'/"$dq'!'$dq"}" ;;
-            *) printf -v q '%q' "$w" ;;
+            "")
+                _trunkwiz_quote "$w"
+                q=$REPLY ;;
+            *) continue ;;  # inside $'...': type on, or take it back to before the $
         esac
         [[ $q == "$_tw_keep"* ]] && COMPREPLY+=("${q:${#_tw_keep}}")
     done
@@ -340,7 +385,7 @@ _trunkwiz_value() {
     esac
 }
 _trunkwiz() {
-    local _tw_cur _tw_raw _tw_quote _tw_keep _tw_dir word prev="" cmd="" after=""
+    local _tw_cur _tw_raw _tw_quote _tw_keep _tw_dir word prev="" cmd="" after="" REPLY
     local -a _tw_words _tw_dyn flags=() kinds=()
     local text=${2-} last i n=0
     COMPREPLY=()

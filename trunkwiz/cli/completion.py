@@ -98,8 +98,9 @@ def encode_names(names: list[str]) -> bytes:
 
 
 def decode_names(data: bytes) -> list[str] | None:
-    """The names in a file's bytes, or None when it is not of :func:`encode_names`' shape
-    (what the shell scripts check too)."""
+    """The names in a file's bytes, or None when it is not of :func:`encode_names`' shape.
+    The scripts check the same header, trailer and number of records (bash's ``mapfile``
+    cannot tell a missing final NUL, and neither shell checks UTF-8)."""
     if not data.endswith(b"\x00"):
         return None
     records = data[:-1].split(b"\x00")

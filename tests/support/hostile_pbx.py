@@ -93,7 +93,10 @@ class HostilePbx:
                 owner.errors.append(client_address)
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: ``shutdown`` waits for the loop to look (0.5 s by default, per test).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -1,6 +1,7 @@
 """Redaction of secrets in what ``--debug`` shows: request and response bodies, headers.
 
-A JSON body has the value of every key that names a secret (``password``, any
+A JSON body (decoded by ``trunkwiz.domain.jsonbounds.loads``: one too large or too deep
+is shown as text) has the value of every key that names a secret (``password``, any
 ``*_token``, ``token``, ``secret``, ``authorization``) replaced by ``***``, at any depth.
 A body that is not JSON has the same keys' values replaced by pattern (``"password":
 "…"``, ``password=…``). Long bodies are cut (``MAX_SHOWN`` characters).
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from trunkwiz.domain.jsonbounds import loads as json_loads
 
 MAX_SHOWN = 4000
 MASK = "***"
@@ -57,7 +60,7 @@ def redact_body(content: bytes | str) -> str:
     if not text.strip():
         return "(no body)"
     try:
-        shown = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
+        shown = json.dumps(redact_json(json_loads(text)), ensure_ascii=False)
     except ValueError:
         shown = redact_text(text).replace("\r", "\\r").replace("\n", "\\n")
     if len(shown) > MAX_SHOWN:

@@ -1,6 +1,7 @@
 """JSON nested without end from a PBX (a 200 answer, an error body, the debug log) is a
 ``BadAnswer`` or an error without the PBX's message, never a ``RecursionError``; through
-the real command line it is one line and exit code 1."""
+the real command line it is one line and exit code 1. The debug log's redaction of an
+answer that is not JSON takes one pass, whatever the answer holds."""
 
 from __future__ import annotations
 
@@ -21,6 +22,27 @@ from trunkwiz.pbx.errors import BadAnswer, UnavailableError
 from trunkwiz.pbx.session import RetryPolicy
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _status(
+    server: HostilePbx, tmp_path: Path, *, debug: bool, within: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``trunkwiz status`` in a child process (PYTHONUNBUFFERED unset, like a user's)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["TRUNKWIZ_CONFIG_DIR"] = str(tmp_path / "cfg")
+    argv = ["--config", str(tmp_path / "cfg"), "--pbx", server.url, "--http-timeout", "10"]
+    if debug:
+        argv += ["--debug", "--debug-file", str(tmp_path / "debug.log")]
+    return subprocess.run(
+        [sys.executable, "-m", "trunkwiz", *argv, "status", "--password-stdin"],
+        input="pw\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=within,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -91,21 +113,7 @@ async def test_the_debug_log_shows_a_deep_answer_as_text(
 )
 def test_status_says_bad_answer_in_one_line(deep: HostilePbx, tmp_path: Path, debug: bool) -> None:
     """The real command, without PYTHONUNBUFFERED: exit 1, one line, no traceback."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    env["TRUNKWIZ_CONFIG_DIR"] = str(tmp_path / "cfg")
-    argv = ["--config", str(tmp_path / "cfg"), "--pbx", deep.url, "--http-timeout", "10"]
-    if debug:
-        argv += ["--debug", "--debug-file", str(tmp_path / "debug.log")]
-    done = subprocess.run(
-        [sys.executable, "-m", "trunkwiz", *argv, "status", "--password-stdin"],
-        input="pw\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    done = _status(deep, tmp_path, debug=debug)
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 1, done.stderr
     assert len(lines) == 1, done.stderr
@@ -117,3 +125,17 @@ def test_status_says_bad_answer_in_one_line(deep: HostilePbx, tmp_path: Path, de
     else:
         assert "GET /providers: the PBX is unavailable (HTTP 500)" in lines[0]
     assert len(lines[0]) < 300
+
+
+@pytest.mark.parametrize("deep", [("/api/providers", "word")], indirect=True)
+def test_debug_log_of_one_endless_word_is_quick(deep: HostilePbx, tmp_path: Path) -> None:
+    """An HTML page of one 200,000-letter word: the redaction of the debug log is linear
+    (it used to backtrack through the word from every letter: hours)."""
+    try:
+        done = _status(deep, tmp_path, debug=True, within=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the debug log's redaction did not finish within 30 s")
+    assert done.returncode == 1, done.stderr
+    assert "GET /providers: the PBX's answer is not JSON (text/html" in done.stderr
+    logged = (tmp_path / "debug.log").read_text()
+    assert "aaaa… (" in logged  # shown, cut at MAX_SHOWN characters

@@ -10,7 +10,7 @@ IP trunk ``p1`` with ``with_trunk``; one UDP listener) except ``path``, which ge
 - ``no_items`` ``{"count": 3}``; ``huge`` an endless body (no length), stopped by the cap;
 - ``trickle`` one byte every 2 s; ``hang`` the request is read, nothing ever comes back;
 - ``deep`` a 200 whose JSON nests 200,000 lists deep; ``deep500`` a 500 whose error body
-  does;
+  does; ``word`` (not in ``MODES``) an HTML page holding one 200,000-letter word;
 - ``401``, ``429``, ``500``, ``503`` that status with a PBX-style error body (a 401 also
   refuses the token refresh).
 
@@ -212,6 +212,9 @@ class HostilePbx:
             self._send(conn, 200, b"[" * DEEP + b"]" * DEEP)
         elif mode == "deep500":
             self._send(conn, 500, b'{"errors": ' + b"[" * DEEP + b"]" * DEEP + b"}")
+        elif mode == "word":
+            page = b"<!DOCTYPE html><p>" + b"a" * DEEP + b"</p>"
+            self._send(conn, 200, page, ctype="text/html")
         elif mode == "hang":
             self.stopping.wait(60)
             return False

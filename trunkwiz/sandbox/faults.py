@@ -6,8 +6,15 @@ Only calls under ``/api`` count. "The Nth call" counts from the moment the switc
 the same switches are ``POST /_sandbox/faults`` with a JSON body such as
 ``{"fail_nth": 2, "fail_status": 503, "delay_ms": 200, "drop_nth": 1,
 "expire_tokens": true, "expire_refresh_tokens": false, "one_based_paging": true,
-"reset": true}`` (every key optional; ``reset`` is applied first). ``GET /_sandbox/faults``
-shows the current switches.
+"switch_scopes_trunks": true, "reset": true}`` (every key optional; ``reset`` is applied
+first). ``GET /_sandbox/faults`` shows the current switches.
+
+``switch_scopes_trunks`` is a mode rather than a fault: the spec says only "Switch between
+tenants" for ``POST /tenants/switch``, so whether a System Admin session that switched to
+tenant T still creates, shares and deletes trunks at system level is unknown. By default
+the sandbox keeps trunk calls at system level; with the switch on, they act inside T (the
+session is then a Tenant Admin of T for trunks: it creates T's own trunks, sees and
+changes only T's trunks and T's view of shared ones, and may not share or unshare).
 """
 
 from __future__ import annotations
@@ -30,7 +37,12 @@ class Action:
 class Faults:
     """Thread-safe switches consulted once per API call."""
 
-    def __init__(self, expire_hook: Callable[[bool], None] | None = None) -> None:
+    def __init__(
+        self,
+        expire_hook: Callable[[bool], None] | None = None,
+        *,
+        switch_scopes_trunks: bool = False,
+    ) -> None:
         self._lock = threading.Lock()
         self._counted = threading.Condition(self._lock)
         self._calls = 0
@@ -41,6 +53,10 @@ class Faults:
         self.one_based_paging = False
         """Serve ``skip`` 1-based (the spec's text) instead of 0-based (its schema):
         ``skip=1`` is the first item, and ``skip=0`` is read as 1."""
+        self._scopes_default = switch_scopes_trunks
+        self.switch_scopes_trunks = switch_scopes_trunks
+        """After ``POST /tenants/switch?id=T`` the System Admin's trunk calls act inside T
+        (see the module doc); ``reset()`` restores the value given at construction."""
 
     @property
     def calls(self) -> int:
@@ -89,6 +105,7 @@ class Faults:
             self._drop.clear()
             self._delay_ms = 0
             self.one_based_paging = False
+            self.switch_scopes_trunks = self._scopes_default
 
     def next_call(self) -> Action:
         """Count one API call and say what to do with it."""
@@ -112,6 +129,7 @@ class Faults:
                 "drop_at": sorted(k - self._calls for k in self._drop),
                 "delay_ms": self._delay_ms,
                 "one_based_paging": self.one_based_paging,
+                "switch_scopes_trunks": self.switch_scopes_trunks,
             }
 
     def apply(self, body: dict[str, Any]) -> None:
@@ -125,11 +143,18 @@ class Faults:
             "expire_tokens",
             "expire_refresh_tokens",
             "one_based_paging",
+            "switch_scopes_trunks",
         }
         unknown = set(body) - known
         if unknown:
             raise ValueError(f"unknown fault switches: {', '.join(sorted(unknown))}")
-        flags = {"reset", "expire_tokens", "expire_refresh_tokens", "one_based_paging"}
+        flags = {
+            "reset",
+            "expire_tokens",
+            "expire_refresh_tokens",
+            "one_based_paging",
+            "switch_scopes_trunks",
+        }
         for key in known - flags:
             value = body.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -144,5 +169,7 @@ class Faults:
             self.delay_ms = body["delay_ms"]
         if body.get("one_based_paging") is not None:
             self.one_based_paging = bool(body["one_based_paging"])
+        if body.get("switch_scopes_trunks") is not None:
+            self.switch_scopes_trunks = bool(body["switch_scopes_trunks"])
         if body.get("expire_tokens") or body.get("expire_refresh_tokens"):
             self.expire_tokens(refresh=bool(body.get("expire_refresh_tokens")))

@@ -1,4 +1,4 @@
-"""The ASGI app: routes built from the spec, auth, strict request checks, fault switches.
+"""The ASGI app: routes built from the spec, auth, typed request checks, fault switches.
 
 Every spec operation is served under ``/api`` (the PBX's base path). For each call:
 bearer token (unless the operation is open), query options, then the JSON body against

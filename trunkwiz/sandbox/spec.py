@@ -1,4 +1,4 @@
-"""The vendor's OpenAPI document as the sandbox uses it: operations and a strict validator.
+"""The vendor's OpenAPI document as the sandbox uses it: operations and a typed validator.
 
 The spec ships as package data (``trunkwiz/sandbox/data/openapi-v22-trunks.json``, an exact
 copy of the trimmed PortSIP v22 document). Request bodies are checked with a small
@@ -86,7 +86,8 @@ def operations(spec: dict[str, Any]) -> dict[str, Operation]:
 
 
 def validate(value: Any, schema: dict[str, Any], where: str = "") -> list[Problem]:
-    """Check ``value`` against ``schema`` strictly; an empty list means it is valid."""
+    """Check ``value`` against ``schema`` (types, bounds, enums, required; objects open);
+    an empty list means it is valid."""
     schema = _flatten(schema)
     problems: list[Problem] = []
     kind = schema.get("type")

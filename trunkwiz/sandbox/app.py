@@ -160,7 +160,9 @@ class FaultMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        action = self.faults.next_call()
+        action = self.faults.next_call(str(scope.get("method", "")))
+        if action.gate is not None:
+            await self.faults.hold(action.gate)
         if action.delay_s:
             await asyncio.sleep(action.delay_s)
         if action.kind == "drop":

@@ -54,6 +54,7 @@ def test_a_terminal_that_hung_up_is_a_hang_up() -> None:
     stream = open(slave, "w", encoding="utf-8")  # noqa: SIM115
     try:
         watch = streams.Watch()
+        watch.on_loss(lambda loss: None)
         guarded = streams.GuardedStream(stream, "stderr", watch)
         guarded.write("x" * 10000)
         guarded.flush()
@@ -72,3 +73,18 @@ def test_settle_detaches_a_standard_stream_whose_last_bytes_cannot_go(
     assert streams.settle() == 141
     assert points_at_null(broken_pipe.fileno())
     broken_pipe.flush()
+
+
+def test_nobody_listening_ends_the_command_with_output_lost(
+    broken_pipe: io.TextIOWrapper,
+) -> None:
+    watch = streams.Watch()
+    guarded = streams.GuardedStream(broken_pipe, "stdout", watch)
+    with pytest.raises(streams.OutputLost) as lost:
+        try:
+            print("a line", file=guarded, flush=True)
+        except Exception:  # an error handler of the command does not swallow it
+            pytest.fail("OutputLost is not an Exception")
+    assert lost.value.loss.code == 141
+    print("later", file=guarded, flush=True)  # detached: later writes go nowhere, quietly
+    assert points_at_null(broken_pipe.fileno())

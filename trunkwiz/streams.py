@@ -5,9 +5,12 @@ of ``sys.stdout`` and ``sys.stderr``: when a write or flush to one of them fails
 (``EIO`` from a terminal that is gone, ``EPIPE`` from ``| head``, ``EBADF``), that stream is
 *detached* -- its file descriptor is pointed at ``/dev/null`` with ``os.dup2``, so later
 writes, handlers that hold the raw stream and the interpreter's final flush cannot fail --
-and the watch's listeners are told once, with the exit code the loss stands for. The
-command then treats it as an interruption (``trunkwiz apply`` rolls back as on a signal)
-and says what it has to say on the stream that still works.
+and the watch's listeners are told once, with the exit code the loss stands for. A
+command that listens treats it as an interruption (``trunkwiz apply`` rolls back as on a
+signal) and says what it has to say on the stream that still works; when nobody listens,
+the failing write raises ``OutputLost`` (a ``BaseException``, so no ``except Exception``
+turns it into an error line): the command stops there, as a process killed by SIGPIPE
+would, and ``trunkwiz.cli.main`` exits with the loss's code.
 
 Exit codes of a lost output, as a shell reports a process ended by the matching signal:
 ``LOST_PIPE`` = 141 (128 + SIGPIPE) when the reader of a pipe left, ``LOST_TERMINAL`` =
@@ -56,6 +59,14 @@ class Loss:
         number = _errno(self.error)
         why = os.strerror(number) if number else (str(self.error) or type(self.error).__name__)
         return f"{self.name} is gone ({why})"
+
+
+class OutputLost(BaseException):
+    """A standard stream failed and no listener handles it: the command ends here."""
+
+    def __init__(self, loss: Loss) -> None:
+        super().__init__(loss.reason)
+        self.loss = loss
 
 
 def _errno(error: BaseException) -> int | None:
@@ -112,7 +123,9 @@ class GuardedStream(io.TextIOBase):
     def _fail(self, exc: BaseException) -> None:
         self.lost = True
         detach(self.stream)
-        self._watch.report(Loss(self.name_, exc))
+        loss = Loss(self.name_, exc)
+        if not self._watch.report(loss):
+            raise OutputLost(loss) from exc
 
     # -- the rest of a text stream, as the real one has it -------------------------------
     def fileno(self) -> int:
@@ -182,12 +195,14 @@ class Watch:
 
         return remove
 
-    def report(self, loss: Loss) -> None:
+    def report(self, loss: Loss) -> bool:
+        """Note ``loss`` and tell the listeners; whether there was any."""
         with self._lock:
             self.losses.append(loss)
             listeners = list(self._listeners)
         for listener in listeners:
             listener(loss)
+        return bool(listeners)
 
 
 #: The watch of the running command (``trunkwiz.cli.main`` installs it), if any.

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from trunkwiz import __version__
+from trunkwiz import __version__, streams
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -197,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             mod = importlib.import_module(COMMANDS["wizard"][0])
             return _delivered(int(mod.run(args)))
         return _delivered(int(args._run(args)))
+    except streams.OutputLost as lost:  # a write failed and the command did not listen
+        return lost.loss.code
     finally:
         gc.enable()  # whatever happened (--help, an error, the App left early)
         if "trunkwiz.cli.debug" in sys.modules:
@@ -207,8 +209,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _guard_outputs(argv: Sequence[str] | None) -> None:
     """Guard stdout and stderr of a command (not the wizard: its terminal is Textual's):
     a write that fails detaches the stream and interrupts the command (``trunkwiz.streams``)."""
-    from trunkwiz import streams
-
     if _chosen_command(list(sys.argv[1:] if argv is None else argv)) not in INTERACTIVE:
         streams.current = streams.Watch().install()
 
@@ -217,8 +217,6 @@ def _delivered(code: int) -> int:
     """``code``, or when it says success but output was lost: 141 (the reader of a pipe
     left) or 129 (the terminal went away), as a shell reports a process ended by the
     matching signal."""
-    from trunkwiz import streams
-
     lost = streams.settle()
     return lost if lost is not None and code == 0 else code
 
@@ -226,8 +224,6 @@ def _delivered(code: int) -> int:
 def _release_outputs() -> None:
     """Whatever happened: flush the standard streams and detach the dead ones, so the
     interpreter's final flush cannot turn the exit code into 120."""
-    from trunkwiz import streams
-
     streams.settle()
     if streams.current is not None:
         streams.current.uninstall()

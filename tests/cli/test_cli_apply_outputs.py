@@ -89,6 +89,7 @@ def test_output_piped_into_head_rolls_back_and_exits_141(
         argv + apply_argv(wide_sandbox, file, tmp_path / "cfg"),
         admin_stdin(),
         pass_fds=(events_write,),
+        start_new_session=True,  # the pipeline is one process group: stopped as one
     )
     os.close(events_write)
     try:
@@ -103,6 +104,8 @@ def test_output_piped_into_head_rolls_back_and_exits_141(
         line = events.wait_for("apply-exit")
         assert proc.wait(timeout=WAIT) == 0  # the pipeline's status is head's
     finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # only if the test failed: it ended otherwise
         stop(proc)
     said = err.rest()
     assert line.split() == ["apply-exit", "141"], (line, said)
@@ -182,8 +185,9 @@ def test_ssh_drop_mid_apply_in_tmux_rolls_back_and_exits_129(
         reader.join(WAIT)
         assert codes, "the command never ended"
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pane, signal.SIGKILL)  # only if the test failed: it ended otherwise
+        if not codes:  # the test failed: stop what the pane still runs
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pane, signal.SIGKILL)
         if reader.is_alive():  # unblock the reader of the FIFO
             with contextlib.suppress(OSError):
                 os.close(os.open(report, os.O_WRONLY | os.O_NONBLOCK))

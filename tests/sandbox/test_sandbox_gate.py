@@ -22,9 +22,7 @@ def raw(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     sandbox.faults.reset()
 
 
-def test_calls_from_the_nth_wait_until_released(
-    sandbox: SandboxServer, raw: httpx.Client
-) -> None:
+def test_calls_from_the_nth_wait_until_released(sandbox: SandboxServer, raw: httpx.Client) -> None:
     sandbox.faults.hold_from(2, "GET")
     auth = sign_in(raw)  # a POST: not counted
     assert raw.get("/network", headers=auth).status_code == 200  # the first GET passes

@@ -55,7 +55,7 @@ def test_hang_up_exits_129_with_buffered_output(gated: SandboxServer, tmp_path: 
         wizard.close()
 
 
-def wide_draft(sandbox: SandboxServer, config: Path) -> None:
+def wide_draft(sandbox: SandboxServer, config: Path, name: str) -> None:
     """A saved draft on the Review step: an IP trunk shared with 30 tenants."""
     tenants = [
         {"tenant_id": str(t["id"]), "tenant_name": str(t["name"]),
@@ -65,7 +65,7 @@ def wide_draft(sandbox: SandboxServer, config: Path) -> None:
     DraftStore(config).save({
         "step": "review", "url": sandbox.url, "user": "admin", "kind": "ip",
         "level": "system", "options": {}, "tenants": tenants,
-        "fields": {"name": "Hung-up IP", "hostname": "203.0.113.77"},
+        "fields": {"name": name, "hostname": "203.0.113.77"},
     })  # fmt: skip
 
 
@@ -82,16 +82,17 @@ def test_hang_up_during_submit_rolls_back_and_exits_129(
     gated: SandboxServer, tmp_path: Path, sighup: bool
 ) -> None:
     config = tmp_path / "config"
-    wide_draft(gated, config)
+    name = f"Hung-up IP {'hang-up' if sighup else 'gone'}"  # the sandbox is the module's
+    wide_draft(gated, config, name)
     wizard = start(gated, config, "wizard", "--resume")
     try:
         wizard.wait_for("Sign in to the PBX")
         wizard.send(DEFAULT_ADMIN_PASSWORD, "ctrl+n")
-        wizard.wait_for("Create trunk Hung-up IP")  # planned: Submit has the focus
+        wizard.wait_for(f"Create trunk {name}")  # planned: Submit has the focus
         gated.faults.hold_from(12, "POST")  # the create and 10 tenants, then held
         wizard.send("enter")
         assert gated.faults.wait_held(1, timeout=30), "the submit never reached the gate"
-        (trunk,) = [t for t in gated.state.trunks.values() if t.data["name"] == "Hung-up IP"]
+        (trunk,) = [t for t in gated.state.trunks.values() if t.data["name"] == name]
         assert 0 < len(trunk.assignees) < TENANTS  # mid-submit
         if sighup:
             wizard.hang_up()  # the terminal goes away, then SIGHUP
@@ -101,5 +102,5 @@ def test_hang_up_during_submit_rolls_back_and_exits_129(
         assert wizard.wait(30) == 128 + signal.SIGHUP
     finally:
         wizard.close()
-    left = [len(t.assignees) for t in gated.state.trunks.values() if t.data["name"] == "Hung-up IP"]
+    left = [len(t.assignees) for t in gated.state.trunks.values() if t.data["name"] == name]
     assert left in ([], [TENANTS]), left  # whole or absent, never partly shared

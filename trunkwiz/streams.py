@@ -104,21 +104,34 @@ class GuardedStream(io.TextIOBase):
         self.name_ = name
         self._watch = watch
         self.lost = False
+        self.fallback: GuardedStream | None = None
+        """Where the text goes once this stream is lost (``Watch.fall_back``); while it is
+        set, every write is flushed at once, so the text that failed is known."""
 
     def write(self, text: str) -> int:
-        if not self.lost:
-            try:
-                self.stream.write(text)
-            except (OSError, ValueError) as exc:
-                self._fail(exc)
+        if self.lost:
+            if self.fallback is not None:
+                self.fallback.write(text)
+            return len(text)
+        try:
+            self.stream.write(text)
+            if self.fallback is not None:
+                self.stream.flush()
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
+            if self.fallback is not None:
+                self.fallback.write(text)
         return len(text)
 
     def flush(self) -> None:
-        if not self.lost:
-            try:
-                self.stream.flush()
-            except (OSError, ValueError) as exc:
-                self._fail(exc)
+        if self.lost:
+            if self.fallback is not None:
+                self.fallback.flush()
+            return
+        try:
+            self.stream.flush()
+        except (OSError, ValueError) as exc:
+            self._fail(exc)
 
     def _fail(self, exc: BaseException) -> None:
         self.lost = True
@@ -165,6 +178,8 @@ class Watch:
         self._listeners: list[Callable[[Loss], None]] = []
         self._lock = threading.Lock()
         self._saved: tuple[TextIO, TextIO] | None = None
+        self.guards: dict[str, GuardedStream] = {}
+        """The guarded ``stdout`` and ``stderr`` while installed."""
 
     @property
     def code(self) -> int | None:
@@ -174,14 +189,24 @@ class Watch:
     def install(self) -> Watch:
         if self._saved is None:
             self._saved = (sys.stdout, sys.stderr)
-            sys.stdout = GuardedStream(sys.stdout, "stdout", self)
-            sys.stderr = GuardedStream(sys.stderr, "stderr", self)
+            self.guards = {
+                "stdout": GuardedStream(sys.stdout, "stdout", self),
+                "stderr": GuardedStream(sys.stderr, "stderr", self),
+            }
+            sys.stdout, sys.stderr = self.guards["stdout"], self.guards["stderr"]
         return self
+
+    def fall_back(self, lost: str, to: str) -> None:
+        """Once stream ``lost`` is gone, write its text to stream ``to`` (e.g. the last
+        lines of an interrupted run on stdout when stderr is gone)."""
+        if lost in self.guards and to in self.guards and lost != to:
+            self.guards[lost].fallback = self.guards[to]
 
     def uninstall(self) -> None:
         if self._saved is not None:
             sys.stdout, sys.stderr = self._saved
             self._saved = None
+            self.guards = {}
 
     def on_loss(self, listener: Callable[[Loss], None]) -> Callable[[], None]:
         """Call ``listener`` for each stream lost from now on; returns the remover."""

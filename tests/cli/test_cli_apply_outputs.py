@@ -69,6 +69,32 @@ def test_sigquit_mid_apply_rolls_back_and_exits_131(
     assert wide_sandbox.state.trunks == {}
 
 
+def test_with_stderr_gone_the_last_lines_go_to_stdout(
+    wide_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """stderr's reader left (a closed pipe), then Ctrl+\\ mid-run: the run still rolls back
+    and says so on stdout, the stream that still works."""
+    file = wide_trunk_file(wide_sandbox, tmp_path / "wide.toml")
+    wide_sandbox.faults.hold_from(HELD_POST, "POST")
+    proc = child(apply_argv(wide_sandbox, file, tmp_path / "cfg"), admin_stdin())
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stderr.close()  # nobody reads stderr any more: writes to it fail (EPIPE)
+        out = Lines(proc.stdout)
+        hold_mid_run(wide_sandbox)
+        proc.send_signal(signal.SIGQUIT)
+        out.wait_for("SIGQUIT: starting no new call")
+        wide_sandbox.faults.release()
+        code = proc.wait(timeout=WAIT)
+    finally:
+        stop(proc)
+    said = out.rest()
+    assert code == 128 + signal.SIGQUIT, (code, said)
+    assert "Traceback" not in said
+    assert "Nothing of this run is left on the PBX." in said, said
+    assert wide_sandbox.state.trunks == {}
+
+
 def test_output_piped_into_head_rolls_back_and_exits_141(
     wide_sandbox: SandboxServer, tmp_path: Path
 ) -> None:

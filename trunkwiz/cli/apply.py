@@ -59,7 +59,8 @@ within --wait; 2 bad input (nothing was sent); 130/143/129/131 stopped by SIGINT
 SIGHUP/SIGQUIT: the trunk being applied was rolled back (the last lines say what, if
 anything, is left); trunks applied before stay applied. Output is not part of the run: a
 terminal that goes away stops it like SIGHUP (129), a pipe whose reader left (`| head`)
-like SIGPIPE (141); the last lines then go to stderr if it still works.
+like SIGPIPE (141); the last lines then go to stderr, or to stdout if only stderr is gone
+(not with --json).
 
 examples:
   trunkwiz apply trunks.toml --dry-run

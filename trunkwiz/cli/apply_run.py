@@ -7,7 +7,8 @@ output that goes away -- a failing write to stdout or stderr (the terminal hung 
 reader of a pipe left, see ``trunkwiz.streams``) is the same event as a signal. While
 planning or waiting for status they end the run at once (nothing is half-done then);
 while a trunk is applied they start no new call, let the calls in flight finish, roll back
-what this run changed to that trunk and say what is left on the stream that still works.
+what this run changed to that trunk and say what is left on the stream that still works
+(stderr; stdout when stderr is gone, unless ``--json``).
 Trunks applied completely before stay applied. The exit code is then 128 + the signal's
 number (130, 143, 129, 131); a lost output counts as SIGPIPE (141) when a pipe's reader
 left, else as SIGHUP (129).
@@ -115,6 +116,8 @@ class ApplyRun:
         watch = streams.current
         if watch is None:
             return lambda: None
+        if not self.args.json:  # stdout holds only human lines: the last ones may go there
+            watch.fall_back("stderr", "stdout")
 
         def lost(loss: streams.Loss) -> None:
             with contextlib.suppress(RuntimeError):  # a closed loop: the run is over

@@ -160,9 +160,10 @@ class FaultMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        action = self.faults.next_call(str(scope.get("method", "")))
-        if action.gate is not None:
-            await self.faults.hold(action.gate)
+        action = self.faults.next_call()
+        gate = self.faults.gate_for(str(scope.get("method", "")))
+        if gate is not None:
+            await self.faults.hold(gate)
         if action.delay_s:
             await asyncio.sleep(action.delay_s)
         if action.kind == "drop":

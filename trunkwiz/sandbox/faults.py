@@ -65,13 +65,11 @@ def _done(future: asyncio.Future[None]) -> None:
 
 @dataclass(frozen=True)
 class Action:
-    """What to do with one API call: ``pass``, ``fail`` (with ``status``) or ``drop``;
-    ``gate`` when the call must wait at the gate first (``Faults.hold``)."""
+    """What to do with one API call: ``pass``, ``fail`` (with ``status``) or ``drop``."""
 
     kind: str
     status: int = 0
     delay_s: float = 0.0
-    gate: Gate | None = None
 
 
 class Faults:
@@ -184,31 +182,30 @@ class Faults:
             self.one_based_paging = False
             self._release_locked()
 
-    def next_call(self, method: str = "") -> Action:
-        """Count one API call (of HTTP ``method``) and say what to do with it."""
+    def next_call(self) -> Action:
+        """Count one API call and say what to do with it."""
         with self._lock:
             self._calls += 1
             self._counted.notify_all()
             n = self._calls
             delay = self._delay_ms / 1000
-            gate = self._gate_for(method.upper())
             if n in self._drop:
                 self._drop.discard(n)
-                return Action("drop", delay_s=delay, gate=gate)
+                return Action("drop", delay_s=delay)
             status = self._fail.pop(n, 0)
-        if status:
-            return Action("fail", status, delay, gate)
-        return Action("pass", delay_s=delay, gate=gate)
+        return Action("fail", status, delay) if status else Action("pass", delay_s=delay)
 
-    def _gate_for(self, method: str) -> Gate | None:
-        """(locked) The gate a call of ``method`` must wait at, if any."""
-        if self._hold_method and method != self._hold_method:
-            return None
-        if self._gate is None and self._hold_in is not None:
-            self._hold_in -= 1
-            if self._hold_in == 0:
-                self._gate = Gate()
-        return self._gate
+    def gate_for(self, method: str) -> Gate | None:
+        """The gate an API call of HTTP ``method`` must wait at (``hold``), if any; counts
+        the call towards ``hold_from``."""
+        with self._lock:
+            if self._hold_method and method.upper() != self._hold_method:
+                return None
+            if self._gate is None and self._hold_in is not None:
+                self._hold_in -= 1
+                if self._hold_in == 0:
+                    self._gate = Gate()
+            return self._gate
 
     def describe(self) -> dict[str, Any]:
         """The switches as JSON (for ``GET /_sandbox/faults``)."""

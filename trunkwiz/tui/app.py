@@ -104,7 +104,9 @@ class TrunkWizApp(App[int]):
         resume_step: str | None = None,
         open_trunk: str | None = None,
     ) -> None:
-        super().__init__()
+        from trunkwiz.tui.terminal import driver_class
+
+        super().__init__(driver_class=driver_class())  # a lost terminal is a hang-up
         self.services = services
         self.draft = draft if draft is not None else WizardDraft()
         first = start or (self.draft.step if draft is not None else "connect")

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from trunkwiz.compat import UTC
+
 
 @dataclass(frozen=True)
 class CertFiles:
@@ -45,7 +47,7 @@ def generate(directory: Path, hosts: tuple[str, ...] = ("127.0.0.1", "localhost"
             alt.append(x509.IPAddress(ipaddress.ip_address(host)))
         except ValueError:
             alt.append(x509.DNSName(host))
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit system-deps bench screenshots wheel clean py310
+.PHONY: demo test lint typecheck unit system-deps bench screenshots wheel clean py310 test-lowest install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ unit: $(STAMP)
 
 test: $(STAMP) system-deps lint typecheck unit
 
+# The unit tests with the lowest dependency versions pyproject.toml allows (uv's
+# lowest-direct resolution, in .venv-lowest, kept until pyproject.toml changes).
+test-lowest: $(STAMP)
+	PYTHON=$(PYTHON) bash scripts/test-lowest.sh
+
+# The wheel installed with pipx in a minimal Debian 13 root (Python 3.13), the tool and the
+# unit tests run there (root on Debian; it skips elsewhere). The root is kept in
+# /var/cache/trunkwiz (scripts/chroot-trixie.sh).
+install-test: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration/test_install_trixie.py
+
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
@@ -60,4 +71,4 @@ wheel: $(BIN)/python
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lowest dist .pytest_cache .mypy_cache .ruff_cache

@@ -166,6 +166,8 @@ def _uses(path: Path) -> list[str]:
 
 
 def test_the_package_takes_3_11_pieces_from_compat() -> None:
+    if not PACKAGE.is_dir():
+        pytest.skip("the source is not here (the tests run against an installed wheel)")
     bad = [
         f"{path.relative_to(ROOT)}:{use}"
         for path in sorted(PACKAGE.rglob("*.py"))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the real-peer tests need (kamailio, sipp, gnome-keyring,
 # dbus, tmux, openssh-server, zsh, debootstrap: for a development machine, not a
-# production PBX), when that is possible without asking: as root on Debian/Ubuntu. Elsewhere it says what
-# is missing; those tests then skip with the reason (and fail the run under CI=true).
+# production PBX), when that is possible without asking: as root on Debian/Ubuntu.
+# Elsewhere it says what is missing; those tests then skip with the reason (and fail the
+# run under CI=true).
 set -u
 need=()
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)

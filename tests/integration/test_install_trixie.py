@@ -39,14 +39,15 @@ ROOT = Path(os.environ.get("TRUNKWIZ_CHROOT", "/var/cache/trunkwiz/chroot-trixie
 HOST_CAS = "/etc/ssl/certs/ca-certificates.crt"
 #: What the unit and domain tests import from the [test] extra.
 TEST_TOOLS = ("pytest", "pytest-asyncio", "pytest-timeout", "hypothesis", "jsonschema")
-#: The tests run in the root: the unit and domain ones, and the TLS ones (3.13 verifies
-#: certificates strictly).
+#: The tests run in the root: the unit and domain ones, the TLS ones (3.13 verifies
+#: certificates strictly) and the resolver's (the root has no /etc/hosts).
 TESTS = (
     "tests/domain",
     "tests/store",
     "tests/test_compat.py",
     "tests/test_certificates.py",
     "tests/sip/test_sip_tls.py",
+    "tests/sip/test_sip_ratelimit.py",
     "tests/pbx/test_pbx_tls.py",
 )
 

@@ -4,12 +4,17 @@
 # gnome-keyring, dbus, tmux, openssh-server). On a PBX host, install the tool instead:
 # `pipx install .` or `uv tool install .` (README, "Install on a PBX host").
 PYTHON ?= python3
+# Parallel test workers: the suite mostly waits on real peers, so more workers than cores.
+JOBS ?= 4
+# Tests see what an admin's login shell gives the tool: no PYTHONUNBUFFERED.
+unexport PYTHONUNBUFFERED
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit system-deps bench screenshots wheel clean py310 test-lowest install-test
+.PHONY: demo test check lint typecheck unit fast explore system-deps bench screenshots wheel clean
+.PHONY: py310 test-lowest install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +49,25 @@ py310: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The whole suite, real peers included, in parallel workers.
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
+
+# The tests that need no real peer (no Kamailio, sipp, tmux, sshd, shell or child CLI).
+fast: $(STAMP)
+	$(BIN)/pytest -n 2 -m "not integration" -q
+
+# The inner loop: lint, types, and the tests without real peers (under 90 s on 2 cores).
+check: lint typecheck fast
 
 test: $(STAMP) system-deps lint typecheck unit
+
+# The long explorations (random walks through the wizard) for as long as asked:
+# `make explore EXPLORE_SECONDS=1800`; a failure prints the walk and the seed to replay it.
+EXPLORE_SECONDS ?= 600
+explore: $(STAMP)
+	TRUNKWIZ_EXPLORE_SECONDS=$(EXPLORE_SECONDS) TRUNKWIZ_EXPLORE_EXAMPLES=1000000 \
+		$(BIN)/pytest -p no:cacheprovider --timeout=0 -s tests/tui/test_tui_walks.py
 
 # The unit tests with the lowest dependency versions pyproject.toml allows (uv's
 # lowest-direct resolution, in .venv-lowest, kept until pyproject.toml changes).

@@ -1,5 +1,6 @@
-"""``trunkwiz completion bash|zsh`` run by a real bash (and zsh), and ``trunkwiz man``
-rendered by man(1): both made from the argparse definitions."""
+"""``trunkwiz completion bash|zsh`` run by a real bash and a real zsh, and ``trunkwiz man``
+rendered by man(1): both made from the argparse definitions. (Hostile trunk names:
+test_cli_completion_hostile.py.)"""
 
 from __future__ import annotations
 
@@ -7,38 +8,36 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import Cli, admin_stdin
+from tests.cli.test_cli_completion_hostile import (
+    ENV_BASE,
+    Tmux,
+    bash_complete,
+    press_tab_for_each,
+    startup,
+    tmux_shell,
+    write_names,
+    zsh_dump,
+)
 from tests.cli.test_cli_status import seed
+from tests.support.system import need_binary
 from trunkwiz.cli import COMMANDS, build_parser
-from trunkwiz.cli.completion import NAMES_FILE, remember_names
+from trunkwiz.cli.completion import NAMES_FILE, decode_names
 from trunkwiz.sandbox.server import SandboxServer
 
 NAMES = ["Acme SIP", "Bluebird", "Carrier IP"]
 
 
-def complete(script: str, words: list[str], config: Path, shell: str = "bash") -> list[str]:
-    """What the completion function offers for ``words`` (the last one being completed)."""
-    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
-    driver = (
-        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; "
-        "_trunkwiz; printf '%s\\n' \"${COMPREPLY[@]}\""
-    )
-    if shell == "bash":
-        argv = ["bash", "--norc", "--noprofile", "-c", f'eval "$TW_SCRIPT"; {driver}']
-    else:  # as zsh's bashcompinit calls it: from its compgen, under `emulate -L sh`
-        scoped = f"() {{ emulate -L sh; setopt kshglob noshglob braceexpand; {driver}; }}"
-        argv = ["zsh", "-f", "-c", f'eval "$TW_SCRIPT"; {scoped}']
-    env = {**os.environ, "TW_SCRIPT": script, "TRUNKWIZ_CONFIG_DIR": str(config)}
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30, check=False)
-    assert done.returncode == 0, done.stderr
-    offered = [line for line in done.stdout.splitlines() if line]
-    if shell == "zsh":  # zsh's compgen leaves matching the typed prefix to compadd
-        offered = [o for o in offered if o.replace("\\", "").startswith(words[-1])]
-    return offered
+def complete(script: str, words: list[str], config: Path) -> list[str]:
+    """What bash's completion function offers for ``words`` (the last one being completed,
+    none of them holding a space or quote), called as readline calls it."""
+    line = " ".join(words)
+    return bash_complete(script, line[: len(line) - len(words[-1])], config, config, words[-1])
 
 
 @pytest.fixture
@@ -52,8 +51,7 @@ def test_bash_completes_commands_options_choices_and_trunk_names(
     script: str, tmp_path: Path, cli: Cli
 ) -> None:
     config = tmp_path / "cfg"
-    config.mkdir()
-    (config / NAMES_FILE).write_text("".join(f"{n}\n" for n in NAMES))
+    write_names(config, NAMES)
     assert complete(script, ["trunkwiz", "st"], config) == ["status"]
     assert set(complete(script, ["trunkwiz", ""], config)) >= set(COMMANDS)
     assert complete(script, ["trunkwiz", "status", "--wa"], config) == ["--watch"]
@@ -65,9 +63,16 @@ def test_bash_completes_commands_options_choices_and_trunk_names(
     assert complete(script, ["trunkwiz", "secret", "set", "trunk", "B"], config) == ["Bluebird"]
     assert complete(script, ["trunkwiz", "secret", "set", "pbx", "B"], config) == []
     assert complete(script, ["trunkwiz", "completion", "z"], config) == ["zsh"]
+    other = tmp_path / "other"
+    write_names(other, ["Other trunk"])
+    assert complete(script, ["trunkwiz", "--config", str(other), "edit", "O"], config) == [
+        "Other\\ trunk"
+    ]
     (tmp_path / "trunks.toml").write_text("")
     files = complete(script, ["trunkwiz", "apply", str(tmp_path / "tru")], config)
     assert files == [str(tmp_path / "trunks.toml")]
+    probe = complete(script, ["trunkwiz", "probe", str(tmp_path / "tru")], config)
+    assert probe == [str(tmp_path / "trunks.toml")]
 
 
 def test_every_option_of_every_command_is_offered(script: str, tmp_path: Path) -> None:
@@ -79,29 +84,32 @@ def test_every_option_of_every_command_is_offered(script: str, tmp_path: Path) -
         assert wanted <= offered, (name, wanted - offered)
 
 
-def test_zsh_script_loads_the_same_function(cli: Cli, script: str, tmp_path: Path) -> None:
+def test_zsh_tab_completes_commands_options_choices_and_trunk_names(
+    cli: Cli,
+    tmp_path: Path,
+    tmux_shell: Callable[[list[str], dict[str, str]], Tmux],
+    zsh_dump: str,
+) -> None:
+    need_binary("zsh")
     r = cli("completion", "zsh")
-    assert r.code == 0 and "bashcompinit" in r.out
-    assert r.out.endswith(script), "zsh runs the bash function through bashcompinit"
-    if shutil.which("zsh") is None:
-        return  # the content check above is what can be checked without zsh
-    config = tmp_path / "cfg"
-    config.mkdir()
-    (config / NAMES_FILE).write_text("Acme SIP\n")
-    assert complete(r.out, ["trunkwiz", "st"], config, shell="zsh") == ["status"]
-    assert complete(r.out, ["trunkwiz", "status", "--wa"], config, shell="zsh") == ["--watch"]
-    offered = complete(r.out, ["trunkwiz", "secret", "set", "trunk", "A"], config, shell="zsh")
-    assert offered == ["Acme\\ SIP"]
-
-
-def test_names_are_remembered_without_control_characters(tmp_path: Path) -> None:
-    import argparse
-
-    args = argparse.Namespace(config=str(tmp_path / "cfg"))
-    remember_names(args, ["Acme SIP", "Evil\x1b]0;PWNED\x07", "Bluebird", "Acme SIP", " "])
-    path = tmp_path / "cfg" / NAMES_FILE
-    assert path.read_text() == "Acme SIP\nBluebird\n"
-    assert path.stat().st_mode & 0o777 == 0o600
+    assert r.code == 0 and "compdef _trunkwiz trunkwiz" in r.out, r.err
+    config, work, zdot = tmp_path / "cfg", tmp_path / "work", tmp_path / "zdot"
+    write_names(config, NAMES)
+    work.mkdir()
+    zdot.mkdir()
+    (zdot / ".zshrc").write_text(startup(r.out, zsh_dump))
+    env = {**ENV_BASE, "HOME": str(work), "TERM": "screen", "ZDOTDIR": str(zdot)}
+    shell = tmux_shell(["zsh", "-i"], {**env, "TRUNKWIZ_CONFIG_DIR": str(config)})
+    lines = ["st", "status --wa", "completion z", "secret s", "secret set trunk B", "edit Ac"]
+    ran = press_tab_for_each(shell, work / "out", lines, head="trunkwiz ")
+    assert ran == [
+        ["status"],
+        ["status", "--watch"],
+        ["completion", "zsh"],
+        ["secret", "set"],
+        ["secret", "set", "trunk", "Bluebird"],
+        ["edit", "Acme SIP"],
+    ]
 
 
 def test_status_and_export_of_all_trunks_keep_the_names_for_completion(
@@ -114,11 +122,11 @@ def test_status_and_export_of_all_trunks_keep_the_names_for_completion(
     assert not names.exists(), "one trunk is not a listing"
     r = cli("--pbx", sandbox.url, "status", "--password-stdin", stdin=admin_stdin())
     assert r.code == 0, r.err
-    assert names.read_text() == "Acme SIP\nCarrier IP\n"
+    assert decode_names(names.read_bytes()) == ["Acme SIP", "Carrier IP"]
     names.unlink()
     r = cli("--pbx", sandbox.url, "export", "--password-stdin", stdin=admin_stdin())
     assert r.code == 0, r.err
-    assert names.read_text() == "Acme SIP\nCarrier IP\n"
+    assert decode_names(names.read_bytes()) == ["Acme SIP", "Carrier IP"]
 
 
 def test_man_page_renders_and_names_every_command_and_option(cli: Cli, tmp_path: Path) -> None:
@@ -145,3 +153,6 @@ def test_man_page_renders_and_names_every_command_and_option(cli: Cli, tmp_path:
             for option in action.option_strings:
                 if option.startswith("--"):
                     assert option in text, (name, option)
+
+
+__all__ = ["tmux_shell", "zsh_dump"]  # the fixtures, imported for the zsh test

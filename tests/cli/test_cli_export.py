@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
-from tests.cli.conftest import IP_TRUNK, REGISTER_TRUNK, SIP_PASSWORD, Cli, Recorder, admin_stdin
+from tests.cli.conftest import (
+    IP_TRUNK,
+    REGISTER_TRUNK,
+    SIP_PASSWORD,
+    Cli,
+    Recorder,
+    Result,
+    admin_stdin,
+)
 from trunkwiz.domain.trunkfile import parse
 from trunkwiz.sandbox.server import SandboxServer
 
@@ -62,3 +72,51 @@ def test_export_of_an_empty_pbx_is_a_file_without_trunks(cli: Cli, sandbox: Sand
     r = cli("--pbx", sandbox.url, "export", "--password-stdin", stdin=admin_stdin())
     assert r.code == 0, r.err
     assert "[[trunk]]" not in r.out
+
+
+def export_to(cli: Cli, sandbox: SandboxServer, out: Path) -> Result:
+    return cli("--pbx", sandbox.url, "export", "-o", str(out), "--password-stdin",
+               stdin=admin_stdin())  # fmt: skip
+
+
+def test_the_exported_file_keeps_the_users_umask(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "shared" / "trunks.toml"
+    out.parent.mkdir()
+    old = os.umask(0o027)
+    try:
+        r = export_to(cli, sandbox, out)
+    finally:
+        os.umask(old)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    out.write_text("an older export\n")
+    out.chmod(0o600)
+    old = os.umask(0o022)
+    try:
+        assert export_to(cli, sandbox, out).code == 0
+    finally:
+        os.umask(old)
+    assert "[[trunk]]" not in out.read_text() and "trunkwiz" in out.read_text()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644, "a new file: the umask decides"
+    assert [p.name for p in out.parent.iterdir()] == ["trunks.toml"], "no temporary file left"
+
+
+def test_a_link_planted_at_the_output_is_refused_and_not_written_through(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim.conf"
+    victim.write_text("keep me\n")
+    out = tmp_path / "trunks.toml"
+    out.symlink_to(victim)
+    r = export_to(cli, sandbox, out)
+    assert r.code == 2
+    assert r.err.splitlines() == [
+        f"trunkwiz: {out} is a symbolic link; not followed (give the real path)"
+    ]
+    assert victim.read_text() == "keep me\n"
+    assert out.is_symlink() and os.readlink(out) == str(victim)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "config") == [
+        "trunks.toml", "victim.conf",
+    ]  # fmt: skip

@@ -24,6 +24,8 @@ from trunkwiz.sandbox.registrations import SipRegistrationStatus
 from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
 
+pytestmark = pytest.mark.integration  # a real Kamailio as the carrier
+
 KAM_USER = "sbx-trunk"
 KAM_PASSWORD = "right-pass-9"
 WRONG = "wrong-pass-1"

@@ -58,7 +58,13 @@ class DraftMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(shown))
         value = data.draw(TYPED[name])
         self.draft.apply({name: value})
-        self.typed[name] = value
+        # A value equal to what a brand filled in leaves the field as it was on screen: the
+        # draft cannot tell it from the pre-fill, and a later brand may replace it (the
+        # documented rule of ``prefill_brand``). Any other value is the user's own.
+        if value == self.draft.prefilled.get(name):
+            self.typed.pop(name, None)
+        else:
+            self.typed[name] = value
 
     @precondition(lambda self: self.draft.kind in ("register", "accept_register"))
     @rule()

@@ -99,3 +99,12 @@ def test_an_unusable_state_file_still_limits_in_process(tmp_path: Path) -> None:
     limiter = RateLimiter(60.0, state=tmp_path / "missing-dir" / "state.json")
     assert limiter.try_acquire("carrier.test") == 0.0
     assert limiter.try_acquire("carrier.test") > 0
+
+
+def test_a_deep_state_file_falls_back_to_the_process_table(tmp_path: Path) -> None:
+    """A state file nested without end is unusable like any broken one, not a crash."""
+    state = tmp_path / "probe-hosts.json"
+    state.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    limiter = RateLimiter(5.0, state=state)
+    assert limiter.try_acquire("sip.example.com") == 0
+    assert limiter.try_acquire("sip.example.com") > 0

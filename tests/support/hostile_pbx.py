@@ -9,6 +9,8 @@ IP trunk ``p1`` with ``with_trunk``; one UDP listener) except ``path``, which ge
 - ``list`` ``[1]`` where an object belongs; ``strings`` ``{"items": ["a", "b"]}``;
 - ``no_items`` ``{"count": 3}``; ``huge`` an endless body (no length), stopped by the cap;
 - ``trickle`` one byte every 2 s; ``hang`` the request is read, nothing ever comes back;
+- ``deep`` a 200 whose JSON nests 200,000 lists deep; ``deep500`` a 500 whose error body
+  does; ``word`` (not in ``MODES``) an HTML page holding one 200,000-letter word;
 - ``401``, ``429``, ``500``, ``503`` that status with a PBX-style error body (a 401 also
   refuses the token refresh).
 
@@ -31,6 +33,8 @@ TOKENS = {
     "expires_in": 3600,
     "token_type": "Bearer",
 }
+DEEP = 200_000
+"""Levels of nesting of the ``deep`` answers (Python's parser gives up after about 1,000)."""
 HEALTHY: dict[str, Any] = {
     "POST /api/auth/sign_in": TOKENS,
     "POST /api/auth/refresh_token": TOKENS,
@@ -57,6 +61,8 @@ MODES = (
     "huge",
     "trickle",
     "hang",
+    "deep",
+    "deep500",
     "401",
     "429",
     "500",
@@ -93,7 +99,10 @@ class HostilePbx:
                 owner.errors.append(client_address)
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: ``shutdown`` waits for the loop to look (0.5 s by default, per test).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -202,6 +211,13 @@ class HostilePbx:
             except OSError:
                 pass
             return False
+        elif mode == "deep":
+            self._send(conn, 200, b"[" * DEEP + b"]" * DEEP)
+        elif mode == "deep500":
+            self._send(conn, 500, b'{"errors": ' + b"[" * DEEP + b"]" * DEEP + b"}")
+        elif mode == "word":
+            page = b"<!DOCTYPE html><p>" + b"a" * DEEP + b"</p>"
+            self._send(conn, 200, page, ctype="text/html")
         elif mode == "hang":
             self.stopping.wait(60)
             return False

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, RadioButton, Select
 
+from tests.support.budget import Budget, explore_examples
 from tests.tui.conftest import (
     create_trunk,
     make_services,
@@ -49,6 +50,7 @@ ACTIONS = st.sampled_from(
     ]
 )
 BRANDS = ["Generic", "Twilio", "SIPTRUNK", "Flowroute", "Vonage", "Telnyx - US"]
+MINIMUM = 6  # walks every run makes, whatever the budget
 WALKS: list[int] = []
 REVIEWED: set[int] = set()
 SUBMITTED: set[int] = set()
@@ -186,6 +188,7 @@ async def walk(sandbox: SandboxServer, actions: list[tuple[str, int]]) -> None:
     WALKS.append(number)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_random_walks_never_dead_end_and_submit_what_was_shown(sandbox: SandboxServer) -> None:
     async def seed() -> None:
@@ -198,17 +201,23 @@ def test_random_walks_never_dead_end_and_submit_what_was_shown(sandbox: SandboxS
 
     asyncio.run(seed())
 
+    # At least MINIMUM walks, then as many as the time budget allows (``make explore``
+    # walks for longer); the draws left after the budget do nothing.
+    budget = Budget(minimum=MINIMUM)
+
     @settings(
-        max_examples=15,
+        max_examples=explore_examples(15),
         deadline=None,
         database=None,
         phases=[Phase.generate],  # a failing walk is printed as drawn (shrinking is slow)
         suppress_health_check=[HealthCheck.too_slow],
+        print_blob=True,
     )
     @given(st.lists(st.tuples(ACTIONS, st.integers(0, 30)), min_size=3, max_size=12))
     def run(actions: list[tuple[str, int]]) -> None:
-        asyncio.run(walk(sandbox, actions))
+        if not budget.spent(len(WALKS)):
+            asyncio.run(walk(sandbox, actions))
 
     run()
-    assert len(WALKS) >= 10
+    assert len(WALKS) >= MINIMUM
     print(f"{len(WALKS)} walks ran, {len(REVIEWED)} reached Review, {len(SUBMITTED)} submitted")

@@ -172,6 +172,9 @@ INTERACTIVE = frozenset({"wizard", "demo", "edit"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from trunkwiz.cli.hardening import no_core_dumps
+
+    no_core_dumps()  # before any password is read: a crash leaves no core dump behind
     # Start-up (importing Textual, building the first step) creates many objects that
     # live as long as the program; the cyclic collector would scan them again and again
     # for nothing (about 5% of the time to the first frame). It is paused until the first

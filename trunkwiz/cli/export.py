@@ -12,12 +12,16 @@ from typing import Any
 
 from trunkwiz.cli import common, completion
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.domain.text import visible
 
 EPILOG = """\
 The file holds every key explicitly, so `trunkwiz apply` of it changes nothing; edit it
-and apply it to change trunks as code. Passwords are never written.
+and apply it to change trunks as code. Passwords are never written. With -o the file is
+replaced atomically (a new file with your umask's mode); a symbolic link at FILE is
+refused, never written through.
 
-exit status: 0 written, 1 PBX/network failure, 2 bad input (unknown trunk name)
+exit status: 0 written, 1 PBX/network failure or FILE not writable, 2 bad input (unknown
+trunk name, FILE a symbolic link or not a regular file)
 
 examples:
   trunkwiz export > trunks.toml
@@ -58,7 +62,8 @@ async def _export(args: argparse.Namespace) -> int:
         try:
             _write(args.output, text)
         except OSError as exc:
-            raise CliError(f"cannot write {args.output}: {exc}") from None
+            reason = exc.strerror or str(exc)
+            raise CliError(f"cannot write {visible(args.output)}: {reason}") from None
         common.say(f"Wrote {len(trunks)} trunk(s) to {args.output}.")
     else:
         print(text, end="", flush=True)
@@ -128,17 +133,44 @@ def _reference(tenant: dict[str, Any], tenants: list[dict[str, Any]]) -> str:
 
 
 def _write(path: str, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically, never through a symbolic link.
+
+    The file is meant to be shared and reviewed, so it gets the user's umask (not 0600).
+    It is written to a new temporary file in the same directory (``O_EXCL|O_NOFOLLOW``),
+    flushed to disk and renamed over ``path``: a reader sees the old file or the new one.
+    A symbolic link, directory or other non-regular file at ``path`` is refused (exit 2),
+    and a link planted there after that check is replaced by the file by the rename, never
+    written through."""
     import os
-    import tempfile
+    import secrets
+    import stat
     from pathlib import Path
 
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        raise CliError(
+            f"{visible(path)} is a symbolic link; not followed (give the real path)", EXIT_INPUT
+        )
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise CliError(f"{visible(path)} is not a regular file", EXIT_INPUT)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the umask decides, as for any new file
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o644)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

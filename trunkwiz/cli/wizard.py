@@ -114,7 +114,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
 
 
 def _saved_draft(services: Services) -> dict[str, Any] | None:
-    """The saved draft, or None (none saved, or unreadable: the store kept a .bak copy)."""
+    """The saved draft, or None (none saved; or of the wrong shape: the store moved it
+    aside and said where)."""
     from trunkwiz.store.tomlfile import ConfigFileError
 
     try:
@@ -127,8 +128,21 @@ def _saved_draft(services: Services) -> dict[str, Any] | None:
 
 
 def run_app(app: App[int]) -> int:
-    """Run a wizard App; its exit code (0 submitted, 1 abandoned, 128+n after signal n)."""
-    result = app.run()
+    """Run a wizard App; its exit code (0 submitted, 1 abandoned, 128+n after signal n).
+
+    A saved file moved aside while the App had the terminal was reported into Textual's
+    capture of stderr (not shown): its line is written once the terminal is back."""
+    from trunkwiz.store.checked import NOTICES
+
+    seen = len(NOTICES)
+    try:
+        result = app.run()
+    finally:
+        for line in NOTICES[seen:]:
+            try:
+                print(line, file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # the terminal is gone (hang-up)
+                break
     return int(result) if isinstance(result, int) else 1
 
 

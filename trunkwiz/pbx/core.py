@@ -17,6 +17,9 @@
 - Answers are checked for shape: only a 2xx with a JSON body (an object or the paged
   ``{"items": [objects]}`` form where one is expected) counts; an HTML page, a redirect,
   truncated JSON or a wrong shape raises ``BadAnswer`` instead of reading as "nothing".
+  Every body is decoded by ``trunkwiz.domain.jsonbounds.loads`` (size and depth limits):
+  an answer nested deeper than ``MAX_DEPTH`` levels is a ``BadAnswer`` too, and an error
+  answer that deep is read as one without a PBX message.
 - The logger ``trunkwiz.pbx.http`` logs every exchange at DEBUG (method, URL, status,
   time, body) with passwords and tokens redacted (``trunkwiz.pbx.redact``).
 """
@@ -36,6 +39,8 @@ import httpx
 from pydantic import SecretStr
 
 from trunkwiz import compat
+from trunkwiz.domain.jsonbounds import JsonRefused
+from trunkwiz.domain.jsonbounds import loads as json_loads
 from trunkwiz.pbx.errors import (
     AuthError,
     BadAnswer,
@@ -493,8 +498,13 @@ def decode(resp: httpx.Response, method: str, path: str, *, empty_ok: bool = Fal
             return None
         raise BadAnswer(f"{method} {path}: the PBX sent an empty answer", status=resp.status_code)
     try:
-        return resp.json()
-    except ValueError:
+        return json_loads(resp.content)
+    except JsonRefused as exc:
+        if exc.kind != "syntax":
+            raise BadAnswer(
+                f"{method} {path}: the PBX's answer is {exc} ({_describe_body(resp)})",
+                status=resp.status_code,
+            ) from None
         raise BadAnswer(
             f"{method} {path}: the PBX's answer is not JSON ({_describe_body(resp)}): "
             "is the URL that of the PBX's API, and is no proxy in between?",
@@ -542,10 +552,11 @@ def _short(path: str, got: int, count: int) -> UnavailableError:
 
 
 def _json(resp: httpx.Response) -> Any:
-    """Decoded JSON body, or None for an empty or non-JSON body (error answers only)."""
+    """Decoded JSON body, or None for an empty, non-JSON, too large or too deep body (error
+    answers only)."""
     if not resp.content:
         return None
     try:
-        return resp.json()
-    except ValueError:
+        return json_loads(resp.content)
+    except JsonRefused:
         return None

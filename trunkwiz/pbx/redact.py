@@ -1,6 +1,7 @@
 """Redaction of secrets in what ``--debug`` shows: request and response bodies, headers.
 
-A JSON body has the value of every key that names a secret (``password``, any
+A JSON body (decoded by ``trunkwiz.domain.jsonbounds.loads``: one too large or too deep
+is shown as text) has the value of every key that names a secret (``password``, any
 ``*_token``, ``token``, ``secret``, ``authorization``) replaced by ``***``, at any depth.
 A body that is not JSON has the same keys' values replaced by pattern (``"password":
 "…"``, ``password=…``). Long bodies are cut (``MAX_SHOWN`` characters).
@@ -12,15 +13,17 @@ import json
 import re
 from typing import Any
 
+from trunkwiz.domain.jsonbounds import loads as json_loads
+
 MAX_SHOWN = 4000
 MASK = "***"
 
 _SECRET_KEY = re.compile(r"(pass(word|wd)?|token|secret|authorization|credential)", re.I)
-_IN_TEXT = re.compile(
-    r"""(?P<key>["']?[A-Za-z_]*(?:pass(?:word|wd)?|token|secret|authorization)[A-Za-z_]*["']?)"""
-    r"""(?P<sep>\s*[:=]\s*)(?P<q>["']?)(?P<value>[^"'&,;\s}]*)""",
-    re.I,
-)
+#: A key and its separator (``password=``, ``"token": ``): a whole run of letters, taken at
+#: its start and never backtracked into, so the scan stays linear on any text.
+_TEXT_KEY = re.compile(r"""["']?(?<![A-Za-z_])(?>[A-Za-z_]+)["']?\s*[:=]\s*""")
+_SECRET_WORD = re.compile(r"pass(?:word|wd)?|token|secret|authorization", re.I)
+_TEXT_VALUE = re.compile(r"""(["']?)[^"'&,;\s}]*""")
 
 
 def is_secret_key(key: str) -> bool:
@@ -47,8 +50,19 @@ def _holds_text(value: Any) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """``text`` (not JSON) with ``key: value`` / ``key=value`` secrets masked."""
-    return _IN_TEXT.sub(lambda m: f"{m['key']}{m['sep']}{m['q']}{MASK}", text)
+    """``text`` (not JSON) with ``key: value`` / ``key=value`` secrets masked (linear time:
+    a hostile answer of one endless word costs one pass)."""
+    out: list[str] = []
+    pos = 0
+    for key in _TEXT_KEY.finditer(text):
+        if key.start() < pos or not _SECRET_WORD.search(key.group()):
+            continue
+        value = _TEXT_VALUE.match(text, key.end())
+        assert value is not None  # the pattern matches the empty string
+        out += [text[pos : key.end()], value.group(1), MASK]
+        pos = value.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def redact_body(content: bytes | str) -> str:
@@ -57,7 +71,7 @@ def redact_body(content: bytes | str) -> str:
     if not text.strip():
         return "(no body)"
     try:
-        shown = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
+        shown = json.dumps(redact_json(json_loads(text)), ensure_ascii=False)
     except ValueError:
         shown = redact_text(text).replace("\r", "\\r").replace("\n", "\\n")
     if len(shown) > MAX_SHOWN:

@@ -4,12 +4,15 @@ Every spec operation is served under ``/api`` (the PBX's base path). For each ca
 bearer token (unless the operation is open), query options, then the JSON body against
 the operation's schema (strict, see :mod:`trunkwiz.sandbox.spec`), then the handler. The
 non-spec path ``/_sandbox/faults`` (GET/POST, no token) reads and sets the fault switches.
+
+A request body is read up to `MAX_REQUEST_BODY` bytes and decoded by
+``trunkwiz.domain.jsonbounds.loads``: a larger body, or one nested deeper than its
+``MAX_DEPTH``, is a 400 ``VALIDATE_FAILED`` like any other unusable body.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +23,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from trunkwiz.domain.jsonbounds import JsonRefused
+from trunkwiz.domain.jsonbounds import loads as json_loads
 from trunkwiz.sandbox import api_assignees, api_rules, api_system, api_trunks
 from trunkwiz.sandbox.context import Ctx, Raw, Services, parse_query
 from trunkwiz.sandbox.errors import ApiError, entry, from_problems, invalid
@@ -29,6 +34,9 @@ from trunkwiz.sandbox.spec import Operation, operations, validate
 log = logging.getLogger("trunkwiz.sandbox")
 
 Handler = Callable[[Ctx], tuple[int, Any]]
+
+MAX_REQUEST_BODY = 1024 * 1024
+"""Bytes of a request body read at most (nginx's default ``client_max_body_size``)."""
 
 HANDLERS: dict[str, Handler] = {
     "signInWithCredentials": api_system.sign_in,
@@ -104,19 +112,43 @@ def _endpoint(services: Services, ops: dict[str, Operation]) -> Callable[..., An
     return endpoint
 
 
+async def _read_capped(request: Request) -> bytes:
+    """The request body; ``JsonRefused`` (size) as soon as it passes `MAX_REQUEST_BODY`."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BODY:
+        raise JsonRefused("size", f"larger than {MAX_REQUEST_BODY} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BODY:
+            raise JsonRefused("size", f"larger than {MAX_REQUEST_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON body (None when empty); ``JsonRefused`` when it is larger than
+    `MAX_REQUEST_BODY`, nested too deeply or not JSON."""
+    raw = await _read_capped(request)
+    if not raw.strip():
+        return None
+    return json_loads(raw, max_bytes=MAX_REQUEST_BODY)
+
+
 async def _read_body(request: Request, op: Operation) -> Any:
     if op.body_schema is None:
         return None
-    raw = await request.body()
-    if not raw.strip():
+    try:
+        body = await json_body(request)
+    except JsonRefused as exc:
+        if exc.kind == "syntax":
+            raise invalid("The request body is not valid JSON.") from None
+        raise invalid(f"The request body is {exc}.") from None
+    if body is None:
         if op.body_required:
             raise invalid("A JSON request body is required.")
-        body: Any = {}  # an optional body left out: still checked for required fields
-    else:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise invalid("The request body is not valid JSON.") from None
+        body = {}  # an optional body left out: still checked for required fields
     precheck = PRECHECKS.get(op.operation_id)
     if precheck is not None:
         precheck(body)
@@ -138,7 +170,8 @@ def _faults_endpoint(faults: Faults) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         if request.method == "POST":
             try:
-                body = json.loads(await request.body() or b"{}")
+                body = await json_body(request)
+                body = {} if body is None else body
                 if not isinstance(body, dict):
                     raise ValueError("the body must be a JSON object")
                 faults.apply(body)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from trunkwiz.domain.didpool import DidPool
+from trunkwiz.domain.jsonbounds import loads as json_loads
 from trunkwiz.sandbox.assignee_pools import AssigneePools
 from trunkwiz.sandbox.seed import ID_BASE, make_id, seed_tenants, seed_transports
 
@@ -228,7 +229,7 @@ class SandboxState:
         """Read a state file written by :meth:`save` (``ValueError`` naming the file if it
         is not one: not JSON, not an object, fields missing or of the wrong type)."""
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json_loads(Path(path).read_bytes())
             if not isinstance(data, dict):
                 raise ValueError("it does not hold a JSON object")
             return cls.from_json(data)

@@ -81,11 +81,16 @@ def _stuck(detail: str) -> str:
     )
 
 
-def no_answer(target: str, waited: float, sent: int, *, provisional: str | None = None) -> str:
+def no_answer(
+    target: str, waited: float, sent: int, *, provisional: str | None = None, provisionals: int = 0
+) -> str:
     """Diagnosis for a request that never got a final answer (``provisional``: the last
-    ``1xx`` that did come back, e.g. ``100 Trying``)."""
+    ``1xx`` that did come back, e.g. ``100 Trying``; ``provisionals``: how many came)."""
     if provisional:
-        return f"{target} " + _stuck(f"only '{provisional}' within {waited:.1f} s, {sent} sent")
+        times = f" ({provisionals} times)" if provisionals > 1 else ""
+        return f"{target} " + _stuck(
+            f"only '{provisional}'{times} within {waited:.1f} s, {sent} sent"
+        )
     return (
         f"no answer from {target} within {waited:.1f} s ({sent} sent): a firewall drops the "
         "packets, or the host or port is wrong"

@@ -235,7 +235,11 @@ async def _udp_fallback(
     udp_where = _where(run)
     if isinstance(udp_error, TransactionTimeout):
         udp_text = dx.no_answer(
-            udp_where, udp_error.waited, udp_error.sent, provisional=udp_error.provisional
+            udp_where,
+            udp_error.waited,
+            udp_error.sent,
+            provisional=udp_error.provisional,
+            provisionals=udp_error.provisionals,
         )
     else:
         udp_text = dx.explain_transport(udp_error, udp_where)[1]

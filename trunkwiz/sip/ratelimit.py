@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from trunkwiz.domain.jsonbounds import loads as json_loads
+
 DEFAULT_INTERVAL = 5.0
 STATE_FILE = "probe-hosts.json"
 """The name of the shared state file in the config dir."""
@@ -86,7 +88,7 @@ class RateLimiter:
 
 def _read(path: Path) -> dict[str, float]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):

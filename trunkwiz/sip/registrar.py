@@ -8,7 +8,9 @@ switched on for tests: ``proxy_auth`` (challenge with 407 / Proxy-Authenticate),
 ``reject_status`` (answer wrong credentials with a fresh challenge instead of 403) and
 ``unknown_user_status`` (e.g. 404 for an unknown auth ID). Bindings live in memory
 with their expiry; ``Expires: 0`` (or ``Contact: *``) removes them; a REGISTER without
-Contact lists the current bindings.
+Contact lists the current bindings. The table is bounded: lapsed bindings are dropped at
+every REGISTER, and a new contact beyond ``max_bindings`` (for all users together) is
+answered ``503 Too Many Registered Contacts`` while the existing ones stay.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from trunkwiz.sip.message import SipMessage, SipParseError, StreamFramer, parse_
 from trunkwiz.sip.registrar_auth import NonceBook, check_response
 
 log = logging.getLogger(__name__)
+
+MAX_BINDINGS = 256
+"""Contacts registered at once (all users together) unless the constructor says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class DemoRegistrar:
         reject_status: int = 403,
         unknown_user_status: int = 403,
         clock: Callable[[], float] = time.monotonic,
+        max_bindings: int = MAX_BINDINGS,
     ) -> None:
         self.users = {u.auth_id: u for u in users}
         if not self.users:
@@ -108,6 +114,7 @@ class DemoRegistrar:
         self.reject_status = reject_status
         self.unknown_user_status = unknown_user_status
         self.clock = clock
+        self.max_bindings = max_bindings
         self.nonces = NonceBook(nonce_ttl, clock)
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._udp: asyncio.DatagramTransport | None = None
@@ -252,8 +259,19 @@ class DemoRegistrar:
             return self._challenge(msg, user.realm, stale=True)
         return self._save(msg, aor or creds.username, transport)
 
+    def _drop_lapsed(self, now: float) -> int:
+        """Forget lapsed bindings (and users left without any); the number that remain."""
+        for key in list(self._bindings):
+            table = self._bindings[key]
+            for uri in [u for u, b in table.items() if b.expires_at <= now]:
+                del table[uri]
+            if not table:
+                del self._bindings[key]
+        return sum(len(table) for table in self._bindings.values())
+
     def _save(self, msg: SipMessage, aor: str, transport: str) -> SipMessage:
         now = self.clock()
+        held = self._drop_lapsed(now)
         default = msg.get("Expires")
         table = self._bindings.setdefault(aor, {})
         contacts = msg.get_list("Contact")
@@ -278,6 +296,10 @@ class DemoRegistrar:
                     msg, 423, "Interval Too Brief", [("Min-Expires", str(self.min_expires))]
                 )
             else:
+                if na.uri not in table:
+                    if held >= self.max_bindings:
+                        return _reply(msg, 503, "Too Many Registered Contacts")
+                    held += 1
                 table[na.uri] = Binding(aor, na.uri, now + expires, transport)
         listed = [
             ("Contact", f"<{b.contact}>;expires={max(0, round(b.expires_at - now))}")

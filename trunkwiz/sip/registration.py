@@ -162,7 +162,14 @@ class Registration:
         except DnsFailure as exc:
             text, status = f"the name does not resolve: {exc}", None
         except TransactionTimeout as exc:
-            text, status = no_answer(self._where(), exc.waited, exc.sent), None
+            text = no_answer(
+                self._where(),
+                exc.waited,
+                exc.sent,
+                provisional=exc.provisional,
+                provisionals=exc.provisionals,
+            )
+            status = None
         except TransportError as exc:
             text, status = explain_transport(exc, self._where())[1], None
             if self._ua is not None:

@@ -4,13 +4,17 @@ Over UDP a request is retransmitted with timer E (T1, doubling, capped at T2; T2
 provisional response) until a final response or timer F (64*T1, further capped by the
 caller's deadline). Responses are matched to their transaction by the top Via branch and
 the CSeq method.
+
+Provisional (``1xx``) responses are counted, not kept: a transaction holds only their number
+and the status line of the last one (cut to `MAX_SHOWN_STATUS` characters), so a peer that
+streams large ``100 Trying`` answers until timer F costs no memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from trunkwiz import compat
 from trunkwiz.sip.headers import parse_cseq, top_via
@@ -21,28 +25,49 @@ log = logging.getLogger(__name__)
 
 T1 = 0.5
 T2 = 4.0
+MAX_SHOWN_STATUS = 80
+"""Characters of a provisional answer's status line kept for the diagnosis."""
 
 
 class TransactionTimeout(Exception):
     """No final response arrived before timer F or the deadline."""
 
     def __init__(
-        self, method: str, waited: float, sent: int, provisional: str | None = None
+        self,
+        method: str,
+        waited: float,
+        sent: int,
+        provisional: str | None = None,
+        provisionals: int = 0,
     ) -> None:
-        only = f"; only '{provisional}' came back" if provisional else ""
+        only = ""
+        if provisional:
+            times = f" ({provisionals} provisional answers)" if provisionals > 1 else ""
+            only = f"; only '{provisional}'{times} came back"
         super().__init__(f"no final response to {method} after {waited:.1f} s ({sent} sent){only}")
         self.method = method
         self.waited = waited
         self.sent = sent
         self.provisional = provisional
-        """The last provisional response (``100 Trying``) if one arrived, else None."""
+        """Status line of the last provisional response (``100 Trying``) if one arrived,
+        cut to `MAX_SHOWN_STATUS` characters; else None."""
+        self.provisionals = provisionals
+        """How many provisional responses arrived."""
+
+
+def status_line(msg: SipMessage) -> str:
+    """``100 Trying``: a response's status and reason, cut to `MAX_SHOWN_STATUS` characters."""
+    line = f"{msg.status} {msg.reason}".strip()
+    return line if len(line) <= MAX_SHOWN_STATUS else line[: MAX_SHOWN_STATUS - 1] + "…"
 
 
 @dataclass
 class _Pending:
     future: asyncio.Future[SipMessage]
-    provisional: bool = False
-    responses: list[SipMessage] = field(default_factory=list)
+    provisionals: int = 0
+    """Provisional responses counted so far (the responses themselves are not kept)."""
+    last_provisional: str | None = None
+    """`status_line` of the last provisional response."""
 
 
 class TransactionLayer:
@@ -70,8 +95,8 @@ class TransactionLayer:
             return
         status = msg.status or 0
         if status < 200:
-            pending.provisional = True
-            pending.responses.append(msg)
+            pending.provisionals += 1
+            pending.last_provisional = status_line(msg)
         else:
             pending.future.set_result(msg)
 
@@ -103,9 +128,13 @@ class TransactionLayer:
             while True:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
-                    last = pending.responses[-1] if pending.responses else None
-                    said = f"{last.status} {last.reason}".strip() if last else None
-                    raise TransactionTimeout(msg.method or "?", loop.time() - start, sent, said)
+                    raise TransactionTimeout(
+                        msg.method or "?",
+                        loop.time() - start,
+                        sent,
+                        pending.last_provisional,
+                        pending.provisionals,
+                    )
                 wait = remaining if self.conn.reliable else min(interval, remaining)
                 try:
                     return await compat.wait_for(asyncio.shield(pending.future), wait)
@@ -115,7 +144,7 @@ class TransactionLayer:
                 if not self.conn.reliable and deadline - loop.time() > 0:
                     self.conn.send(data)
                     sent += 1
-                    interval = self.t2 if pending.provisional else min(interval * 2, self.t2)
+                    interval = self.t2 if pending.provisionals else min(interval * 2, self.t2)
         finally:
             self._pending.pop(key, None)
             if not pending.future.done():

@@ -1,11 +1,14 @@
 """The wizard's draft: saved on every step so a dropped SSH session loses nothing.
 
-A draft is a dict of the current step and every value typed so far (nested dicts and
-lists of str/int/float/bool). It is stored as ``<config_dir>/drafts/<key>.toml``::
+A draft is a dict of the current step and every value typed so far: what
+``service.draft.WizardDraft.to_dict`` makes (``schemas.DraftFile`` is its shape). It is
+stored as ``<config_dir>/drafts/<key>.toml``::
 
     saved_at = 2025-01-02T03:04:05.123456Z
     step = "credentials"
-    [trunk]
+    url = "https://pbx.example.com:8887"
+    kind = "register"
+    [fields]
     name = "carrier-a"
     ...
 
@@ -13,6 +16,10 @@ lists of str/int/float/bool). It is stored as ``<config_dir>/drafts/<key>.toml``
 in the given dict is replaced. TOML has no null, so ``None`` values in dicts are left
 out (a field missing on load means "not set"). A password never goes in: any key named
 like a password, passphrase, secret or token is refused (``SecretKeyRefused``).
+
+Reading back is checked: a draft that does not parse or does not have the shape of a
+draft is moved aside (``<key>.toml.bad-<time>``), said in one line on stderr, and
+``load`` returns ``None`` -- the wizard starts as if none was saved.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from trunkwiz.compat import UTC
+from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import check_trusted_dir, resolved_root
-from trunkwiz.store.tomlfile import read_toml, write_toml
+from trunkwiz.store.tomlfile import write_toml
 
 DRAFTS_DIR = "drafts"
 SAVED_AT = "saved_at"
@@ -58,14 +66,13 @@ class DraftStore:
     def load(self) -> dict[str, Any] | None:
         """The saved draft (with ``saved_at`` as an aware datetime), or ``None``.
 
-        A broken file raises ``ConfigFileError`` (kept as ``<key>.toml.bak``); the caller
-        may then ``discard()`` and start afresh.
+        The file must have the shape of a wizard draft (``schemas.DraftFile``); one that
+        does not parse or fit is moved aside to ``<key>.toml.bad-<time>`` with one line on
+        stderr, and this returns ``None`` (``checked.load_checked``). ``UntrustedPath``
+        when the file or its directory is not to be trusted (left where it is).
         """
         check_trusted_dir(self.root)
-        try:
-            return read_toml(self.path)
-        except FileNotFoundError:
-            return None
+        return load_checked(self.path, _draft_table, what="the saved draft")
 
     def exists(self) -> bool:
         """Whether a draft is saved."""
@@ -78,6 +85,14 @@ class DraftStore:
         except FileNotFoundError:
             return False
         return True
+
+
+def _draft_table(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` when it has the shape of a draft (``ValidationError`` otherwise)."""
+    from trunkwiz.store.schemas import DraftFile
+
+    DraftFile.model_validate(data)
+    return data
 
 
 def _drop_none(value: Mapping[str, Any], where: str) -> dict[str, Any]:

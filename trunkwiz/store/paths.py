@@ -140,7 +140,8 @@ def open_trusted(path: Path) -> int:
     Returns the file descriptor (the caller closes it)."""
     check_trusted_dir(path.parent)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO put there does not hang the open (the reader refuses it)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as exc:
         import errno
 

@@ -32,8 +32,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import ensure_private_dir, resolved_root
-from trunkwiz.store.tomlfile import ConfigFileError, keep_backup, read_toml, write_toml
+from trunkwiz.store.tomlfile import keep_backup, write_toml
 
 DEFAULT_URL = "https://127.0.0.1:8887"
 PROFILES_FILE = "profiles.toml"
@@ -110,11 +111,26 @@ def _text(value: object, field: str) -> str:
     return value.strip()
 
 
+def _profiles_file(data: dict[str, Any]) -> tuple[str | None, dict[str, Profile]]:
+    """The default's name and the profiles of a ``profiles.toml`` table: its shape checked
+    by ``schemas.ProfilesFile``, each profile's values by ``Profile`` (``ValueError``)."""
+    from trunkwiz.store.schemas import ProfilesFile
+
+    checked = ProfilesFile.model_validate(data)
+    profiles = {
+        name: Profile(name=name, **table.model_dump(exclude_none=True))
+        for name, table in checked.profiles.items()
+    }
+    return checked.default, profiles
+
+
 class ProfileStore:
     """The profiles in ``<config_dir>/profiles.toml``.
 
-    Reading a broken file raises ``ConfigFileError`` (a copy is kept as
-    ``profiles.toml.bak``); ``reset()`` lets the caller start afresh.
+    A file that does not parse or fit (``schemas.ProfilesFile``, then ``Profile``'s own
+    checks) is moved aside to ``profiles.toml.bad-<time>`` with one line on stderr and
+    counts as no profiles (``checked.load_checked``); ``UntrustedPath`` is raised, the
+    file left alone. ``reset()`` starts afresh on purpose (keeping ``profiles.toml.bak``).
     """
 
     def __init__(self, config_dir: Path) -> None:
@@ -136,35 +152,8 @@ class ProfileStore:
             os.close(fd)  # releases the lock
 
     def _read(self) -> tuple[str | None, dict[str, Profile]]:
-        try:
-            data = read_toml(self.path)
-        except FileNotFoundError:
-            return None, {}
-        default = data.get("default")
-        tables = data.get("profiles", {})
-        unknown = sorted(set(data) - {"default", "profiles"})
-        if unknown or not isinstance(tables, dict) or not isinstance(default, str | None):
-            raise ConfigFileError(
-                self.path, None, 'expected `default = "name"` and [profiles.NAME] tables'
-            )
-        profiles: dict[str, Profile] = {}
-        for name, table in tables.items():
-            profiles[name] = self._parse(name, table)
-        return default, profiles
-
-    def _parse(self, name: str, table: object) -> Profile:
-        if not isinstance(table, dict):
-            raise ConfigFileError(self.path, None, f"[profiles.{name}] must be a table")
-        known = set(Profile.__dataclass_fields__) - {"name"}
-        unknown = sorted(set(table) - known)
-        if unknown:
-            raise ConfigFileError(
-                self.path, None, f"[profiles.{name}]: unknown key(s) {', '.join(unknown)}"
-            )
-        try:
-            return Profile(name=name, **table)
-        except (TypeError, ValueError) as exc:
-            raise ConfigFileError(self.path, None, f"[profiles.{name}]: {exc}") from None
+        found = load_checked(self.path, _profiles_file, what="the profiles file")
+        return found if found is not None else (None, {})
 
     def _write(self, default: str | None, profiles: dict[str, Profile]) -> None:
         data: dict[str, Any] = {}

@@ -123,29 +123,63 @@ def keep_backup(path: Path, raw: bytes | None = None) -> Path:
     return target
 
 
+MAX_BYTES = 1 << 20
+"""The largest configuration file read (1 MiB): a draft of 120 tenants is about 20 KiB."""
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse the TOML file at ``path``.
 
     Raises ``FileNotFoundError`` when it does not exist, ``UntrustedPath`` (nothing read)
     when it or its directory is a symbolic link, another user's or writable by others,
-    and ``ConfigFileError`` (file, line, column, tomllib's message) when it is not valid
-    UTF-8 TOML; in that case the file is first copied to ``<file>.bak``.
+    and ``ConfigFileError`` (file, line, column, tomllib's message) when it is not a
+    regular file of at most ``MAX_BYTES`` of valid UTF-8 TOML; in that case the file is
+    first copied to ``<file>.bak``.
     """
-    fd = open_trusted(path)
-    with os.fdopen(fd, "rb") as handle:
-        raw = handle.read()
+    with os.fdopen(open_trusted(path), "rb") as handle:
+        raw = read_regular(path, handle.fileno())
+    try:
+        return parse_toml(path, raw)
+    except ConfigFileError as exc:
+        backup = keep_backup(path, raw)
+        raise ConfigFileError(
+            path, exc.line, exc.message, column=exc.column, backup=backup
+        ) from None
+
+
+def read_regular(path: Path, fd: int) -> bytes:
+    """The bytes of the open file ``fd``; ``ConfigFileError`` when it is not a regular
+    file or holds more than ``MAX_BYTES``."""
+    import stat
+
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise ConfigFileError(path, None, "not a regular file")
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BYTES:
+        chunk = os.read(fd, MAX_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_BYTES:
+        raise ConfigFileError(path, None, f"larger than {MAX_BYTES // 1024} KiB")
+    return b"".join(chunks)
+
+
+def parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+    """``raw`` as TOML; ``ConfigFileError`` (line, column, message) when it is not valid
+    UTF-8 TOML."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = raw[: exc.start].count(b"\n") + 1
-        backup = keep_backup(path, raw)
-        raise ConfigFileError(path, bad_line, "not valid UTF-8 text", backup=backup) from None
+        raise ConfigFileError(path, bad_line, "not valid UTF-8 text") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message, line, column = _split_position(str(exc), text)
-        backup = keep_backup(path, raw)
-        raise ConfigFileError(path, line, message, column=column, backup=backup) from None
+        raise ConfigFileError(path, line, message, column=column) from None
 
 
 def _split_position(message: str, text: str) -> tuple[str, int | None, int | None]:

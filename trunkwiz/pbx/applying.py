@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from trunkwiz import compat
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
@@ -264,7 +265,7 @@ class _Run:
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None:
-                task.uncancel()  # finish the rollback, then cancel again
+                compat.uncancel(task)  # finish the rollback, then cancel again
             self.halt = True
             self.client.set_deadline(self.rollback_timeout)
             for op in self.uncertain:

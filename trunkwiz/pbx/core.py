@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import SecretStr
 
+from trunkwiz import compat
 from trunkwiz.domain.jsonbounds import JsonRefused
 from trunkwiz.domain.jsonbounds import loads as json_loads
 from trunkwiz.pbx.errors import (
@@ -243,7 +244,7 @@ class ApiCore:
         if http_log.isEnabledFor(logging.DEBUG):
             http_log.debug("> %s %s %s", method, request.url, redact_body(request.content))
         try:
-            async with asyncio.timeout(budget):
+            async with compat.timeout(budget):
                 streamed = await self._http.send(request, stream=True)
                 try:
                     content = await self._read_capped(streamed, where)

@@ -33,6 +33,7 @@ from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
 from trunkwiz.pbx.rules import RuleApi
 from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ async def apply(
     plan: Plan,
     *,
     password: SecretStr | None = None,
-    concurrency: int = 8,
+    concurrency: int = REQUEST_CONCURRENCY,
     on_progress: Callable[[Progress], None] | None = None,
     stop: asyncio.Event | None = None,
     record: ApplyRecord | None = None,

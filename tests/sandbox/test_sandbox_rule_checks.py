@@ -155,6 +155,15 @@ INBOUND_REFUSED = [
         "non_office_hours_forward_rule.number",
     ),
     ({"holiday_forward_rule": {"action": "FORWARD_TO_VOICEMAIL"}}, "holiday_forward_rule.number"),
+    # voicemail: "the extension whose mailbox receives the message"
+    (
+        {"holiday_forward_rule": {"action": "FORWARD_TO_VOICEMAIL", "number": "+4420123"}},
+        "holiday_forward_rule.number",
+    ),
+    (
+        {FORWARD: {"action": "FORWARD_TO_VOICEMAIL", "number": "1100-1102"}},
+        f"{FORWARD}.number",
+    ),
     # an extension range must match a DID range's size (KB: 1:1 offset mapping)
     ({FORWARD: {"action": "FORWARD_TO_NUMBER", "number": "1100-1101"}}, f"{FORWARD}.number"),
     # cid_number_mask: number, * wildcards, or a range

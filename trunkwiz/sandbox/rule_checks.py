@@ -53,6 +53,7 @@ _CID_ENTRY = re.compile(r"[0-9*]+|([0-9]+)-([0-9]+)")
 # an extension range of the same size as the DID range, or `0` (keep the dialled number).
 _FORWARD_NUMBER = re.compile(r"\+?[0-9]+")
 _FORWARD_RANGE = re.compile(r"([0-9]+)-([0-9]+)")
+_EXTENSION = re.compile(r"[0-9]+")
 
 # spec (forward rule action): `FORWARD_TO_NUMBER`, `FORWARD_TO_VOICEMAIL`, `HANGUP`; KB
 # (routing-notes §3): "For `FORWARD_TO_VOICEMAIL`, `number` is the extension whose mailbox
@@ -158,6 +159,14 @@ def check_forward_rules(data: Mapping[str, Any]) -> None:
             raise invalid(f"{name}: {action} needs a number.", field)
         if not number or action == "HANGUP":
             continue
+        if action == "FORWARD_TO_VOICEMAIL" and not _EXTENSION.fullmatch(number):
+            # KB: the number of a voicemail forward is "the extension whose mailbox receives
+            # the message": one extension, no range, no external number.
+            raise invalid(
+                f"{name}: '{number}' is not an extension (FORWARD_TO_VOICEMAIL takes the "
+                "extension whose voicemail receives the call).",
+                field,
+            )
         span = _FORWARD_RANGE.fullmatch(number)
         if span is None and not _FORWARD_NUMBER.fullmatch(number):
             raise invalid(

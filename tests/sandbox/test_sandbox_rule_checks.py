@@ -210,7 +210,8 @@ def test_what_the_spec_allows_is_accepted(clean: Env) -> None:
     )
     assert inbound.status_code == 201, inbound.text
     voicemail = env.inbound(
-        "16468097073", office_hours_forward_rule={"action": "FORWARD_TO_VOICEMAIL", "number": "1001"}
+        "16468097073",
+        office_hours_forward_rule={"action": "FORWARD_TO_VOICEMAIL", "number": "1001"},
     )
     assert voicemail.status_code == 201, voicemail.text
 

@@ -33,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from trunkwiz import compat
+
 HOLD_LIMIT = 120.0
 """Seconds a held call waits for ``release()`` at most."""
 
@@ -54,7 +56,7 @@ class Gate:
                 return
             self._waiting.append((loop, future))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(future, HOLD_LIMIT)
+            await compat.wait_for(future, HOLD_LIMIT)
 
     def open(self) -> None:
         with self._lock:

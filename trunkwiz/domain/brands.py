@@ -71,6 +71,11 @@ class Brand:
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
+    def prerequisites_for(self, kind: TrunkKind) -> tuple[str, ...]:
+        """The portal steps that apply to ``kind``: a step the guide scopes to one kind of
+        trunk ("IP trunk: …", "Register trunk: …") is left out for the other kinds."""
+        return tuple(p for p in self.prerequisites if kind in step_kinds(p))
+
     def supports(self, kind: TrunkKind) -> bool:
         """Whether the vendor documents this kind of trunk for the brand."""
         return kind in self.kinds
@@ -167,6 +172,26 @@ class BrandCatalogue:
             and any(needle in s.casefold() for s in (b.name, b.api_value, b.provider))
         ]
         return sorted(hits, key=lambda b: not b.name.casefold().startswith(needle))
+
+
+# The scope labels the vendor's guides put in front of a portal step (seed brands.json,
+# ``provider_portal_prerequisites``: SIPTRUNK "IP trunk: set up IP authentication …",
+# "Both trunk types: …"; Telnyx/QuestBlue/Voxtelesys "Register trunk: …"; Wavix
+# "IP-auth trunks only: …"). A step without one applies to every kind.
+_STEP_SCOPES: tuple[tuple[str, frozenset[TrunkKind]], ...] = (
+    ("ip trunk:", frozenset({TrunkKind.ip})),
+    ("ip-auth trunks only:", frozenset({TrunkKind.ip})),
+    ("register trunk:", frozenset({TrunkKind.register})),
+)
+
+
+def step_kinds(step: str) -> frozenset[TrunkKind]:
+    """The kinds of trunk a portal step applies to (all kinds unless it is scoped)."""
+    text = step.strip().casefold()
+    for label, kinds in _STEP_SCOPES:
+        if text.startswith(label):
+            return kinds
+    return frozenset(TrunkKind)
 
 
 def _brand(item: Mapping[str, Any]) -> Brand:

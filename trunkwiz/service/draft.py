@@ -103,7 +103,7 @@ class WizardDraft:
     them. ``routes_skipped``: "I'll route calls later" (nothing about rules is planned)."""
     routes_skipped: bool = False
     tech_prefix: str = ""
-    """Flowroute's 8-digit tech prefix typed on the Routes step (for the checklist)."""
+    """Flowroute's tech prefix typed on the Routes step (for the checklist)."""
 
     @property
     def is_edit(self) -> bool:

@@ -1,0 +1,48 @@
+"""Values that follow the seed (brands.json), the v22 spec or the vendor's KB, and only them."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from trunkwiz.domain.routes import (
+    Action,
+    Destination,
+    InboundRoute,
+    flowroute_prepend,
+    outbound_prefill,
+)
+
+
+@pytest.mark.parametrize("prefix", ["1", "123456", "52709417", "1234567890", "9" * 63])
+def test_a_flowroute_tech_prefix_is_any_run_of_digits(prefix: str) -> None:
+    # The KB's one example (52709417) is 8 digits; nothing says every prefix is.
+    assert flowroute_prepend(prefix) == prefix + "*"
+
+
+@pytest.mark.parametrize("prefix", ["5270941*", "52 709417", "+52709417", "abc", "9" * 64])
+def test_a_flowroute_tech_prefix_is_digits_that_fit_the_prepend(prefix: str) -> None:
+    with pytest.raises(ValueError, match="digits only"):
+        flowroute_prepend(prefix)
+
+
+def test_flowroute_outbound_rule_matches_no_numbers_it_was_not_told() -> None:
+    # Neither the seed nor the KB's routing page gives a number length for Flowroute:
+    # nothing is pre-filled; the field says what to ask the carrier.
+    fill = outbound_prefill("Flowroute", tech_prefix="52709417")
+    assert fill.number_length == "" and fill.prepend == "52709417*"
+    assert "ask Flowroute" in fill.ask["number_length"]
+    assert outbound_prefill("SIPTRUNK").ask == {}  # its 10 + prepend 1 is in the KB
+
+
+@pytest.mark.parametrize("text", ["*97", "#1", "12#", "+*1", "1*2"])
+def test_a_destination_is_digits_with_an_optional_plus(text: str) -> None:
+    with pytest.raises(ValueError, match="not a destination"):
+        Destination.parse(text)
+    with pytest.raises(ValidationError):
+        InboundRoute(name="in", did_numbers="16468097065", forward_to=text)
+
+
+@pytest.mark.parametrize("text", ["1001", "+13105551234", "0", "0044201234567"])
+def test_numbers_the_spec_allows_stay_destinations(text: str) -> None:
+    assert Destination.parse(text) == Destination(Action.number, text)

@@ -46,3 +46,37 @@ def test_a_destination_is_digits_with_an_optional_plus(text: str) -> None:
 @pytest.mark.parametrize("text", ["1001", "+13105551234", "0", "0044201234567"])
 def test_numbers_the_spec_allows_stay_destinations(text: str) -> None:
     assert Destination.parse(text) == Destination(Action.number, text)
+
+
+def test_every_prefilled_value_says_where_it_comes_from() -> None:
+    from trunkwiz.domain.brands import BrandCatalogue
+
+    unsourced = [
+        (brand.name, kind.value, key)
+        for brand in BrandCatalogue.load()
+        for kind in brand.kinds
+        for key, item in brand.prefill_for(kind).items()
+        if item.value is not None and not item.note
+    ]
+    assert unsourced == []
+
+
+def test_siptrunk_associated_ips_cite_the_kb_screenshots_that_show_them() -> None:
+    # Seed brands.json, SIPTRUNK types.*.additional_ips; the KB's SIPTRUNK pages show the
+    # four ranges on the IP (SIPTRUNK.com_1.png) and Register (SIPTRUNK.com_3.png) forms.
+    from trunkwiz.domain.brands import BrandCatalogue
+    from trunkwiz.domain.options import TrunkKind
+
+    siptrunk = BrandCatalogue.load().get("SIPTRUNK")
+    for kind, shot in (
+        (TrunkKind.ip, "SIPTRUNK.com_1.png"),
+        (TrunkKind.register, "SIPTRUNK.com_3.png"),
+    ):
+        item = siptrunk.prefill_for(kind)["additional_ips"]
+        assert item.value == [
+            "63.247.69.226/32",
+            "205.251.137.154/32",
+            "104.219.162.0/24",
+            "104.219.163.0/24",
+        ]
+        assert shot in item.note

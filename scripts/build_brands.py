@@ -143,15 +143,47 @@ def with_kb_evidence(provider: str, api_type: str, facts: Json) -> Json:
     return {**facts, "evidence": evidence}
 
 
+# A value the seed's own note calls an inference ("presumably", "assumed") or an example
+# of the value ("Example primary IP") has no source for this trunk: it is not pre-filled.
+_INFERRED_WORDS = ("presumably", "assumed")
+ASK = {
+    "hostname": "your trunk's SIP host",
+    "additional_ips": "its SIP source IPs",
+    "transport": "UDP, TCP or TLS",
+    "port": "the SIP port",
+}
+
+
+def unsourced(item: Json) -> str:
+    """Why a pre-filled value has no source ("" if it has one)."""
+    note = str(item.get("note") or "").removeprefix(CONFIRM).strip()
+    if not item.get("uncertain") or item.get("value") is None:
+        return ""
+    if any(word in note.casefold() for word in _INFERRED_WORDS):
+        return "is inferred, not documented for this trunk"
+    return "is the guide's example, not yours" if note.casefold().startswith("example") else ""
+
+
 def cited_prefill(provider: str, api_type: str, facts: Json) -> dict[str, Json]:
     """The pre-fill of one kind, every value saying where it comes from: its evidence, or
-    else the vendor's guide for that kind (the seed's source of the type's facts)."""
+    else the vendor's guide for that kind (the seed's source of the type's facts). A value
+    without a source is left out (``value None``) and ``ask`` says what to ask instead."""
     facts = with_kb_evidence(provider, api_type, facts)
     out = kind_prefill(KINDS[api_type], facts)
     page = facts.get("ui_trunk_type") or api_type
-    for item in out.values():
+    for key, item in out.items():
         if not item["note"] and item["value"] is not None:
             item["note"] = f"From the vendor's {provider} guide ({page})."
+        why = unsourced(item)
+        if why:
+            value = item["value"]
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            item["note"] = f"{item['note']} Not pre-filled: {shown} {why}."
+            item.pop("confirm", None)
+            item.pop("choices", None)
+            item["value"] = None
+        if item["value"] is None and key in ASK and not item.get("choices"):
+            item["ask"] = f"ask {provider}: {ASK[key]}"
     return out
 
 

@@ -96,3 +96,41 @@ def test_an_option_flag_the_pbx_leaves_out_means_the_api_schema_default() -> Non
     assert (sent.rewrite_via_ip, sent.verify_port, sent.keep_alive) == (False, False, False)
     told = trunk_from_api({**detail, "keep_alive": False}, [], {}).options
     assert told.keep_alive is False
+
+
+def test_inferred_and_example_values_are_not_prefilled() -> None:
+    # Seed notes: Bandwidth's host is an "Example primary IP" (per account); CM.com's
+    # register ranges "presumably apply"; Wavix's IP host is "presumably the same".
+    from trunkwiz.domain.brands import BrandCatalogue
+    from trunkwiz.domain.options import TrunkKind
+
+    catalogue = BrandCatalogue.load()
+    cases = (
+        ("Bandwidth", TrunkKind.ip, "hostname", "ask Bandwidth: your trunk's SIP host"),
+        ("CM.com", TrunkKind.register, "additional_ips", "ask CM.com: its SIP source IPs"),
+        ("Wavix - US", TrunkKind.ip, "hostname", "ask Wavix: your trunk's SIP host"),
+    )
+    for brand, kind, key, ask in cases:
+        item = catalogue.get(brand).prefill_for(kind)[key]
+        assert item.value is None and item.ask == ask and "Not pre-filled" in item.note
+        assert key not in catalogue.get(brand).model_values(kind)
+        assert catalogue.get(brand).model_values(kind, unfilled=True)[key] is None
+    assert catalogue.get("CM.com").prefill_for(TrunkKind.ip)["additional_ips"].value
+
+
+def test_a_brand_that_documents_no_value_clears_an_earlier_brands_prefill() -> None:
+    from trunkwiz.domain.brands import BrandCatalogue
+    from trunkwiz.domain.options import TrunkKind
+    from trunkwiz.service.draft import WizardDraft
+
+    catalogue = BrandCatalogue.load()
+    draft = WizardDraft(url="x", user="admin", kind="ip", level="system", fields={})
+    draft.prefill_brand(catalogue.get("Flowroute").model_values(TrunkKind.ip, unfilled=True))
+    assert draft.fields["hostname"] == "us-west-or.sip.flowroute.com"
+    changed = draft.prefill_brand(
+        catalogue.get("Bandwidth").model_values(TrunkKind.ip, unfilled=True)
+    )
+    assert changed["hostname"] == "" and "hostname" not in draft.fields
+    draft.fields["hostname"] = "sip.mine.test"  # typed
+    draft.prefill_brand(catalogue.get("Gamma").model_values(TrunkKind.ip, unfilled=True))
+    assert draft.fields["hostname"] == "sip.mine.test"

@@ -32,6 +32,8 @@ class Prefill:
     confirm: bool = False
     """Region or account specific (e.g. Flowroute's ``us-west-or`` host): shown as
     "confirm with the provider", never as the carrier's fixed value."""
+    ask: str = ""
+    """For a value not pre-filled (no source): what to ask the carrier (a placeholder)."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,16 @@ class Brand:
             raise ValueError(f"{self.name} documents only: {supported}")
         return dict(self.prefill.get(kind, {}))
 
-    def model_values(self, kind: TrunkKind) -> dict[str, Any]:
+    def model_values(self, kind: TrunkKind, *, unfilled: bool = False) -> dict[str, Any]:
         """The pre-fill as trunk-model input: ``brand``, ``kind``, fields with a value, and
-        option flags nested under ``options``."""
+        option flags nested under ``options``. ``unfilled``: also the fields the brand
+        leaves to the user, as ``None`` (so an earlier brand's pre-fill can be cleared)."""
         values: dict[str, Any] = {"kind": kind.value, "brand": self.api_value}
         options: dict[str, Any] = {}
         for key, item in self.prefill_for(kind).items():
             if item.value is None:
+                if unfilled and key not in OPTION_FIELDS:
+                    values[key] = None
                 continue
             value = list(item.value) if isinstance(item.value, list) else item.value
             (options if key in OPTION_FIELDS else values)[key] = value
@@ -237,6 +242,7 @@ def _prefill(raw: Mapping[str, Any]) -> Prefill:
         note=str(raw.get("note", "")),
         choices=tuple(raw.get("choices", ())),
         confirm=bool(raw.get("confirm", False)),
+        ask=str(raw.get("ask", "")),
     )
 
 

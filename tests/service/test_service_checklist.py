@@ -111,3 +111,12 @@ def test_steps_scoped_to_the_other_kind_are_left_out_for_every_brand() -> None:
     assert any(
         s.startswith("Register trunk:") for s in telnyx.prerequisites_for(TrunkKind.register)
     )
+
+
+def test_only_flowroute_is_told_about_route_type_host() -> None:
+    # "Route Type = Host" is in Flowroute's portal steps (seed provider_portal_prerequisites)
+    generic = parse_trunk({"kind": "ip", "name": "G", "hostname": "203.0.113.5"})
+    assert "Route Type" not in "\n".join(portal_checklist(generic, PUBLIC).lines())
+    labels = dict(portal_checklist(generic, PUBLIC).values)
+    assert labels["Inbound route / SIP URI"] == "sip:203.0.113.10:5060"
+    assert "Route Type = Host" in "\n".join(portal_checklist(FLOWROUTE, PUBLIC).lines())

@@ -126,7 +126,8 @@ def portal_checklist(trunk: TrunkModel, address: PbxAddress, *, tech_prefix: str
             f"The PBX has no {address.transport} transport: create one (Settings › Transports)."
         )
     if address.sip_uri and kind is not TrunkKind.register:
-        values.append(("Inbound route (Route Type Host) / SIP URI", address.sip_uri))
+        # "Route Type = Host" is Flowroute's portal (its own step says so), not every carrier's
+        values.append(("Inbound route / SIP URI", address.sip_uri))
     values.append(("Carrier SIP host in this trunk", str(trunk.hostname)))
     prefix = brand.call_prefix if brand is not None else None
     if prefix and prefix.get("where_used_in_pbx"):

@@ -11,10 +11,11 @@ say what a flag the PBX leaves out of a ``GET /providers/{id}`` body means
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from trunkwiz.compat import StrEnum
 
 INT32_MAX = 2**31 - 1
 """Largest value of an ``int32`` field in the v22 API schema."""

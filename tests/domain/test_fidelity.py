@@ -134,3 +134,12 @@ def test_a_brand_that_documents_no_value_clears_an_earlier_brands_prefill() -> N
     draft.fields["hostname"] = "sip.mine.test"  # typed
     draft.prefill_brand(catalogue.get("Gamma").model_values(TrunkKind.ip, unfilled=True))
     assert draft.fields["hostname"] == "sip.mine.test"
+
+
+def test_api_defaults_are_the_spec_schema_defaults() -> None:
+    from trunkwiz.domain.options import API_DEFAULTS, OPTION_FIELDS
+    from trunkwiz.sandbox.spec import load_spec
+
+    detail = load_spec()["paths"]["/providers/{id}"]["get"]["responses"]["200"]
+    props = detail["content"]["application/json"]["schema"]["properties"]
+    assert {name: props[name]["default"] for name in OPTION_FIELDS} == API_DEFAULTS

@@ -45,9 +45,7 @@ def trunk_from_api(
     data["kind"] = kind
     data["level"] = chosen
     data["options"] = {  # a flag left out means the API schema's default for it
-        k: API_DEFAULTS[k] if detail.get(k) is None else detail[k]
-        for k in OPTION_FIELDS
-        if detail.get(k) is not None or k in API_DEFAULTS
+        k: API_DEFAULTS[k] if detail.get(k) is None else detail[k] for k in OPTION_FIELDS
     }
     if chosen is Level.tenant:
         data["did_numbers"] = str(detail.get("did_numbers") or "")

@@ -106,16 +106,17 @@ def test_hang_up_on_credentials_keeps_every_typed_value_and_resume_brings_them_b
     assert not [p for p in config.rglob("*") if p.is_file() and p.stat().st_mode & 0o077]
 
 
-@pytest.mark.parametrize("how", ["ctrl+c key", "SIGINT"])
+@pytest.mark.parametrize("how", ["ctrl+c key", "SIGINT", "SIGQUIT"])
 def test_ctrl_c_keeps_the_values_of_the_step_being_typed(
     wizard: PtyApp, tmp_path: Path, how: str
 ) -> None:
+    """Ctrl+C, SIGINT, and SIGQUIT (``kill -QUIT``: handled like SIGINT, exit 131)."""
     to_basic_with_values(wizard)
-    if how == "SIGINT":
-        wizard.signal(signal.SIGINT)
+    if how.startswith("SIG"):
+        wizard.signal(getattr(signal, how))
     else:
         wizard.send("ctrl+c")
-    assert wizard.wait() == 130
+    assert wizard.wait() == (131 if how == "SIGQUIT" else 130)
     saved = DraftStore(tmp_path / "config").load()
     assert saved is not None and saved["step"] == "basic"
     assert saved["fields"]["name"] == "hup-trunk"

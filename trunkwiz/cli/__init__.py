@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from trunkwiz import __version__
+from trunkwiz import __version__, streams
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -181,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # frame is shown (then those objects are frozen out of later collections), or, for
     # the other commands, until the command line is parsed.
     gc.disable()
+    _guard_outputs(argv)
     try:
         args = parse(argv)
         if args.command not in INTERACTIVE:
@@ -197,9 +198,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         if args.command == "wizard" and not hasattr(args, "_run"):
             mod = importlib.import_module(COMMANDS["wizard"][0])
-            return int(mod.run(args))
-        return int(args._run(args))
+            return _delivered(int(mod.run(args)))
+        return _delivered(int(args._run(args)))
+    except streams.OutputLost as lost:  # a write failed and the command did not listen
+        return lost.loss.code
     finally:
         gc.enable()  # whatever happened (--help, an error, the App left early)
         if "trunkwiz.cli.debug" in sys.modules:
             sys.modules["trunkwiz.cli.debug"].teardown()
+        _release_outputs()
+
+
+def _guard_outputs(argv: Sequence[str] | None) -> None:
+    """Guard stdout and stderr of a command (not the wizard: its terminal is Textual's):
+    a write that fails detaches the stream and interrupts the command (``trunkwiz.streams``)."""
+    if _chosen_command(list(sys.argv[1:] if argv is None else argv)) not in INTERACTIVE:
+        streams.current = streams.Watch().install()
+
+
+def _delivered(code: int) -> int:
+    """``code``, or when it says success but output was lost: 141 (the reader of a pipe
+    left) or 129 (the terminal went away), as a shell reports a process ended by the
+    matching signal."""
+    lost = streams.settle()
+    return lost if lost is not None and code == 0 else code
+
+
+def _release_outputs() -> None:
+    """Whatever happened: flush the standard streams and detach the dead ones, so the
+    interpreter's final flush cannot turn the exit code into 120."""
+    streams.settle()
+    if streams.current is not None:
+        streams.current.uninstall()
+        streams.current = None

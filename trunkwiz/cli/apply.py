@@ -55,9 +55,12 @@ passwords (never in the file or on the command line):
       trunkwiz --pbx https://pbx:8887 apply trunks.toml --password-stdin
 
 exit status: 0 done or nothing to change; 1 PBX/network failure, or a trunk not ONLINE
-within --wait; 2 bad input (nothing was sent); 130/143/129 stopped by SIGINT/SIGTERM/
-SIGHUP: the trunk being applied was rolled back (the last lines say what, if anything,
-is left); trunks applied before stay applied.
+within --wait; 2 bad input (nothing was sent); 130/143/129/131 stopped by SIGINT/SIGTERM/
+SIGHUP/SIGQUIT: the trunk being applied was rolled back (the last lines say what, if
+anything, is left); trunks applied before stay applied. Output is not part of the run: a
+terminal that goes away stops it like SIGHUP (129), a pipe whose reader left (`| head`)
+like SIGPIPE (141); the last lines then go to stderr, or to stdout if only stderr is gone
+(not with --json).
 
 examples:
   trunkwiz apply trunks.toml --dry-run

@@ -2,23 +2,31 @@
 
 Imported only when ``apply`` runs (it pulls in pydantic, httpx and the PBX client).
 
-SIGINT, SIGTERM and SIGHUP (once the password is known): while planning or waiting for
-status they end the run at once (nothing is half-done then); while a trunk is applied
-they start no new call, let the calls in flight finish, roll back what this run changed
-to that trunk and print what is left. Trunks applied completely before stay applied.
-The exit code is then 128 + the signal's number (130, 143, 129).
+Interruptions (once the password is known): SIGINT, SIGTERM, SIGHUP and SIGQUIT, and an
+output that goes away -- a failing write to stdout or stderr (the terminal hung up, the
+reader of a pipe left, see ``trunkwiz.streams``) is the same event as a signal. While
+planning or waiting for status they end the run at once (nothing is half-done then);
+while a trunk is applied they start no new call, let the calls in flight finish, roll back
+what this run changed to that trunk and say what is left on the stream that still works
+(stderr; stdout when stderr is gone, unless ``--json``).
+Trunks applied completely before stay applied. The exit code is then 128 + the signal's
+number (130, 143, 129, 131); a lost output counts as SIGPIPE (141) when a pipe's reader
+left, else as SIGHUP (129).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import SecretStr
 
+from trunkwiz import streams
 from trunkwiz.cli import common
 from trunkwiz.cli.apply import out
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
@@ -32,6 +40,9 @@ from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection, missing_transport_message
 from trunkwiz.service.routes import file_routes, plan_routes
 from trunkwiz.store.secrets import trunk_key
+
+#: The signals that interrupt a run (once the password is known).
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 @dataclass
@@ -58,7 +69,10 @@ class ApplyRun:
         self.args, self.tf, self.given, self.report = args, tf, given, report
         self.problems: list[FileIssue] = []
         self.stop = asyncio.Event()
-        self.signum: int | None = None
+        self.code: int | None = None
+        """The exit code of the interruption (128 + the signal's number), once one came."""
+        self.why = ""
+        """What interrupted the run: ``SIGINT`` or ``stdout is gone (Broken pipe)``."""
         self.stage = "plan"
         """``plan``, ``apply``, ``applied`` or ``wait``: what a signal interrupts."""
 
@@ -70,35 +84,57 @@ class ApplyRun:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         installed: list[signal.Signals] = []
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for sig in SIGNALS:
             try:
-                loop.add_signal_handler(sig, self._on_signal, sig, task)
+                loop.add_signal_handler(sig, self._interrupt, 128 + sig, sig.name, task)
             except (NotImplementedError, RuntimeError, ValueError):
                 continue
             installed.append(sig)
+        unwatch = self._watch_outputs(loop, task)
         try:
             return await self._main(target, keyring, password)
         except asyncio.CancelledError:
-            if self.signum is None:
+            if self.code is None:
                 raise
-            name = signal.Signals(self.signum).name
+            name = self.why
             if self.stage in ("applied", "wait"):
                 common.say(f"trunkwiz apply: {name}: stopped; the trunks were applied.")
             else:
                 common.say(f"trunkwiz apply: {name}: stopped before anything was sent.")
             self.report.setdefault("errors", []).append({"message": f"interrupted ({name})"})
-            return 128 + self.signum
+            return self.code
         finally:
+            unwatch()
             for sig in installed:
                 loop.remove_signal_handler(sig)
 
-    def _on_signal(self, signum: int, task: asyncio.Task[Any] | None) -> None:
-        name = signal.Signals(signum).name
-        if self.signum is not None:
+    def _watch_outputs(
+        self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any] | None
+    ) -> Callable[[], None]:
+        """A lost stdout or stderr interrupts the run as a signal does (on the loop, like
+        a signal handler); returns the function that stops watching."""
+        watch = streams.current
+        if watch is None:
+            return lambda: None
+        if not self.args.json:  # stdout holds only human lines: the last ones may go there
+            watch.fall_back("stderr", "stdout")
+
+        def lost(loss: streams.Loss) -> None:
+            with contextlib.suppress(RuntimeError):  # a closed loop: the run is over
+                loop.call_soon_threadsafe(self._interrupt, loss.code, loss.reason, task)
+
+        for loss in watch.losses:  # lost before the run started
+            lost(loss)
+        return watch.on_loss(lost)
+
+    def _interrupt(self, code: int, why: str, task: asyncio.Task[Any] | None) -> None:
+        """A signal or a lost output: stop the run (see the module's text)."""
+        name = why
+        if self.code is not None:
             if self.stage == "apply":
                 common.say(f"trunkwiz apply: {name}: still rolling back (time-limited) ...")
             return
-        self.signum = signum
+        self.code, self.why = code, why
         if self.stage == "apply":
             common.say(
                 f"trunkwiz apply: {name}: starting no new call; rolling back what this run "
@@ -252,10 +288,10 @@ class ApplyRun:
                 self.report.setdefault("errors", []).append(
                     {"trunk": item.trunk.name, "message": str(exc)}
                 )
-                if isinstance(exc, ApplyInterrupted) and self.signum is not None:
+                if isinstance(exc, ApplyInterrupted) and self.code is not None:
                     if applied:
                         common.say(f"Applied completely before: {', '.join(applied)}.")
-                    return 128 + self.signum
+                    return self.code
                 return EXIT_FAILURE
             finally:
                 self.stage = "plan"
@@ -271,8 +307,8 @@ class ApplyRun:
 
     def _stopped_between(self, applied: list[str], left: list[Item]) -> int:
         """A signal arrived when no trunk was being applied: say what was done."""
-        assert self.signum is not None
-        name = signal.Signals(self.signum).name
+        assert self.code is not None
+        name = self.why
         done = ", ".join(applied) or "none"
         rest = ", ".join(i.trunk.name for i in left if not i.plan.is_empty) or "none"
         common.say(
@@ -280,7 +316,7 @@ class ApplyRun:
             f"not started: {rest}."
         )
         self.report.setdefault("errors", []).append({"message": f"interrupted ({name})"})
-        return 128 + self.signum
+        return self.code
 
     async def _wait(self, conn: Connection, items: list[Item]) -> int:
         if self.args.wait <= 0:

@@ -6,10 +6,11 @@ differ from the defaults printed in the API schema; payloads always send them ex
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from trunkwiz.compat import StrEnum
 
 INT32_MAX = 2**31 - 1
 """Largest value of an ``int32`` field in the v22 API schema."""

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -32,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from trunkwiz.compat import Self, StrEnum
 from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.options import Name64

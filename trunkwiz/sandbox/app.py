@@ -194,6 +194,9 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         action = self.faults.next_call()
+        gate = self.faults.gate_for(str(scope.get("method", "")))
+        if gate is not None:
+            await self.faults.hold(gate)
         if action.delay_s:
             await asyncio.sleep(action.delay_s)
         if action.kind == "drop":

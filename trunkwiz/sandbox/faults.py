@@ -6,16 +6,61 @@ Only calls under ``/api`` count. "The Nth call" counts from the moment the switc
 the same switches are ``POST /_sandbox/faults`` with a JSON body such as
 ``{"fail_nth": 2, "fail_status": 503, "delay_ms": 200, "drop_nth": 1,
 "expire_tokens": true, "expire_refresh_tokens": false, "one_based_paging": true,
-"reset": true}`` (every key optional; ``reset`` is applied first). ``GET /_sandbox/faults``
-shows the current switches.
+"hold_from": 3, "hold_method": "POST", "release": true, "reset": true}`` (every key
+optional; ``reset`` is applied first, ``release`` last). ``GET /_sandbox/faults`` shows the
+current switches and how many calls are held.
+
+The gate holds a run in the middle for as long as a test needs: ``hold_from(n, method)``
+lets the next ``n - 1`` calls (of that HTTP method, when given) through and holds the Nth
+and every later one before it reaches the PBX, until ``release()`` (or ``reset()``);
+``wait_held(k, timeout)`` blocks until ``k`` calls are waiting. A held call waits at most
+``HOLD_LIMIT`` seconds, so a forgotten gate cannot hang the server.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+HOLD_LIMIT = 120.0
+"""Seconds a held call waits for ``release()`` at most."""
+
+
+class Gate:
+    """Where held calls wait (on the server's loop) until it is opened (any thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = False
+        self._waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+    async def passage(self) -> None:
+        """Wait until the gate is opened (``HOLD_LIMIT`` at most)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if self._open:
+                return
+            self._waiting.append((loop, future))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(future, HOLD_LIMIT)
+
+    def open(self) -> None:
+        with self._lock:
+            self._open = True
+            waiting, self._waiting = self._waiting, []
+        for loop, future in waiting:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(_done, future)
+
+
+def _done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -38,6 +83,12 @@ class Faults:
         self._drop: set[int] = set()
         self._delay_ms = 0
         self._expire_hook = expire_hook
+        self._hold_in: int | None = None
+        """Matching calls still let through before the gate closes (None: no hold set)."""
+        self._hold_method = ""
+        self._gate: Gate | None = None
+        """Closed: every matching call waits at it."""
+        self._held = 0
         self.one_based_paging = False
         """Serve ``skip`` 1-based (the spec's text) instead of 0-based (its schema):
         ``skip=1`` is the first item, and ``skip=0`` is read as 1."""
@@ -77,6 +128,46 @@ class Faults:
         with self._lock:
             self._drop.add(self._calls + n)
 
+    def hold_from(self, n: int = 1, method: str | None = None) -> None:
+        """Hold the Nth API call from now (counting only ``method`` calls when given, e.g.
+        ``"POST"``) and every later one, until ``release()``."""
+        if n < 1:
+            raise ValueError("n must be >= 1")
+        with self._lock:
+            self._release_locked()
+            self._hold_in, self._hold_method = n, (method or "").upper()
+
+    def release(self) -> None:
+        """Let every held call go on, and the calls after them (the hold is over)."""
+        with self._lock:
+            self._release_locked()
+
+    def _release_locked(self) -> None:
+        gate, self._gate, self._hold_in = self._gate, None, None
+        if gate is not None:
+            gate.open()
+
+    @property
+    def held(self) -> int:
+        """Calls waiting at the gate now."""
+        return self._held
+
+    def wait_held(self, n: int = 1, timeout: float = 30.0) -> bool:
+        """Block until ``n`` calls wait at the gate (False after ``timeout`` seconds)."""
+        with self._counted:
+            return self._counted.wait_for(lambda: self._held >= n, timeout)
+
+    async def hold(self, gate: Gate) -> None:
+        """(server) Wait at ``gate`` until it is opened; counted in ``held`` meanwhile."""
+        with self._counted:
+            self._held += 1
+            self._counted.notify_all()
+        try:
+            await gate.passage()
+        finally:
+            with self._counted:
+                self._held -= 1
+
     def expire_tokens(self, *, refresh: bool = False) -> None:
         """Expire every access token issued so far (and refresh tokens with ``refresh``)."""
         if self._expire_hook is not None:
@@ -89,6 +180,7 @@ class Faults:
             self._drop.clear()
             self._delay_ms = 0
             self.one_based_paging = False
+            self._release_locked()
 
     def next_call(self) -> Action:
         """Count one API call and say what to do with it."""
@@ -103,6 +195,18 @@ class Faults:
             status = self._fail.pop(n, 0)
         return Action("fail", status, delay) if status else Action("pass", delay_s=delay)
 
+    def gate_for(self, method: str) -> Gate | None:
+        """The gate an API call of HTTP ``method`` must wait at (``hold``), if any; counts
+        the call towards ``hold_from``."""
+        with self._lock:
+            if self._hold_method and method.upper() != self._hold_method:
+                return None
+            if self._gate is None and self._hold_in is not None:
+                self._hold_in -= 1
+                if self._hold_in == 0:
+                    self._gate = Gate()
+            return self._gate
+
     def describe(self) -> dict[str, Any]:
         """The switches as JSON (for ``GET /_sandbox/faults``)."""
         with self._lock:
@@ -112,6 +216,9 @@ class Faults:
                 "drop_at": sorted(k - self._calls for k in self._drop),
                 "delay_ms": self._delay_ms,
                 "one_based_paging": self.one_based_paging,
+                "held": self._held,
+                "hold_in": self._hold_in,
+                "hold_method": self._hold_method or None,
             }
 
     def apply(self, body: dict[str, Any]) -> None:
@@ -125,11 +232,24 @@ class Faults:
             "expire_tokens",
             "expire_refresh_tokens",
             "one_based_paging",
+            "hold_from",
+            "hold_method",
+            "release",
         }
         unknown = set(body) - known
         if unknown:
             raise ValueError(f"unknown fault switches: {', '.join(sorted(unknown))}")
-        flags = {"reset", "expire_tokens", "expire_refresh_tokens", "one_based_paging"}
+        flags = {
+            "reset",
+            "expire_tokens",
+            "expire_refresh_tokens",
+            "one_based_paging",
+            "hold_method",
+            "release",
+        }
+        method = body.get("hold_method")
+        if method is not None and (not isinstance(method, str) or not method.isalpha()):
+            raise ValueError("hold_method must be an HTTP method such as POST")
         for key in known - flags:
             value = body.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -146,3 +266,7 @@ class Faults:
             self.one_based_paging = bool(body["one_based_paging"])
         if body.get("expire_tokens") or body.get("expire_refresh_tokens"):
             self.expire_tokens(refresh=bool(body.get("expire_refresh_tokens")))
+        if body.get("hold_from") is not None:
+            self.hold_from(body["hold_from"], method)
+        if body.get("release"):
+            self.release()

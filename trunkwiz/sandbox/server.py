@@ -30,6 +30,7 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr
 
+from trunkwiz import compat
 from trunkwiz.sandbox.api_trunks import detail
 from trunkwiz.sandbox.app import create_app
 from trunkwiz.sandbox.auth import Accounts, Tokens
@@ -68,7 +69,7 @@ class _Uvicorn(uvicorn.Server):
         while not self.should_exit:
             counter = (counter + 1) % 864000
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 0.1)
+                await compat.wait_for(self._wake.wait(), 0.1)
             if await self.on_tick(counter):
                 break
 

@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from trunkwiz import compat
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
@@ -104,7 +105,9 @@ class TrunkWizApp(App[int]):
         resume_step: str | None = None,
         open_trunk: str | None = None,
     ) -> None:
-        super().__init__()
+        from trunkwiz.tui.terminal import driver_class
+
+        super().__init__(driver_class=driver_class())  # a lost terminal is a hang-up
         self.services = services
         self.draft = draft if draft is not None else WizardDraft()
         first = start or (self.draft.step if draft is not None else "connect")
@@ -163,7 +166,7 @@ class TrunkWizApp(App[int]):
             waits: list[Awaitable[object]] = [
                 w._mounted_event.wait() for w in screen.walk_children(with_self=False)
             ]
-            await asyncio.wait_for(asyncio.gather(*waits), timeout=5)
+            await compat.wait_for(asyncio.gather(*waits), timeout=5)
         except Exception:  # pushing mounts it anyway; only the first frame is split
             log.debug("the first step was not mounted ahead", exc_info=True)
             return False

@@ -66,7 +66,7 @@ class DraftKeeper:
 
 
 #: Signals that end the wizard after saving the draft, with the exit code (128 + n).
-EXIT_SIGNALS = {"SIGHUP": 129, "SIGINT": 130, "SIGTERM": 143}
+EXIT_SIGNALS = {"SIGHUP": 129, "SIGINT": 130, "SIGQUIT": 131, "SIGTERM": 143}
 
 
 def install_exit_signals(leave: Callable[[int], None]) -> list[int]:

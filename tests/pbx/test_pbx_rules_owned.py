@@ -356,3 +356,57 @@ async def test_two_inbound_rules_for_one_did_are_refused_before_anything_is_sent
     text = str(refused.value)
     assert "inbound rule 'Sales'" in text and "already routed by inbound rule 'Main'" in text
     assert not sandbox.state.trunks and not sandbox.state.inbound_rules
+
+
+async def test_a_wanted_rule_routed_by_other_trunks_gets_this_trunks_route(
+    sandbox: SandboxServer, admin: PbxClient, two_trunks: Any
+) -> None:
+    tenant, a, b, api = two_trunks
+    pool_c = "16468097080-16468097089"
+    trunk_c = ip_trunk("Trunk C", "c.example.net", [(tenant, pool_c)])
+    wanted = OutboundRoute(name="Failover", number_length="11", prepend="7")
+    step = await plan_with_routes(api, plan(trunk_c, None), {tenant["id"]: TenantRoutes((wanted,))})
+    assert step.routes is not None
+    assert [op.kind for op in step.routes.operations] == [RuleOpKind.attach]
+    line = step.routes.describe()[0]
+    assert "Add this trunk's route to outbound rule 'Failover'" in line
+    assert "keeps its 2 route(s) through other trunks" in line
+    made = await apply(admin, step)
+    assert made.trunk_id is not None
+    rule = failover(sandbox)
+    assert rule is not None and len(sandbox.state.outbound_rules) == 1
+    assert [r["provider_id"] for r in rule["routes"]] == [b, a, made.trunk_id]
+    assert rule["routes"][2]["prepend"] == "7"
+    again = await plan_with_routes(
+        api,
+        plan(trunk_c, await current(admin, made.trunk_id)),
+        {tenant["id"]: TenantRoutes((wanted,))},
+    )
+    assert again.is_empty, again.describe()
+
+
+async def test_an_inbound_name_taken_by_another_trunk_is_refused_before_anything_is_sent(
+    sandbox: SandboxServer, admin: PbxClient, two_trunks: Any
+) -> None:
+    tenant, a, _b, api = two_trunks
+    trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
+    mine = InboundRoute.model_validate(
+        {"name": "Front desk", "did_numbers": "16468097065", "forward_to": "1001"}
+    )
+    await apply(
+        admin,
+        await plan_with_routes(
+            api,
+            plan(trunk_a, await current(admin, a)),
+            {tenant["id"]: TenantRoutes(inbound=(mine,))},
+        ),
+    )
+    theirs = mine.model_copy(update={"did_numbers": "16468097080"})
+    trunk_c = ip_trunk("Trunk C", "c.example.net", [(tenant, "16468097080")])
+    with pytest.raises(
+        RulesRefused, match=r"inbound rule 'Front desk' .* already exists for another trunk"
+    ):
+        await plan_with_routes(
+            api, plan(trunk_c, None), {tenant["id"]: TenantRoutes(inbound=(theirs,))}
+        )
+    assert len(sandbox.state.trunks) == 2

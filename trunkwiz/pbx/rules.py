@@ -224,6 +224,15 @@ class TenantRules:
             tuple(r for r in self.outbound if route_of(r, provider_id) is not None),
         )
 
+    def without_trunk(self, provider_id: str | None) -> TenantRules:
+        """Only the rules that do not use the trunk (all of them for a trunk not yet made)."""
+        if provider_id is None:
+            return self
+        return TenantRules(
+            tuple(r for r in self.inbound if r.get("provider_id") != provider_id),
+            tuple(r for r in self.outbound if route_of(r, provider_id) is None),
+        )
+
     def of(self, kind: RuleKind) -> tuple[dict[str, Any], ...]:
         """The rules of one kind."""
         return self.inbound if kind == "inbound" else self.outbound
@@ -239,6 +248,9 @@ class RulesInUse:
     """Rules that use a trunk, per tenant (None: a Tenant Admin's own tenant)."""
 
     by_tenant: dict[str | None, TenantRules] = field(default_factory=dict)
+    elsewhere: dict[str | None, TenantRules] = field(default_factory=dict)
+    """The tenants' other rules (not using the trunk), when read: a wanted outbound rule
+    of the same name gets the trunk's route added rather than a second rule."""
 
     @property
     def empty(self) -> bool:

@@ -54,6 +54,8 @@ class RuleOpKind(StrEnum):
     update = "update"
     unroute = "unroute"
     """Take the trunk's route out of an outbound rule that other trunks still route."""
+    attach = "attach"
+    """Add the trunk's route to an outbound rule that routes through other trunks."""
     delete = "delete"
 
 
@@ -91,6 +93,12 @@ class RuleOp:
             return f"create {what}: {summary(self.route)}"
         if self.kind is RuleOpKind.update:
             return f"update {what}: {summary(self.route)}"
+        if self.kind is RuleOpKind.attach:
+            kept = len(other_routes(self.current or {}, ""))
+            return (
+                f"add this trunk's route to {what} (it keeps its {kept} route(s) through "
+                f"other trunks): {summary(self.route)}"
+            )
         if self.kind is RuleOpKind.unroute:
             left = len(other_routes(self.current or {}, self.trunk_id or ""))
             return (
@@ -227,11 +235,16 @@ def plan_routes(
                 )
                 continue
             by_name = {str(r.get("name") or ""): r for r in rules}
+            others = current.elsewhere.get(tid, TenantRules()).of(kind)
             keep: set[str] = set()
             for route in wanted:
                 old = by_name.get(route.name)
                 if old is None:
-                    after.append(RuleOp(RuleOpKind.create, kind, tid, label, route.name, route))
+                    op, problem = _new_rule(kind, tid, label, route, others)
+                    if problem:
+                        refused.append(problem)
+                    elif op is not None:
+                        after.append(op)
                     continue
                 keep.add(route.name)
                 if provider_id is None or not _same(old, route, provider_id):
@@ -244,6 +257,43 @@ def plan_routes(
     if refused:
         raise RulesRefused("; ".join(refused))
     return RoutePlan(tuple(before), tuple(after))
+
+
+MAX_ROUTES = 6
+"""Routes an outbound rule may have (the admin guide: "up to 6 routes")."""
+
+
+def _new_rule(
+    kind: RuleKind,
+    tid: str | None,
+    label: str,
+    route: AnyRoute,
+    others: tuple[dict[str, Any], ...],
+) -> tuple[RuleOp | None, str]:
+    """A wanted rule that does not use the trunk yet: created, or, when the tenant has an
+    outbound rule of exactly that name through other trunks, that rule gets the trunk's
+    route (an inbound rule of that name on another trunk is refused: one trunk each)."""
+    where = f" of tenant {label}" if tid is not None else ""
+    named = [r for r in others if str(r.get("name") or "") == route.name]
+    if not named:
+        return RuleOp(RuleOpKind.create, kind, tid, label, route.name, route), ""
+    if kind == "inbound":
+        return None, (
+            f"inbound rule '{route.name}'{where} already exists for another trunk: "
+            "give this trunk's rule another name"
+        )
+    if len(named) > 1:
+        return None, (
+            f"outbound rules{where} share a name ('{route.name}'): trunkwiz cannot tell "
+            "them apart; rename one on the PBX"
+        )
+    routes = [r for r in named[0].get("routes") or [] if isinstance(r, dict)]
+    if len(routes) >= MAX_ROUTES:
+        return None, (
+            f"outbound rule '{route.name}'{where} already routes through {len(routes)} "
+            f"trunks, the most a rule takes ({MAX_ROUTES})"
+        )
+    return RuleOp(RuleOpKind.attach, kind, tid, label, route.name, route, named[0]), ""
 
 
 def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
@@ -259,14 +309,26 @@ def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
 
 
 async def load_rules(
-    api: RuleApi, provider_id: str | None, tenant_ids: Iterable[str | None]
+    api: RuleApi,
+    provider_id: str | None,
+    tenant_ids: Iterable[str | None],
+    *,
+    others: bool = False,
 ) -> RulesInUse:
-    """The rules that use the trunk in each tenant (nothing when the trunk is new)."""
-    if provider_id is None:
+    """The rules that use the trunk in each tenant (none when the trunk is new); with
+    ``others`` the tenants' other rules too (``RulesInUse.elsewhere``)."""
+    if provider_id is None and not others:
         return RulesInUse({})
     every = await api.by_tenant(tenant_ids)
-    found = {tid: rules.for_trunk(provider_id) for tid, rules in every.items()}
-    return RulesInUse({tid: r for tid, r in found.items() if r.inbound or r.outbound})
+    found = {
+        tid: rules.for_trunk(provider_id) if provider_id is not None else TenantRules()
+        for tid, rules in every.items()
+    }
+    elsewhere = (
+        {tid: rules.without_trunk(provider_id) for tid, rules in every.items()} if others else {}
+    )
+    using = {tid: r for tid, r in found.items() if r.inbound or r.outbound}
+    return RulesInUse(using, elsewhere)
 
 
 def tenants_of(plan: Plan, system: bool) -> list[str | None]:
@@ -294,7 +356,8 @@ async def plan_with_routes(
     """``plan`` extended with the rule operations that make the PBX match ``desired``
     (``api`` is left open: the caller closes it)."""
     tenants = tenants_of(plan, api.system)
-    current = await load_rules(api, plan.trunk_id, tenants)
+    managed = [tid for tid, r in desired.items() if r.managed]
+    current = await load_rules(api, plan.trunk_id, tenants, others=bool(managed))
     labels = {t.tenant_id: t.label for t in plan.desired.tenants}
     labels.update({op.tenant_id: op.tenant_label for op in plan.operations if op.tenant_id})
     routes = plan_routes(
@@ -353,7 +416,7 @@ class RouteRun:
                     new_id: str | None = None
                     if op.kind is RuleOpKind.create:
                         new_id = await self.api.create(op.rule_kind, op.body(provider_id))
-                    elif op.kind in (RuleOpKind.update, RuleOpKind.unroute):
+                    elif op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach):
                         assert op.rule_id is not None
                         await self.api.update(op.rule_kind, op.rule_id, op.body(provider_id))
                     else:
@@ -381,7 +444,7 @@ class RouteRun:
                 r.get("id") == op.rule_id for r in every.of(op.rule_kind)
             ):
                 done.append((op, None))
-            elif op.kind in (RuleOpKind.update, RuleOpKind.unroute):
+            elif op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach):
                 done.append((op, None))  # restoring the old values is harmless either way
         except PbxError:
             return
@@ -404,7 +467,7 @@ class RouteRun:
                     if op.kind is RuleOpKind.create and new_id is not None:
                         await self.api.destroy(op.rule_kind, new_id)
                     elif (
-                        op.kind in (RuleOpKind.update, RuleOpKind.unroute)
+                        op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach)
                         and op.current
                         and op.rule_id
                     ):

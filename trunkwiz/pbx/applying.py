@@ -247,6 +247,13 @@ class _Run:
         if self.plan.routes is not None:
             rules = RouteRun(RuleApi(self.client), self.plan.routes, on_done=self._rule_done)
         try:
+            return await self._execute(started, rules)
+        finally:
+            if rules is not None:
+                await rules.api.aclose()  # the tenant session, when rules opened one
+
+    async def _execute(self, started: int, rules: RouteRun | None) -> ApplyResult:
+        try:
             if rules is not None:
                 await rules.run_before()
             for op in (o for o in self.plan.operations if o.phase == 0):

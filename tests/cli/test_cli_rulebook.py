@@ -1,0 +1,188 @@
+"""``apply`` runs the wizard's checks before anything is sent, and ``delete`` undoes a
+trunk: against the sandbox PBX over HTTP; the interrupted deletes in a child process with
+real signals, ``PYTHONUNBUFFERED`` unset."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+from tests.cli.conftest import Cli, Recorder, admin_stdin
+from tests.cli.interrupts import WAIT, Lines, child, stop
+from trunkwiz.sandbox.server import SandboxServer
+
+FIRST = """\
+[[trunk]]
+name = "First"
+kind = "ip"
+hostname = "sip.shared.example"
+[[trunk.tenants]]
+tenant = "acme-001.sandbox.test"
+did_numbers = "16468097066;16468097100-16468097199"
+"""
+
+SECOND = """\
+[[trunk]]
+name = "Second"
+kind = "ip"
+hostname = "SIP.shared.example"
+[[trunk.tenants]]
+tenant = "Bluebird Logistics 002"
+did_numbers = "16468097050-16468097070"
+"""
+
+ROUTED = """\
+[[trunk]]
+name = "Routed"
+kind = "ip"
+hostname = "sip.routed.example"
+[[trunk.tenants]]
+tenant = "acme-001.sandbox.test"
+did_numbers = "15551230000-15551230009"
+[[trunk.tenants.inbound]]
+name = "Front desk"
+did_numbers = "15551230001"
+forward_to = "1001"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def names(sandbox: SandboxServer) -> set[str]:
+    return {t.data["name"] for t in sandbox.state.trunks.values()}
+
+
+def apply(cli: Cli, sandbox: SandboxServer, file: str, *more: str) -> tuple[int, str]:
+    r = cli("--pbx", sandbox.url, "apply", file, "--password-stdin", *more, stdin=admin_stdin())
+    return r.code, r.out + r.err
+
+
+def test_a_pool_overlapping_another_trunks_on_the_host_is_refused_before_sending(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path, recorder: Recorder
+) -> None:
+    assert apply(cli, sandbox, write(tmp_path, "first.toml", FIRST))[0] == 0
+    second = write(tmp_path, "second.toml", SECOND)
+    for more in (("--dry-run",), ()):
+        recorder.clear()
+        code, text = apply(cli, sandbox, second, *more)
+        assert code == 2, text
+        assert "tenants[1].did_numbers" in text
+        assert "16468097066 of trunk First / tenant Acme Dental 001" in text
+        assert "nothing was sent" in text
+        assert recorder.mutating() == []  # only reads (and the sign-in)
+    assert names(sandbox) == {"First"}
+
+
+def test_a_tenant_cap_above_the_trunks_is_refused(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path, recorder: Recorder
+) -> None:
+    text = FIRST.replace('hostname = "sip.shared.example"', 'hostname = "h"\nconcurrency = 50')
+    text += "concurrency = 100000\n"
+    for more in (("--dry-run",), ()):
+        code, out = apply(cli, sandbox, write(tmp_path, "cap.toml", text), *more)
+        assert code == 2, out
+        assert "tenants[1].concurrency" in out and "above the trunk's own cap of 50" in out
+    assert names(sandbox) == set()
+
+
+def test_two_trunks_of_one_file_may_not_share_numbers_on_a_host(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    code, out = apply(cli, sandbox, write(tmp_path, "both.toml", FIRST + SECOND), "--dry-run")
+    assert code == 2 and "trunk First (earlier in this file)" in out, out
+
+
+def test_delete_shows_what_goes_then_deletes_with_yes(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    assert apply(cli, sandbox, write(tmp_path, "routed.toml", ROUTED))[0] == 0
+    base = ("--pbx", sandbox.url, "delete", "Routed", "--password-stdin")
+    dry = cli(*base, "--remove-rules", "--dry-run", stdin=admin_stdin())
+    assert dry.code == 0, dry.err
+    assert "Delete trunk Routed" in dry.out
+    assert "removes inbound rule 'Front desk' of tenant Acme Dental 001" in dry.out
+    assert "Dry run: nothing was sent." in dry.out
+    refused = cli(*base, "--yes", stdin=admin_stdin())  # rules use it, no --remove-rules
+    assert refused.code == 2 and "Add --remove-rules" in refused.err
+    unconfirmed = cli(*base, "--remove-rules", stdin=admin_stdin())  # not a terminal
+    assert unconfirmed.code == 2 and "add --yes" in unconfirmed.err
+    typo = cli("--pbx", sandbox.url, "delete", "Rooted", "--password-stdin", stdin=admin_stdin())
+    assert typo.code == 2 and "did you mean 'Routed'?" in typo.err
+    assert names(sandbox) == {"Routed"} and sandbox.state.inbound_rules
+    done = cli(*base, "--remove-rules", "--yes", stdin=admin_stdin())
+    assert done.code == 0, done.err
+    assert "Trunk Routed: deleted, with 1 rule(s) that used it." in done.out
+    assert names(sandbox) == set() and not sandbox.state.inbound_rules
+
+
+def delete_argv(sandbox: SandboxServer, tmp_path: Path, name: str, *more: str) -> list[str]:
+    import sys
+
+    return [
+        sys.executable, "-m", "trunkwiz", "--config", str(tmp_path / "config"),
+        "--pbx", sandbox.url, "delete", name, "--yes", "--password-stdin", *more,
+    ]  # fmt: skip
+
+
+def cut(
+    sandbox: SandboxServer, argv: list[str], sig: signal.Signals, held: int, method: str
+) -> tuple[int, str]:
+    """Run ``argv``, hold its ``held``-th ``method`` call, send ``sig``, release."""
+    sandbox.faults.hold_from(held, method=method)
+    proc = child(argv, admin_stdin())
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        out, err = Lines(proc.stdout), Lines(proc.stderr)
+        assert sandbox.faults.wait_held(1, timeout=WAIT), "the delete never reached the gate"
+        proc.send_signal(sig)
+        err.wait_for(sig.name)  # the run heard it (while the call is still held)
+        sandbox.faults.release()
+        code = proc.wait(timeout=WAIT)
+        return code, err.rest() + out.rest()
+    finally:
+        sandbox.faults.reset()
+        stop(proc)
+
+
+def test_a_signal_before_the_delete_is_sent_deletes_nothing(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    assert apply(cli, sandbox, write(tmp_path, "first.toml", FIRST))[0] == 0
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        code, err = cut(sandbox, delete_argv(sandbox, tmp_path, "First"), sig, 1, "GET")
+        assert code == 128 + sig, err
+        assert f"{sig.name}: stopped; nothing was deleted." in err
+        assert "Traceback" not in err
+        assert names(sandbox) == {"First"}
+
+
+def test_a_signal_after_rules_were_removed_stops_before_the_destroy_and_restores_them(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    assert apply(cli, sandbox, write(tmp_path, "routed.toml", ROUTED))[0] == 0
+    argv = delete_argv(sandbox, tmp_path, "Routed", "--remove-rules")
+    # POSTs: sign-in, the tenant switch to read its rules (shown), then the delete's own.
+    code, err = cut(sandbox, argv, signal.SIGTERM, 3, "POST")
+    assert code == 143, err
+    assert "stopping before the trunk is deleted" in err
+    assert "stopped by SIGTERM before the trunk was deleted" in err
+    assert "were created again" in err
+    assert names(sandbox) == {"Routed"}
+    assert [r.data["name"] for r in sandbox.state.inbound_rules.values()] == ["Front desk"]
+
+
+def test_a_signal_once_the_delete_was_sent_reports_it_gone(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    unshared = '[[trunk]]\nname = "Alone"\nkind = "ip"\nhostname = "alone.example"\n'
+    assert apply(cli, sandbox, write(tmp_path, "alone.toml", unshared))[0] == 0
+    # POSTs: sign-in, then the destroy (no tenant: no rule to read).
+    code, err = cut(sandbox, delete_argv(sandbox, tmp_path, "Alone"), signal.SIGHUP, 2, "POST")
+    assert code == 129, err
+    assert "the delete was sent" in err
+    assert "the trunk was deleted before it arrived" in err
+    assert names(sandbox) == set()

@@ -4,12 +4,14 @@ real signals, ``PYTHONUNBUFFERED`` unset."""
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
-from tests.cli.conftest import Cli, Recorder, admin_stdin
+from tests.cli.conftest import REPO, Cli, Recorder, admin_stdin
 from tests.cli.interrupts import WAIT, Lines, child, stop
-from trunkwiz.sandbox.server import SandboxServer
+from tests.tui.ptyrun import PtyApp
+from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 
 FIRST = """\
 [[trunk]]
@@ -185,4 +187,48 @@ def test_a_signal_once_the_delete_was_sent_reports_it_gone(
     assert code == 129, err
     assert "the delete was sent" in err
     assert "the trunk was deleted before it arrived" in err
+    assert names(sandbox) == set()
+
+
+def on_terminal(sandbox: SandboxServer, tmp_path: Path, name: str) -> PtyApp:
+    """``trunkwiz delete NAME`` on a pseudo-terminal, signed in by typing the password."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update(TERM="xterm-256color", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    argv = ["--config", str(tmp_path / "config"), "--pbx", sandbox.url, "delete", name]
+    app = PtyApp(argv, env, REPO)
+    app.wait_for("Password of admin", timeout=WAIT)
+    app.send(DEFAULT_ADMIN_PASSWORD, "enter")
+    app.wait_for("Type the trunk's name (Typed) to delete it:", timeout=WAIT)
+    return app
+
+
+def test_on_a_terminal_the_trunks_name_must_be_typed(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    typed = '[[trunk]]\nname = "Typed"\nkind = "ip"\nhostname = "typed.example"\n'
+    assert apply(cli, sandbox, write(tmp_path, "typed.toml", typed))[0] == 0
+    app = on_terminal(sandbox, tmp_path, "Typed")
+    try:
+        assert "Delete trunk Typed (IP_AUTH, host typed.example):" in app.text()
+        app.send("typed", "enter")  # not the name as the PBX holds it
+        assert app.wait(timeout=WAIT) == 2
+        assert "does not match: nothing was deleted" in app.text()
+    finally:
+        app.close()
+    assert names(sandbox) == {"Typed"}
+    app = on_terminal(sandbox, tmp_path, "Typed")
+    try:
+        app.signal(signal.SIGINT)  # at the question: nothing was sent
+        assert app.wait(timeout=WAIT) == 130
+        assert "SIGINT: stopped; nothing was deleted." in app.text()
+    finally:
+        app.close()
+    assert names(sandbox) == {"Typed"}
+    app = on_terminal(sandbox, tmp_path, "Typed")
+    try:
+        app.send("Typed", "enter")
+        assert app.wait(timeout=WAIT) == 0
+        assert "Trunk Typed: deleted." in app.text()
+    finally:
+        app.close()
     assert names(sandbox) == set()

@@ -250,12 +250,9 @@ class DeleteRun:
             loop.remove_signal_handler(sig)
         before = {sig: signal.signal(sig, stop) for sig in SIGNALS}
         try:
-            print(
-                f"Type the trunk's name ({name}) to delete it: ",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+            shown = common.visible(name)  # the PBX's text: control characters escaped
+            print(f"Type the trunk's name ({shown}) to delete it: ", end="", file=sys.stderr)
+            sys.stderr.flush()
             answer = sys.stdin.readline()
         finally:
             for sig, handler in before.items():

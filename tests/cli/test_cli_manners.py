@@ -32,6 +32,12 @@ from trunkwiz.sandbox.server import SandboxServer
          "usage: trunkwiz man "),
         (["--user", "root", "completion", "bash"], "--user has no effect on `trunkwiz completion`",
          "usage: trunkwiz completion "),
+        (["status", "--interval", "5"], "--interval has no effect without --watch",
+         "usage: trunkwiz status "),
+        (["status", "--count=3"], "--count has no effect without --watch",
+         "usage: trunkwiz status "),
+        (["apply", "x.toml", "--dry", "--wait", "30"], "--wait has no effect with --dry-run",
+         "usage: trunkwiz apply "),
     ],
 )  # fmt: skip
 def test_a_mistake_is_named_with_the_closest_word_and_that_commands_usage(

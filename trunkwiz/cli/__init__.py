@@ -161,6 +161,14 @@ NO_EFFECT: dict[str, frozenset[str]] = {
 }
 
 
+#: Options of a command that act only together with another (True) or only without it
+#: (False): given otherwise they would do nothing, so they are refused.
+DEPENDS: dict[str, dict[str, tuple[str, bool]]] = {
+    "status": {"--interval": ("--watch", True), "--count": ("--watch", True)},
+    "apply": {"--wait": ("--dry-run", False)},
+}
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line as a namespace; a mistake (an unknown command or option, a bad
     value, an option with no effect) prints the usage of the command concerned, the
@@ -195,7 +203,31 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         dest = flag.lstrip("-").replace("-", "_")
         if getattr(args, dest, None) not in (None, False):
             _usage_error(sub, f"{flag} has no effect on `trunkwiz {args.command}`", None)
+    given = _given_options(words, _options(sub))
+    for flag, (other, needed) in DEPENDS.get(args.command, {}).items():
+        if flag in given and (other in given) is not needed:
+            how = "without" if needed else "with"
+            _usage_error(sub, f"{flag} has no effect {how} {other}", None)
     return args
+
+
+def _given_options(words: Sequence[str], options: Sequence[str]) -> set[str]:
+    """The long options among ``words``, a unique prefix resolved as argparse does (a
+    value that looks like an option is counted too: harmless for the checks above)."""
+    found: set[str] = set()
+    for word in words:
+        if word == "--":
+            break
+        if not word.startswith("--"):
+            continue
+        flag = word.split("=", 1)[0]
+        if flag in options:
+            found.add(flag)
+            continue
+        matches = [o for o in options if o.startswith(flag)]
+        if len(matches) == 1:
+            found.add(matches[0])
+    return found
 
 
 def _unknown_before_command(words: Sequence[str]) -> str | None:

@@ -222,12 +222,16 @@ class ApplyRun:
 
         found: list[FileIssue] = []
         earlier: list[tuple[str, str, DidPool]] = []  # (host, owner, pool) of the file
+        inventory = await conn.inventory()  # read now, once for the file's plans
         for index, trunk in enumerate(trunks):
             host = trunk.hostname.strip().rstrip(".").casefold()
             also = {owner: pool for h, owner, pool in earlier if h == host}
             routes = file_routes(self.tf.entries[index], trunk)
             trunk_id = ids.get(trunk.name.casefold())
-            for finding in await check_trunk(conn, trunk, trunk_id, routes, also=also):
+            checked = await check_trunk(
+                conn, trunk, trunk_id, routes, also=also, inventory=inventory
+            )
+            for finding in checked:
                 found.append(
                     self.tf.issue(index, finding.tenant_key, finding.message, finding.tenant)
                 )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from trunkwiz.domain.didpool import DidPool
     from trunkwiz.domain.routes import RouteIssue, TenantRoutes
+    from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.draft import WizardDraft
 
@@ -244,13 +245,15 @@ async def check_trunk(
     routes: Mapping[str | None, TenantRoutes],
     *,
     also: Mapping[str, DidPool] | None = None,
+    inventory: Inventory | None = None,
 ) -> list[Finding]:
     """The checks both the wizard's Review and ``trunkwiz apply`` run before planning.
 
     Reads the PBX afresh for this plan (its SIP listeners, the tenants' SIP domains for an
     Accept-Register host, every DID pool held for the trunk's host; ``trunk_id``'s own
     pools excluded; ``also``: more pools to count as held, e.g. a trunk earlier in the same
-    file) and adds :func:`trunk_findings`. A PBX failure is raised (a
+    file; ``inventory``: the PBX's trunks read once for a run checking several trunks,
+    else read here) and adds :func:`trunk_findings`. A PBX failure is raised (a
     ``PbxError``): nothing is planned on pools that could not be read.
     """
     found: list[Finding] = []
@@ -261,7 +264,8 @@ async def check_trunk(
         clash = tenant_domain_clash(trunk.hostname, await conn.tenant_domains())
         if clash:
             found.append(Finding(("hostname",), clash))
-    inventory = await conn.inventory()
+    if inventory is None:
+        inventory = await conn.inventory()
     held = inventory.pools_for_host(trunk.hostname, exclude_trunk_id=trunk_id)
     held.update(also or {})
     found.extend(trunk_findings(trunk, routes, held))

@@ -8,7 +8,7 @@ import os
 import signal
 from pathlib import Path
 
-from tests.cli.conftest import REPO, Cli, Recorder, admin_stdin
+from tests.cli.conftest import REPO, SIP_PASSWORD, Cli, Recorder, admin_stdin
 from tests.cli.interrupts import WAIT, Lines, child, stop
 from tests.tui.ptyrun import PtyApp
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
@@ -96,6 +96,25 @@ def test_two_trunks_of_one_file_may_not_share_numbers_on_a_host(
 ) -> None:
     code, out = apply(cli, sandbox, write(tmp_path, "both.toml", FIRST + SECOND), "--dry-run")
     assert code == 2 and "trunk First (earlier in this file)" in out, out
+
+
+def test_a_file_moving_numbers_between_its_trunks_is_checked_as_it_ends(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The file states the end result: First gives up 16468097066, Second takes it."""
+    second = SECOND.replace('kind = "ip"', 'kind = "register"\nauth_id = "200300"')
+    before = FIRST + second.replace("16468097050-16468097070", "16468097050-16468097060")
+    stdin = admin_stdin(("Second", SIP_PASSWORD))
+    base = ("--pbx", sandbox.url, "apply", "--password-stdin")
+    done = cli(*base, write(tmp_path, "both.toml", before), stdin=stdin)
+    assert done.code == 0, done.err
+    moved = FIRST.replace("16468097066;", "16468097300;") + second
+    r = cli(*base, write(tmp_path, "moved.toml", moved), "--dry-run", stdin=stdin)
+    assert r.code == 0, r.err
+    assert "16468097050-16468097070" in r.out
+    swapped = FIRST + second  # First keeps 16468097066: Second may not take it
+    r = cli(*base, write(tmp_path, "swapped.toml", swapped), "--dry-run", stdin=stdin)
+    assert r.code == 2 and "trunk First (earlier in this file)" in r.err, r.err
 
 
 def test_delete_shows_what_goes_then_deletes_with_yes(

@@ -214,15 +214,21 @@ class ApplyRun:
         self, conn: Connection, trunks: list[AnyTrunk], ids: dict[str, str]
     ) -> list[FileIssue]:
         """The wizard's Review checks (``service.validate.check_trunk``) for every trunk of
-        the file, on pools read from the PBX now; a trunk earlier in the file counts as
-        holding its pools (it is applied first)."""
+        the file, on the PBX's pools read now: the file states the end result, so a trunk
+        of the file counts with the pools the file gives it, not those the PBX holds for
+        it yet (an overlap between two trunks of the file is reported on the later one)."""
+        import dataclasses
+
         from trunkwiz.domain.didpool import DidPool
         from trunkwiz.domain.options import Level
         from trunkwiz.service.validate import check_trunk
 
         found: list[FileIssue] = []
         earlier: list[tuple[str, str, DidPool]] = []  # (host, owner, pool) of the file
-        inventory = await conn.inventory()  # read now, once for the file's plans
+        read = await conn.inventory()  # read now, once for the file's plans
+        in_file = {ids[t.name.casefold()] for t in trunks if t.name.casefold() in ids}
+        others = tuple(p for p in read.providers if p.id not in in_file)
+        inventory = dataclasses.replace(read, providers=others)
         for index, trunk in enumerate(trunks):
             host = trunk.hostname.strip().rstrip(".").casefold()
             also = {owner: pool for h, owner, pool in earlier if h == host}

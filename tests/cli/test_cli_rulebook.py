@@ -4,6 +4,7 @@ real signals, ``PYTHONUNBUFFERED`` unset."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from pathlib import Path
@@ -127,8 +128,11 @@ def test_delete_shows_what_goes_then_deletes_with_yes(
     assert "Delete trunk Routed" in dry.out
     assert "removes inbound rule 'Front desk' of tenant Acme Dental 001" in dry.out
     assert "Dry run: nothing was sent." in dry.out
-    refused = cli(*base, "--yes", stdin=admin_stdin())  # rules use it, no --remove-rules
+    refused = cli(*base, "--yes", "--json", stdin=admin_stdin())  # rules use it
     assert refused.code == 2 and "Add --remove-rules" in refused.err
+    report = json.loads(refused.out)
+    assert report["rules"] == ["inbound rule 'Front desk' of tenant Acme Dental 001"]
+    assert report["deleted"] is False and "Add --remove-rules" in report["errors"][0]["message"]
     unconfirmed = cli(*base, "--remove-rules", stdin=admin_stdin())  # not a terminal
     assert unconfirmed.code == 2 and "add --yes" in unconfirmed.err
     typo = cli("--pbx", sandbox.url, "delete", "Rooted", "--password-stdin", stdin=admin_stdin())

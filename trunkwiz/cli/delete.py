@@ -119,6 +119,9 @@ class DeleteRun:
             installed.append(sig)
         try:
             return await self._main(target, password)
+        except CliError as exc:
+            self.report["errors"] = [{"message": str(exc)}]
+            raise
         except asyncio.CancelledError:
             if self.code is None:
                 raise

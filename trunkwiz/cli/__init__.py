@@ -235,7 +235,7 @@ def _unknown_before_command(words: Sequence[str]) -> str | None:
     takes_value = {flag for flag, metavar, _ in GLOBAL_OPTIONS if metavar is not None}
     items = iter(words)
     for word in items:
-        if not word.startswith("-") or word == "-":
+        if not word.startswith("-") or word in ("-", "--"):
             return None
         flag = _global_flag(word)
         if flag is None:

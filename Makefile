@@ -14,6 +14,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test check lint typecheck unit fast explore system-deps bench screenshots wheel clean
+.PHONY: py310 test-lowest install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +36,15 @@ demo: $(RUNTIME_STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
-lint: $(STAMP)
+lint: $(STAMP) py310
 	$(BIN)/ruff check trunkwiz tests bench scripts
 	$(BIN)/ruff format --check trunkwiz tests bench scripts
+
+# Python 3.10 (Ubuntu 22.04's) has no Debian release to run the tests on: the package is
+# checked for it statically, its use of the standard library (vermin) here and its types
+# in `typecheck` (mypy's python_version is 3.10 in pyproject.toml).
+py310: $(STAMP)
+	$(BIN)/vermin --target=3.10- --no-tips --violations --eval-annotations -q trunkwiz
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -53,7 +60,7 @@ fast: $(STAMP)
 # The inner loop: lint, types, and the tests without real peers (under 90 s on 2 cores).
 check: lint typecheck fast
 
-test: $(STAMP) system-deps lint typecheck unit
+test: $(STAMP) system-deps lint typecheck unit test-lowest
 
 # The long explorations (random walks through the wizard) for as long as asked:
 # `make explore EXPLORE_SECONDS=1800`; a failure prints the walk and the seed to replay it.
@@ -62,8 +69,20 @@ explore: $(STAMP)
 	TRUNKWIZ_EXPLORE_SECONDS=$(EXPLORE_SECONDS) TRUNKWIZ_EXPLORE_EXAMPLES=1000000 \
 		$(BIN)/pytest -p no:cacheprovider --timeout=0 -s tests/tui/test_tui_walks.py
 
+# The unit tests with the lowest dependency versions pyproject.toml allows (uv's
+# lowest-direct resolution, in .venv-lowest, kept until pyproject.toml changes).
+test-lowest: $(STAMP)
+	PYTHON=$(PYTHON) bash scripts/test-lowest.sh
+
+# The wheel installed with pipx in a minimal Debian 13 root (Python 3.13), the tool and the
+# unit tests run there (root on Debian; it skips elsewhere). The root is kept in
+# /var/cache/trunkwiz (scripts/chroot-trixie.sh).
+install-test: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration/test_install_trixie.py
+
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; \
+		exit $$status
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
@@ -73,4 +92,4 @@ wheel: $(BIN)/python
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lowest dist .pytest_cache .mypy_cache .ruff_cache

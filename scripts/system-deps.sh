@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the real-peer tests need (kamailio, sipp, gnome-keyring,
-# dbus, tmux, openssh-server, zsh: for a development machine, not a production PBX),
-# when that is possible without asking: as root on Debian/Ubuntu. Elsewhere it says what
-# is missing; those tests then skip with the reason (and fail the run under CI=true).
+# dbus, tmux, openssh-server, zsh, debootstrap: for a development machine, not a
+# production PBX), when that is possible without asking: as root on Debian/Ubuntu.
+# Elsewhere it says what is missing; those tests then skip with the reason (and fail the
+# run under CI=true).
 set -u
 need=()
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
@@ -11,6 +12,8 @@ command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+# The install test's Debian 13 root (tests/integration/test_install_trixie.py).
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
 ssh_was_there=1
 command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || { need+=(openssh-server); ssh_was_there=0; }
 if [ ${#need[@]} -eq 0 ]; then

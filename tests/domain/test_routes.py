@@ -120,10 +120,10 @@ def test_route_issues_name_duplicates_and_pool() -> None:
 
 def test_brand_prefills() -> None:
     assert flowroute_prepend("52709417") == "52709417*"
-    with pytest.raises(ValueError, match="8 digits"):
-        flowroute_prepend("5270941")
+    with pytest.raises(ValueError, match="digits only"):
+        flowroute_prepend("5270941*")
     flowroute = outbound_prefill("Flowroute", tech_prefix="52709417")
-    assert (flowroute.number_length, flowroute.prepend) == ("11", "52709417*")
+    assert (flowroute.number_length, flowroute.prepend) == ("", "52709417*")
     assert outbound_prefill("Flowroute").prepend == ""
     siptrunk = outbound_prefill("SIPTRUNK")
     assert (siptrunk.number_length, siptrunk.prepend, siptrunk.strip_digits) == ("10", "1", 0)

@@ -3,13 +3,13 @@ is stable (emit(parse(emit(parse(x)))) == emit(parse(x)))."""
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from trunkwiz.compat import tomllib
 from trunkwiz.domain.options import OPTION_FIELDS
 from trunkwiz.domain.trunkfile import parse
 from trunkwiz.domain.trunkfile_emit import emit_file

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CANDIDATES = (
     ROOT.parent / "shared" / "portsip" / "openapi-v22-trunks.json",
     ROOT / "trunkwiz" / "sandbox" / "data" / "openapi-v22-trunks.json",
+    # The installed package's copy, when the tests run against a wheel.
+    Path(str(files("trunkwiz.sandbox") / "data" / "openapi-v22-trunks.json")),
 )
 SPEC_URI = "urn:portsip:v22"
 CREATE = ("/providers", "post")

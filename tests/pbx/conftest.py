@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import SecretStr
 
+from tests.support.certs import with_real_extensions
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.tls import fingerprint_of
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
@@ -55,8 +56,8 @@ def make_cert(directory: Path, name: str) -> Cert:
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
     )
+    cert = with_real_extensions(cert, key, ca=True).sign(key, hashes.SHA256())
     cert_file = directory / f"{name}.crt"
     key_file = directory / f"{name}.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))

@@ -16,6 +16,7 @@ from cryptography.x509.oid import NameOID
 from pydantic import SecretStr
 
 from tests.sip.conftest import current_bindings
+from tests.support.certs import strict_client_context, with_real_extensions
 from trunkwiz.sip.probe import ProbeTarget, probe
 from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
 from trunkwiz.sip.resolve import SrvRecord
@@ -43,8 +44,11 @@ def make_cert(
     stem: str,
     dns: str,
     issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None,
+    *,
+    authority_key_id: bool = True,
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey, Path, Path]:
-    """A certificate for ``dns`` signed by ``issuer`` (self-signed when None)."""
+    """A certificate for ``dns`` signed by ``issuer`` (self-signed when None), with the
+    extensions of a real one (``authority_key_id=False``: without that identifier)."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     is_ca = dns == "ca"
@@ -57,6 +61,13 @@ def make_cert(
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+    )
+    builder = with_real_extensions(
+        builder,
+        key,
+        ca=is_ca,
+        issuer_key=issuer[1] if issuer else None,
+        authority_key_id=authority_key_id,
     )
     if not is_ca:
         sans: list[x509.GeneralName] = [x509.DNSName(dns)]
@@ -113,7 +124,8 @@ async def served(
 
 
 def _trusting(pki: dict[str, Path]) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(pki["ca"]))
+    """Trusts the test CA, as strictly as Python 3.13 verifies by default."""
+    return strict_client_context(str(pki["ca"]))
 
 
 def _target(port: int, host: str = "sip.carrier.test") -> ProbeTarget:
@@ -179,3 +191,24 @@ async def test_sip_tls_bindings_visible_to_query(pki: dict[str, Path]) -> None:
         ua.close()
     finally:
         await reg.stop()
+
+
+async def test_sip_tls_certificate_refused_by_strict_verification_says_why(
+    tmp_path: Path,
+) -> None:
+    """Python 3.13 verifies strictly by default (``VERIFY_X509_STRICT``): a carrier
+    certificate without an Authority Key Identifier is refused, and the diagnosis gives
+    OpenSSL's reason, not just "verification failed"."""
+    ca_cert, ca_key, ca_path, _ = make_cert(tmp_path, "ca", "ca", None)
+    _, _, cert, key = make_cert(
+        tmp_path, "bare", "sip.carrier.test", (ca_cert, ca_key), authority_key_id=False
+    )
+    reg = await _tls_registrar({"bare": cert, "bare-key": key}, "bare")
+    try:
+        ctx = strict_client_context(str(ca_path))
+        result = await probe(_target(reg.port), resolver=Loopback(), ssl_context=ctx, timeout=3)
+    finally:
+        await reg.stop()
+    assert result.outcome is Outcome.TLS_FAILURE
+    assert "not trusted" in result.diagnosis, result.diagnosis
+    assert "Missing Authority Key Identifier" in result.diagnosis, result.diagnosis

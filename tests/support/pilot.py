@@ -11,18 +11,30 @@ for this one's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled, WorkerState
+
+
+async def _workers_done(app: Any) -> None:
+    """Wait for the app's started workers; one cancelled meanwhile (its screen left) is
+    done too. A worker that failed still raises."""
+    for worker in list(app.workers):
+        if worker.state == WorkerState.PENDING:
+            continue
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
 
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker has finished and the screen has processed its messages."""
     app = pilot.app
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        await _workers_done(app)
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return
@@ -35,7 +47,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot.app)
         await pilot.pause()
     await settle(pilot)
 

@@ -34,8 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--tech-prefix",
         default="",
         metavar="DIGITS",
-        help="the carrier's tech prefix (Flowroute: 8 digits) to show where it goes; "
-        "refused for a brand without one",
+        help="the carrier's tech prefix (Flowroute: digits) to show where it goes; refused "
+        "for a brand without one",
     )
     common.add_password_stdin(p)
     common.add_output_options(p)

@@ -39,8 +39,14 @@ class Cluster:
     """``(flagged, named)`` local entry indices of overlaps inside the cluster."""
 
 
-@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
-class Block:
+class _WeakReferable:
+    """A slotted base with ``__weakref__``: ``dataclass(weakref_slot=True)`` is 3.11+."""
+
+    __slots__ = ("__weakref__",)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Block(_WeakReferable):
     """The parse of a run of whole segments (compared by identity, weakly referenceable)."""
 
     text: str

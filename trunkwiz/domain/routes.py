@@ -19,9 +19,8 @@ Checks against the tenant's DID pool for the trunk (:func:`caller_id_problem`,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Annotated, Any, Self
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -32,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from trunkwiz.compat import Self, StrEnum
 from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.options import Name64
 
@@ -39,14 +39,20 @@ VOICEMAIL_PREFIX = "voicemail:"
 HANGUP = "hangup"
 MAX_DIGITS = 15
 
-_NUMBER = re.compile(r"\+?[0-9*#]{1,64}")
+# A forward-to number: spec /inbound_rules *_forward_rule.number, "Extension number … or
+# External number: the numeric sequence of numbers, with or without a plus sign".
+_NUMBER = re.compile(r"\+?[0-9]{1,64}")
 _RANGE = re.compile(r"([0-9]{1,15})\s*-\s*([0-9]{1,15})")
 _DID = re.compile(r"[1-9][0-9]{0,14}")
 _CALLER_ID = re.compile(r"(\+00|\+|00|0)?([1-9][0-9]{0,14})")
 _PREFIX_LIST = re.compile(r"\+?[0-9*#]+(;\+?[0-9*#]+)*")
 _LENGTH_LIST = re.compile(r"[0-9]{1,2}(;[0-9]{1,2})*")
 _PREPEND = re.compile(r"[0-9*#+]{0,64}")
-_TECH_PREFIX = re.compile(r"[0-9]{8}")
+# The KB gives one tech prefix, "52709417" (Flowroute configuring-outbound-and-inbound-calls
+# .md, Step 3: Prepend "52709417*"), and no length; the dial string is
+# "<tech_prefix>*<number>" (seed brands.json, Flowroute prefix_facts.format_on_wire). So:
+# digits, leaving room for the "*" in the 64-character Prepend.
+_TECH_PREFIX = re.compile(r"[0-9]{1,63}")
 
 Text64 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
@@ -345,18 +351,20 @@ class OutboundPrefill:
     prepend: str = ""
     strip_digits: int = 0
     note: str = ""
+    ask: dict[str, str] = field(default_factory=dict)
+    """Per field with no documented value: what to ask the carrier (shown as placeholder)."""
 
 
 def flowroute_prepend(tech_prefix: str) -> str:
-    """Flowroute's Prepend: the 8-digit tech prefix followed by ``*`` (``52709417*``).
+    """Flowroute's Prepend: the tech prefix followed by ``*`` (``52709417*``).
 
-    Raises ``ValueError`` unless the prefix is 8 digits (shown in the Flowroute portal
-    under IP Authentication, as "Tech Prefix" or "Call Prefix").
+    Raises ``ValueError`` unless the prefix is digits (shown in the Flowroute portal under
+    IP Authentication, as "Tech Prefix" or "Call Prefix").
     """
     value = tech_prefix.strip()
     if not _TECH_PREFIX.fullmatch(value):
         raise ValueError(
-            "the Flowroute tech prefix is 8 digits (Flowroute portal › IP Authentication)"
+            "the Flowroute tech prefix is digits only (Flowroute portal › IP Authentication)"
         )
     return f"{value}*"
 
@@ -364,15 +372,27 @@ def flowroute_prepend(tech_prefix: str) -> str:
 def outbound_prefill(brand: str, *, tech_prefix: str = "") -> OutboundPrefill:
     """The outbound-rule pre-fill for ``brand`` (an empty pre-fill for other brands).
 
-    Flowroute: 11-digit numbers, Prepend ``<tech prefix>*`` (needs ``tech_prefix``).
-    SIPTRUNK: 10-digit dialling with ``1`` prepended.
+    Flowroute: Prepend ``<tech prefix>*`` (needs ``tech_prefix``); which numbers the rule
+    matches is not documented, so it is asked for. SIPTRUNK: 10-digit dialling with ``1``
+    prepended.
     """
     key = brand.strip().casefold()
     if key == "flowroute":
         prepend = flowroute_prepend(tech_prefix) if tech_prefix.strip() else ""
         return OutboundPrefill(
-            "11", prepend, 0, "every call carries Flowroute's tech prefix followed by *"
+            # no number_length: the KB's Flowroute routing page sets no condition (its
+            # screenshot wavix-fig21.png leaves "certain digits" empty); the seed gives only
+            # the format after the prefix (outbound_number_format: country code + number)
+            "",
+            # KB Flowroute configuring-outbound-and-inbound-calls.md Step 3: "52709417*"
+            prepend,
+            0,
+            "every call carries Flowroute's tech prefix followed by *",
+            {"number_length": "ask Flowroute: digits after the prefix"},
         )
     if key == "siptrunk":
+        # KB SIPTRUNK configuring-outbound-and-inbound-calls.md, "Dialing Format Best
+        # Practices": 10-digit format; users dialling without the country code: prepend 1
+        # (screenshot SIPTRUNK.com_5.png: Strip Digits 0, Prepend 1)
         return OutboundPrefill("10", "1", 0, "10-digit US numbers get a leading 1")
     return OutboundPrefill()

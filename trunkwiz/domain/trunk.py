@@ -10,7 +10,7 @@ trunk the PBX already holds (the PBX keeps the stored one): validate with the co
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from trunkwiz.compat import Self
 from trunkwiz.domain.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PORT,

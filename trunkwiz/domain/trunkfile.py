@@ -142,7 +142,7 @@ class TrunkFile:
 
 def parse(text: str) -> TrunkFile:
     """Parse and validate a trunk file's text; raises :class:`TrunkFileError`."""
-    import tomllib
+    from trunkwiz.compat import tomllib
 
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark some editors write
     try:

@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from trunkwiz import compat
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
 from trunkwiz.pbx.rules import RuleApi
 from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +158,7 @@ async def apply(
     plan: Plan,
     *,
     password: SecretStr | None = None,
-    concurrency: int = 8,
+    concurrency: int = REQUEST_CONCURRENCY,
     on_progress: Callable[[Progress], None] | None = None,
     stop: asyncio.Event | None = None,
     record: ApplyRecord | None = None,
@@ -264,7 +266,7 @@ class _Run:
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None:
-                task.uncancel()  # finish the rollback, then cancel again
+                compat.uncancel(task)  # finish the rollback, then cancel again
             self.halt = True
             self.client.set_deadline(self.rollback_timeout)
             for op in self.uncertain:

@@ -12,12 +12,13 @@ The API calls trunks "providers"; method and field names follow the API.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import SecretStr
 
+from trunkwiz.compat import UTC
 from trunkwiz.pbx.core import ApiCore, decode, expect_object, page_items
 from trunkwiz.pbx.errors import (
     AuthError,

@@ -15,6 +15,7 @@ from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
 from trunkwiz.pbx.planning import CurrentTrunk
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 T = TypeVar("T")
 
@@ -162,7 +163,7 @@ async def read_current(
 
 
 async def load_inventory(
-    client: PbxClient, *, concurrency: int = 8, with_status: bool = False
+    client: PbxClient, *, concurrency: int = REQUEST_CONCURRENCY, with_status: bool = False
 ) -> Inventory:
     """All trunks with details and assignees, plus tenants, transports and network."""
     system = client.session is None or client.session.is_system_admin

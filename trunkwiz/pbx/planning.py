@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.compat import StrEnum
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
+from trunkwiz.compat import StrEnum
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
 from trunkwiz.pbx.errors import PbxError, UnavailableError
 from trunkwiz.pbx.planning import OpKind, Plan

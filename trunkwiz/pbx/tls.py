@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from trunkwiz import compat
 from trunkwiz.pbx.errors import FingerprintMismatch, TlsError
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ async def fetch_fingerprint(url: str, *, timeout: float = 10.0) -> str:
     port = parts.port or 443
     ctx = _insecure_context()  # insecure: only reads the certificate to show it
     try:
-        _reader, writer = await asyncio.wait_for(
+        _reader, writer = await compat.wait_for(
             asyncio.open_connection(host, port, ssl=ctx, server_hostname=host or None),
             timeout,
         )
@@ -186,7 +187,7 @@ async def fetch_fingerprint(url: str, *, timeout: float = 10.0) -> str:
     finally:
         writer.close()
         with contextlib.suppress(OSError, TimeoutError):
-            await asyncio.wait_for(writer.wait_closed(), timeout)
+            await compat.wait_for(writer.wait_closed(), timeout)
     if not der:
         raise TlsError(f"{host}:{port} offered no certificate")
     return fingerprint_of(der)

@@ -15,6 +15,7 @@ import socket
 import threading
 from typing import Any
 
+from trunkwiz import compat
 from trunkwiz.sip.resolve import DnsFailure, SrvRecord, SystemResolver
 
 
@@ -52,7 +53,7 @@ class DaemonThreadResolver:
 
         threading.Thread(target=lookup, name="trunkwiz-sandbox-dns", daemon=True).start()
         try:
-            infos = await asyncio.wait_for(done, timeout)
+            infos = await compat.wait_for(done, timeout)
         except TimeoutError:
             raise DnsFailure(f"looking up {host} timed out after {timeout:.1f} s") from None
         except Exception as exc:  # gaierror, UnicodeError, ...: the name does not resolve

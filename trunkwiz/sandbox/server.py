@@ -7,7 +7,9 @@ thread and :meth:`start` returns once uvicorn accepts requests. :meth:`stop` is 
 
 Register trunks get an honest status by default: :class:`SipRegistrationStatus` REGISTERs
 them with their carriers from the sandbox's loop (pass ``status_source=NoRegistration()``
-for a sandbox that never sends SIP). The listening socket is created with
+for a sandbox that never sends SIP). ``switch_scopes_trunks=True`` starts it in the mode
+where a System Admin session switched to a tenant creates, shares and deletes trunks
+inside that tenant (see :mod:`trunkwiz.sandbox.faults`). The listening socket is created with
 ``IPPROTO_TCP`` so asyncio sets ``TCP_NODELAY`` on every accepted connection: a reply
 written in two parts is never held back by Nagle's algorithm waiting for a delayed ACK.
 """
@@ -30,6 +32,7 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr
 
+from trunkwiz import compat
 from trunkwiz.sandbox.api_trunks import detail
 from trunkwiz.sandbox.app import create_app
 from trunkwiz.sandbox.auth import Accounts, Tokens
@@ -68,7 +71,7 @@ class _Uvicorn(uvicorn.Server):
         while not self.should_exit:
             counter = (counter + 1) % 864000
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 0.1)
+                await compat.wait_for(self._wake.wait(), 0.1)
             if await self.on_tick(counter):
                 break
 
@@ -96,6 +99,7 @@ class SandboxServer:
         tenants: int = 120,
         status_source: StatusSource | Callable[[Mapping[str, Any]], tuple[str, str]] | None = None,
         token_ttl: int = 3600,
+        switch_scopes_trunks: bool = False,
     ) -> None:
         self.host = host
         self._port = port
@@ -111,7 +115,10 @@ class SandboxServer:
             tenant_password=_secret(tenant_password),
         )
         self.tokens = Tokens(ttl=token_ttl)
-        self.faults = Faults(expire_hook=lambda refresh: self.tokens.expire_all(refresh=refresh))
+        self.faults = Faults(
+            expire_hook=lambda refresh: self.tokens.expire_all(refresh=refresh),
+            switch_scopes_trunks=switch_scopes_trunks,
+        )
         self.status = StatusHub(
             status_source if status_source is not None else SipRegistrationStatus()
         )

@@ -14,6 +14,7 @@ import logging
 import ssl
 from collections.abc import Callable
 
+from trunkwiz import compat
 from trunkwiz.sip.client import UserAgent
 from trunkwiz.sip.diagnosis import explain_register, explain_transport, no_answer, where
 from trunkwiz.sip.probe import ProbeTarget
@@ -115,7 +116,7 @@ class Registration:
     async def _wait(self, pred: Callable[[], bool], timeout: float) -> bool:
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(pred), timeout)
+                await compat.wait_for(self._changed.wait_for(pred), timeout)
             except TimeoutError:
                 return False
         return True

@@ -17,6 +17,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from trunkwiz import compat
+
 T = TypeVar("T")
 
 DEFAULT_PORTS = {"UDP": 5060, "TCP": 5060, "TLS": 5061}
@@ -89,7 +91,7 @@ class SystemResolver:
         """A/AAAA through getaddrinfo in a worker thread, bounded by ``timeout``."""
         loop = asyncio.get_running_loop()
         try:
-            infos = await asyncio.wait_for(
+            infos = await compat.wait_for(
                 loop.getaddrinfo(host, None, type=socket.SOCK_DGRAM), timeout
             )
         except TimeoutError:
@@ -123,7 +125,7 @@ def _srv_order(records: list[SrvRecord]) -> list[SrvRecord]:
 async def _bounded(call: Awaitable[T], timeout: float, name: str) -> T:
     """Await a resolver call, turning an overrun into DnsFailure (even for a slow resolver)."""
     try:
-        return await asyncio.wait_for(call, timeout + 0.05)
+        return await compat.wait_for(call, timeout + 0.05)
     except TimeoutError:
         raise DnsFailure(f"looking up {name} timed out after {timeout:.1f} s") from None
 

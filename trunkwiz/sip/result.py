@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from trunkwiz.compat import StrEnum
 from trunkwiz.sip.resolve import ResolvedTarget
 
 

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from trunkwiz import compat
 from trunkwiz.sip.headers import parse_cseq, top_via
 from trunkwiz.sip.message import SipMessage, SipParseError
 from trunkwiz.sip.transport import SipConnection, TransportError
@@ -136,7 +137,7 @@ class TransactionLayer:
                     )
                 wait = remaining if self.conn.reliable else min(interval, remaining)
                 try:
-                    return await asyncio.wait_for(asyncio.shield(pending.future), wait)
+                    return await compat.wait_for(asyncio.shield(pending.future), wait)
                 except TimeoutError:
                     if pending.future.done():
                         return pending.future.result()

@@ -14,6 +14,7 @@ import re
 import ssl
 from collections.abc import Callable
 
+from trunkwiz import compat
 from trunkwiz.sip.message import SipMessage, SipParseError, StreamFramer, parse_message
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,7 @@ async def connect(
         ctx = ssl_context or ssl.create_default_context()
     sconn = StreamConnection(transport, remote)
     try:
-        reader, writer = await asyncio.wait_for(
+        reader, writer = await compat.wait_for(
             asyncio.open_connection(
                 address, port, ssl=ctx, server_hostname=(server_name or address) if ctx else None
             ),

@@ -23,10 +23,11 @@ import os
 import stat
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from trunkwiz.compat import UTC
 from trunkwiz.store.paths import ConfigFileError, UntrustedPath, open_trusted
 
 T = TypeVar("T")

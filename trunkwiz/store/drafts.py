@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.compat import UTC
 from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import check_trusted_dir, resolved_root
 from trunkwiz.store.tomlfile import write_toml

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from trunkwiz.compat import tomllib
 from trunkwiz.store.paths import FILE_MODE, ConfigFileError, ensure_private_dir, open_trusted
 
 __all__ = ["ConfigFileError", "SecretKeyRefused", "read_toml", "write_toml"]

@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from trunkwiz import compat
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
@@ -165,7 +166,7 @@ class TrunkWizApp(App[int]):
             waits: list[Awaitable[object]] = [
                 w._mounted_event.wait() for w in screen.walk_children(with_self=False)
             ]
-            await asyncio.wait_for(asyncio.gather(*waits), timeout=5)
+            await compat.wait_for(asyncio.gather(*waits), timeout=5)
         except Exception:  # pushing mounts it anyway; only the first frame is split
             log.debug("the first step was not mounted ahead", exc_info=True)
             return False

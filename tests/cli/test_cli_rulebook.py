@@ -190,8 +190,10 @@ def test_a_signal_after_rules_were_removed_stops_before_the_destroy_and_restores
 ) -> None:
     assert apply(cli, sandbox, write(tmp_path, "routed.toml", ROUTED))[0] == 0
     argv = delete_argv(sandbox, tmp_path, "Routed", "--remove-rules")
-    # POSTs: sign-in, the tenant switch to read its rules (shown), then the delete's own.
-    code, err = cut(sandbox, argv, signal.SIGTERM, 3, "POST")
+    # POSTs: sign-in; the tenant session that reads the rules to show (sign-in, switch,
+    # sign-out); the delete's tenant session (sign-in, switch, switch), then the rule's
+    # destroy, the 8th, is held: the signal comes while the rule is being removed.
+    code, err = cut(sandbox, argv, signal.SIGTERM, 8, "POST")
     assert code == 143, err
     assert "stopping before the trunk is deleted" in err
     assert "stopped by SIGTERM before the trunk was deleted" in err

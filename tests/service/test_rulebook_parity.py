@@ -196,8 +196,13 @@ ROWS: tuple[Row, ...] = (
     Row(
         "two outbound rules of one name",
         ip(),
-        (t(0, "15550000001", outbound=[out("Same"), out("same")]),),
+        (t(0, "15550000001", outbound=[out("Same"), out("Same")]),),
         bad("tenants.0.outbound.1.name"),
+    ),
+    Row(  # names are matched exactly: "Same" and "same" are two rules
+        "two outbound rules whose names differ in case",
+        ip(),
+        (t(0, "15550000001", outbound=[out("Same"), out("same")]),),
     ),
     Row(
         "strip digits out of range",

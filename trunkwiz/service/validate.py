@@ -202,34 +202,12 @@ def trunk_findings(
 
 
 def route_checks(routes: TenantRoutes, pool: DidPool) -> list[RouteIssue]:
-    """A tenant's rules against its pool: the domain's ``route_issues`` and no DID routed
-    by two inbound rules of the trunk.
+    """A tenant's rules against its pool: the domain's ``route_issues`` (caller IDs and
+    inbound DIDs inside the pool, names unique per kind, one inbound rule per DID of the
+    trunk)."""
+    from trunkwiz.domain.routes import route_issues
 
-    The duplicate-DID check is the seam for the domain's own rule of one inbound rule per
-    DID on a trunk: once the domain offers it, call it here instead.
-    """
-    from trunkwiz.domain.didpool import check_pool
-    from trunkwiz.domain.routes import RouteIssue, route_issues
-
-    issues = route_issues(routes, pool)
-    seen: list[tuple[str, DidPool]] = []
-    for k, rule in enumerate(routes.inbound or ()):
-        dids = check_pool(rule.did_numbers).pool
-        if dids.is_empty:
-            continue
-        other = next((name for name, p in seen if p.overlaps(dids)), None)
-        if other is not None:
-            issues.append(
-                RouteIssue(
-                    "inbound",
-                    k,
-                    "did_numbers",
-                    f"{rule.did_numbers} is already routed by inbound rule '{other}': each "
-                    "DID of a trunk has one inbound rule",
-                )
-            )
-        seen.append((rule.name, dids))
-    return issues
+    return route_issues(routes, pool)
 
 
 def _empty() -> DidPool:

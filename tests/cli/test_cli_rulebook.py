@@ -197,7 +197,7 @@ def test_a_signal_after_rules_were_removed_stops_before_the_destroy_and_restores
     assert code == 143, err
     assert "stopping before the trunk is deleted" in err
     assert "stopped by SIGTERM before the trunk was deleted" in err
-    assert "were created again" in err
+    assert "removed rule(s) were restored" in err
     assert names(sandbox) == {"Routed"}
     assert [r.data["name"] for r in sandbox.state.inbound_rules.values()] == ["Front desk"]
 

@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import Button, Checkbox, Input, RadioButton, SelectionList
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, SelectionList
 
 from trunkwiz.domain.text import same_length
 
@@ -216,7 +216,20 @@ class MarkedRadioButton(RadioButton):
 
 
 class MarkedSelectionList(SelectionList[str]):
-    """A ``SelectionList`` whose boxes read ``[x]`` / ``[ ]`` (readable without colour)."""
+    """A ``SelectionList`` whose boxes read ``[x]`` / ``[ ]`` (readable without colour).
+
+    Its options can be replaced (a filter) while a highlight message for the old ones is
+    still queued (several keys in one read): that late message names an option that is
+    gone and is dropped here, where ``SelectionList`` would look it up and fail."""
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Runs before ``SelectionList``'s own handler (Textual calls each class's in
+        turn); a stale message stops here."""
+        index = event.option_index
+        current = 0 <= index < self.option_count and self.options[index] is event.option
+        if not current:
+            event.stop()
+            event.prevent_default()
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)

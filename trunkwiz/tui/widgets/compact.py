@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from rich.highlighter import Highlighter
 from rich.segment import Segment
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, SelectionList
@@ -155,6 +156,11 @@ class CompactButton(Button, inherit_css=False):
         }
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "press", "Press button", show=False)
+    ]
+    """Enter or Space presses the focused button (Textual's ``Button`` takes only Enter)."""
 
     def __init__(self, label: str, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)

@@ -11,18 +11,26 @@ for this one's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled
+
+
+async def workers_done(app: Any) -> None:
+    """Wait for the app's workers; one cancelled meanwhile (its step left) is done too."""
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()
 
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker has finished and the screen has processed its messages."""
     app = pilot.app
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return
@@ -35,7 +43,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
     await settle(pilot)
 

@@ -60,6 +60,12 @@ def picked(term: Tmux) -> bool:
     return bool(re.search(rf"^ \[x\] {FIRST}", term.screen(), re.M))
 
 
+def focused(term: Tmux, label: str) -> bool:
+    """The button ``label`` is drawn focused (bold reverse, as Textual draws the focus)."""
+    styled = term.run("capture-pane", "-p", "-e", "-t", "wizard")
+    return bool(re.search(rf"\x1b\[1;7m(?:\x1b\[[0-9;]*m)*\s*{label}\b", styled))
+
+
 def in_filter(term: Tmux) -> bool:
     """The cursor is on the filter's row (the row under the title)."""
     return term.cursor_row() == 2
@@ -94,6 +100,16 @@ def test_a_filter_typed_in_one_read_keeps_the_list_and_the_pick(term: Tmux) -> N
     assert re.search(rf"^ {FIRST}\s*$", term.screen(), re.M)
     term.keys("C-u")
     wait_until("the list back, the pick kept", lambda: picked(term), 10, term)
+
+    term.keys("C-n")
+    shows(term, r"^ Routes")
+    shows(term, rf"DID pool for this trunk: {POOL}")
+    term.keys("Tab", "Tab", "Tab", "Tab")  # past the two Add buttons and Back
+    wait_until("Next focused", lambda: focused(term, "Next"), 10, term)
+    term.keys("Enter")  # Enter on the focused Next: one step, to Review
+    shows(term, r"^ Review")
+    shows(term, r"Create trunk tmux-filter")
+    assert term.alive()
 
     term.keys("C-c")  # leave now: the draft is saved with what is on screen
     wait_until("the demo to exit", lambda: not term.alive(), timeout=30)

@@ -261,3 +261,26 @@ async def test_bursts_of_next_and_back_through_an_edit_end_on_review(
         assert step_of(pilot) == "review"
         await settle(pilot)
         assert step_stack(app) == ["review"]
+
+
+async def test_a_trunk_opened_while_help_is_shown_closes_the_help(
+    gated: tuple[Services, Gate], sandbox: SandboxServer
+) -> None:
+    """The open answers while a dialog covers the step: the dialog goes, the edit opens."""
+    services, gate = gated
+    trunk_id = await create_trunk(services, name="gate-help", hostname="gate.help.test")
+    app = kind_app(services, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await highlight(pilot, trunk_id)
+        gate.hold(rf"/providers/{trunk_id}$")
+        await pilot.press("enter")
+        await until(pilot, lambda: gate.held > 0)
+        await post_keys(pilot, ["f1"])
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        gate.release()
+        await wait_for(pilot, lambda: step_of(pilot) == "basic")
+        await settle(pilot)
+        assert step_stack(app) == ["basic"]
+        assert len(app.screen_stack) == 2
+        assert app.draft.trunk_id == trunk_id

@@ -247,8 +247,8 @@ class StepScreen(Screen[StepResult]):
             return False
         self.leaving = True
         self._stop_work()
-        if self.app.screen is not self:
-            self.pop_until_active()  # a dialog over the step goes with it
+        while self.app.screen is not self:
+            self.app.pop_screen()  # a dialog over the step (Help) goes with it
         self.dismiss(result)
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -144,7 +144,7 @@ class ReviewScreen(StepScreen):
         )
 
     # -- apply -------------------------------------------------------------------------
-    def action_submit(self) -> None:
+    def go_submit(self) -> None:
         self.attempts += 1
         submit = self.query_one("#submit", Button)
         if self.plan is None or submit.disabled:
@@ -338,13 +338,11 @@ class ReviewScreen(StepScreen):
             return
         show_note(self.query_one("#checklist", Static), "\n".join(found.lines()))
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "done":
-            event.stop()
-            self.dismiss(StepResult("finish"))
-            return
-        await super().on_button_pressed(event)
+    @on(Button.Pressed, "#done")
+    def _done(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.leave(StepResult("finish"))
 
-    def action_next(self) -> None:
+    def go_next(self) -> None:
         """On the last step Next means Submit."""
-        self.action_submit()
+        self.go_submit()

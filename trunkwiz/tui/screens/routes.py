@@ -147,7 +147,6 @@ class RoutesScreen(StepScreen):
                     form.query_one(TextField).focus()
                     self._recheck_all()
                     return
-        await super().on_button_pressed(event)
 
     def _new_rule(self, section: TenantSection, kind: str) -> dict[str, Any]:
         """A new rule with a name and what the brand's guide documents."""

@@ -43,11 +43,34 @@ def test_dry_run_prints_the_plan_and_sends_nothing(
     assert r.code == 0, r.err
     assert "Create trunk Acme SIP (Register Based Trunk, brand Generic):" in r.out
     assert "Share with tenant Acme Dental 001" in r.out
-    assert "password: will be set" in r.out
+    assert "Password: will be set" in r.out
     assert "Dry run: nothing was sent." in r.out
     assert recorder.requests, "the dry run signed in and read the PBX"
     assert recorder.mutating() == []
     assert trunk_names(sandbox) == set()
+
+
+def test_dry_run_plan_names_fields_by_their_labels(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The plan speaks the portal's words: labels and kind names, never API names."""
+    file = write(tmp_path, REGISTER_TRUNK + IP_TRUNK)
+    r = cli(
+        "--pbx",
+        sandbox.url,
+        "apply",
+        file,
+        "--dry-run",
+        "--password-stdin",
+        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
+    )
+    assert r.code == 0, r.err
+    assert "  Kind: IP Based Trunk" in r.out and "  Kind: Register Based Trunk" in r.out
+    assert "  Associated IPs: 198.51.100.0/24" in r.out
+    assert "  Authentication Name: 100200" in r.out and "  Password: will be set" in r.out
+    assert "  Keep alive (OPTIONS): on" in r.out
+    for api_name in ("auth_mode", "IP_AUTH", "REGISTER_AUTH", "additional_ips", "auth_id:"):
+        assert api_name not in r.out, api_name
 
 
 def test_apply_creates_waits_and_reapply_is_an_empty_plan(
@@ -155,7 +178,7 @@ def test_changing_the_file_updates_only_what_changed(
         stdin=admin_stdin(),
     )
     assert r.code == 0, r.err
-    assert "port: 5060 → 5080" in r.out
+    assert "Port: 5060 → 5080" in r.out
     assert "Change tenant Cedar Law Group 003" in r.out
     assert len(recorder.mutating()) == 2  # one update, one assignment change
     (trunk,) = sandbox.state.trunks.values()

@@ -132,7 +132,7 @@ def test_no_password_in_any_output_or_written_file(
         ),
     ]
     assert [r.code for r in runs] == [0, 0, 0, 0], [r.err for r in runs]
-    assert "password: changed" in runs[3].out
+    assert "Password: changed" in runs[3].out
     # The secrets really flowed: the PBX holds the SIP password, the admin signed in.
     assert any(t.password == SIP_PASSWORD for t in sandbox.state.trunks.values())
     written = [p for p in tmp_path.rglob("*") if p.is_file()]

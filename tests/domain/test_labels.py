@@ -39,5 +39,5 @@ def test_a_field_the_kind_cannot_have_and_a_missing_name_are_named_plainly() -> 
         kind="ip", name="", hostname="sip.example.com", auth_id="a", password=SecretStr("p")
     )
     assert messages["name"] == ["Name is required"]
-    assert messages["auth_id"] == ["Authentication ID does not apply to this kind of trunk"]
+    assert messages["auth_id"] == ["Authentication Name does not apply to this kind of trunk"]
     assert "Extra inputs" not in " ".join(messages["password"])

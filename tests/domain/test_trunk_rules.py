@@ -47,7 +47,7 @@ def test_ip_trunk_only_at_system_level() -> None:
 def test_register_kinds_need_auth_id_and_password(kind: str) -> None:
     found = messages(data(kind=kind, auth_id="", password=None))
     assert set(found) == {"auth_id", "password"}
-    assert "authentication ID" in found["auth_id"][0]
+    assert "authentication name" in found["auth_id"][0]
 
 
 def test_loc_is_the_field_on_the_model_itself() -> None:
@@ -67,7 +67,7 @@ def test_editing_waives_the_password_until_creating() -> None:
         trunk.check_ready_to_create()
     assert info.value.errors()[0]["loc"] == ("password",)
     trunk.check_ready_to_create(password_known=True)
-    # editing does not waive the authentication ID
+    # editing does not waive the authentication name
     assert "auth_id" in messages(data(auth_id="", password=None), editing=True)
 
 

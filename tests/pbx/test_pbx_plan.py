@@ -42,8 +42,8 @@ def test_create_plan_lists_fields_and_hides_the_password() -> None:
     kinds = [op.kind for op in result.operations]
     assert kinds == [OpKind.create, OpKind.assign]
     text = "\n".join(result.describe())
-    assert "hostname: sip.carrier-a.example" in text
-    assert "password: will be set" in text
+    assert "Host: sip.carrier-a.example" in text
+    assert "Password: will be set" in text
     assert SECRET not in text and SECRET not in repr(result)
     assert "Tenant t1" in text and "100-199" in text
 
@@ -62,7 +62,7 @@ def test_update_sends_only_changed_fields() -> None:
     result = plan(want, current)
     (op,) = result.operations
     assert op.kind is OpKind.update and op.changes == (("concurrency", 100000, 50),)
-    assert result.describe()[1] == "  concurrency: 100000 → 50"
+    assert result.describe()[1] == "  Max concurrent calls: 100000 → 50"
     assert not op.sets_password
 
 
@@ -70,7 +70,7 @@ def test_password_change_is_explicit() -> None:
     want = desired()
     result = plan(want, current_of(want, []), change_password=True)
     assert [op.kind for op in result.operations] == [OpKind.update]
-    assert "  password: changed" in result.describe()
+    assert "  Password: changed" in result.describe()
     assert SECRET not in "\n".join(result.describe())
 
 

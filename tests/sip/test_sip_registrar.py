@@ -205,7 +205,7 @@ async def test_sip_registrar_401_after_credentials_means_wrong_password() -> Non
     result = await _probe_quirky("bad", reject_status=401)
     assert result.outcome is Outcome.AUTH_FAILED and result.status == 401
     text = result.diagnosis
-    assert "password or the authentication ID ('q') is wrong" in text and "quirk.test" in text
+    assert "password or the authentication name ('q') is wrong" in text and "quirk.test" in text
 
 
 async def test_sip_registrar_unknown_user_404_diagnosis() -> None:

@@ -59,7 +59,7 @@ async def test_choosing_a_brand_prefills_and_names_what_to_confirm(connected: Se
         assert app.screen.query_one("#hostname").value == "us-west-or.sip.flowroute.com"
         assert app.screen.query_one("#additional_ips").value == ""  # the guide only has examples
         note = text_of(pilot, "#brand-note")
-        assert "Confirm with Flowroute" in note and "additional_ips" in note
+        assert "Confirm with Flowroute" in note and "Associated IPs" in note
         await fill(pilot, "#name", "flowroute-1")
         await next_step(pilot)
         assert step_of(pilot) == "options"  # IP kind: no credentials

@@ -25,7 +25,7 @@ async def test_auth_id_and_password_are_required(connected: Services) -> None:
         await settle(pilot)
         await next_step(pilot)
         assert step_of(pilot) == "credentials"
-        assert "authentication ID" in text_of(pilot, "#auth_id-error")
+        assert "authentication name" in text_of(pilot, "#auth_id-error")
         assert "password" in text_of(pilot, "#password-error")
 
 

@@ -175,7 +175,7 @@ def test_demo_creates_a_shared_register_trunk_that_goes_online(tmux: Tmux) -> No
     fill(tmux, "Port", carrier_port, tabs=1)
     tmux.keys("C-n")
     shows(tmux, r"^ Credentials")
-    fill(tmux, "Authentication ID", "demo-trunk")
+    fill(tmux, "Authentication Name", "demo-trunk")
     focus(tmux, "Password", tabs=2)  # past the username
     tmux.type("demo-carrier-secret")
     shows(tmux, r"^ Password\s+•{19}\s*$")  # masked (the demo's note above names it)

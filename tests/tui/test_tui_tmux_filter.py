@@ -44,7 +44,7 @@ def to_tenants(term: Tmux) -> None:
     fill(term, "Host", "127.0.0.1", tabs=2)
     term.keys("C-n")
     shows(term, r"^ Credentials")
-    fill(term, "Authentication ID", "demo-trunk")
+    fill(term, "Authentication Name", "demo-trunk")
     focus(term, "Password", tabs=2)
     term.type("demo-carrier-secret")
     shows(term, r"^ Password\s+•{19}\s*$")

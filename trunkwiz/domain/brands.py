@@ -190,6 +190,54 @@ _STEP_SCOPES: tuple[tuple[str, frozenset[TrunkKind]], ...] = (
 )
 
 
+HINT_WIDTH = 76
+"""Columns a brand hint is laid out for (an 80-column terminal, less the step's frame)."""
+HINT_ROWS = 3
+"""Rows a brand hint may take on screen; the rest is behind F1 (the step's help)."""
+
+
+@dataclass(frozen=True)
+class BrandHint:
+    """What the Basic step says about a brand: ``short`` (at most ``HINT_ROWS`` rows of
+    ``HINT_WIDTH`` columns, fields named by their labels) and ``details`` (the guide's
+    notes, for the step's help)."""
+
+    short: str
+    details: str
+
+
+def brand_hint(brand: Brand, kind: TrunkKind) -> BrandHint:
+    """The hint for ``brand`` on a trunk of ``kind``: which fields to confirm with the
+    carrier and which to enter, by label; the notes that say why go to ``details``."""
+    import textwrap
+
+    from trunkwiz.domain.labels import label_of, plain_words
+
+    values = brand.prefill_for(kind)
+    confirm = [label_of(key) for key, item in values.items() if item.uncertain]
+    missing = [label_of(key) for key, item in values.items() if item.value is None]
+    details = [
+        f"{label_of(key)}: {plain_words(item.note)}"
+        for key, item in values.items()
+        if item.note and (item.uncertain or item.value is None)
+    ]
+    lines = []
+    if confirm:
+        lines.append(f"Confirm with {brand.name}: {', '.join(confirm)}.")
+    if missing:
+        lines.append(f"Enter from {brand.name}'s portal: {', '.join(missing)}.")
+    more = "F1: why, from the vendor's guide." if details else ""
+    rows = [row for line in lines for row in textwrap.wrap(line, HINT_WIDTH)]
+    room = HINT_ROWS - (1 if more else 0)
+    if len(rows) > room:
+        rows = rows[:room]
+        rows[-1] = rows[-1][: HINT_WIDTH - 1].rstrip() + "…"
+        more = more or "F1: the rest."
+    short = "\n".join([*rows, more] if more else rows)
+    title = f"{brand.name} ({kind.label}), from the vendor's guide:"
+    return BrandHint(short, "\n".join([title, *details]) if details else "")
+
+
 def step_kinds(step: str) -> frozenset[TrunkKind]:
     """The kinds of trunk a portal step applies to (all kinds unless it is scoped)."""
     text = step.strip().casefold()

@@ -100,7 +100,7 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         placeholder="203.0.113.10/32;198.51.100.0/24",
         hint="Other carrier source addresses, ';'-separated (IP or CIDR).",
     ),
-    TrunkField("auth_id", "Authentication ID", "credentials", "text", CREDENTIAL_KINDS),
+    TrunkField("auth_id", "Authentication Name", "credentials", "text", CREDENTIAL_KINDS),
     TrunkField(
         "username",
         "Username",
@@ -109,7 +109,8 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         CREDENTIAL_KINDS,
         shown_for=REGISTER_ONLY,
         placeholder="(usually empty)",
-        hint="3-way authentication only: the account username when it differs from the ID.",
+        hint="3-way authentication only: the account username, when it is not the "
+        "authentication name.",
     ),
     TrunkField(
         "password",

@@ -7,6 +7,8 @@ not listed is shown by its API name.
 
 from __future__ import annotations
 
+import re
+
 from trunkwiz.domain.fields import TRUNK_FIELDS
 
 #: Every step in procedure order, with its title (one name per step everywhere).
@@ -64,6 +66,19 @@ def label_of(path: str) -> str:
         if part in FIELD_LABELS:
             return FIELD_LABELS[part]
     return path
+
+
+_API_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def plain_words(text: str) -> str:
+    """``text`` with every API field name that has a label (``additional_ips``,
+    ``auth_id``) written as its label; other words as they are."""
+
+    def label(found: re.Match[str]) -> str:
+        return FIELD_LABELS.get(found.group(0), found.group(0))
+
+    return _API_NAME.sub(label, text)
 
 
 def value_text(field: str, value: str) -> str:

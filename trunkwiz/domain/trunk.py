@@ -200,7 +200,7 @@ class CredentialTrunk(TrunkBase):
 
     auth_id: Text64 = Field(
         default="",
-        description="Authentication ID (SIP user ID) the carrier gave you; required.",
+        description="Authentication Name (SIP user ID) the carrier gave you; required.",
     )
     username: Text64 = Field(
         default="",
@@ -224,7 +224,7 @@ class CredentialTrunk(TrunkBase):
         """Level/pool rules plus: ``auth_id`` and a password are required."""
         errors = super().rule_errors(password_known=password_known)
         if not self.auth_id:
-            errors.append(RuleError(("auth_id",), "Enter the authentication ID (SIP user ID)"))
+            errors.append(RuleError(("auth_id",), "Enter the authentication name (SIP user ID)"))
         has_password = self.password is not None and self.password.get_secret_value() != ""
         if not (has_password or password_known):
             errors.append(RuleError(("password",), "Enter the SIP password for this account"))

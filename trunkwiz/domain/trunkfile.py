@@ -310,7 +310,7 @@ class _TrunkChecker:
             self._model_error(list(err.loc), err.message, data["level"])
         if kind.needs_credentials and not str(data.get("auth_id") or "").strip():
             self._model_error(
-                ["auth_id"], "Enter the authentication ID (SIP user ID)", data["level"]
+                ["auth_id"], "Enter the authentication name (SIP user ID)", data["level"]
             )
 
     def _kind(self) -> TrunkKind | None:

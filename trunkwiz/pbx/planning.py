@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from trunkwiz.compat import StrEnum
 from trunkwiz.domain.didpool import DidPool, check_pool
+from trunkwiz.domain.labels import label_of, value_text
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
@@ -132,15 +133,18 @@ class Plan:
             if op.kind is OpKind.create:
                 kind = self.desired.trunk_kind
                 lines.append(f"Create trunk {name} ({kind.label}, brand {self.desired.brand}):")
-                lines += [f"  {key}: {_show(new)}" for key, _, new in op.changes]
+                lines += [f"  {label_of(key)}: {_show(key, new)}" for key, _, new in op.changes]
             elif op.kind is OpKind.update:
                 lines.append(f"Update trunk {name} (id {self.trunk_id}):")
-                lines += [f"  {k}: {_show(old)} → {_show(new)}" for k, old, new in op.changes]
+                lines += [
+                    f"  {label_of(k)}: {_show(k, old)} → {_show(k, new)}"
+                    for k, old, new in op.changes
+                ]
             else:
                 lines.append(op.describe()[0].upper() + op.describe()[1:])
             if op.sets_password:
                 verb = "will be set" if op.kind is OpKind.create else "changed"
-                lines.append(f"  password: {verb}")
+                lines.append(f"  {label_of('password')}: {verb}")
         if self.routes is not None:
             lines += self.routes.describe()
         return lines
@@ -153,12 +157,13 @@ def same_pool(a: Pool | None, b: Pool | None) -> bool:
     return a[1] == b[1] and same_value("did_numbers", a[0], b[0])
 
 
-def _show(value: Any) -> str:
+def _show(key: str, value: Any) -> str:
+    """A value as the portal shows it (a kind by its name, a switch as on/off)."""
     if isinstance(value, bool):
         return "on" if value else "off"
     if value is None or value == "":
         return "(empty)"
-    return str(value)
+    return value_text(key, str(value))
 
 
 def _parse(text: str) -> DidPool:

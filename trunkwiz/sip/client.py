@@ -31,7 +31,7 @@ class Account:
     domain: str
     """SIP domain (Request-URI and the host part of From/To)."""
     auth_id: str = ""
-    """Digest username (authentication ID)."""
+    """Digest username (authentication name)."""
     username: str = ""
     """Account username for From/To (3-way authentication); empty = use auth_id."""
     password: SecretStr | None = None

@@ -31,7 +31,7 @@ def explain_register(out: RegisterOutcome, *, auth_id: str, domain: str) -> tupl
                 f"{phrase}: the carrier asks for credentials{in_realm} but none were given"
             )
         return Outcome.AUTH_FAILED, (
-            f"{phrase} after sending credentials: the password or the authentication ID "
+            f"{phrase} after sending credentials: the password or the authentication name "
             f"({auth_id!r}) is wrong{in_realm}"
         )
     if status == 407:

@@ -42,7 +42,7 @@ class ProbeTarget:
     transport: str = "UDP"
     """UDP, TCP or TLS."""
     auth_id: str = ""
-    """Authentication ID (digest username)."""
+    """Authentication Name (digest username)."""
     username: str = ""
     """Account username for From/To (3-way authentication); empty = auth_id."""
     password: SecretStr | None = None

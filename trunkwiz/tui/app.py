@@ -62,7 +62,7 @@ HELP = """\
   Tab, Shift+Tab  next/previous field    Ctrl+N  next step
   Enter           next field or button   Ctrl+R  previous step
   Ctrl+P          command palette        Esc     abandon (asks)
-  Ctrl+C          quit, keep the draft   ?, F1   this help
+  Ctrl+C          quit, keep the draft   F1      this help
 
 Your entries are kept as a draft (never a password) when you leave a step, when the \
 session drops and on Ctrl+C; the next start offers to resume it.
@@ -91,7 +91,8 @@ class TrunkWizApp(App[int]):
     TITLE = "trunkwiz"
     BINDINGS = [
         Binding("escape", "abandon", "Quit", tooltip="Abandon the wizard (asks first)"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", key_display="F1"),
+        Binding("question_mark", "help", "Help", show=False),  # a text field takes it as text
         Binding("ctrl+c", "interrupt", "Quit now (keeps the draft)", show=False, priority=True),
     ]
 
@@ -413,10 +414,14 @@ class TrunkWizApp(App[int]):
 
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""
+        from rich.markup import escape
+
         from trunkwiz.tui.screens.dialogs import HelpScreen
 
         step_help = " ".join(str(getattr(self.screen, "HELP", "")).split("\n"))
-        self.push_screen(HelpScreen(HELP + ("\n" + step_help if step_help else "")))
+        more = escape(str(getattr(self.screen, "more_help", "")))  # data text, never markup
+        text = HELP + ("\n" + step_help if step_help else "") + ("\n\n" + more if more else "")
+        self.push_screen(HelpScreen(text))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: the wizard's own commands first."""

@@ -123,6 +123,8 @@ class StepScreen(Screen[StepResult]):
         can wait for this to change instead of guessing when the key was handled."""
         self.leaving = False
         """Set by ``leave``: the step has ended; every later action and message is ignored."""
+        self._marked_fields: set[str] = set()
+        """Widget ids whose error line ``show_errors`` filled (re-checked as they change)."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
@@ -336,6 +338,7 @@ class StepScreen(Screen[StepResult]):
             line = self.error_line(target) if target else None
             if line is not None:
                 set_line(line, message)
+                self._marked_fields.add(target or "")
                 widget = self.query(f"#{target}")
                 if first is None and widget:
                     first = widget.first()
@@ -350,8 +353,22 @@ class StepScreen(Screen[StepResult]):
         if leftovers and first is None:
             self.notify(visible(leftovers[0], multiline=True), severity="error", markup=False)
 
+    @on(Input.Changed)
+    def _recheck_marked(self, event: Input.Changed) -> None:
+        """A field whose error Next showed is checked again as it is typed into: its error
+        goes as soon as the field is valid (the others stay until the next Next)."""
+        target = event.input.id or ""
+        if target not in self._marked_fields:
+            return
+        targets = {self.error_target(key) for key in self.check(self.collect())}
+        if target not in targets:
+            self._marked_fields.discard(target)
+            for line in self.query(f"#{target}-error").results(Static):
+                set_line(line, "")
+
     def clear_errors(self) -> None:
         """Hide every error line."""
+        self._marked_fields.clear()
         for line in self.query(".field-error.-shown").results(Static):
             set_line(line, "")
         for step_error in self.query("#step-error").results(Static):

@@ -34,6 +34,9 @@ class BasicScreen(StepScreen):
         "port and transport and says which values to confirm with the carrier."
     )
 
+    more_help = ""
+    """The chosen brand's notes from the vendor's guide, shown by F1 under ``HELP``."""
+
     @cached_property
     def catalogue(self) -> Any:
         """The brand catalogue (package data)."""
@@ -117,6 +120,7 @@ class BasicScreen(StepScreen):
         note = self.query_one("#brand-note", Static)
         brand = self.catalogue.find(str(name))
         self._ask_placeholders({})
+        self.more_help = ""
         if brand is None:
             show_note(note, "")
             return
@@ -127,22 +131,15 @@ class BasicScreen(StepScreen):
                 note, f"{brand.name} documents only: {documented}. Go Back to change the kind."
             )
             return
+        from trunkwiz.domain.brands import brand_hint
+
         values = brand.prefill_for(kind)
         if prefill:
             self._prefill(brand.model_values(kind, unfilled=True))
         self._ask_placeholders(values)
-        confirm = [
-            f"{key} ({item.note})" if item.note else key
-            for key, item in values.items()
-            if item.uncertain
-        ]
-        lines = []
-        if confirm:
-            lines.append("Confirm with " + brand.name + ": " + "; ".join(confirm))
-        missing = [key for key, item in values.items() if item.value is None]
-        if missing:
-            lines.append("Enter from the carrier's portal: " + ", ".join(missing))
-        show_note(note, "\n".join(lines))
+        hint = brand_hint(brand, kind)
+        self.more_help = hint.details
+        show_note(note, hint.short)
 
     def _ask_placeholders(self, values: dict[str, Any]) -> None:
         """A field the brand's guide gives no value for says what to ask the carrier."""

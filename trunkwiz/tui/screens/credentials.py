@@ -1,4 +1,4 @@
-"""Step 4, Credentials (register kinds): authentication ID, username, password, interval.
+"""Step 4, Credentials (register kinds): authentication name, username, password, interval.
 
 For an Accept-Register trunk the account is the one the carrier or gateway will use to
 register to this PBX. While editing, the password field changes the password (empty keeps
@@ -27,7 +27,7 @@ class CredentialsScreen(StepScreen):
     STEP = "credentials"
     INTRO = "The SIP account the carrier gave you."
     HELP = (
-        "Credentials: the authentication ID (SIP user ID) and password from the carrier.\n"
+        "Credentials: the authentication name (SIP user ID) and password from the carrier.\n"
         "Username only for 3-way authentication, when the account name differs from the ID.\n"
         "Accept Register: choose the ID and password the gateway will register with.\n"
         "Editing: leave the password empty to keep it, or type a new one to change it."
@@ -45,7 +45,7 @@ class CredentialsScreen(StepScreen):
         carrier = self.services.demo_carrier
         if carrier and not self.gateway:
             yield Static(
-                f"Demo carrier: authentication ID {carrier['auth_id']}, "
+                f"Demo carrier: authentication name {carrier['auth_id']}, "
                 f"password {carrier['password']}.",
                 classes="info",
                 id="demo-note",

@@ -314,7 +314,7 @@ class ReviewScreen(StepScreen):
         target = f"sip:{ip}:{port}" if ip and port else "this PBX's SIP address"
         return (
             f"the gateway has not registered yet: configure it to register to {target} "
-            f"({transport}) with authentication ID {self.trunk.auth_id} and the password you set."
+            f"({transport}) with authentication name {self.trunk.auth_id} and the password you set."
         )
 
     async def _diagnose(self) -> str:

@@ -11,23 +11,10 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Static
 
-from trunkwiz.domain.labels import AUTH_MODE_LABELS, FIELD_LABELS, label_of
+from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.text import visible
 
-_ENTRY = re.compile(r"^(\s+)([\w ]+): ")
-
-
-def portal_words(line: str) -> str:
-    """A plan entry with its field's label instead of the API name (and a kind's name
-    instead of its ``auth_mode`` value); other lines as they are."""
-    found = _ENTRY.match(line)
-    if not found or found.group(2) not in FIELD_LABELS:
-        return line
-    key, rest = found.group(2), line[found.end() :]
-    if key == "auth_mode":
-        for value, label in AUTH_MODE_LABELS.items():
-            rest = re.sub(rf"\b{value}\b", label, rest)
-    return f"{found.group(1)}{label_of(key)}: {rest}"
+_ENTRY = re.compile(r"^(\s+)([^:\s][^:]*): ")
 
 
 class PlanView(Static):
@@ -48,13 +35,13 @@ class PlanView(Static):
         self._wrapped: tuple[int, Content] | None = None
 
     def show(self, lines: Iterable[str], marked: str | None = None) -> None:
-        """Show ``lines``, each field named in the portal's words (``auth_mode:
-        REGISTER_AUTH`` reads ``Kind: Register Based Trunk``); ``marked`` is the API name
-        of a field the PBX refused: its entry is flagged."""
+        """Show ``lines`` (the plan names each field by its label); ``marked`` is the API
+        name of a field the PBX refused: its entry is flagged."""
         raw = list(lines)
         self.keys = [self._key(line) for line in raw]
         # Names in the plan come from the PBX and the file: control characters visible.
-        self.lines = [visible(portal_words(line)) for line in raw]
+        self.lines = [visible(line) for line in raw]
+        marked = label_of(marked) if marked else None
         self.marked, self._wrapped = marked, None
         if marked:
             self.lines = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from tests.tui.conftest import screen_text, settle, step_of, text_of
-from trunkwiz.service.draft import WizardDraft
+from tests.tui.conftest import screen_text, settle, step_of, tenant_ids, text_of, wait_for
+from trunkwiz.sandbox.server import SandboxServer
+from trunkwiz.service.draft import TenantPick, WizardDraft
 from trunkwiz.service.services import Services
 from trunkwiz.tui.app import TrunkWizApp
 from trunkwiz.tui.screens.dialogs import HelpScreen
@@ -90,3 +91,33 @@ async def test_a_brand_hint_is_three_rows_in_labels_and_the_rest_is_behind_f1(
         details = text_of(pilot, "#help-text")
         assert "Associated IPs: Given only as an example" in details
         assert "additional_ips" not in details
+
+
+async def test_rule_errors_name_the_form_fields_by_their_labels(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    (tid, tname), = tenant_ids(sandbox, 1)  # fmt: skip
+    draft = WizardDraft(
+        url=sandbox.url, user="admin", kind="ip", level="system",
+        fields={"name": "words-rules", "hostname": "words.rules.test"},
+        tenants=[TenantPick(tid, tname, "15554100000-15554100099")],
+    )  # fmt: skip
+    app = TrunkWizApp(connected, start="routes", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: bool(getattr(app.screen, "ready", False)))
+        shown = []
+        for kind in ("outbound", "inbound"):
+            app.screen.query_one(f"#routes-0-add-{kind}").focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda k=kind: bool(app.screen.query(f".rule-{k}")))
+            form = app.screen.query(f".rule-{kind}").last()
+            app.screen.query_one(f"#{form.uid}-name", TextField).focus()
+            await pilot.press("x")
+            await wait_for(pilot, lambda f=form: text_of(pilot, f"#{f.uid}-error") != "")
+            shown.append(text_of(pilot, f"#{form.uid}-error"))
+        outbound, inbound = shown
+        assert "number prefix, a number length or both" in outbound
+        assert "DID or range: enter one DID" in inbound
+        for api_name in ("number_prefix", "number_length", "did_numbers", "''"):
+            assert api_name not in outbound + inbound, api_name

@@ -45,6 +45,22 @@ FIELD_LABELS: dict[str, str] = {
     **OPTION_LABELS,
 }
 
+#: Labels of the rule forms' fields (the Routes step), by API name.
+ROUTE_LABELS: dict[str, str] = {
+    "name": "Rule name",
+    "number_prefix": "Number prefix",
+    "number_length": "Number length",
+    "strip_digits": "Strip digits",
+    "prepend": "Prepend",
+    "caller_id": "Caller ID",
+    "enabled": "Route on",
+    "office_hours": "Office hours",
+    "did_numbers": "DID or range",
+    "forward_to": "Office hours to",
+    "after_hours": "After hours to",
+    "holidays": "Holidays to",
+}
+
 #: ``auth_mode`` values as the portal names the trunk kinds.
 AUTH_MODE_LABELS: dict[str, str] = {
     "REGISTER_AUTH": "Register Based Trunk",

@@ -92,10 +92,10 @@ class Destination:
             return cls(Action.number, f"{first}-{last}")
         if _NUMBER.fullmatch(value):
             return cls(Action.number, value)
-        raise ValueError(
-            f"'{value}' is not a destination: write a number (1001), an extension range "
-            "(1100-1199), voicemail:<extension> or hangup"
-        )
+        forms = "a number (1001), an extension range (1100-1199), voicemail:<extension> or hangup"
+        if not value:
+            raise ValueError(f"enter where calls go: {forms}")
+        raise ValueError(f"'{value}' is not a destination: write {forms}")
 
     @property
     def text(self) -> str:
@@ -141,6 +141,8 @@ def default_inbound_hours(after_hours: Any) -> OfficeHours:
 def parse_did_range(text: str) -> tuple[int, int]:
     """One DID or one ``a-b`` range as ``(first, last)``; raises ``ValueError``."""
     value = text.strip()
+    if not value:
+        raise ValueError("enter one DID or one a-b range of DIDs")
     found = _RANGE.fullmatch(value)
     if found:
         first, last = found.groups()
@@ -221,7 +223,7 @@ class OutboundRoute(BaseModel):
     @model_validator(mode="after")
     def _some_calls(self) -> Self:
         if not self.number_prefix and not self.number_length:
-            raise ValueError("say which calls: set number_prefix and/or number_length")
+            raise ValueError("say which calls: a number prefix, a number length or both")
         return self
 
 

@@ -75,10 +75,13 @@ def rule_data(kind: str, rule: Any) -> dict[str, Any]:
 
 
 def _pydantic_lines(exc: Any) -> list[str]:
+    from trunkwiz.domain.labels import ROUTE_LABELS, plain_words
+
     lines = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()))
+        where = ".".join(ROUTE_LABELS.get(str(p), str(p)) for p in err.get("loc", ()))
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        msg = "required" if msg == "Field required" else plain_words(msg)
         lines.append(f"{where}: {msg}" if where else msg)
     return lines
 
@@ -151,11 +154,11 @@ class RuleForm(Vertical):
         elif values.get("did_numbers"):
             problem = did_problem(str(values["did_numbers"]), pool)
             if problem:
-                lines.append(f"DID: {problem}")
+                lines.append(f"DID or range: {problem}")
         try:
             self.model()
         except ValidationError as exc:
-            lines += [line for line in _pydantic_lines(exc) if not line.startswith("caller_id")]
+            lines += [line for line in _pydantic_lines(exc) if not line.startswith("Caller ID:")]
         return lines
 
     def recheck(self, pool: DidPool | None) -> list[str]:

@@ -52,6 +52,19 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     await settle(pilot)
 
 
+async def shown_while_running(
+    pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20.0
+) -> None:
+    """Process the app's messages until ``condition()`` holds, without waiting for its
+    workers: for what the screen shows while a worker is still running (bounded)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await pilot.pause()
+
+
 async def press_step_key(pilot: Pilot[Any], key: str = "ctrl+n") -> Callable[[], bool]:
     """Press a step key (Ctrl+N: Next, or Submit on Review); return a check that the
     step's action has run since."""

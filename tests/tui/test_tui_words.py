@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import SecretStr
 
+from tests.support.pilot import shown_while_running
 from tests.tui.conftest import screen_text, settle, step_of, tenant_ids, text_of, wait_for
 from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.draft import TenantPick, WizardDraft
@@ -121,3 +124,146 @@ async def test_rule_errors_name_the_form_fields_by_their_labels(
         assert "DID or range: enter one DID" in inbound
         for api_name in ("number_prefix", "number_length", "did_numbers", "''"):
             assert api_name not in outbound + inbound, api_name
+
+
+class HandClock:
+    """A clock the test moves by hand (elapsed times shown are read from it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def in_view_above_the_buttons(app: TrunkWizApp, selector: str) -> bool:
+    """The widget is on screen, between the step's body and its buttons."""
+    widget = app.screen.query_one(selector)
+    nav = app.screen.query_one("#nav")
+    region = widget.region
+    return (
+        widget.display
+        and region.height > 0
+        and app.screen.region.contains_region(region)
+        and region.bottom <= nav.region.y
+    )
+
+
+def quick_ticks(services: Services) -> HandClock:
+    from dataclasses import replace
+
+    clock = HandClock()
+    services.clock = clock
+    services.timing = replace(services.timing, progress_tick=0.05)
+    return clock
+
+
+def long_plan_draft(sandbox: SandboxServer, port: int, name: str) -> WizardDraft:
+    """A register trunk shared with three tenants: its plan is longer than the screen."""
+    picks = [
+        TenantPick(tid, tname, f"1555420{n}000-1555420{n}099")
+        for n, (tid, tname) in enumerate(tenant_ids(sandbox, 3))
+    ]
+    draft = WizardDraft(
+        url=sandbox.url, user="admin", kind="register", level="system",
+        fields={"name": name, "hostname": "127.0.0.1", "port": port, "transport": "UDP",
+                "auth_id": "words-acct"},
+        tenants=picks,
+    )  # fmt: skip
+    draft.password = SecretStr("words-pw")
+    return draft
+
+
+async def scrolled_to_the_plan_end(pilot: Any) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: text_of(pilot, "#plan") != "Planning…")
+    await settle(pilot)
+    body = app.screen.query_one("#body")
+    assert body.max_scroll_y > 0, "the plan should not fit at 80x24"
+    body.scroll_end(animate=False)
+    await pilot.pause()
+
+
+async def test_ctrl_t_shows_at_once_above_the_buttons_with_the_time_it_takes(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    """A carrier test that has not answered yet (the probe waits for the test): it is
+    seen to run, in view with the plan scrolled to its end, and its time goes up."""
+    import asyncio
+
+    clock = quick_ticks(connected)
+    answered = asyncio.Event()
+    real_probe = connected.probe
+
+    async def probe(target: Any, *, register: bool = True) -> Any:
+        await answered.wait()  # never set: the app leaving cancels the test
+        return await real_probe(target, register=register)
+
+    connected.probe = probe  # type: ignore[method-assign]
+    draft = long_plan_draft(sandbox, 5060, "words-probe")
+    app = TrunkWizApp(connected, start="review", draft=draft)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scrolled_to_the_plan_end(pilot)
+        await pilot.press("ctrl+t")
+        await shown_while_running(pilot, lambda: "Testing" in text_of(pilot, "#probe-result"))
+        assert "0 s" in text_of(pilot, "#probe-result")
+        assert in_view_above_the_buttons(app, "#probe-result")
+        clock.now += 7
+        await shown_while_running(pilot, lambda: "7 s" in text_of(pilot, "#probe-result"))
+        assert in_view_above_the_buttons(app, "#probe-result")
+
+
+async def test_submit_progress_shows_at_once_above_the_buttons_with_the_time(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    """The PBX holds the submit's first call: the submit is seen to run, in view, and its
+    time goes up; once the PBX answers, the outcome shows in the same place."""
+    import asyncio
+
+    clock = quick_ticks(connected)
+    draft = long_plan_draft(sandbox, 5060, "words-submit")
+    app = TrunkWizApp(connected, start="review", draft=draft)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await scrolled_to_the_plan_end(pilot)
+            sandbox.faults.hold_from(1)
+            await pilot.press("ctrl+n")
+            assert await asyncio.to_thread(sandbox.faults.wait_held, 1, 30.0)
+            await shown_while_running(pilot, lambda: "Sending" in text_of(pilot, "#progress-line"))
+            assert in_view_above_the_buttons(app, "#progress-line")
+            assert in_view_above_the_buttons(app, "#progress")
+            clock.now += 5
+            await shown_while_running(pilot, lambda: " 5 s" in text_of(pilot, "#progress-line"))
+            sandbox.faults.release()
+            await shown_while_running(pilot, lambda: "Done:" in text_of(pilot, "#progress-line"))
+            assert in_view_above_the_buttons(app, "#progress-line")
+    finally:
+        sandbox.faults.release()
+
+
+async def test_an_unchanged_edit_says_nothing_needed_changing(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    from tests.tui.conftest import create_trunk, submit
+    from tests.tui.test_tui_edit import kind_app, open_trunk, to_step
+    from trunkwiz.tui.widgets.status import StatusPanel
+
+    trunk_id = await create_trunk(
+        connected, kind="ip", name="words-same", hostname="words.same.test"
+    )
+    app = kind_app(connected, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_trunk(pilot, trunk_id)
+        await to_step(pilot, "review")
+        await wait_for(pilot, lambda: "already matches" in text_of(pilot, "#plan"))
+        await submit(pilot)
+        await wait_for(pilot, lambda: bool(app.screen.query(StatusPanel)))
+        line = text_of(pilot, "#progress-line")
+        assert "Nothing needed changing" in line and "0 change(s)" not in line
+        assert not app.screen.query_one("#progress").display  # no bar stuck at 0 %
+        assert in_view_above_the_buttons(app, "#progress-line")
+        panel = app.screen.query_one(StatusPanel)
+        await wait_for(pilot, lambda: panel.polls > 0)
+        status = str(panel.render())
+        assert "since submit" not in status and "nothing was submitted" in status

@@ -55,7 +55,8 @@ class ConnectDefaults:
 
 @dataclass(frozen=True)
 class Timing:
-    """How the registration status panel polls (tests shorten these)."""
+    """How the registration status panel polls and progress is repainted (tests shorten
+    these)."""
 
     status_interval: float = 2.0
     """Seconds between two ``GET /providers/{id}/status`` calls."""
@@ -63,6 +64,8 @@ class Timing:
     """Seconds a register trunk may stay OFFLINE before the probe explains why."""
     status_timeout: float = 300.0
     """Seconds after which polling stops (the panel says so)."""
+    progress_tick: float = 1.0
+    """Seconds between two repaints of a running operation's elapsed time."""
 
 
 class Services:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.domain.labels import label_of
@@ -49,16 +51,23 @@ class ReviewScreen(StepScreen):
         """Set while a submit runs: setting it stops the submit and rolls it back."""
         self._leave_code: int | None = None
         """The exit code to leave with once an interrupted submit is rolled back."""
+        self._said = ""
+        """What the running submit is doing (the progress line, shown with its time)."""
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="progress-line", classes="info")
-        yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="review-warnings")
-        yield Static("", id="probe-result")
         yield PlanView("Planning…", id="plan")
         yield Static("", id="checklist")
 
     def on_mount(self) -> None:
+        # What Ctrl+T and Submit are doing shows just above the buttons, where the user
+        # is looking, however far the plan is scrolled.
+        self.mount(
+            Static("", id="probe-result"),
+            Static("", id="progress-line", classes="info"),
+            ProgressBar(id="progress", show_eta=False),
+            before="#nav",
+        )
         for empty in (
             "#progress",
             "#progress-line",
@@ -128,18 +137,41 @@ class ReviewScreen(StepScreen):
             return
         self._probe_carrier()
 
+    def _ticking(self, show: Callable[[int], None]) -> Timer:
+        """Call ``show(seconds)`` now and every ``progress_tick`` until the timer stops:
+        a running operation says at once what it does and for how long."""
+        clock = self.services.clock
+        started = clock()
+
+        def tick() -> None:
+            show(int(clock() - started))
+
+        tick()
+        return self.set_interval(self.services.timing.progress_tick, tick)
+
     @work(exclusive=True, group="probe")
     async def _probe_carrier(self) -> None:
         shown = self.query_one("#probe-result", Static)
-        show_note(shown, f"Testing {self.trunk.hostname} from this host…")
-        test = await self.services.test_carrier(self.trunk, self.draft.password)
+        host = self.trunk.hostname
+        clock, started = self.services.clock, self.services.clock()
+        timer = self._ticking(
+            lambda s: show_note(shown, f"Testing the carrier {host} from this host… {s} s")
+        )
+        try:
+            test = await self.services.test_carrier(self.trunk, self.draft.password)
+        finally:
+            timer.stop()
         if not test.method:
             show_note(shown, test.diagnosis)
             return
+        took = int(clock() - started)
         show_note(
             shown,
             Content.assemble(
-                (f"Carrier test ({test.method}{test.note}):", "bold"), " ", plain(test.diagnosis)
+                (f"Carrier test ({test.method}{test.note}):", "bold"),
+                " ",
+                plain(test.diagnosis),
+                (f"   (took {took} s)", "dim"),
             ),
         )
 
@@ -164,12 +196,23 @@ class ReviewScreen(StepScreen):
         assert conn is not None
         bar = self.query_one("#progress", ProgressBar)
         line = self.query_one("#progress-line", Static)
-        bar.display = True
-        bar.update(total=max(1, len(self.plan.operations)), progress=0)
+        unchanged = self.plan.is_empty
+        total = len(self.plan.operations) + len(getattr(self.plan.routes, "operations", ()))
+        bar.display = not unchanged  # nothing to send: no bar stuck at 0 %
+        bar.update(total=max(1, total), progress=0)
+        self._said = "Checking the PBX…" if unchanged else f"Sending {total} change(s)…"
+        clock, started = self.services.clock, self.services.clock()
+
+        def say() -> None:
+            show_note(line, f"{self._said}   {int(clock() - started)} s")
 
         def progress(p: Any) -> None:
             bar.update(total=max(1, p.total), progress=p.done)
-            show_note(line, ("Rolling back: " if p.stage == "rollback" else "") + p.line)
+            self._said = ("Rolling back: " if p.stage == "rollback" else "") + p.line
+            say()
+
+        say()
+        timer = self.set_interval(self.services.timing.progress_tick, say)
 
         created: list[str] = []
 
@@ -188,14 +231,19 @@ class ReviewScreen(StepScreen):
                 stop=self._stop,
             )
         except (ServiceError, ValueError) as exc:
+            timer.stop()
             if created and not left_created_trunk(exc):
                 self.draft.trunk_id = None  # rolled back: it is a new trunk again
             self._stop = None
             self._failed(exc)
             self._leave_if_interrupted()
             return
+        timer.stop()
         self._stop = None
-        done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
+        if unchanged:
+            done = "Nothing needed changing: the PBX already matches, so nothing was sent."
+        else:
+            done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
         show_note(line, done)
         not_kept = await self._keep_password()
         if not_kept:  # a line under the outcome (plain text), not a toast over the form
@@ -226,10 +274,8 @@ class ReviewScreen(StepScreen):
         if self._leave_code is None:
             self._leave_code = code
             self._stop.set()
-            show_note(
-                self.query_one("#progress-line", Static),
-                "Interrupted: rolling back what this submit changed, then leaving…",
-            )
+            self._said = "Interrupted: rolling back what this submit changed, then leaving…"
+            show_note(self.query_one("#progress-line", Static), self._said)
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -296,6 +342,8 @@ class ReviewScreen(StepScreen):
             timeout=timing.status_timeout,
             offline_after=timing.offline_after,
             diagnose=diagnose,
+            tick=timing.progress_tick,
+            submitted=not self.plan.is_empty,
             id="status",
         )
         await self.query_one("#body").mount(panel, before=self.query_one("#review-warnings"))

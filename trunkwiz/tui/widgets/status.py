@@ -45,12 +45,17 @@ class StatusPanel(Static):
         timeout: float,
         offline_after: float | None = None,
         diagnose: Diagnose | None = None,
+        tick: float = 1.0,
+        submitted: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__("Status: waiting for the PBX…", **kwargs)
+        super().__init__("Status: reading it from the PBX…", **kwargs)
         self._poll, self._clock = poll, clock
         self._interval, self._timeout = interval, timeout
         self._offline_after, self._diagnose = offline_after, diagnose
+        self._tick = tick
+        self.submitted = submitted
+        """False after a Submit that had nothing to send: the time is not "since submit"."""
         self.started = clock()
         self.status = ""
         self.polls = 0
@@ -84,20 +89,47 @@ class StatusPanel(Static):
                 and elapsed >= self._offline_after
             ):
                 diagnosed = True
-                self._show(elapsed, note="Probing the carrier from this host…")
-                self.diagnosis = await self._diagnose()
-            self._show(elapsed)
+                self.diagnosis = await self._probe(elapsed, self._diagnose)
+            self._show(elapsed, note=self._waiting_note(elapsed, diagnosed))
             if elapsed >= self._timeout:
                 self.post_message(self.Settled(self.status, "timeout"))
                 return
             await asyncio.sleep(self._interval)
+
+    def _waiting_note(self, elapsed: float, diagnosed: bool) -> str:
+        """While OFFLINE and before the probe: when the carrier will be tested."""
+        if diagnosed or self._diagnose is None or self._offline_after is None:
+            return ""
+        if self.status == "ONLINE" or elapsed >= self._timeout:
+            return ""
+        return (
+            f"Waiting for the PBX to register; the carrier is tested from this host if it is "
+            f"still not ONLINE after {int(self._offline_after)} s."
+        )
+
+    async def _probe(self, elapsed: float, diagnose: Diagnose) -> str:
+        """Run the probe, saying so at once and how long it has been running."""
+        started = self._clock()
+        task = asyncio.ensure_future(diagnose())
+        try:
+            while True:
+                took = int(self._clock() - started)
+                self._show(elapsed, note=f"Testing the carrier from this host… {took} s")
+                done, _ = await asyncio.wait({task}, timeout=self._tick)
+                if done:
+                    return task.result()
+        finally:
+            task.cancel()  # the panel went (its worker was cancelled): so does the probe
 
     def _show(self, elapsed: float, note: str = "") -> None:
         text = Text()
         style = "bold green" if self.status == "ONLINE" else "bold red"
         text.append("Status: ")
         text.append(visible(self.status) or "…", style=style)
-        text.append(f"   {int(elapsed)} s since submit\n", style="dim")
+        if self.submitted:
+            text.append(f"   {int(elapsed)} s since submit\n", style="dim")
+        else:
+            text.append("   nothing was submitted; this is the trunk as it is\n", style="dim")
         reported = visible(self.reported, multiline=True)  # the PBX's words
         text.append(reported[:1].upper() + reported[1:] + ".")
         if self.status != "ONLINE" and elapsed >= self._timeout:

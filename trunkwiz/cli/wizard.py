@@ -79,6 +79,7 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
     kwargs.setdefault("defaults", connect_defaults(args))
     kwargs.setdefault("secrets", _open_secret_store)
+    kwargs.setdefault("read_ahead", True)  # the tenants, while the first steps are filled in
     return Services(
         config_dir=config_dir(getattr(args, "config", None)),
         profile_name=getattr(args, "profile", None) or "default",

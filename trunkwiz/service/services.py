@@ -80,8 +80,13 @@ class Services:
         probe: ProbeFn | None = None,
         clock: Callable[[], float] = time.monotonic,
         demo_carrier: dict[str, Any] | None = None,
+        read_ahead: bool = False,
     ) -> None:
         self.config_dir = Path(config_dir)
+        self.read_ahead = read_ahead
+        """The wizard: once a System Admin is signed in, start reading the tenants (the
+        trunk list, a quick edit and the Tenants step want them; on a 10,000-tenant PBX
+        that is 100 requests, better made while the user fills in the first steps)."""
         self.profile_name = profile_name
         self.defaults = defaults or ConnectDefaults()
         self.timing = timing or Timing()
@@ -235,6 +240,8 @@ class Services:
         self.connection = Connection(
             client, session, url=url, user=user, domain=domain, pinned_sha256=pinned_sha256
         )
+        if self.read_ahead:
+            self.connection.read_tenants_ahead()
         return self.connection
 
     async def sign_in(

@@ -31,13 +31,16 @@ KEYS = {
 
 
 class PtyApp:
-    """``python -m trunkwiz ARGS`` on a pty; its output is collected by a reader thread."""
+    """``python -m MODULE ARGS`` on a pty (``trunkwiz``, or a test's wrapper of its command
+    line); its output is collected by a reader thread."""
 
-    def __init__(self, args: Sequence[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, args: Sequence[str], env: dict[str, str], cwd: Path, module: str = "trunkwiz"
+    ) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "trunkwiz", *args],
+            [sys.executable, "-m", module, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -65,6 +68,17 @@ class PtyApp:
                     return
                 self._data += chunk
                 self._changed.notify_all()
+
+    def raw(self) -> bytes:
+        """Everything written to the terminal so far, as it came."""
+        with self._changed:
+            return bytes(self._data)
+
+    def all_output(self, timeout: float = 10.0) -> bytes:
+        """Once the process has ended: everything it wrote, read to the end."""
+        self._reader.join(timeout)
+        assert not self._reader.is_alive(), "the terminal was not read to its end"
+        return self.raw()
 
     def text(self) -> str:
         """Everything shown so far, escape sequences removed."""

@@ -80,6 +80,7 @@ class Services:
         probe: ProbeFn | None = None,
         clock: Callable[[], float] = time.monotonic,
         demo_carrier: dict[str, Any] | None = None,
+        drafts: DraftStore | None = None,
     ) -> None:
         self.config_dir = Path(config_dir)
         self.profile_name = profile_name
@@ -93,7 +94,8 @@ class Services:
         self._probe = probe
         self._limiter: RateLimiter | None = None
         self._profiles: ProfileStore | None = None
-        self._drafts: DraftStore | None = None
+        self._drafts: DraftStore | None = drafts
+        """The draft slot (default: ``drafts/default.toml`` of ``config_dir``)."""
         self._secrets: SecretStore | None = None
         self.connection: Connection | None = None
         """The signed-in PBX connection, after ``connect``."""

@@ -204,6 +204,17 @@ class Services:
         """Forget the draft (after a successful submit)."""
         self.drafts.discard()
 
+    def write_crash_log(self, error: BaseException, context: str = "") -> Path:
+        """Write ``error``'s traceback (never a local variable) to a new private log in
+        the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
+        from trunkwiz.store.crashlog import write_crash_log
+
+        try:
+            where: Path | None = self.drafts.root
+        except Exception:  # no usable configuration directory: the temp dir then
+            where = None
+        return write_crash_log(where, error, context)
+
     # -- the PBX ------------------------------------------------------------------------
     async def connect(
         self,

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from trunkwiz.compat import UTC
-from trunkwiz.domain.text import visible
+from trunkwiz.domain.text import error_line, visible
 from trunkwiz.store.paths import FILE_MODE, ensure_private_dir, resolved_root
 
 log = logging.getLogger(__name__)
@@ -43,12 +43,7 @@ def traceback_text(error: BaseException) -> str:
 def summary(error: BaseException) -> str:
     """``Type: message`` in one line, every control character visible, cut to
     ``SUMMARY_CHARS`` (an empty message: the type alone)."""
-    message = str(error).strip()
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    text = visible(text)
-    if len(text) > SUMMARY_CHARS:
-        text = text[: SUMMARY_CHARS - 1] + "…"
-    return text
+    return error_line(error, SUMMARY_CHARS)
 
 
 def write_crash_log(config_dir: Path | None, error: BaseException, context: str = "") -> Path:

@@ -444,25 +444,21 @@ class TrunkWizApp(App[int]):
         self.crashed = True
         from textual.worker import WorkerFailed
 
-        from trunkwiz.store.crashlog import summary, write_crash_log
+        from trunkwiz.domain.text import error_line
 
         cause = error.error if isinstance(error, WorkerFailed) else error
         state = self.keep_for_later()
-        try:
-            where = self.services.drafts.root
-        except Exception:  # no usable configuration directory: the temp dir then
-            where = None
         try:
             step = self.current_draft().step
         except Exception:  # the screens themselves are broken: no step to name
             step = ""
         context = f"step: {step or '-'}\ndraft: {state}\n"
         try:
-            self.crash_log = write_crash_log(where, cause, context)
+            self.crash_log = self.services.write_crash_log(cause, context)
             details = f"Details in {self.crash_log}"
         except Exception as exc:  # not even the temp dir: say so, still one line
             details = f"No log could be written ({type(exc).__name__})."
-        what = f"trunkwiz stopped on an unexpected error: {summary(cause)}."
+        what = f"trunkwiz stopped on an unexpected error: {error_line(cause)}."
         self.farewell = f"{what} {self.draft_words(state)} {details}"
 
     def _look_for_draft(self) -> None:

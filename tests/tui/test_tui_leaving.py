@@ -248,3 +248,43 @@ def test_ctrl_c_in_a_real_terminal_prints_one_line_about_the_draft(
     ]
     saved = DraftStore(config).load()
     assert saved is not None and saved["fields"]["name"] == "pty-ctrl-c"
+
+
+def test_make_demo_abandoned_exits_0_and_the_next_demo_offers_the_draft(tmp_path: Path) -> None:
+    """What ``make demo`` runs, twice, in a real terminal: Abandon exits 0 (make reports
+    no error) with one line, and the next demo offers what was typed."""
+    from tests.tui.ptyrun import PtyApp
+
+    env = {**user_env(), "TRUNKWIZ_CONFIG_DIR": str(tmp_path / "user-config")}
+    first = PtyApp(["demo"], env, ROOT)
+    try:
+        first.wait_for("Sign in to the PBX")
+        first.send("ctrl+n")
+        first.wait_for("What kind of trunk")
+        first.send("ctrl+n")
+        first.wait_for("Where the carrier is")
+        first.send("pty-demo-kept")
+        first.wait_for("pty-demo-kept")
+        first.send("escape")
+        first.wait_for("Abandon the wizard?")
+        first.send("y")
+        assert first.wait() == 0
+        lines = after_the_wizard(first.all_output())
+    finally:
+        first.close()
+    assert lines == ["Abandoned. Your draft is saved: `trunkwiz demo` offers to resume it."]
+    second = PtyApp(["demo"], env, ROOT)
+    try:
+        second.wait_for("pty-demo-kept")  # the question names the draft
+        second.send("r")
+        second.wait_for("Sign in to the PBX")
+        second.send("ctrl+n")
+        second.wait_for("Where the carrier is")
+        second.send("ctrl+c")
+        assert second.wait() == 130
+        lines = after_the_wizard(second.all_output())
+    finally:
+        second.close()
+    assert lines == [
+        "Interrupted (Ctrl+C). Your draft is saved: `trunkwiz demo` offers to resume it."
+    ]

@@ -121,13 +121,9 @@ Prepare = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 async def until_closed(pilot: Pilot[Any]) -> None:
-    """Let the App run until it has closed (bounded); a worker's failure is not awaited."""
-    app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 20
-    while app.is_running and app._exception is None:
-        assert loop.time() < deadline, "the App neither failed nor closed"
-        await asyncio.sleep(0.01)
+    """Wait (bounded) until the App has met its first unexpected error: the guard has run
+    by then (Textual notes the error after the App's handler returned)."""
+    await asyncio.wait_for(pilot.app._exception_event.wait(), timeout=20)
 
 
 async def run_until_crash(app: TrunkWizApp, prepare: Prepare) -> BaseException:

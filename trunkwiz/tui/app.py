@@ -91,8 +91,8 @@ HELP = """\
   Ctrl+P          command palette        Esc     abandon (asks)
   Ctrl+C          quit, keep the draft   ?, F1   this help
 
-Your entries are kept as a draft (never a password) when you leave a step, when the \
-session drops and on Ctrl+C; the next start offers to resume it.
+Once something is typed, your entries are kept as a draft (never a password) when you \
+leave a step, abandon, press Ctrl+C or the session drops; the next start offers to resume it.
 """
 
 

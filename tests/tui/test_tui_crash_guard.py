@@ -313,6 +313,25 @@ async def test_a_failing_carrier_test_on_review_keeps_the_draft(
     assert saved is not None and saved["step"] == "review"
 
 
+async def test_textuals_panic_goes_through_the_guard_too(
+    signed_in: CrashingServices, sandbox: SandboxServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``App.panic`` (Textual's "exit showing these"): what it would show goes to the log."""
+    shown = marker("panic")
+    app = TrunkWizApp(signed_in, start="basic", draft=draft_for(sandbox, "basic"))
+    with pytest.raises(Exception, match="gave up"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            pilot.app.call_later(pilot.app.panic, f"Traceback with {shown}")
+            await until_closed(pilot)
+    out, err = capfd.readouterr()
+    assert shown not in out + err
+    assert app.return_code == 1 and app.crash_log is not None
+    assert shown in app.crash_log.read_text()
+    assert app.farewell is not None and "Your draft is saved" in app.farewell
+    assert shown not in app.farewell
+
+
 def test_the_guard_replaces_textuals_fatal_error_hook() -> None:
     """The App overrides the method every route of Textual reports through; should a
     Textual upgrade rename it, this fails rather than the guard silently not running."""

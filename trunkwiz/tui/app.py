@@ -105,6 +105,14 @@ def resume_collector() -> None:
         gc.enable()
 
 
+class PanicError(RuntimeError):
+    """``App.panic`` was called: what it was to show is in the crash log only."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__("the wizard gave up (details in the log)")
+        self.shown = shown
+
+
 class TrunkWizApp(App[int]):
     """The trunk wizard.
 
@@ -435,6 +443,12 @@ class TrunkWizApp(App[int]):
             self._exception_event.set()
         self._close_messages_no_wait()
 
+    def panic(self, *renderables: Any) -> None:
+        """Textual's "exit showing these": routed through the guard too. What was to be
+        shown (it may be a traceback) goes to the crash log, never to the terminal."""
+        shown = "\n".join(str(r) for r in renderables)
+        self._handle_exception(PanicError(shown))
+
     def report_crash(self, error: BaseException) -> None:
         """Save the draft as it stands on screen (never a password), write the traceback
         (no locals) to a private log and set ``farewell`` to one line saying so. Only the
@@ -453,6 +467,8 @@ class TrunkWizApp(App[int]):
         except Exception:  # the screens themselves are broken: no step to name
             step = ""
         context = f"step: {step or '-'}\ndraft: {state}\n"
+        if isinstance(cause, PanicError):
+            context += f"shown:\n{cause.shown}\n"
         try:
             self.crash_log = self.services.write_crash_log(cause, context)
             details = f"Details in {self.crash_log}"

@@ -140,6 +140,7 @@ def assert_guarded(app: TrunkWizApp, step: str, terminal: str, config: Path) -> 
     """The draft saved, a private log, one line, no locals, exit 1."""
     local = marker(step)
     assert local not in terminal and "Traceback" not in terminal, terminal[-2000:]
+    assert terminal.strip() == "", terminal[-2000:]  # the App printed nothing: only ``farewell``
     assert app.return_code == 1
     line = app.farewell
     assert line is not None and "\n" not in line, line
@@ -385,6 +386,7 @@ def test_a_crash_in_a_real_terminal_prints_one_line_and_no_locals(
         raw = wizard.all_output()
     finally:
         wizard.close()
+    assert ALT_SCREEN_OFF in raw  # the terminal was given back (then the one line)
     shown = raw.decode("utf-8", "replace")
     assert LOCAL_VALUE not in shown and "Traceback" not in shown
     assert b"\x1b]0;retitled" not in raw  # the message's escape is shown, never sent

@@ -525,6 +525,7 @@ class TrunkWizApp(App[int]):
                 self.exit(0, return_code=0)
 
         if self.submitted and self._nothing_new():
+            self.farewell = f"Left the wizard. {self.draft_words(EMPTY)}"
             self.exit(0)  # the trunks are submitted and nothing was typed since
             return
         typed = self.resume_pending or self.current_draft().has_content()

@@ -19,6 +19,9 @@ _ANSI = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)"
 )
 
+#: What a full-screen program writes as it gives the terminal back (the normal screen).
+ALT_SCREEN_OFF = b"\x1b[?1049l"
+
 KEYS = {
     "ctrl+n": "\x0e",
     "ctrl+r": "\x12",
@@ -147,3 +150,20 @@ class PtyApp:
         if master is not None:
             os.close(master)
         self._reader.join(5)
+
+
+def user_env() -> dict[str, str]:
+    """An admin's shell: no PYTHONUNBUFFERED, no keyring, nothing of the tests' own."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TRUNKWIZ_", "TEXTUAL")) and k != "PYTHONUNBUFFERED"
+    }
+    env.update(TERM="xterm-256color", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    return env
+
+
+def after_the_wizard(raw: bytes) -> list[str]:
+    """The lines written once the wizard gave the terminal back (escapes removed)."""
+    tail = raw.rsplit(ALT_SCREEN_OFF, 1)[-1].decode("utf-8", "replace")
+    return [line for line in _ANSI.sub("", tail).replace("\r", "").split("\n") if line.strip()]

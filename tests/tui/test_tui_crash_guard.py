@@ -344,35 +344,13 @@ def test_the_guard_replaces_textuals_fatal_error_hook() -> None:
 
 # -- through a real terminal ------------------------------------------------------------
 ROOT = Path(__file__).resolve().parents[2]
-ALT_SCREEN_OFF = b"\x1b[?1049l"
-
-
-def user_env() -> dict[str, str]:
-    """An admin's shell: no PYTHONUNBUFFERED, no keyring, nothing of the tests' own."""
-    import os
-
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TRUNKWIZ_", "TEXTUAL")) and k != "PYTHONUNBUFFERED"
-    }
-    env.update(TERM="xterm-256color", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    return env
-
-
-def after_the_wizard(raw: bytes) -> list[str]:
-    """The lines written once the wizard gave the terminal back (escapes removed)."""
-    from tests.tui.ptyrun import _ANSI
-
-    tail = raw.rsplit(ALT_SCREEN_OFF, 1)[-1].decode("utf-8", "replace")
-    return [line for line in _ANSI.sub("", tail).replace("\r", "").split("\n") if line.strip()]
 
 
 def test_a_crash_in_a_real_terminal_prints_one_line_and_no_locals(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     from tests.tui.crashing_cli import LOCAL_VALUE
-    from tests.tui.ptyrun import PtyApp
+    from tests.tui.ptyrun import ALT_SCREEN_OFF, PtyApp, after_the_wizard, user_env
 
     config = tmp_path / "config"
     draft = draft_for(sandbox, "credentials")

@@ -26,7 +26,7 @@ from tests.tui.conftest import (
     step_of,
     wait_for,
 )
-from tests.tui.test_tui_crash_guard import after_the_wizard, user_env
+from tests.tui.ptyrun import after_the_wizard, user_env
 from trunkwiz.cli import make_app
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.services import Services

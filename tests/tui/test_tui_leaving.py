@@ -288,3 +288,22 @@ def test_make_demo_abandoned_exits_0_and_the_next_demo_offers_the_draft(tmp_path
     assert lines == [
         "Interrupted (Ctrl+C). Your draft is saved: `trunkwiz demo` offers to resume it."
     ]
+
+
+def test_ctrl_c_while_the_wizard_starts_is_one_line_and_130(tmp_path: Path) -> None:
+    """SIGINT before the wizard's own handlers are in place: no Python traceback."""
+    from tests.tui.ptyrun import PtyApp
+
+    args = ["--config", str(tmp_path / "config")]
+    wizard = PtyApp(args, user_env(), ROOT, "tests.tui.slow_start_cli")
+    try:
+        wizard.wait_for("BUILDING")
+        wizard.signal(signal.SIGINT)  # what Ctrl+C sends before the wizard reads keys
+        assert wizard.wait() == 130
+        shown = wizard.all_output().decode("utf-8", "replace")
+    finally:
+        wizard.close()
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown
+    lines = [line for line in shown.replace("\r", "").split("\n") if line.strip()]
+    assert lines[-1] == "Interrupted (Ctrl+C). Nothing was typed, so no draft is kept."
+    assert lines[:-1] == ["BUILDING"], lines

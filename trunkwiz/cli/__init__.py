@@ -170,6 +170,9 @@ def make_app(argv: Sequence[str] | None = None) -> App[object]:
 #: first frame is on the terminal (``TrunkWizApp``).
 INTERACTIVE = frozenset({"wizard", "demo", "edit"})
 
+#: Ctrl+C while the wizard was still starting: nothing could be typed yet.
+INTERRUPTED_EARLY = "Interrupted (Ctrl+C). Nothing was typed, so no draft is kept."
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     from trunkwiz.cli.hardening import no_core_dumps
@@ -202,6 +205,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _delivered(int(args._run(args)))
     except streams.OutputLost as lost:  # a write failed and the command did not listen
         return lost.loss.code
+    except KeyboardInterrupt:  # Ctrl+C before the command handles it (the wizard starting)
+        words = list(sys.argv[1:] if argv is None else argv)
+        wizard = _chosen_command(words) in INTERACTIVE
+        print(INTERRUPTED_EARLY if wizard else "trunkwiz: interrupted.", file=sys.stderr)
+        return 130
     except Exception as exc:  # a bug no command caught: one line, never a traceback
         return last_resort(exc, argv)
     finally:

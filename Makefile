@@ -81,7 +81,8 @@ install-test: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/integration/test_install_trixie.py
 
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; \
+		exit $$status
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -36,6 +36,13 @@ GENERIC_NOTE = "SIP default; change it if the carrier documents another value."
 CONFIRM = "Region or account specific: confirm with the provider."
 _SPECIFIC_WORDS = ("region", "account", "your trunk", "is the kb example")
 
+# Evidence the seed records a value without naming, read in the KB mirror at the seed's
+# commit: the screenshot of the PBX form that shows it.
+KB_EVIDENCE: dict[tuple[str, str], dict[str, str]] = {
+    ("SIPTRUNK", "IP_AUTH"): {"additional_ips": "KB screenshot SIPTRUNK.com_1.png"},
+    ("SIPTRUNK", "REGISTER_AUTH"): {"additional_ips": "KB screenshot SIPTRUNK.com_3.png"},
+}
+
 
 def unwrap(raw: Any) -> tuple[Any, bool, str]:
     """``(value, uncertain, note)`` of a plain or ``{value, uncertain, note|source}`` fact."""
@@ -128,6 +135,58 @@ def kind_prefill(kind: str, facts: Json) -> dict[str, Json]:
     return out
 
 
+def with_kb_evidence(provider: str, api_type: str, facts: Json) -> Json:
+    """``facts`` with :data:`KB_EVIDENCE` added to its ``evidence``."""
+    evidence = dict(facts.get("evidence") or {})
+    for key, seen in KB_EVIDENCE.get((provider, api_type), {}).items():
+        evidence[key] = f"{evidence[key]}; {seen}" if evidence.get(key) else seen
+    return {**facts, "evidence": evidence}
+
+
+# A value the seed's own note calls an inference ("presumably", "assumed") or an example
+# of the value ("Example primary IP") has no source for this trunk: it is not pre-filled.
+_INFERRED_WORDS = ("presumably", "assumed")
+ASK = {
+    "hostname": "your trunk's SIP host",
+    "additional_ips": "its SIP source IPs",
+    "transport": "UDP, TCP or TLS",
+    "port": "the SIP port",
+}
+
+
+def unsourced(item: Json) -> str:
+    """Why a pre-filled value has no source ("" if it has one)."""
+    note = str(item.get("note") or "").removeprefix(CONFIRM).strip()
+    if not item.get("uncertain") or item.get("value") is None:
+        return ""
+    if any(word in note.casefold() for word in _INFERRED_WORDS):
+        return "is inferred, not documented for this trunk"
+    return "is the guide's example, not yours" if note.casefold().startswith("example") else ""
+
+
+def cited_prefill(provider: str, api_type: str, facts: Json) -> dict[str, Json]:
+    """The pre-fill of one kind, every value saying where it comes from: its evidence, or
+    else the vendor's guide for that kind (the seed's source of the type's facts). A value
+    without a source is left out (``value None``) and ``ask`` says what to ask instead."""
+    facts = with_kb_evidence(provider, api_type, facts)
+    out = kind_prefill(KINDS[api_type], facts)
+    page = facts.get("ui_trunk_type") or api_type
+    for key, item in out.items():
+        if not item["note"] and item["value"] is not None:
+            item["note"] = f"From the vendor's {provider} guide ({page})."
+        why = unsourced(item)
+        if why:
+            value = item["value"]
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            item["note"] = f"{item['note']} Not pre-filled: {shown} {why}."
+            item.pop("confirm", None)
+            item.pop("choices", None)
+            item["value"] = None
+        if item["value"] is None and key in ASK and not item.get("choices"):
+            item["ask"] = f"ask {provider}: {ASK[key]}"
+    return out
+
+
 def kind_facts(facts: Json) -> dict[str, Any]:
     who, who_uncertain, who_note = unwrap(facts.get("who_can_create"))
     hints: dict[str, Any] = {
@@ -159,7 +218,7 @@ def convert_provider(p: Json) -> dict[str, Any]:
         "documented": p.get("voice_documented", True),
         "sms_supported": bool(p.get("sms_supported")),
         "kinds": kinds,
-        "prefill": {KINDS[t]: kind_prefill(KINDS[t], f) for t, f in p["types"].items()},
+        "prefill": {KINDS[t]: cited_prefill(p["provider"], t, f) for t, f in p["types"].items()},
         "facts": {KINDS[t]: kind_facts(f) for t, f in p["types"].items()},
         "call_prefix": p.get("prefix_facts"),
         "did_pool_example": p.get("did_pool_example", ""),

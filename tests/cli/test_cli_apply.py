@@ -194,11 +194,13 @@ def test_pbx_rejection_exits_1_with_the_pbx_message(
 
 
 def test_injected_pbx_failure_rolls_back_and_exits_1(
-    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path, recorder: Recorder
 ) -> None:
-    # Calls: sign-in, user, tenants x2 pages + the skip-convention probe, transports,
-    # providers, then create, assign.
-    sandbox.faults.fail_nth(9, status=503)
+    # The reads a dry run makes (sign-in, checks, plan) come first; then create, assign.
+    dry = ("--pbx", sandbox.url, "apply", write(tmp_path, IP_TRUNK), "--password-stdin")
+    assert cli(*dry, "--dry-run", stdin=admin_stdin()).code == 0
+    reads = len([p for _, p in recorder.requests if p.startswith("/api/")])
+    sandbox.faults.fail_nth(reads + 2, status=503)
     r = cli(
         "--pbx",
         sandbox.url,

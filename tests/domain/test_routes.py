@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from trunkwiz.domain.didpool import DidPool
+from trunkwiz.domain.office_hours import ALWAYS, GLOBAL
 from trunkwiz.domain.routes import (
     Action,
     Destination,
@@ -14,6 +15,7 @@ from trunkwiz.domain.routes import (
     TenantRoutes,
     caller_id_problem,
     did_problem,
+    duplicate_issues,
     flowroute_prepend,
     outbound_prefill,
     parse_did_range,
@@ -120,11 +122,52 @@ def test_route_issues_name_duplicates_and_pool() -> None:
 
 def test_brand_prefills() -> None:
     assert flowroute_prepend("52709417") == "52709417*"
-    with pytest.raises(ValueError, match="8 digits"):
-        flowroute_prepend("5270941")
+    with pytest.raises(ValueError, match="digits only"):
+        flowroute_prepend("5270941*")
     flowroute = outbound_prefill("Flowroute", tech_prefix="52709417")
-    assert (flowroute.number_length, flowroute.prepend) == ("11", "52709417*")
+    assert (flowroute.number_length, flowroute.prepend) == ("", "52709417*")
     assert outbound_prefill("Flowroute").prepend == ""
     siptrunk = outbound_prefill("SIPTRUNK")
     assert (siptrunk.number_length, siptrunk.prepend, siptrunk.strip_digits) == ("10", "1", 0)
     assert outbound_prefill("Generic").prepend == ""
+
+
+def test_names_are_matched_exactly_and_one_did_has_one_inbound_rule() -> None:
+    pool = DidPool.from_intervals([(16468097065, 16468097069)])
+    outs = tuple(OutboundRoute(name=n, number_length="11") for n in ("Dup", "DUP"))
+
+    def inbound(name: str, dids: str) -> InboundRoute:
+        return InboundRoute.model_validate(
+            {"name": name, "did_numbers": dids, "forward_to": "1001"}
+        )
+
+    fine = TenantRoutes(outbound=outs, inbound=(inbound("a", "16468097065"),))
+    assert route_issues(fine, pool) == []
+    clash = TenantRoutes(
+        inbound=(
+            inbound("Main", "16468097065-16468097067"),
+            inbound("Next", "16468097068"),
+            inbound("Sales", "16468097066"),
+            inbound("Late", "16468097067-16468097069"),
+        )
+    )
+    issues = duplicate_issues(clash)
+    assert [(i.index, i.field) for i in issues] == [(2, "did_numbers"), (3, "did_numbers")]
+    assert "already routed by inbound rule 'Main'" in issues[0].message
+    assert "already routed by inbound rule 'Main'" in issues[1].message
+
+
+def test_office_hours_defaults_and_route_switch() -> None:
+    out = OutboundRoute(name="o", number_length="11")
+    assert out.office_hours == ALWAYS and out.enabled is True
+    assert OutboundRoute(name="o", number_length="11", office_hours="global").office_hours == (
+        GLOBAL
+    )
+    plain = InboundRoute.model_validate({"name": "i", "did_numbers": "1646", "forward_to": "1"})
+    assert plain.office_hours == ALWAYS
+    late = InboundRoute.model_validate(
+        {"name": "i", "did_numbers": "1646", "forward_to": "1", "after_hours": "hangup"}
+    )
+    assert late.office_hours == GLOBAL
+    with pytest.raises(ValidationError, match="not a time of day"):
+        OutboundRoute(name="o", number_length="11", office_hours={"monday": "25:99-26:00"})

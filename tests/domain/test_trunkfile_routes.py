@@ -122,6 +122,14 @@ def test_an_empty_list_means_no_rules_and_absent_means_unmanaged() -> None:
 
 
 DEST = st.sampled_from(["1001", "hangup", "voicemail:1002", "+4420123456", "2000"])
+HOURS = st.sampled_from(
+    [
+        "always",
+        "global",
+        {"monday": "09:00-17:00", "friday": "08:00-12:00;13:00-16:30"},
+        "sat 10:00-14:00, sun 10:00-12:00",
+    ]
+)
 
 
 @st.composite
@@ -138,13 +146,15 @@ def tenant(draw: st.DrawFn, j: int) -> dict[str, Any]:
                 "caller_id": draw(st.sampled_from(["", "+", "0", "00", "+00"]))
                 + str(base + draw(st.integers(0, 99))),
             }
+            | ({"enabled": False} if draw(st.booleans()) else {})
+            | ({"office_hours": draw(HOURS)} if draw(st.booleans()) else {})
             for k in range(draw(st.integers(0, 2)))
         ]
     if draw(st.booleans()):
         rules = []
         for k in range(draw(st.integers(0, 2))):
-            first = base + draw(st.integers(0, 49))
-            size = draw(st.integers(1, 50))
+            first = base + 50 * k + draw(st.integers(0, 24))  # one inbound rule per DID
+            size = draw(st.integers(1, 25))
             rule: dict[str, Any] = {
                 "name": f"in {k}",
                 "did_numbers": str(first) if size == 1 else f"{first}-{first + size - 1}",
@@ -153,6 +163,8 @@ def tenant(draw: st.DrawFn, j: int) -> dict[str, Any]:
             for key in ("after_hours", "holidays"):
                 if draw(st.booleans()):
                     rule[key] = draw(DEST)
+            if draw(st.booleans()):
+                rule["office_hours"] = draw(HOURS)
             rules.append(rule)
         entry["inbound"] = rules
     return entry

@@ -263,9 +263,60 @@ async def test_paging_is_bounded_when_server_never_finishes(fake, make_client) -
     fake.routes[("GET", "/providers")] = endless
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
-        with pytest.raises(UnavailableError, match="stopped after 20 pages"):
+        with pytest.raises(UnavailableError, match="more than 20 pages; stopped"):
             await pbx.list_all("/providers", max_pages=20)
-    assert len(fake.calls("/providers")) == 22  # the first page, the probe, 20 more
+    assert len(fake.calls("/providers")) == 1  # the first page's count is enough to stop
+
+
+class Concurrent:
+    """``FakePbx`` behind an async transport that counts the requests in flight."""
+
+    def __init__(self, fake: FakePbx) -> None:
+        self.fake, self.in_flight, self.peak = fake, 0, 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            for _ in range(3):  # let the client start whatever else it would
+                await asyncio.sleep(0)
+            return self.fake(request)
+        finally:
+            self.in_flight -= 1
+
+
+def numbered(count: int, short_at: int | None = None) -> Handler:
+    """A collection of ``count`` items; the page at ``short_at`` comes back short."""
+
+    def page(request: httpx.Request) -> httpx.Response:
+        skip, top = int(request.url.params["skip"]), int(request.url.params["top"])
+        items = [{"id": str(i)} for i in range(skip, min(skip + top, count))]
+        if skip == short_at:
+            items = items[:10]
+        return httpx.Response(200, json={"count": count, "items": items})
+
+    return page
+
+
+async def test_pages_after_the_first_come_in_parallel_and_in_order(fake: FakePbx) -> None:
+    fake.routes[("GET", "/tenants")] = numbered(10_000)
+    transport = Concurrent(fake)
+    async with PbxClient("https://pbx.test", transport=httpx.MockTransport(transport)) as pbx:
+        await pbx.sign_in("admin", SecretStr(PASSWORD))
+        items = await pbx.list_all("/tenants", concurrency=8)
+    assert [i["id"] for i in items] == [str(i) for i in range(10_000)]
+    assert len(fake.calls("/tenants")) == 1 + 1 + 99  # the first page, the probe, the rest
+    assert transport.peak == 8  # the bound, reached
+
+
+async def test_a_short_page_among_parallel_ones_fails_clearly(fake: FakePbx) -> None:
+    fake.routes[("GET", "/tenants")] = numbered(1_000, short_at=500)
+    transport = Concurrent(fake)
+    async with PbxClient("https://pbx.test", transport=httpx.MockTransport(transport)) as pbx:
+        await pbx.sign_in("admin", SecretStr(PASSWORD))
+        with pytest.raises(UnavailableError, match="said 1000 items but returned only 510"):
+            await pbx.list_all("/tenants", concurrency=4)
+    assert transport.in_flight == 0  # nothing left running
 
 
 def answer(status: int, body: Any = None) -> Handler:

@@ -68,7 +68,8 @@ def checker_spec() -> dict[str, Any]:
 class _Req:
     def __init__(self, request: httpx.Request) -> None:
         self.host_url = f"{request.url.scheme}://{request.url.netloc.decode()}"
-        self.path = request.url.path
+        # as sent: an encoded "/" belongs to its segment (url.path would decode it)
+        self.path = request.url.raw_path.split(b"?")[0].decode("ascii")
         self.method = request.method.lower()
         self.body = request.content or None
         self.content_type = request.headers.get("content-type", "").lower()

@@ -89,12 +89,12 @@ def test_tls_prints_the_fingerprint_first(spawn: list[subprocess.Popen[str]]) ->
     assert proc.wait(10) == 0
 
 
-def test_admin_password_from_environment_and_state_file(
+def test_admin_password_from_environment_state_file_and_mode(
     spawn: list[subprocess.Popen[str]], tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TRUNKWIZ_SANDBOX_ADMIN_PASSWORD", "from-env")
     state = f"{tmp_path}/pbx.json"
-    proc = start(spawn, "--state", state)
+    proc = start(spawn, "--state", state, "--switch-scopes-trunks")
     url = read_line(proc, 20).split()[1]
     ok = httpx.post(
         url + "/api/auth/sign_in",
@@ -102,6 +102,9 @@ def test_admin_password_from_environment_and_state_file(
         json={"username": "admin", "password": "from-env"},
     )
     assert ok.status_code == 200
+    # the mode option reaches the server (switched sessions scope trunk calls)
+    faults = httpx.get(url + "/_sandbox/faults", verify=ssl_context()).json()
+    assert faults["switch_scopes_trunks"] is True
     proc.terminate()
     assert proc.wait(10) == 0
     assert os.stat(state).st_mode & 0o777 == 0o600

@@ -84,3 +84,39 @@ def test_review_warnings() -> None:
         "Tenant Acme has an empty DID pool: it cannot receive calls on this trunk, "
         "nor use a caller ID from it."
     ]
+
+
+def test_a_register_trunk_gets_no_ip_trunk_step() -> None:
+    # brands.json, SIPTRUNK provider_portal_prerequisites: "IP trunk: set up IP
+    # authentication …" applies to the IP trunk only; "Both trunk types: …" to both.
+    register = portal_checklist(SIPTRUNK, PUBLIC).steps
+    assert not any("IP authentication" in step for step in register)
+    assert any(step.startswith("Both trunk types:") for step in register)
+    ip = parse_trunk(
+        {"kind": "ip", "name": "S", "brand": "SIPTRUNK", "hostname": "gw.siptrunk.com"}
+    )
+    assert any("set up IP authentication" in step for step in portal_checklist(ip, PUBLIC).steps)
+
+
+def test_steps_scoped_to_the_other_kind_are_left_out_for_every_brand() -> None:
+    from trunkwiz.domain.brands import BrandCatalogue, step_kinds
+    from trunkwiz.domain.options import TrunkKind
+
+    for brand in BrandCatalogue.load():
+        for kind in brand.kinds:
+            for step in brand.prerequisites_for(kind):
+                assert kind in step_kinds(step), (brand.name, kind, step)
+    telnyx = BrandCatalogue.load().get("Telnyx - US")
+    assert not any(s.startswith("Register trunk:") for s in telnyx.prerequisites_for(TrunkKind.ip))
+    assert any(
+        s.startswith("Register trunk:") for s in telnyx.prerequisites_for(TrunkKind.register)
+    )
+
+
+def test_only_flowroute_is_told_about_route_type_host() -> None:
+    # "Route Type = Host" is in Flowroute's portal steps (seed provider_portal_prerequisites)
+    generic = parse_trunk({"kind": "ip", "name": "G", "hostname": "203.0.113.5"})
+    assert "Route Type" not in "\n".join(portal_checklist(generic, PUBLIC).lines())
+    labels = dict(portal_checklist(generic, PUBLIC).values)
+    assert labels["Inbound route / SIP URI"] == "sip:203.0.113.10:5060"
+    assert "Route Type = Host" in "\n".join(portal_checklist(FLOWROUTE, PUBLIC).lines())

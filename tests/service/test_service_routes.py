@@ -70,9 +70,10 @@ async def test_a_failed_delete_creates_the_removed_rules_again(
 ) -> None:
     sandbox, conn = world
     pid, _ = await make_routed_trunk(conn)
-    # 2 tenant reads, 2 x (switch + 2 lists + 1 detail), 2 x 2 x (switch + destroy), destroy
-    sandbox.faults.fail_nth(2 + 2 * 4 + 2 * 2 * 2 + 1)
-    with pytest.raises(Exception, match="were created again"):
+    # 2 tenant reads, the tenant session's sign-in (2), 2 x (switch + 2 lists + 1 detail),
+    # 2 x 2 x (switch + destroy), destroy
+    sandbox.faults.fail_nth(2 + 2 + 2 * 4 + 2 * 2 * 2 + 1)
+    with pytest.raises(Exception, match="were restored"):
         await delete_trunk(conn, pid, "Flowroute", remove_rules=True)
     assert pid in sandbox.state.trunks
     assert len(sandbox.state.inbound_rules) == 2 and len(sandbox.state.outbound_rules) == 2

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled, WorkerState
 
 
-async def _workers_done(app: Any) -> None:
+async def workers_done(app: Any) -> None:
     """Wait for the app's started workers; one cancelled meanwhile (its screen left) is
     done too. A worker that failed still raises."""
     for worker in list(app.workers):
@@ -34,7 +34,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker has finished and the screen has processed its messages."""
     app = pilot.app
     for _ in range(20):
-        await _workers_done(app)
+        await workers_done(app)
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return
@@ -47,7 +47,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
-        await _workers_done(pilot.app)
+        await workers_done(pilot.app)
         await pilot.pause()
     await settle(pilot)
 

@@ -52,12 +52,13 @@ class Recorder(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
     def changes(self) -> list[tuple[str, Any]]:
-        """The POSTs sent after ``mark`` (sign-in excluded): (path, body). Switching to a
-        tenant to read its rules changes nothing on the PBX and is not counted."""
+        """The POSTs sent after ``mark`` (sign-in and sign-out excluded: rule calls sign in
+        a tenant session of their own): (path, body). Switching to a tenant to read its
+        rules changes nothing on the PBX and is not counted."""
         return [
             (p, b)
             for m, p, b in self.requests[self.start :]
-            if m == "POST" and p != "/api/tenants/switch"
+            if m == "POST" and p != "/api/tenants/switch" and not p.startswith("/api/auth/")
         ]
 
     def mark(self) -> None:

@@ -74,11 +74,13 @@ async def test_flowroute_ip_trunk_with_rules_for_two_tenants(
         await next_step(pilot)
         assert step_of(pilot) == "routes"
         await wait_for(pilot, lambda: app.screen.ready)
-        await fill(pilot, "#tech_prefix", "52709417")
+        await fill(pilot, "#tech_prefix", "5270941712")  # the KB's example is 8 digits; any are
         for n in range(2):
             out = await add_rule(pilot, n, "outbound")
-            assert app.screen.query_one(f"#{out.uid}-prepend").value == "52709417*"
-            assert app.screen.query_one(f"#{out.uid}-number_length").value == "11"
+            assert app.screen.query_one(f"#{out.uid}-prepend").value == "5270941712*"
+            length = app.screen.query_one(f"#{out.uid}-number_length")
+            assert length.value == "" and "ask Flowroute" in str(length.placeholder)
+            await fill(pilot, f"#{out.uid}-number_length", "11")
             # live check: a caller ID outside this tenant's pool is flagged as it is typed
             await fill(pilot, f"#{out.uid}-caller_id", "15550000000")
             assert "not in the tenant's DID pool" in text_of(pilot, f"#{out.uid}-error")
@@ -105,7 +107,7 @@ async def test_flowroute_ip_trunk_with_rules_for_two_tenants(
     )
     found = rules_of(sandbox, trunk_id)
     assert len(found["outbound"]) == 2 and len(found["inbound"]) == 2
-    assert all(r["routes"][0]["prepend"] == "52709417*" for r in found["outbound"])
+    assert all(r["routes"][0]["prepend"] == "5270941712*" for r in found["outbound"])
 
 
 async def test_skip_plans_no_rules(connected: Services, sandbox: SandboxServer) -> None:

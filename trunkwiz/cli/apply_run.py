@@ -37,7 +37,7 @@ from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.plan import ApplyInterrupted, CurrentTrunk, Plan, PlanError, Progress
 from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
-from trunkwiz.service.connection import Connection, missing_transport_message
+from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import file_routes, plan_routes
 from trunkwiz.store.secrets import trunk_key
 
@@ -176,11 +176,6 @@ class ApplyRun:
                 trunks = resolve_tenants(tf, tenants)
             except TrunkFileError as exc:
                 issues += exc.issues
-        listeners = {str(t.get("protocol", "")).upper() for t in await conn.transports()}
-        for index, trunk in enumerate(trunks):
-            if trunk.transport.value not in listeners:
-                message = missing_transport_message(trunk.transport.value)
-                issues.append(tf.issue(index, "transport", message))
         if issues:
             self.problems = issues
             return None
@@ -188,6 +183,9 @@ class ApplyRun:
             str(p.get("name") or "").strip().casefold(): str(p["id"])
             for p in await conn.client.providers()
         }
+        self.problems = await self._check(conn, trunks, ids)
+        if self.problems:
+            return None
         items: list[Item] = []
         names = {str(t["id"]): str(t.get("name") or t["id"]) for t in tenants}
         for index, trunk in enumerate(trunks):
@@ -211,6 +209,47 @@ class ApplyRun:
             self.report["trunks"].append(entry)
             items.append(Item(trunk, trunk_id, plan, secret, entry))
         return None if self.problems else items
+
+    async def _check(
+        self, conn: Connection, trunks: list[AnyTrunk], ids: dict[str, str]
+    ) -> list[FileIssue]:
+        """The wizard's Review checks (``service.validate.check_trunk``) for every trunk of
+        the file, on the PBX's pools read now: the file states the end result, so a trunk
+        of the file counts with the pools the file gives it, not those the PBX holds for
+        it yet (an overlap between two trunks of the file is reported on the later one)."""
+        import dataclasses
+
+        from trunkwiz.domain.didpool import DidPool
+        from trunkwiz.domain.options import Level
+        from trunkwiz.service.validate import check_trunk
+
+        found: list[FileIssue] = []
+        earlier: list[tuple[str, str, DidPool]] = []  # (host, owner, pool) of the file
+        read = await conn.inventory()  # read now, once for the file's plans
+        in_file = {ids[t.name.casefold()] for t in trunks if t.name.casefold() in ids}
+        others = tuple(p for p in read.providers if p.id not in in_file)
+        inventory = dataclasses.replace(read, providers=others)
+        for index, trunk in enumerate(trunks):
+            host = trunk.hostname.strip().rstrip(".").casefold()
+            also = {owner: pool for h, owner, pool in earlier if h == host}
+            routes = file_routes(self.tf.entries[index], trunk)
+            trunk_id = ids.get(trunk.name.casefold())
+            checked = await check_trunk(
+                conn, trunk, trunk_id, routes, also=also, inventory=inventory
+            )
+            for finding in checked:
+                found.append(
+                    self.tf.issue(index, finding.tenant_key, finding.message, finding.tenant)
+                )
+            label = f"trunk {trunk.name} (earlier in this file)"
+            if trunk.level is Level.tenant:
+                earlier.append((host, label, DidPool.parse(trunk.did_numbers)))
+            for t in trunk.tenants:
+                if t.did_numbers.strip():
+                    earlier.append(
+                        (host, f"{label} / tenant {t.label}", DidPool.parse(t.did_numbers))
+                    )
+        return found
 
     def _password(
         self, index: int, trunk: AnyTrunk, trunk_id: str | None, target: Target, keyring: Keyring

@@ -17,7 +17,8 @@ from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
 
 EPILOG = """\
-exit status: 0 shown, 1 PBX/network failure, 2 bad input (unknown trunk name)
+exit status: 0 shown, 1 PBX/network failure, 2 bad input (unknown trunk name, or a
+--tech-prefix that is not digits or that the trunk's brand has no place for)
 
 examples:
   trunkwiz checklist "Flowroute"
@@ -33,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--tech-prefix",
         default="",
         metavar="DIGITS",
-        help="the carrier's tech prefix (Flowroute: 8 digits) to show where it goes",
+        help="the carrier's tech prefix (Flowroute: digits) to show where it goes; refused "
+        "for a brand without one",
     )
     common.add_password_stdin(p)
     common.add_output_options(p)
@@ -47,10 +49,19 @@ def run(args: argparse.Namespace) -> int:
 async def _checklist(args: argparse.Namespace) -> int:
     from trunkwiz.service.checklist import checklist_for
 
+    prefix = args.tech_prefix.strip()
+    if prefix and not prefix.isdigit():
+        raise CliError(f"--tech-prefix must be digits, not {prefix!r}", EXIT_INPUT)
     services, conn = await common.sign_in_from_args(args)
     try:
         trunk = await _trunk(conn, args.name)
-        result = await checklist_for(conn, trunk, tech_prefix=args.tech_prefix.strip())
+        if prefix and not takes_tech_prefix(str(trunk.brand)):
+            raise CliError(
+                f"--tech-prefix has no effect on trunk {trunk.name}: its brand "
+                f"({trunk.brand}) has no tech prefix in the outbound rule",
+                EXIT_INPUT,
+            )
+        result = await checklist_for(conn, trunk, tech_prefix=prefix)
     finally:
         await services.close()
     if args.json:
@@ -66,6 +77,16 @@ async def _checklist(args: argparse.Namespace) -> int:
         print(f"Trunk {trunk.name}")
         print("\n".join(result.lines()))
     return EXIT_OK
+
+
+def takes_tech_prefix(brand: str) -> bool:
+    """Whether the checklist of a ``brand`` trunk shows a tech prefix (the brand's guide
+    puts a call prefix into the PBX), i.e. whether ``--tech-prefix`` does anything."""
+    from trunkwiz.domain.brands import BrandCatalogue
+
+    found = BrandCatalogue.load().find(brand)
+    prefix = found.call_prefix if found is not None else None
+    return bool(prefix and prefix.get("where_used_in_pbx"))
 
 
 async def _trunk(conn: Any, name: str) -> Any:

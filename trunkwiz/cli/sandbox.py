@@ -25,6 +25,8 @@ reason (e.g. "403 Forbidden: ...") is logged here. IP trunks are always ONLINE.
 --no-register sends no SIP at all (register trunks then stay OFFLINE).
 
 The PBX API is under <url>/api; fault switches for tests: POST <url>/_sandbox/faults.
+--switch-scopes-trunks (or {"switch_scopes_trunks": true} there) makes a System Admin
+session that switched to a tenant work on trunks inside that tenant.
 With --state FILE the data survives restarts. The file is written with mode 0600 because,
 like a real PBX's database, it holds the trunks' SIP passwords (needed to register).
 Prefer the TRUNKWIZ_SANDBOX_ADMIN_PASSWORD environment variable over --admin-password:
@@ -80,6 +82,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="tenants to seed in a new state (default 120)",
     )
     p.add_argument(
+        "--switch-scopes-trunks",
+        action="store_true",
+        help="after POST /tenants/switch?id=T, the same System Admin session creates, "
+        "shares and deletes trunks inside tenant T (default: trunks stay at system level)",
+    )
+    p.add_argument(
         "--token-ttl",
         type=int,
         default=3600,
@@ -114,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         "state_file": args.state,
         "tenants": args.tenants,
         "token_ttl": args.token_ttl,
+        "switch_scopes_trunks": args.switch_scopes_trunks,
         "status_source": NoRegistration() if args.no_register else SipRegistrationStatus(),
     }
     stop = threading.Event()

@@ -32,6 +32,8 @@ class Prefill:
     confirm: bool = False
     """Region or account specific (e.g. Flowroute's ``us-west-or`` host): shown as
     "confirm with the provider", never as the carrier's fixed value."""
+    ask: str = ""
+    """For a value not pre-filled (no source): what to ask the carrier (a placeholder)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Brand:
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
+    def prerequisites_for(self, kind: TrunkKind) -> tuple[str, ...]:
+        """The portal steps that apply to ``kind``: a step the guide scopes to one kind of
+        trunk ("IP trunk: …", "Register trunk: …") is left out for the other kinds."""
+        return tuple(p for p in self.prerequisites if kind in step_kinds(p))
+
     def supports(self, kind: TrunkKind) -> bool:
         """Whether the vendor documents this kind of trunk for the brand."""
         return kind in self.kinds
@@ -82,13 +89,16 @@ class Brand:
             raise ValueError(f"{self.name} documents only: {supported}")
         return dict(self.prefill.get(kind, {}))
 
-    def model_values(self, kind: TrunkKind) -> dict[str, Any]:
+    def model_values(self, kind: TrunkKind, *, unfilled: bool = False) -> dict[str, Any]:
         """The pre-fill as trunk-model input: ``brand``, ``kind``, fields with a value, and
-        option flags nested under ``options``."""
+        option flags nested under ``options``. ``unfilled``: also the fields the brand
+        leaves to the user, as ``None`` (so an earlier brand's pre-fill can be cleared)."""
         values: dict[str, Any] = {"kind": kind.value, "brand": self.api_value}
         options: dict[str, Any] = {}
         for key, item in self.prefill_for(kind).items():
             if item.value is None:
+                if unfilled and key not in OPTION_FIELDS:
+                    values[key] = None
                 continue
             value = list(item.value) if isinstance(item.value, list) else item.value
             (options if key in OPTION_FIELDS else values)[key] = value
@@ -169,6 +179,26 @@ class BrandCatalogue:
         return sorted(hits, key=lambda b: not b.name.casefold().startswith(needle))
 
 
+# The scope labels the vendor's guides put in front of a portal step (seed brands.json,
+# ``provider_portal_prerequisites``: SIPTRUNK "IP trunk: set up IP authentication …",
+# "Both trunk types: …"; Telnyx/QuestBlue/Voxtelesys "Register trunk: …"; Wavix
+# "IP-auth trunks only: …"). A step without one applies to every kind.
+_STEP_SCOPES: tuple[tuple[str, frozenset[TrunkKind]], ...] = (
+    ("ip trunk:", frozenset({TrunkKind.ip})),
+    ("ip-auth trunks only:", frozenset({TrunkKind.ip})),
+    ("register trunk:", frozenset({TrunkKind.register})),
+)
+
+
+def step_kinds(step: str) -> frozenset[TrunkKind]:
+    """The kinds of trunk a portal step applies to (all kinds unless it is scoped)."""
+    text = step.strip().casefold()
+    for label, kinds in _STEP_SCOPES:
+        if text.startswith(label):
+            return kinds
+    return frozenset(TrunkKind)
+
+
 def _brand(item: Mapping[str, Any]) -> Brand:
     kinds = tuple(TrunkKind(k) for k in item["kinds"])
     prefill = {
@@ -212,6 +242,7 @@ def _prefill(raw: Mapping[str, Any]) -> Prefill:
         note=str(raw.get("note", "")),
         choices=tuple(raw.get("choices", ())),
         confirm=bool(raw.get("confirm", False)),
+        ask=str(raw.get("ask", "")),
     )
 
 

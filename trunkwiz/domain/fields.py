@@ -128,7 +128,9 @@ TRUNK_FIELDS: tuple[TrunkField, ...] = (
         CREDENTIAL_KINDS,
         shown_for=REGISTER_ONLY,
         default=True,
-        hint="Off for carriers that authenticate by IP only (the brand says so).",
+        # KB Twilio register-trunk guide, Step 4: "Need Registration: Disable", Twilio
+        # "does not accept SIP REGISTER messages" (it still takes the credentials)
+        hint="Off for carriers that do not accept REGISTER (the brand says so).",
     ),
     TrunkField(
         "register_interval",

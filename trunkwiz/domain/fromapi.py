@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from trunkwiz.domain.fields import copied_fields
-from trunkwiz.domain.options import OPTION_FIELDS, Level, TrunkKind
+from trunkwiz.domain.options import API_DEFAULTS, OPTION_FIELDS, Level, TrunkKind
 from trunkwiz.domain.trunk import MODEL_FOR_KIND, AcceptRegisterTrunk, IpTrunk, RegisterTrunk
 
 
@@ -31,7 +31,9 @@ def trunk_from_api(
 
     ``detail`` is a ``GET /providers/{id}`` body, ``assignees`` the ``items`` of
     ``GET /providers/{id}/assignees``, ``tenants`` maps tenant id -> name (for messages).
-    Missing or ``null`` fields take the model defaults, unknown ones are ignored; the
+    Missing or ``null`` option flags mean the API schema's default
+    (:data:`~trunkwiz.domain.options.API_DEFAULTS`), other missing fields take the model
+    defaults, unknown ones are ignored; the
     password is never known (the model is validated as ``editing``). ``level`` overrides
     :func:`infer_level`. Raises ``ValueError`` for kinds this tool does not handle (TEAMS,
     WHATS_APP) and ``ValidationError`` when the PBX's data breaks a rule.
@@ -42,7 +44,9 @@ def trunk_from_api(
     data: dict[str, Any] = {k: detail[k] for k in keys if detail.get(k) is not None}
     data["kind"] = kind
     data["level"] = chosen
-    data["options"] = {k: detail[k] for k in OPTION_FIELDS if detail.get(k) is not None}
+    data["options"] = {  # a flag left out means the API schema's default for it
+        k: API_DEFAULTS[k] if detail.get(k) is None else detail[k] for k in OPTION_FIELDS
+    }
     if chosen is Level.tenant:
         data["did_numbers"] = str(detail.get("did_numbers") or "")
     else:

@@ -1,7 +1,12 @@
 """Enumerations, limits and the advanced trunk flags shared by every trunk kind.
 
-The defaults are those of the PortSIP web UI's trunk wizard (api-notes #8 and #9), which
-differ from the defaults printed in the API schema; payloads always send them explicitly.
+The flags default to what the PortSIP web UI's trunk wizard pre-selects (api-notes #8 and
+#9; the KB's ``ip-trunk-options.png``, shown in the vendor's carrier guides next to "keep
+the default values for other options"), which differ from the defaults the API schema
+prints for ``rewrite_via_ip``, ``verify_port`` and ``keep_alive``: payloads always send
+every flag explicitly, so the schema's defaults never decide what a trunk gets. They only
+say what a flag the PBX leaves out of a ``GET /providers/{id}`` body means
+(:data:`API_DEFAULTS`). docs/internals.md ("Option defaults") gives the evidence.
 """
 
 from __future__ import annotations
@@ -104,6 +109,8 @@ class TrunkOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    # Each default: KB screenshot ip-trunk-options.png (the carrier guides' options step,
+    # "keep the default values for other options"), also twilio-fig13.png.
     enabled: bool = Field(default=True, description="Trunk in service.")
     inlan: bool = Field(
         default=False,
@@ -114,19 +121,19 @@ class TrunkOptions(BaseModel):
         description="Send a single Via header; some carriers reject several.",
     )
     rewrite_via_ip: bool = Field(
-        default=False,
+        default=False,  # ip-trunk-options.png: off (the API schema says true)
         description="Put the PBX public IP in the Via header sent to the trunk.",
     )
     verify_port: bool = Field(
-        default=False,
+        default=False,  # ip-trunk-options.png: off (the API schema says true)
         description="Accept SIP from the trunk only on its configured port.",
     )
     keep_alive: bool = Field(
-        default=False,
+        default=False,  # ip-trunk-options.png: off (the API schema says true)
         description="Send OPTIONS pings; no 200 OK marks the trunk offline.",
     )
     keep_alive_interval: Count = Field(
-        default=DEFAULT_KEEP_ALIVE_INTERVAL,
+        default=DEFAULT_KEEP_ALIVE_INTERVAL,  # screenshot and schema: 360
         description="Seconds between OPTIONS pings when keep-alive is on.",
     )
     adjust_sdp_direction: bool = Field(
@@ -145,6 +152,22 @@ class TrunkOptions(BaseModel):
 
 OPTION_FIELDS: tuple[str, ...] = tuple(TrunkOptions.model_fields)
 """Names of the option flags, in API order (each is a top-level API field)."""
+
+API_DEFAULTS: dict[str, bool | int] = {
+    # v22 spec, GET /providers/{id} 200 schema: the ``default`` of each property
+    "enabled": True,
+    "inlan": False,
+    "single_via_header": True,
+    "rewrite_via_ip": True,
+    "verify_port": True,
+    "keep_alive": True,
+    "keep_alive_interval": DEFAULT_KEEP_ALIVE_INTERVAL,
+    "adjust_sdp_direction": True,
+    "remove_srtp_info": True,
+    "stir_shaken_signature_required": False,
+}
+"""What an option flag the PBX leaves out of a trunk's detail means: the API schema's
+default (never used for what trunkwiz sends, which is always explicit)."""
 
 
 class TenantAssignment(BaseModel):

@@ -19,7 +19,7 @@ Checks against the tenant's DID pool for the trunk (:func:`caller_id_problem`,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import (
@@ -33,20 +33,27 @@ from pydantic import (
 
 from trunkwiz.compat import Self, StrEnum
 from trunkwiz.domain.didpool import DidPool
+from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.options import Name64
 
 VOICEMAIL_PREFIX = "voicemail:"
 HANGUP = "hangup"
 MAX_DIGITS = 15
 
-_NUMBER = re.compile(r"\+?[0-9*#]{1,64}")
+# A forward-to number: spec /inbound_rules *_forward_rule.number, "Extension number … or
+# External number: the numeric sequence of numbers, with or without a plus sign".
+_NUMBER = re.compile(r"\+?[0-9]{1,64}")
 _RANGE = re.compile(r"([0-9]{1,15})\s*-\s*([0-9]{1,15})")
 _DID = re.compile(r"[1-9][0-9]{0,14}")
 _CALLER_ID = re.compile(r"(\+00|\+|00|0)?([1-9][0-9]{0,14})")
 _PREFIX_LIST = re.compile(r"\+?[0-9*#]+(;\+?[0-9*#]+)*")
 _LENGTH_LIST = re.compile(r"[0-9]{1,2}(;[0-9]{1,2})*")
 _PREPEND = re.compile(r"[0-9*#+]{0,64}")
-_TECH_PREFIX = re.compile(r"[0-9]{8}")
+# The KB gives one tech prefix, "52709417" (Flowroute configuring-outbound-and-inbound-calls
+# .md, Step 3: Prepend "52709417*"), and no length; the dial string is
+# "<tech_prefix>*<number>" (seed brands.json, Flowroute prefix_facts.format_on_wire). So:
+# digits, leaving room for the "*" in the 64-character Prepend.
+_TECH_PREFIX = re.compile(r"[0-9]{1,63}")
 
 Text64 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
@@ -124,6 +131,13 @@ class Destination:
         return cls(action, "" if action is Action.hangup else number)
 
 
+def default_inbound_hours(after_hours: Any) -> OfficeHours:
+    """An inbound rule's hours when none are given: with an after-hours destination, the
+    tenant's office hours (``global``: "after hours" means after those); without one,
+    ``always`` (every call goes to ``forward_to``, at any hour)."""
+    return GLOBAL if after_hours not in (None, "") else ALWAYS
+
+
 def parse_did_range(text: str) -> tuple[int, int]:
     """One DID or one ``a-b`` range as ``(first, last)``; raises ``ValueError``."""
     value = text.strip()
@@ -143,9 +157,8 @@ def parse_did_range(text: str) -> tuple[int, int]:
 
 
 class OutboundRoute(BaseModel):
-    """An outbound rule that sends matching calls out through the trunk."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    """An outbound rule that sends matching calls out through the trunk (its route through
+    the trunk: ``prepend``, ``strip_digits``, ``caller_id``, ``enabled``)."""
 
     name: Name64 = Field(description="Rule name (1-64 characters), unique in the tenant.")
     number_prefix: Text64 = Field(
@@ -159,6 +172,21 @@ class OutboundRoute(BaseModel):
     caller_id: Text64 = Field(
         default="", description="Outbound caller ID: a number of the tenant's pool."
     )
+    enabled: bool = Field(default=True, description="Whether the route through the trunk is on.")
+    office_hours: OfficeHours | None = Field(
+        default=ALWAYS,
+        description="When the rule lets calls through (default: always). None only when "
+        "read from a PBX rule that states no office hours.",
+    )
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, hide_input_in_errors=True, arbitrary_types_allowed=True
+    )
+
+    @field_validator("office_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        return None if value is None else OfficeHours.parse(value)
 
     @field_validator("number_prefix")
     @classmethod
@@ -209,6 +237,24 @@ class InboundRoute(BaseModel):
     forward_to: Destination = Field(description="Where calls go in office hours.")
     after_hours: Destination | None = Field(default=None, description="Outside office hours.")
     holidays: Destination | None = Field(default=None, description="On holidays.")
+    office_hours: OfficeHours | None = Field(
+        default=None,
+        description="When calls go to forward_to rather than after_hours. Left out: "
+        "global (the tenant's hours) when after_hours is set, else always. None after "
+        "reading only when the PBX rule states none.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_hours(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "office_hours" not in data:
+            return {**data, "office_hours": default_inbound_hours(data.get("after_hours"))}
+        return data
+
+    @field_validator("office_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        return None if value is None else OfficeHours.parse(value)
 
     @field_validator("did_numbers")
     @classmethod
@@ -310,19 +356,41 @@ class RouteIssue:
     message: str
 
 
-def route_issues(routes: TenantRoutes, pool: DidPool | None) -> list[RouteIssue]:
-    """Every pool problem and duplicate name of a tenant's routes (empty: all good)."""
+def duplicate_issues(routes: TenantRoutes) -> list[RouteIssue]:
+    """Rules of one tenant and trunk that cannot live together: two rules of a kind with
+    exactly the same name (names are matched exactly: "Dup" and "DUP" are two rules), and
+    two inbound rules for the same DID (the KB: each inbound rule of a trunk needs its own
+    number; trunkwiz sets no caller-number mask that could tell them apart)."""
     issues: list[RouteIssue] = []
-    names: tuple[tuple[str, list[str]], ...] = (
-        ("outbound", [r.name for r in routes.outbound or ()]),
-        ("inbound", [r.name for r in routes.inbound or ()]),
-    )
-    for kind, listed in names:
+    for kind in ("outbound", "inbound"):
+        names: list[str] = [r.name for r in getattr(routes, kind) or ()]
         seen: set[str] = set()
-        for i, name in enumerate(listed):
-            if name.casefold() in seen:
+        for i, name in enumerate(names):
+            if name in seen:
                 issues.append(RouteIssue(kind, i, "name", f"another {kind} rule is named '{name}'"))
-            seen.add(name.casefold())
+            seen.add(name)
+    taken: list[tuple[int, int, str]] = []
+    for i, inbound in enumerate(routes.inbound or ()):
+        first, last = inbound.did_range
+        clash = next((name for a, b, name in taken if a <= last and first <= b), None)
+        if clash is not None:
+            issues.append(
+                RouteIssue(
+                    "inbound",
+                    i,
+                    "did_numbers",
+                    f"{inbound.did_numbers} is already routed by inbound rule '{clash}' "
+                    "of this trunk: each DID needs one inbound rule",
+                )
+            )
+        taken.append((first, last, inbound.name))
+    return issues
+
+
+def route_issues(routes: TenantRoutes, pool: DidPool | None) -> list[RouteIssue]:
+    """Every pool problem, duplicate name and duplicate DID of a tenant's routes (empty:
+    all good)."""
+    issues = duplicate_issues(routes)
     for i, out in enumerate(routes.outbound or ()):
         problem = caller_id_problem(out.caller_id, pool)
         if problem:
@@ -345,18 +413,20 @@ class OutboundPrefill:
     prepend: str = ""
     strip_digits: int = 0
     note: str = ""
+    ask: dict[str, str] = field(default_factory=dict)
+    """Per field with no documented value: what to ask the carrier (shown as placeholder)."""
 
 
 def flowroute_prepend(tech_prefix: str) -> str:
-    """Flowroute's Prepend: the 8-digit tech prefix followed by ``*`` (``52709417*``).
+    """Flowroute's Prepend: the tech prefix followed by ``*`` (``52709417*``).
 
-    Raises ``ValueError`` unless the prefix is 8 digits (shown in the Flowroute portal
-    under IP Authentication, as "Tech Prefix" or "Call Prefix").
+    Raises ``ValueError`` unless the prefix is digits (shown in the Flowroute portal under
+    IP Authentication, as "Tech Prefix" or "Call Prefix").
     """
     value = tech_prefix.strip()
     if not _TECH_PREFIX.fullmatch(value):
         raise ValueError(
-            "the Flowroute tech prefix is 8 digits (Flowroute portal › IP Authentication)"
+            "the Flowroute tech prefix is digits only (Flowroute portal › IP Authentication)"
         )
     return f"{value}*"
 
@@ -364,15 +434,27 @@ def flowroute_prepend(tech_prefix: str) -> str:
 def outbound_prefill(brand: str, *, tech_prefix: str = "") -> OutboundPrefill:
     """The outbound-rule pre-fill for ``brand`` (an empty pre-fill for other brands).
 
-    Flowroute: 11-digit numbers, Prepend ``<tech prefix>*`` (needs ``tech_prefix``).
-    SIPTRUNK: 10-digit dialling with ``1`` prepended.
+    Flowroute: Prepend ``<tech prefix>*`` (needs ``tech_prefix``); which numbers the rule
+    matches is not documented, so it is asked for. SIPTRUNK: 10-digit dialling with ``1``
+    prepended.
     """
     key = brand.strip().casefold()
     if key == "flowroute":
         prepend = flowroute_prepend(tech_prefix) if tech_prefix.strip() else ""
         return OutboundPrefill(
-            "11", prepend, 0, "every call carries Flowroute's tech prefix followed by *"
+            # no number_length: the KB's Flowroute routing page sets no condition (its
+            # screenshot wavix-fig21.png leaves "certain digits" empty); the seed gives only
+            # the format after the prefix (outbound_number_format: country code + number)
+            "",
+            # KB Flowroute configuring-outbound-and-inbound-calls.md Step 3: "52709417*"
+            prepend,
+            0,
+            "every call carries Flowroute's tech prefix followed by *",
+            {"number_length": "ask Flowroute: digits after the prefix"},
         )
     if key == "siptrunk":
+        # KB SIPTRUNK configuring-outbound-and-inbound-calls.md, "Dialing Format Best
+        # Practices": 10-digit format; users dialling without the country code: prepend 1
+        # (screenshot SIPTRUNK.com_5.png: Strip Digits 0, Prepend 1)
         return OutboundPrefill("10", "1", 0, "10-digit US numbers get a leading 1")
     return OutboundPrefill()

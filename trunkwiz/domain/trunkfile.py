@@ -205,13 +205,18 @@ class _TrunkChecker:
         name = raw.get("name")
         self.name = name.strip() if isinstance(name, str) else ""
         self.issues: list[FileIssue] = []
+        self._type_keys: set[str] = set()
+        """Keys the type checks reported: the model's messages on them add nothing (every
+        message of the model's own rules is kept: a pool's every bad entry)."""
 
     def add(
         self, key: str, message: str, tenant: int | None = None, *, model: bool = False
     ) -> None:
         shown = f"tenants[{tenant + 1}]" + (f".{key}" if key else "") if tenant is not None else key
-        if model and any(i.key == shown for i in self.issues):
+        if model and shown in self._type_keys:
             return  # the type check already reported this key
+        if not model:
+            self._type_keys.add(shown)
         line = self.lines.line(self.index, key, tenant)
         self.issues.append(FileIssue(message, self.index, self.name, shown, line))
 

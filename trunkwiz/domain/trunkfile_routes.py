@@ -8,6 +8,9 @@ Tenant Admin's own trunk)::
     prepend = "52709417*"
     strip_digits = 0
     caller_id = "16468097065"
+    enabled = false             # optional: the route through this trunk is off (default on)
+    office_hours = "always"     # the default; or "global", or a weekly schedule:
+    # office_hours = { monday = "09:00-17:00", tuesday = "09:00-12:00;13:00-17:00" }
 
     [[trunk.tenants.inbound]]
     name = "From Flowroute"
@@ -15,6 +18,12 @@ Tenant Admin's own trunk)::
     forward_to = "1001"          # office hours
     after_hours = "voicemail:1001"  # optional: a number, voicemail:<ext> or hangup
     holidays = "hangup"          # optional
+    office_hours = "global"      # default: "global" with after_hours, else "always"
+
+``office_hours`` is ``"always"`` (every day 00:00-23:59), ``"global"`` (the tenant's office
+hours) or a table of weekdays with ``;``-lists of ``HH:MM-HH:MM`` (a day left out is
+closed). An outbound rule lets calls through only in its office hours; an inbound rule
+sends calls to ``forward_to`` in them and to ``after_hours`` outside them.
 
 A list that is absent leaves that tenant's rules of that kind as they are on the PBX; a
 list that is present (``outbound = []`` for none) is the whole set of rules of that kind
@@ -35,9 +44,18 @@ from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, ro
 from trunkwiz.domain.trunkfile_lines import LineIndex
 
 ROUTE_KEYS = ("outbound", "inbound")
-OUTBOUND_KEYS = ("name", "number_prefix", "number_length", "prepend", "strip_digits", "caller_id")
-INBOUND_KEYS = ("name", "did_numbers", "forward_to", "after_hours", "holidays")
-_TEXTS = frozenset(OUTBOUND_KEYS + INBOUND_KEYS) - {"strip_digits"}
+OUTBOUND_KEYS = (
+    "name",
+    "number_prefix",
+    "number_length",
+    "prepend",
+    "strip_digits",
+    "caller_id",
+    "enabled",
+    "office_hours",
+)
+INBOUND_KEYS = ("name", "did_numbers", "forward_to", "after_hours", "holidays", "office_hours")
+_TEXTS = frozenset(OUTBOUND_KEYS + INBOUND_KEYS) - {"strip_digits", "enabled", "office_hours"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,16 @@ def check_routes(
                         data[key] = value
                     else:
                         add(kind, k, key, "must be a whole number 0-9 (without quotes)")
+                elif key == "enabled":
+                    if isinstance(value, bool):
+                        data[key] = value
+                    else:
+                        add(kind, k, key, "must be true or false (without quotes)")
+                elif key == "office_hours":
+                    if isinstance(value, str | dict):
+                        data[key] = value
+                    else:
+                        add(kind, k, key, 'must be "always", "global" or a table of weekdays')
                 elif key in _TEXTS and isinstance(value, int) and not isinstance(value, bool):
                     data[key] = str(value)
                 elif isinstance(value, str):
@@ -134,6 +162,10 @@ def _outbound_table(rule: OutboundRoute) -> dict[str, Any]:
     table["strip_digits"] = rule.strip_digits
     if rule.caller_id:
         table["caller_id"] = rule.caller_id
+    if not rule.enabled:
+        table["enabled"] = False
+    if rule.office_hours is not None:
+        table["office_hours"] = rule.office_hours.to_file()
     return table
 
 
@@ -147,4 +179,6 @@ def _inbound_table(rule: InboundRoute) -> dict[str, Any]:
         table["after_hours"] = rule.after_hours.text
     if rule.holidays is not None:
         table["holidays"] = rule.holidays.text
+    if rule.office_hours is not None:
+        table["office_hours"] = rule.office_hours.to_file()
     return table

@@ -33,6 +33,7 @@ from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
 from trunkwiz.pbx.rules import RuleApi
 from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ async def apply(
     plan: Plan,
     *,
     password: SecretStr | None = None,
-    concurrency: int = 8,
+    concurrency: int = REQUEST_CONCURRENCY,
     on_progress: Callable[[Progress], None] | None = None,
     stop: asyncio.Event | None = None,
     record: ApplyRecord | None = None,
@@ -245,6 +246,13 @@ class _Run:
         rules = None
         if self.plan.routes is not None:
             rules = RouteRun(RuleApi(self.client), self.plan.routes, on_done=self._rule_done)
+        try:
+            return await self._execute(started, rules)
+        finally:
+            if rules is not None:
+                await rules.api.aclose()  # the tenant session, when rules opened one
+
+    async def _execute(self, started: int, rules: RouteRun | None) -> ApplyResult:
         try:
             if rules is not None:
                 await rules.run_before()

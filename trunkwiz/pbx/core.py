@@ -53,7 +53,7 @@ from trunkwiz.pbx.errors import (
     error_from_response,
 )
 from trunkwiz.pbx.redact import redact_body
-from trunkwiz.pbx.session import RequestStats, RetryPolicy, Tokens
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY, RequestStats, RetryPolicy, Tokens
 from trunkwiz.pbx.tls import TlsPolicy, build_transport, fetch_fingerprint, pin_error, tls_failure
 
 log = logging.getLogger(__name__)
@@ -426,12 +426,20 @@ class ApiCore:
         return self.skip_base
 
     async def list_all(
-        self, path: str, params: dict[str, Any] | None = None, *, max_pages: int = MAX_PAGES
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        max_pages: int = MAX_PAGES,
+        concurrency: int = REQUEST_CONCURRENCY,
     ) -> list[dict[str, Any]]:
-        """Every item of a paged collection (``top=100``, ``skip`` advancing).
+        """Every item of a paged collection (``top=100``), in the PBX's order.
 
-        Raises ``UnavailableError`` when a page is short or empty before ``count`` items
-        arrived (the list changed meanwhile, or the PBX pages differently).
+        The first page gives ``count``; after the skip convention is known, the remaining
+        pages are fetched at once, at most ``concurrency`` in flight. Raises
+        ``UnavailableError`` when a page is short or empty before ``count`` items arrived
+        (the list changed meanwhile, or the PBX pages differently), or when more than
+        ``max_pages`` pages would be needed.
         """
         items, count = await self._page(path, params, 0)
         if count is None:
@@ -440,18 +448,40 @@ class ApiCore:
             if not items and count > 0:
                 raise _short(path, 0, count)
             return items[:count] if count else items
+        offsets = list(range(len(items), count, PAGE_SIZE))
+        if len(offsets) > max_pages:
+            raise UnavailableError(
+                f"GET {path}: {count} items would take more than {max_pages} pages; stopped"
+            )
         base = await self._detect_skip_base(path, params, items[0])
-        for _ in range(max_pages):
-            want = min(PAGE_SIZE, count - len(items))
-            page, _ = await self._page(path, params, base + len(items))
+        pages = await self._pages(path, params, [base + o for o in offsets], concurrency)
+        for offset, page in zip(offsets, pages, strict=True):
+            want = min(PAGE_SIZE, count - offset)
             if len(page) < want:
-                raise _short(path, len(items) + len(page), count)
+                raise _short(path, offset + len(page), count)
             items.extend(page[:want])
-            if len(items) >= count:
-                return items
-        raise UnavailableError(
-            f"GET {path}: stopped after {max_pages} pages ({len(items)} of {count} items)"
-        )
+        return items
+
+    async def _pages(
+        self, path: str, params: dict[str, Any] | None, skips: list[int], concurrency: int
+    ) -> list[list[dict[str, Any]]]:
+        """The pages at ``skips``, in that order, at most ``concurrency`` requests at once;
+        the first failure cancels the rest and is raised."""
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(skip: int) -> list[dict[str, Any]]:
+            async with gate:
+                page, _ = await self._page(path, params, skip)
+                return page
+
+        tasks = [asyncio.ensure_future(one(skip)) for skip in skips]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # none left unawaited
+            raise
 
     async def _list_without_count(
         self,

@@ -7,7 +7,7 @@ queried locally, e.g. ``pools_for_host`` for the live DID overlap check on every
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
 from trunkwiz.pbx.planning import CurrentTrunk
+from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 T = TypeVar("T")
 
@@ -162,9 +163,17 @@ async def read_current(
 
 
 async def load_inventory(
-    client: PbxClient, *, concurrency: int = 8, with_status: bool = False
+    client: PbxClient,
+    *,
+    concurrency: int = REQUEST_CONCURRENCY,
+    with_status: bool = False,
+    tenants: Callable[[], Awaitable[list[dict[str, Any]]]] | None = None,
 ) -> Inventory:
-    """All trunks with details and assignees, plus tenants, transports and network."""
+    """All trunks with details and assignees, plus tenants, transports and network.
+
+    ``tenants`` reads the tenants when the caller already has them (a connection reads
+    them once); else ``client.tenants()``. The trunks and their pools are always read.
+    """
     system = client.session is None or client.session.is_system_admin
     sem = asyncio.Semaphore(max(1, concurrency))
 
@@ -180,14 +189,15 @@ async def load_inventory(
                 status = await _optional(client.status(pid), None)
         return ProviderEntry(pid, {**summary, **detail}, tuple(assignees), status)
 
-    summaries, tenants, transports, network = await asyncio.gather(
+    read_tenants = tenants or client.tenants
+    summaries, tenant_items, transports, network = await asyncio.gather(
         client.providers(),
-        _optional(client.tenants(), []) if system else _empty(),
+        _optional(read_tenants(), []) if system else _empty(),
         _optional(client.transports(), []),
         _optional(client.network(), {}),
     )
     entries = await asyncio.gather(*(entry(s) for s in summaries if s.get("id")))
-    return Inventory(tuple(entries), tuple(tenants), tuple(transports), network)
+    return Inventory(tuple(entries), tuple(tenant_items), tuple(transports), network)
 
 
 async def _empty() -> list[dict[str, Any]]:

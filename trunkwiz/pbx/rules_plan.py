@@ -1,12 +1,20 @@
 """Plan and run the rule changes of a trunk: creates, updates and removals per tenant.
 
-Rules are matched by name (case-insensitive) among the rules of the tenant that use the
-trunk. Removals run before anything else (the PBX refuses to unassign a tenant, or delete
-a trunk, that a rule still uses); creates and updates run after the trunk and its tenant
-assignments. Each operation is undone when a later call fails: a created rule is deleted,
-an updated one gets its old values back, a removed one is created again from its detail.
+Rules are matched by exact name among the rules of the tenant that use the trunk ("Dup"
+and "DUP" are two rules); two rules of a kind with the very same name there cannot be told
+apart, and planning refuses them (:class:`RulesRefused`) naming the rules, as it refuses
+wanted rules that cannot live together (the same name twice, one DID in two inbound rules).
 
-A tenant that the trunk plan stops sharing with loses every rule that uses the trunk,
+Removing the trunk's use of an outbound rule that routes through other trunks too takes
+out only the trunk's route (``unroute``: the rule is updated with the other routes); the
+rule itself is removed only when no other route is left. An inbound rule has one trunk:
+removing it deletes it. Removals run before anything else (the PBX refuses to unassign a
+tenant, or delete a trunk, that a rule still uses); creates and updates run after the
+trunk and its tenant assignments. Each operation is undone when a later call fails: a
+created rule is deleted, an updated or unrouted one gets its old values back, a removed
+one is created again from its detail.
+
+A tenant that the trunk plan stops sharing with loses the trunk's use of every rule,
 whether or not its routes are managed.
 """
 
@@ -17,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trunkwiz.compat import StrEnum
-from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
+from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, duplicate_issues
 from trunkwiz.pbx.errors import PbxError, UnavailableError
 from trunkwiz.pbx.planning import OpKind, Plan
 from trunkwiz.pbx.rules import (
@@ -28,9 +36,12 @@ from trunkwiz.pbx.rules import (
     TenantRules,
     inbound_body,
     inbound_from_api,
+    other_routes,
     outbound_body,
     outbound_from_api,
     restore_body,
+    same_names,
+    without_route,
 )
 
 AnyRoute = OutboundRoute | InboundRoute
@@ -41,7 +52,15 @@ class RuleOpKind(StrEnum):
 
     create = "create"
     update = "update"
+    unroute = "unroute"
+    """Take the trunk's route out of an outbound rule that other trunks still route."""
+    attach = "attach"
+    """Add the trunk's route to an outbound rule that routes through other trunks."""
     delete = "delete"
+
+
+class RulesRefused(PbxError):
+    """The wanted rules, or the PBX's, cannot be planned unambiguously (one line)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,9 @@ class RuleOp:
     route: AnyRoute | None = None
     """create/update: the wanted rule."""
     current: dict[str, Any] | None = None
-    """update/delete: the rule's detail on the PBX."""
+    """update/unroute/delete: the rule's detail on the PBX."""
+    trunk_id: str | None = None
+    """unroute: the trunk whose route is taken out."""
 
     @property
     def rule_id(self) -> str | None:
@@ -72,10 +93,27 @@ class RuleOp:
             return f"create {what}: {summary(self.route)}"
         if self.kind is RuleOpKind.update:
             return f"update {what}: {summary(self.route)}"
+        if self.kind is RuleOpKind.attach:
+            kept = len(other_routes(self.current or {}, ""))
+            return (
+                f"add this trunk's route to {what} (it keeps its {kept} route(s) through "
+                f"other trunks): {summary(self.route)}"
+            )
+        if self.kind is RuleOpKind.unroute:
+            left = len(other_routes(self.current or {}, self.trunk_id or ""))
+            return (
+                f"remove this trunk's route from {what} (the rule stays: {left} route(s) "
+                "through other trunks)"
+            )
+        if self.rule_kind == "outbound":
+            return f"remove {what} (no other trunk routes it)"
         return f"remove {what}"
 
     def body(self, provider_id: str) -> dict[str, Any]:
         """The create/update body (the trunk id is known only at apply time)."""
+        if self.kind is RuleOpKind.unroute:
+            assert self.current is not None and self.trunk_id is not None
+            return without_route(self.current, self.trunk_id)
         if isinstance(self.route, OutboundRoute):
             return outbound_body(self.route, provider_id, self.current)
         assert isinstance(self.route, InboundRoute)
@@ -94,8 +132,10 @@ def summary(route: AnyRoute | None) -> str:
             if part
         )
         extra = f", caller ID {route.caller_id}" if route.caller_id else ""
+        extra += "" if route.enabled else ", route disabled"
         return (
             f"{calls} → strip {route.strip_digits}, prepend {route.prepend or '(nothing)'}{extra}"
+            f"; {_hours(route)}"
         )
     if isinstance(route, InboundRoute):
         text = f"DID {route.did_numbers} → {route.forward_to.text}"
@@ -103,8 +143,28 @@ def summary(route: AnyRoute | None) -> str:
             text += f", after hours {route.after_hours.text}"
         if route.holidays is not None:
             text += f", holidays {route.holidays.text}"
-        return text
+        return f"{text}; {_hours(route)}"
     return ""
+
+
+def _hours(route: AnyRoute) -> str:
+    hours = route.office_hours
+    return "office hours " + (hours.describe() if hours is not None else "not stated")
+
+
+def removal(
+    rule_kind: RuleKind,
+    tenant_id: str | None,
+    label: str,
+    detail: dict[str, Any],
+    trunk_id: str | None,
+) -> RuleOp:
+    """The operation that ends the trunk's use of a rule: ``unroute`` for an outbound rule
+    that other trunks still route, else ``delete``."""
+    name = str(detail.get("name") or "")
+    if rule_kind == "outbound" and trunk_id is not None and other_routes(detail, trunk_id):
+        return RuleOp(RuleOpKind.unroute, rule_kind, tenant_id, label, name, None, detail, trunk_id)
+    return RuleOp(RuleOpKind.delete, rule_kind, tenant_id, label, name, None, detail)
 
 
 @dataclass(frozen=True)
@@ -141,41 +201,99 @@ def plan_routes(
 
     ``desired`` maps a tenant id (None: a Tenant Admin's own tenant) to its routes; a kind
     that is None in ``TenantRoutes`` is not managed. ``unassigned`` are tenants the trunk
-    plan stops sharing with: all their rules using the trunk are removed first.
+    plan stops sharing with: the trunk's use of all their rules is removed first. Raises
+    :class:`RulesRefused` (nothing planned) when the wanted or the PBX's rules cannot be
+    told apart or cannot live together.
     """
     names = labels or {}
     before: list[RuleOp] = []
     after: list[RuleOp] = []
     gone = set(unassigned)
+    refused: list[str] = []
     tenants = list(dict.fromkeys([*desired, *current.by_tenant]))
     for tid in tenants:
         label = names.get(tid or "", tid or "")
+        where = f" of tenant {label}" if tid is not None else ""
         have = current.by_tenant.get(tid, TenantRules())
         want = desired.get(tid, TenantRoutes())
+        if tid not in gone:
+            refused += [
+                f"{i.kind} rule '{getattr(want, i.kind)[i.index].name}'{where}: {i.message}"
+                for i in duplicate_issues(want)
+            ]
         for kind in RULE_KINDS:
-            wanted = None if tid in gone else getattr(want, kind)
-            rules = have.of(kind)
-            if tid in gone:
-                wanted = ()
+            wanted = () if tid in gone else getattr(want, kind)
             if wanted is None:
                 continue
-            by_name = {str(r.get("name") or "").casefold(): r for r in rules}
+            rules = have.of(kind)
+            twins = same_names(rules)
+            if twins and tid not in gone:
+                listed = ", ".join(f"'{n}'" for n in twins)
+                refused.append(
+                    f"{kind} rules{where} using this trunk share a name ({listed}): trunkwiz "
+                    "cannot tell them apart; rename one on the PBX"
+                )
+                continue
+            by_name = {str(r.get("name") or ""): r for r in rules}
+            others = current.elsewhere.get(tid, TenantRules()).of(kind)
             keep: set[str] = set()
             for route in wanted:
-                old = by_name.get(route.name.casefold())
+                old = by_name.get(route.name)
                 if old is None:
-                    after.append(RuleOp(RuleOpKind.create, kind, tid, label, route.name, route))
+                    op, problem = _new_rule(kind, tid, label, route, others)
+                    if problem:
+                        refused.append(problem)
+                    elif op is not None:
+                        after.append(op)
                     continue
-                keep.add(route.name.casefold())
+                keep.add(route.name)
                 if provider_id is None or not _same(old, route, provider_id):
                     after.append(
                         RuleOp(RuleOpKind.update, kind, tid, label, route.name, route, old)
                     )
-            for key, old in by_name.items():
-                if key not in keep:
-                    name = str(old.get("name") or "")
-                    before.append(RuleOp(RuleOpKind.delete, kind, tid, label, name, None, old))
+            for old in rules:
+                if str(old.get("name") or "") not in keep:
+                    before.append(removal(kind, tid, label, old, provider_id))
+    if refused:
+        raise RulesRefused("; ".join(refused))
     return RoutePlan(tuple(before), tuple(after))
+
+
+MAX_ROUTES = 6
+"""Routes an outbound rule may have (the admin guide: "up to 6 routes")."""
+
+
+def _new_rule(
+    kind: RuleKind,
+    tid: str | None,
+    label: str,
+    route: AnyRoute,
+    others: tuple[dict[str, Any], ...],
+) -> tuple[RuleOp | None, str]:
+    """A wanted rule that does not use the trunk yet: created, or, when the tenant has an
+    outbound rule of exactly that name through other trunks, that rule gets the trunk's
+    route (an inbound rule of that name on another trunk is refused: one trunk each)."""
+    where = f" of tenant {label}" if tid is not None else ""
+    named = [r for r in others if str(r.get("name") or "") == route.name]
+    if not named:
+        return RuleOp(RuleOpKind.create, kind, tid, label, route.name, route), ""
+    if kind == "inbound":
+        return None, (
+            f"inbound rule '{route.name}'{where} already exists for another trunk: "
+            "give this trunk's rule another name"
+        )
+    if len(named) > 1:
+        return None, (
+            f"outbound rules{where} share a name ('{route.name}'): trunkwiz cannot tell "
+            "them apart; rename one on the PBX"
+        )
+    routes = [r for r in named[0].get("routes") or [] if isinstance(r, dict)]
+    if len(routes) >= MAX_ROUTES:
+        return None, (
+            f"outbound rule '{route.name}'{where} already routes through {len(routes)} "
+            f"trunks, the most a rule takes ({MAX_ROUTES})"
+        )
+    return RuleOp(RuleOpKind.attach, kind, tid, label, route.name, route, named[0]), ""
 
 
 def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
@@ -191,14 +309,26 @@ def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
 
 
 async def load_rules(
-    api: RuleApi, provider_id: str | None, tenant_ids: Iterable[str | None]
+    api: RuleApi,
+    provider_id: str | None,
+    tenant_ids: Iterable[str | None],
+    *,
+    others: bool = False,
 ) -> RulesInUse:
-    """The rules that use the trunk in each tenant (nothing when the trunk is new)."""
-    if provider_id is None:
+    """The rules that use the trunk in each tenant (none when the trunk is new); with
+    ``others`` the tenants' other rules too (``RulesInUse.elsewhere``)."""
+    if provider_id is None and not others:
         return RulesInUse({})
     every = await api.by_tenant(tenant_ids)
-    found = {tid: rules.for_trunk(provider_id) for tid, rules in every.items()}
-    return RulesInUse({tid: r for tid, r in found.items() if r.inbound or r.outbound})
+    found = {
+        tid: rules.for_trunk(provider_id) if provider_id is not None else TenantRules()
+        for tid, rules in every.items()
+    }
+    elsewhere = (
+        {tid: rules.without_trunk(provider_id) for tid, rules in every.items()} if others else {}
+    )
+    using = {tid: r for tid, r in found.items() if r.inbound or r.outbound}
+    return RulesInUse(using, elsewhere)
 
 
 def tenants_of(plan: Plan, system: bool) -> list[str | None]:
@@ -223,9 +353,11 @@ def unassigned_by(plan: Plan) -> list[str]:
 async def plan_with_routes(
     api: RuleApi, plan: Plan, desired: Mapping[str | None, TenantRoutes]
 ) -> Plan:
-    """``plan`` extended with the rule operations that make the PBX match ``desired``."""
+    """``plan`` extended with the rule operations that make the PBX match ``desired``
+    (``api`` is left open: the caller closes it)."""
     tenants = tenants_of(plan, api.system)
-    current = await load_rules(api, plan.trunk_id, tenants)
+    managed = [tid for tid, r in desired.items() if r.managed]
+    current = await load_rules(api, plan.trunk_id, tenants, others=bool(managed))
     labels = {t.tenant_id: t.label for t in plan.desired.tenants}
     labels.update({op.tenant_id: op.tenant_label for op in plan.operations if op.tenant_id})
     routes = plan_routes(
@@ -284,7 +416,7 @@ class RouteRun:
                     new_id: str | None = None
                     if op.kind is RuleOpKind.create:
                         new_id = await self.api.create(op.rule_kind, op.body(provider_id))
-                    elif op.kind is RuleOpKind.update:
+                    elif op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach):
                         assert op.rule_id is not None
                         await self.api.update(op.rule_kind, op.rule_id, op.body(provider_id))
                     else:
@@ -312,7 +444,7 @@ class RouteRun:
                 r.get("id") == op.rule_id for r in every.of(op.rule_kind)
             ):
                 done.append((op, None))
-            elif op.kind is RuleOpKind.update:
+            elif op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach):
                 done.append((op, None))  # restoring the old values is harmless either way
         except PbxError:
             return
@@ -334,7 +466,11 @@ class RouteRun:
                     await self.api.enter(op.tenant_id)
                     if op.kind is RuleOpKind.create and new_id is not None:
                         await self.api.destroy(op.rule_kind, new_id)
-                    elif op.kind is RuleOpKind.update and op.current and op.rule_id:
+                    elif (
+                        op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach)
+                        and op.current
+                        and op.rule_id
+                    ):
                         old = restore_body(op.rule_kind, op.current)
                         await self.api.update(op.rule_kind, op.rule_id, old)
                     elif op.kind is RuleOpKind.delete and op.current:

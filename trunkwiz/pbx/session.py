@@ -12,6 +12,9 @@ from datetime import datetime
 from pydantic import SecretStr
 
 SYSTEM_ADMIN_ROLE = "SystemAdmin"
+#: Requests one command keeps in flight at most: the calls of an apply, the status reads
+#: of a listing, the pages of a collection once its count is known.
+REQUEST_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)

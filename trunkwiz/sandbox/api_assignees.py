@@ -14,7 +14,7 @@ Reply = tuple[int, Any]
 
 
 def _trunk(ctx: Ctx) -> TrunkRecord:
-    ctx.require_system()
+    ctx.require_system_for_trunks()
     return lookup(ctx, ctx.params["id"], write=True)
 
 

@@ -3,7 +3,9 @@
 Visibility: the System Admin sees and changes every trunk. A Tenant Admin sees the trunks
 its tenant created (read-write) and the System Admin's trunks assigned to its tenant
 (read-only; ``did_numbers`` shows that tenant's pool). ``shared`` is true for trunks the
-System Admin created: those are the ones that can be assigned to tenants.
+System Admin created: those are the ones that can be assigned to tenants. With
+``faults.switch_scopes_trunks`` on, a System Admin session that switched to a tenant works
+on trunks as that tenant's admin (:attr:`trunkwiz.sandbox.context.Ctx.system_for_trunks`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ IMMUTABLE = ("brand", "auth_mode")
 
 def visible(ctx: Ctx, rec: TrunkRecord) -> bool:
     """Whether the caller may see the trunk."""
-    if ctx.user.is_system:
+    if ctx.system_for_trunks:
         return True
     tenant = ctx.user.tenant_id
     return rec.owner_tenant_id == tenant or (rec.shared and tenant in rec.assignees)
@@ -44,7 +46,7 @@ def lookup(ctx: Ctx, provider_id: str, *, write: bool = False) -> TrunkRecord:
     rec = ctx.state.trunks.get(provider_id)
     if rec is None or not visible(ctx, rec):
         raise not_found("Trunk not found.")
-    if write and not ctx.user.is_system and rec.owner_tenant_id != ctx.user.tenant_id:
+    if write and not ctx.system_for_trunks and rec.owner_tenant_id != ctx.user.tenant_id:
         raise forbidden("This trunk is shared by the system administrator; it is read-only.")
     return rec
 
@@ -61,7 +63,7 @@ def detail(rec: TrunkRecord, viewer_tenant: str | None = None) -> dict[str, Any]
 
 
 def _viewer(ctx: Ctx) -> str | None:
-    return None if ctx.user.is_system else ctx.user.tenant_id
+    return None if ctx.system_for_trunks else ctx.user.tenant_id
 
 
 def check_trunk(ctx: Ctx, data: dict[str, Any], password: str | None, self_id: str | None) -> None:
@@ -70,7 +72,7 @@ def check_trunk(ctx: Ctx, data: dict[str, Any], password: str | None, self_id: s
     if not name:
         raise invalid("The trunk name is required.", "name")
     mode = data["auth_mode"]
-    if mode == "IP_AUTH" and not ctx.user.is_system:
+    if mode == "IP_AUTH" and not ctx.system_for_trunks:
         raise invalid("Only the system administrator can create an IP-based trunk.", "auth_mode")
     check_host(data["hostname"], "hostname", required=True)
     if mode == "ACCEPT_REGISTER":
@@ -129,7 +131,7 @@ def create_provider(ctx: Ctx) -> Reply:
         "did_numbers": "",
         **body,
     }
-    owner = None if ctx.user.is_system else ctx.user.tenant_id
+    owner = None if ctx.system_for_trunks else ctx.user.tenant_id
     with ctx.state.lock:
         check_trunk(ctx, data, password, None)
         data["id"] = ctx.state.new_id()

@@ -1,8 +1,9 @@
-"""The ASGI app: routes built from the spec, auth, strict request checks, fault switches.
+"""The ASGI app: routes built from the spec, auth, typed request checks, fault switches.
 
 Every spec operation is served under ``/api`` (the PBX's base path). For each call:
 bearer token (unless the operation is open), query options, then the JSON body against
-the operation's schema (strict, see :mod:`trunkwiz.sandbox.spec`), then the handler. The
+the operation's schema (typed, open objects, see :mod:`trunkwiz.sandbox.spec`; fields the
+schema does not name are dropped), then the handler. The
 non-spec path ``/_sandbox/faults`` (GET/POST, no token) reads and sets the fault switches.
 
 A request body is read up to `MAX_REQUEST_BODY` bytes and decoded by
@@ -16,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -29,7 +31,7 @@ from trunkwiz.sandbox import api_assignees, api_rules, api_system, api_trunks
 from trunkwiz.sandbox.context import Ctx, Raw, Services, parse_query
 from trunkwiz.sandbox.errors import ApiError, entry, from_problems, invalid
 from trunkwiz.sandbox.faults import Faults
-from trunkwiz.sandbox.spec import Operation, operations, validate
+from trunkwiz.sandbox.spec import Operation, known_only, operations, validate
 
 log = logging.getLogger("trunkwiz.sandbox")
 
@@ -81,7 +83,7 @@ def create_app(services: Services, spec: dict[str, Any]) -> ASGIApp:
     routes.append(
         Route("/_sandbox/faults", _faults_endpoint(services.faults), methods=["GET", "POST"])
     )
-    return FaultMiddleware(Starlette(routes=routes), services.faults)
+    return FaultMiddleware(SegmentPaths(Starlette(routes=routes)), services.faults)
 
 
 def _endpoint(services: Services, ops: dict[str, Operation]) -> Callable[..., Any]:
@@ -91,7 +93,8 @@ def _endpoint(services: Services, ops: dict[str, Operation]) -> Callable[..., An
             session = None
             if op.secured:
                 session = services.tokens.check(request.headers.get("authorization"))
-            ctx = Ctx(services, op, session, dict(request.path_params))
+            params = {k: unquote(v) for k, v in request.path_params.items()}
+            ctx = Ctx(services, op, session, params)
             ctx.query = parse_query(op, request.query_params)
             if services.faults.one_based_paging and "skip" in ctx.query:
                 ctx.query["skip"] = max(int(ctx.query["skip"]) - 1, 0)
@@ -155,7 +158,7 @@ async def _read_body(request: Request, op: Operation) -> Any:
     problems = validate(body, op.body_schema)
     if problems:
         raise from_problems(problems)
-    return body
+    return known_only(body, op.body_schema)
 
 
 def _spec_status(op: Operation, status: int) -> int:
@@ -180,6 +183,30 @@ def _faults_endpoint(faults: Faults) -> Callable[..., Any]:
         return JSONResponse(faults.describe())
 
     return endpoint
+
+
+class SegmentPaths:
+    """Route on the path as sent: an encoded ``/`` (``%2F``) stays inside its segment.
+
+    The server hands over ``path`` fully decoded, so ``/providers/X%2Fdestroy`` (an
+    update of trunk ``X/destroy``) would be routed as a destroy of trunk ``X``. Per RFC
+    3986 a percent-encoded slash is data, not a separator: each segment of ``raw_path`` is
+    decoded on its own and its ``%`` and ``/`` kept encoded for the router; the endpoint
+    decodes its path parameters once more.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path") if scope["type"] == "http" else None
+        if raw and b"%" in raw:
+            segments = (
+                unquote(part).replace("%", "%25").replace("/", "%2F")
+                for part in raw.decode("ascii", "replace").split("/")
+            )
+            scope = {**scope, "path": "/".join(segments)}
+        await self.app(scope, receive, send)
 
 
 class FaultMiddleware:

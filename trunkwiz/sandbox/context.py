@@ -51,6 +51,20 @@ class Ctx:
         assert self.session is not None
         return self.session
 
+    @property
+    def system_for_trunks(self) -> bool:
+        """True when trunk calls act at system level: the System Admin, unless it switched
+        to a tenant while ``faults.switch_scopes_trunks`` is on (then it acts as that
+        tenant's admin for trunks)."""
+        if not self.user.is_system:
+            return False
+        return not (self.services.faults.switch_scopes_trunks and self.user.tenant_id)
+
+    def require_system_for_trunks(self) -> None:
+        """403 unless trunk calls act at system level (see :attr:`system_for_trunks`)."""
+        if not self.system_for_trunks:
+            raise forbidden("Only the system administrator can do this.")
+
     def require_system(self) -> None:
         """403 unless the System Admin is calling."""
         if not self.user.is_system:

@@ -6,15 +6,22 @@ Only calls under ``/api`` count. "The Nth call" counts from the moment the switc
 the same switches are ``POST /_sandbox/faults`` with a JSON body such as
 ``{"fail_nth": 2, "fail_status": 503, "delay_ms": 200, "drop_nth": 1,
 "expire_tokens": true, "expire_refresh_tokens": false, "one_based_paging": true,
-"hold_from": 3, "hold_method": "POST", "release": true, "reset": true}`` (every key
-optional; ``reset`` is applied first, ``release`` last). ``GET /_sandbox/faults`` shows the
-current switches and how many calls are held.
+"switch_scopes_trunks": true, "hold_from": 3, "hold_method": "POST", "release": true,
+"reset": true}`` (every key optional; ``reset`` is applied first, ``release`` last).
+``GET /_sandbox/faults`` shows the current switches and how many calls are held.
 
 The gate holds a run in the middle for as long as a test needs: ``hold_from(n, method)``
 lets the next ``n - 1`` calls (of that HTTP method, when given) through and holds the Nth
 and every later one before it reaches the PBX, until ``release()`` (or ``reset()``);
 ``wait_held(k, timeout)`` blocks until ``k`` calls are waiting. A held call waits at most
 ``HOLD_LIMIT`` seconds, so a forgotten gate cannot hang the server.
+
+``switch_scopes_trunks`` is a mode rather than a fault: the spec says only "Switch between
+tenants" for ``POST /tenants/switch``, so whether a System Admin session that switched to
+tenant T still creates, shares and deletes trunks at system level is unknown. By default
+the sandbox keeps trunk calls at system level; with the switch on, they act inside T (the
+session is then a Tenant Admin of T for trunks: it creates T's own trunks, sees and
+changes only T's trunks and T's view of shared ones, and may not share or unshare).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from trunkwiz import compat
 
 HOLD_LIMIT = 120.0
 """Seconds a held call waits for ``release()`` at most."""
@@ -47,7 +56,7 @@ class Gate:
                 return
             self._waiting.append((loop, future))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(future, HOLD_LIMIT)
+            await compat.wait_for(future, HOLD_LIMIT)
 
     def open(self) -> None:
         with self._lock:
@@ -75,7 +84,12 @@ class Action:
 class Faults:
     """Thread-safe switches consulted once per API call."""
 
-    def __init__(self, expire_hook: Callable[[bool], None] | None = None) -> None:
+    def __init__(
+        self,
+        expire_hook: Callable[[bool], None] | None = None,
+        *,
+        switch_scopes_trunks: bool = False,
+    ) -> None:
         self._lock = threading.Lock()
         self._counted = threading.Condition(self._lock)
         self._calls = 0
@@ -92,6 +106,10 @@ class Faults:
         self.one_based_paging = False
         """Serve ``skip`` 1-based (the spec's text) instead of 0-based (its schema):
         ``skip=1`` is the first item, and ``skip=0`` is read as 1."""
+        self._scopes_default = switch_scopes_trunks
+        self.switch_scopes_trunks = switch_scopes_trunks
+        """After ``POST /tenants/switch?id=T`` the System Admin's trunk calls act inside T
+        (see the module doc); ``reset()`` restores the value given at construction."""
 
     @property
     def calls(self) -> int:
@@ -180,6 +198,7 @@ class Faults:
             self._drop.clear()
             self._delay_ms = 0
             self.one_based_paging = False
+            self.switch_scopes_trunks = self._scopes_default
             self._release_locked()
 
     def next_call(self) -> Action:
@@ -216,6 +235,7 @@ class Faults:
                 "drop_at": sorted(k - self._calls for k in self._drop),
                 "delay_ms": self._delay_ms,
                 "one_based_paging": self.one_based_paging,
+                "switch_scopes_trunks": self.switch_scopes_trunks,
                 "held": self._held,
                 "hold_in": self._hold_in,
                 "hold_method": self._hold_method or None,
@@ -232,6 +252,7 @@ class Faults:
             "expire_tokens",
             "expire_refresh_tokens",
             "one_based_paging",
+            "switch_scopes_trunks",
             "hold_from",
             "hold_method",
             "release",
@@ -244,6 +265,7 @@ class Faults:
             "expire_tokens",
             "expire_refresh_tokens",
             "one_based_paging",
+            "switch_scopes_trunks",
             "hold_method",
             "release",
         }
@@ -264,6 +286,8 @@ class Faults:
             self.delay_ms = body["delay_ms"]
         if body.get("one_based_paging") is not None:
             self.one_based_paging = bool(body["one_based_paging"])
+        if body.get("switch_scopes_trunks") is not None:
+            self.switch_scopes_trunks = bool(body["switch_scopes_trunks"])
         if body.get("expire_tokens") or body.get("expire_refresh_tokens"):
             self.expire_tokens(refresh=bool(body.get("expire_refresh_tokens")))
         if body.get("hold_from") is not None:

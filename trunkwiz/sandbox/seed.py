@@ -113,3 +113,30 @@ def seed_transports() -> list[dict[str, Any]]:
         }
         for n, (proto, port) in enumerate(TRANSPORTS)
     ]
+
+
+#: Holidays every tenant has (name, month, day): the spec's rule bodies take the ids of
+#: "tenant's holidays" and its replies return holiday objects (api-notes §15). The trimmed
+#: spec has no holiday endpoints, so each tenant gets these two, derived from its id.
+HOLIDAYS = (("New Year's Day", 1, 1), ("Christmas Day", 12, 25))
+
+
+def tenant_holidays(tenant_id: str) -> list[dict[str, Any]]:
+    """The holidays of a tenant in the replies' object form (ids stable per tenant)."""
+    return [
+        {
+            "id": base64.b64encode(f"{tenant_id}:holiday:{n}".encode()).decode(),
+            "name": name,
+            "every_year": True,
+            "consecutive": False,
+            "month_start": month,
+            "month_end": month,
+            "day_start": day,
+            "day_end": day,
+            "hour_start": 0,
+            "hour_end": 23,
+            "minute_start": 0,
+            "minute_end": 59,
+        }
+        for n, (name, month, day) in enumerate(HOLIDAYS, start=1)
+    ]

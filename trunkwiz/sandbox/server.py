@@ -7,7 +7,9 @@ thread and :meth:`start` returns once uvicorn accepts requests. :meth:`stop` is 
 
 Register trunks get an honest status by default: :class:`SipRegistrationStatus` REGISTERs
 them with their carriers from the sandbox's loop (pass ``status_source=NoRegistration()``
-for a sandbox that never sends SIP). The listening socket is created with
+for a sandbox that never sends SIP). ``switch_scopes_trunks=True`` starts it in the mode
+where a System Admin session switched to a tenant creates, shares and deletes trunks
+inside that tenant (see :mod:`trunkwiz.sandbox.faults`). The listening socket is created with
 ``IPPROTO_TCP`` so asyncio sets ``TCP_NODELAY`` on every accepted connection: a reply
 written in two parts is never held back by Nagle's algorithm waiting for a delayed ACK.
 """
@@ -97,6 +99,7 @@ class SandboxServer:
         tenants: int = 120,
         status_source: StatusSource | Callable[[Mapping[str, Any]], tuple[str, str]] | None = None,
         token_ttl: int = 3600,
+        switch_scopes_trunks: bool = False,
     ) -> None:
         self.host = host
         self._port = port
@@ -112,7 +115,10 @@ class SandboxServer:
             tenant_password=_secret(tenant_password),
         )
         self.tokens = Tokens(ttl=token_ttl)
-        self.faults = Faults(expire_hook=lambda refresh: self.tokens.expire_all(refresh=refresh))
+        self.faults = Faults(
+            expire_hook=lambda refresh: self.tokens.expire_all(refresh=refresh),
+            switch_scopes_trunks=switch_scopes_trunks,
+        )
         self.status = StatusHub(
             status_source if status_source is not None else SipRegistrationStatus()
         )

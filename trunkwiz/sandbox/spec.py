@@ -1,11 +1,12 @@
-"""The vendor's OpenAPI document as the sandbox uses it: operations and a strict validator.
+"""The vendor's OpenAPI document as the sandbox uses it: operations and a typed validator.
 
 The spec ships as package data (``trunkwiz/sandbox/data/openapi-v22-trunks.json``, an exact
 copy of the trimmed PortSIP v22 document). Request bodies are checked with a small
-validator that understands the JSON-Schema keywords the document uses. It is stricter
-than the schema on purpose, like a typed server: unknown properties are rejected, nothing
-is coerced (``"5060"`` is not an integer, ``true`` is not an integer), and ``int32``
-bounds apply.
+validator that understands the JSON-Schema keywords the document uses. Like a typed
+server it coerces nothing (``"5060"`` is not an integer, ``true`` is not an integer) and
+``int32`` bounds apply. Objects are open, as the document leaves them (no schema of it says
+``additionalProperties: false``): a property the schema does not name is accepted and then
+dropped by :func:`known_only` (a typed server ignores it), never stored nor echoed.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def operations(spec: dict[str, Any]) -> dict[str, Operation]:
 
 
 def validate(value: Any, schema: dict[str, Any], where: str = "") -> list[Problem]:
-    """Check ``value`` against ``schema`` strictly; an empty list means it is valid."""
+    """Check ``value`` against ``schema`` (types, bounds, enums, required; objects open);
+    an empty list means it is valid."""
     schema = _flatten(schema)
     problems: list[Problem] = []
     kind = schema.get("type")
@@ -165,12 +167,25 @@ def _check_object(value: dict[str, Any], schema: dict[str, Any], where: str) -> 
         if name not in value
     ]
     for name, item in value.items():
-        if name not in props:
-            if props:
-                out.append(Problem(f"{prefix}{name}", "is not a known field"))
-            continue
-        out += validate(item, props[name], f"{prefix}{name}")
+        if name in props:  # open schema: other names are allowed (and dropped later)
+            out += validate(item, props[name], f"{prefix}{name}")
     return out
+
+
+def known_only(value: Any, schema: dict[str, Any]) -> Any:
+    """``value`` (valid for ``schema``) without the properties the schema does not name.
+
+    Objects whose schema names no property at all are kept whole (free-form objects).
+    """
+    schema = _flatten(schema)
+    if isinstance(value, dict):
+        props: dict[str, Any] = schema.get("properties", {})
+        if not props:
+            return value
+        return {k: known_only(v, props[k]) for k, v in value.items() if k in props}
+    if isinstance(value, list) and "items" in schema:
+        return [known_only(item, schema["items"]) for item in value]
+    return value
 
 
 def defaults_of(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The carrier's side, before anything is sent: the provider-portal checklist with the
 values to copy, and the Review step's warnings.
 
-Every kind gets a checklist: the brand's documented portal steps (from the vendor's
-guides), then the values to copy. The PBX's public IPv4 is the one a carrier can reach;
+Every kind gets a checklist: the brand's documented portal steps for that kind (from the
+vendor's guides; a step the guide scopes to IP trunks is not shown for a register trunk),
+then the values to copy. The PBX's public IPv4 is the one a carrier can reach;
 when the PBX has none set, the checklist says so and how to set it (Settings › Network in
 the PBX web portal) and shows the private address only labelled as such — never as the
 public one.
@@ -105,11 +106,8 @@ def portal_checklist(trunk: TrunkModel, address: PbxAddress, *, tech_prefix: str
     """The checklist for ``trunk`` (any kind, any brand) and the PBX's ``address`` (pure)."""
     kind = TrunkKind(trunk.trunk_kind)
     brand: Brand | None = BrandCatalogue.load().find(str(trunk.brand))
-    documented = brand is not None and brand.documented and bool(brand.prerequisites)
-    if documented and brand is not None:
-        steps = [_fill(step, address) for step in brand.prerequisites]
-    else:
-        steps = _generic_steps(kind, address)
+    own = brand.prerequisites_for(kind) if brand is not None and brand.documented else ()
+    steps = [_fill(step, address) for step in own] if own else _generic_steps(kind, address)
     values: list[tuple[str, str]] = []
     warnings: list[str] = []
     if address.public_ipv4:
@@ -128,7 +126,8 @@ def portal_checklist(trunk: TrunkModel, address: PbxAddress, *, tech_prefix: str
             f"The PBX has no {address.transport} transport: create one (Settings › Transports)."
         )
     if address.sip_uri and kind is not TrunkKind.register:
-        values.append(("Inbound route (Route Type Host) / SIP URI", address.sip_uri))
+        # "Route Type = Host" is Flowroute's portal (its own step says so), not every carrier's
+        values.append(("Inbound route / SIP URI", address.sip_uri))
     values.append(("Carrier SIP host in this trunk", str(trunk.hostname)))
     prefix = brand.call_prefix if brand is not None else None
     if prefix and prefix.get("where_used_in_pbx"):

@@ -78,6 +78,12 @@ class Connection:
         self.domain = domain
         self.pinned_sha256 = pinned_sha256
         self._transports: list[dict[str, Any]] | None = None
+        # The tenants, read once per connection (``forget`` reads them again): every page
+        # of a 10,000-tenant PBX is 100 requests, and the Tenants step, the pool checks,
+        # the trunk list and a quick edit all want them.
+        self._tenant_items: list[dict[str, Any]] | None = None
+        self._tenant_read: asyncio.Task[list[dict[str, Any]]] | None = None
+        self._tenant_infos: list[TenantInfo] | None = None
 
     @property
     def level(self) -> str:
@@ -94,9 +100,34 @@ class Connection:
         await self.client.aclose()
 
     # -- reads ----------------------------------------------------------------------------
+    def forget(self) -> None:
+        """Read the tenants again next time (after a submit, or when the user asks)."""
+        self._tenant_items, self._tenant_read, self._tenant_infos = None, None, None
+
+    async def tenant_items(self) -> list[dict[str, Any]]:
+        """``GET /tenants``, every page, once per connection; callers at the same time
+        share one read, and one of them giving up (its screen left) does not stop it."""
+        if self._tenant_items is not None:
+            return self._tenant_items
+        loop = asyncio.get_running_loop()
+        read = self._tenant_read
+        if read is None or read.get_loop() is not loop:
+            read = self._tenant_read = loop.create_task(self.client.tenants())
+            read.add_done_callback(_retrieved)
+        try:
+            items = await asyncio.shield(read)
+        finally:
+            if read.done() and self._tenant_read is read:
+                self._tenant_read = None  # a failed read is tried again next time
+        if not read.cancelled() and self._tenant_items is None:
+            self._tenant_items = items
+        return items
+
     async def tenants(self) -> list[TenantInfo]:
         """Every tenant (all pages), in natural order of names (``… 121`` before ``… 1081``)."""
-        items = await self.client.tenants()
+        items = await self.tenant_items()
+        if self._tenant_infos is not None and items is self._tenant_items:
+            return list(self._tenant_infos)
         found = [
             TenantInfo(
                 str(t.get("id")), str(t.get("name") or t.get("id")), str(t.get("domain") or "")
@@ -106,7 +137,10 @@ class Connection:
         ]
         from trunkwiz.service.tenants import in_natural_order
 
-        return in_natural_order(found)
+        infos = in_natural_order(found)
+        if items is self._tenant_items:
+            self._tenant_infos = infos
+        return list(infos)
 
     async def tenant_domains(self) -> list[TenantInfo]:
         """The tenants whose SIP domain an Accept-Register host must not equal.
@@ -138,7 +172,7 @@ class Connection:
         """Existing trunks with their hosts and DID pools (``trunkwiz.pbx.inventory``)."""
         from trunkwiz.pbx.inventory import load_inventory
 
-        return await load_inventory(self.client)
+        return await load_inventory(self.client, tenants=self.tenant_items)
 
     async def status(self, trunk_id: str) -> str:
         """``ONLINE`` or ``OFFLINE``."""
@@ -213,7 +247,10 @@ class Connection:
 
     async def delete_trunk(self, trunk_id: str) -> None:
         """``POST /providers/{id}/destroy``; the PBX's refusal is raised as a ``PbxError``."""
-        await self.client.destroy_provider(trunk_id)
+        try:
+            await self.client.destroy_provider(trunk_id)
+        finally:
+            self.forget()
 
     # -- transport check --------------------------------------------------------------------
     async def transport_problem(self, protocol: str) -> str | None:
@@ -277,7 +314,18 @@ class Connection:
         client = self.client
         if on_created is not None:
             client = cast("PbxClient", _Recording(self.client, on_created))
-        return await apply(client, the_plan, password=password, on_progress=on_progress, stop=stop)
+        try:
+            return await apply(
+                client, the_plan, password=password, on_progress=on_progress, stop=stop
+            )
+        finally:
+            self.forget()  # what the PBX holds has changed: read it again
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    """Fetch a shared read's outcome, so a failure nobody awaited is not reported as lost."""
+    if not task.cancelled():
+        task.exception()
 
 
 class _Recording:

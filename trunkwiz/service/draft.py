@@ -103,7 +103,7 @@ class WizardDraft:
     them. ``routes_skipped``: "I'll route calls later" (nothing about rules is planned)."""
     routes_skipped: bool = False
     tech_prefix: str = ""
-    """Flowroute's 8-digit tech prefix typed on the Routes step (for the checklist)."""
+    """Flowroute's tech prefix typed on the Routes step (for the checklist)."""
 
     @property
     def is_edit(self) -> bool:
@@ -290,7 +290,8 @@ class WizardDraft:
         ``brand_values`` is ``Brand.model_values(kind)`` (fields, ``options`` nested). A
         value is filled only where the draft has none yet or still holds what an earlier
         brand filled in: never over a typed value, never while editing (the PBX's values
-        stay). Values for kinds without the field are ignored.
+        stay). A ``None`` value (the brand documents none) clears what an earlier brand
+        filled in. Values for kinds without the field are ignored.
         """
         if self.is_edit:
             return {}
@@ -312,6 +313,11 @@ class WizardDraft:
             if isinstance(value, list):
                 value = ";".join(str(v) for v in value)
             current = self.fields.get(key)
+            if value is None:
+                if key in self.prefilled and current == self.prefilled.pop(key):
+                    self.fields.pop(key, None)
+                    changed[key] = ""
+                continue
             if current in (None, "") or current == self.prefilled.get(key):
                 self.fields[key] = value
                 self.prefilled[key] = value

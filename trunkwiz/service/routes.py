@@ -19,14 +19,14 @@ from trunkwiz.domain.routes import RouteIssue, TenantRoutes, route_issues
 from trunkwiz.domain.trunkfile import TrunkEntry
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.planning import Plan
-from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, routes_from_api
+from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, other_routes, routes_from_api
 from trunkwiz.pbx.rules_plan import (
     RoutePlan,
     RouteRun,
     RuleOp,
-    RuleOpKind,
     RuleStepFailed,
     plan_with_routes,
+    removal,
     unassigned_by,
 )
 
@@ -44,11 +44,19 @@ class RuleRef:
     rule_id: str
     tenant_id: str | None
     tenant_label: str
+    other_routes: int = 0
+    """Outbound: routes of the rule through other trunks (kept when the trunk goes)."""
 
     def describe(self) -> str:
-        """``outbound rule 'x' of tenant Acme``."""
+        """``outbound rule 'x' of tenant Acme`` (and whether it only loses its route)."""
         where = f" of tenant {self.tenant_label}" if self.tenant_id is not None else ""
-        return f"{self.kind} rule '{self.name}'{where}"
+        keeps = (
+            f" (also routes through {self.other_routes} other trunk route(s): only this "
+            "trunk's route goes)"
+            if self.other_routes
+            else ""
+        )
+        return f"{self.kind} rule '{self.name}'{where}{keeps}"
 
 
 @dataclass(frozen=True)
@@ -96,14 +104,17 @@ def _refs(
         for kind in RULE_KINDS:
             for rule in mine.of(kind):
                 label = names.get(tid or "", tid or "")
-                refs.append(RuleRef(kind, str(rule.get("name") or ""), str(rule["id"]), tid, label))
+                others = len(other_routes(rule, trunk_id)) if kind == "outbound" else 0
+                name = str(rule.get("name") or "")
+                refs.append(RuleRef(kind, name, str(rule["id"]), tid, label, others))
     return tuple(refs)
 
 
 async def trunk_routes(conn: Connection, trunk_id: str) -> TrunkRoutes:
     """The rules that use the trunk in each tenant it is shared with (or the own tenant)."""
     tenants, names = await _tenants_of(conn, trunk_id)
-    found = await rule_api(conn).by_tenant(tenants)
+    async with rule_api(conn) as api:
+        found = await api.by_tenant(tenants)
     routes = {tid: routes_from_api(r.for_trunk(trunk_id), trunk_id) for tid, r in found.items()}
     return TrunkRoutes(routes, _refs(found, trunk_id, names))
 
@@ -114,7 +125,8 @@ async def export_routes(
     """Rules per trunk id for ``trunkwiz export``: ``trunks`` maps a trunk id to its tenant
     ids (``[None]`` for a Tenant Admin). Kinds with no rule are left out (None), so the
     export names only what exists and applying it back changes nothing."""
-    every = await rule_api(conn).by_tenant(t for ids in trunks.values() for t in ids)
+    async with rule_api(conn) as api:
+        every = await api.by_tenant(t for ids in trunks.values() for t in ids)
     out: dict[str, dict[str | None, TenantRoutes]] = {}
     for pid, tenants in trunks.items():
         out[pid] = {}
@@ -145,7 +157,8 @@ async def plan_routes(
     (unchanged when no route is managed and no tenant is dropped)."""
     if not needs_rules(plan, routes):
         return plan
-    return await plan_with_routes(rule_api(conn), plan, routes)
+    async with rule_api(conn) as api:
+        return await plan_with_routes(api, plan, routes)
 
 
 @dataclass(frozen=True)
@@ -153,46 +166,50 @@ class DeleteResult:
     """What deleting a trunk did."""
 
     removed_rules: tuple[RuleRef, ...]
+    """Every rule that used the trunk (removed, or kept without the trunk's route)."""
+    done: tuple[str, ...] = ()
+    """One line per rule call: which rule was removed, which only lost the route."""
 
 
 async def delete_trunk(
     conn: Connection, trunk_id: str, trunk_name: str, *, remove_rules: bool = False
 ) -> DeleteResult:
     """Delete the trunk. When rules use it, raise :class:`TrunkInUse` naming them, or
-    with ``remove_rules=True`` remove them first (created again if the delete fails)."""
+    with ``remove_rules=True`` end their use of it first (:func:`removals`: a rule that
+    routes through other trunks too keeps those routes), restored if the delete fails."""
     tenants, names = await _tenants_of(conn, trunk_id)
-    api = rule_api(conn)
-    found = await api.by_tenant(tenants)
-    refs = _refs(found, trunk_id, names)
-    if refs and not remove_rules:
-        raise TrunkInUse(trunk_name, refs)
-    ops = tuple(
-        RuleOp(
-            RuleOpKind.delete,
-            kind,
-            tid,
-            names.get(tid or "", tid or ""),
-            str(r.get("name")),
-            None,
-            r,
-        )
+    async with rule_api(conn) as api:
+        found = await api.by_tenant(tenants)
+        refs = _refs(found, trunk_id, names)
+        if refs and not remove_rules:
+            raise TrunkInUse(trunk_name, refs)
+        ops = removals(found, trunk_id, names)
+        run = RouteRun(api, RoutePlan(before=ops))
+        try:
+            await run.run_before()
+            await conn.delete_trunk(trunk_id)
+        except (RuleStepFailed, PbxError) as exc:
+            restored, failed = await run.undo_before()
+            extra = f" Could NOT restore: {'; '.join(failed)}" if failed else ""
+            raise PbxError(
+                f"deleting trunk {trunk_name} failed: {exc}"
+                + (f" (the {len(restored)} removed rule(s) were restored)" if restored else "")
+                + extra
+            ) from exc
+    return DeleteResult(refs, tuple(op.describe() for op in ops))
+
+
+def removals(
+    found: Mapping[str | None, TenantRules], trunk_id: str, names: Mapping[str, str]
+) -> tuple[RuleOp, ...]:
+    """What ends the trunk's use of each rule: an outbound rule that other trunks still
+    route loses only this trunk's route; any other rule is removed."""
+    return tuple(
+        removal(kind, tid, names.get(tid or "", tid or ""), r, trunk_id)
         for tid, rules in found.items()
         for kind in RULE_KINDS
         for r in rules.for_trunk(trunk_id).of(kind)
     )
-    run = RouteRun(api, RoutePlan(before=ops))
-    try:
-        await run.run_before()
-        await conn.delete_trunk(trunk_id)
-    except (RuleStepFailed, PbxError) as exc:
-        restored, failed = await run.undo_before()
-        extra = f" Could NOT restore: {'; '.join(failed)}" if failed else ""
-        raise PbxError(
-            f"deleting trunk {trunk_name} failed: {exc}"
-            + (f" (the {len(restored)} removed rule(s) were created again)" if restored else "")
-            + extra
-        ) from exc
-    return DeleteResult(refs)
 
 
 def file_routes(entry: TrunkEntry, trunk: TrunkModel) -> dict[str | None, TenantRoutes]:

@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES, Flow
@@ -90,7 +92,16 @@ def form_grid(*fields: tuple[str, Widget], id: str) -> Grid:
 
 
 class StepScreen(Screen[StepResult]):
-    """Base class of the step screens. Subclasses fill ``compose_body`` and ``collect``."""
+    """Base class of the step screens. Subclasses fill ``compose_body`` and ``collect``.
+
+    Navigation has one path. Ctrl+N, Ctrl+R, Enter or Space on a focused Back/Next/Submit
+    button and a click all run ``action_next``/``action_back``/``action_submit``, which do
+    nothing once the step is leaving; subclasses override ``go_next``/``go_back``/
+    ``go_submit``. A step ends only through ``leave``, once: it stops the step's workers
+    and timers, and from then on the step ignores the messages still queued for it (its
+    widgets are being removed), so a key typed ahead or a late answer from the PBX never
+    runs a second navigation or touches a widget that is gone.
+    """
 
     STEP: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
@@ -110,6 +121,8 @@ class StepScreen(Screen[StepResult]):
         self.attempts = 0
         """How many times Next (or Submit) has run on this step: a caller that pressed it
         can wait for this to change instead of guessing when the key was handled."""
+        self.leaving = False
+        """Set by ``leave``: the step has ended; every later action and message is ignored."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
@@ -178,11 +191,11 @@ class StepScreen(Screen[StepResult]):
         return validate_step(self.draft.merged(values), self.STEP)
 
     # -- navigation -------------------------------------------------------------------
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Route the navigation buttons to their actions."""
-        if event.button.id in ("back", "next", "submit"):
-            event.stop()
-            await self.run_action(event.button.id)
+    @on(Button.Pressed, "#back, #next, #submit")
+    async def _nav_pressed(self, event: Button.Pressed) -> None:
+        """A navigation button (Enter, Space or a click): the same action as its key."""
+        event.stop()
+        await self.run_action(event.button.id or "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a field moves on to the next field, as in a paper form."""
@@ -190,12 +203,27 @@ class StepScreen(Screen[StepResult]):
         self.focus_next()
 
     def action_back(self) -> None:
+        """Ctrl+R or Back (ignored once the step is leaving)."""
+        if not self.leaving:
+            self.go_back()
+
+    def action_next(self) -> None:
+        """Ctrl+N or Next (ignored once the step is leaving)."""
+        if not self.leaving:
+            self.go_next()
+
+    def action_submit(self) -> None:
+        """Submit on the last step (ignored once the step is leaving)."""
+        if not self.leaving:
+            self.go_submit()
+
+    def go_back(self) -> None:
         """Go to the previous step, keeping what was typed here (unchecked)."""
         if self.flow.prev(self.STEP) is None:
             return
-        self.dismiss(StepResult("back", self.collect()))
+        self.leave(StepResult("back", self.collect()))
 
-    def action_next(self) -> None:
+    def go_next(self) -> None:
         """Check this step's slice; go on if it is valid, show the errors otherwise."""
         self.attempts += 1
         nav = self.query("#next")
@@ -207,10 +235,52 @@ class StepScreen(Screen[StepResult]):
         if errors:
             self.show_errors(errors)
             return
-        self.dismiss(StepResult("next", values))
+        self.leave(StepResult("next", values))
 
-    def action_submit(self) -> None:
+    def go_submit(self) -> None:
         """The last step overrides this."""
+
+    def leave(self, result: StepResult) -> bool:
+        """End this step with ``result`` (the only way a step ends): once, whatever asked
+        (a key, a button, a worker). Returns False when the step was already leaving."""
+        if self.leaving or not self.is_attached or self not in self.app.screen_stack:
+            return False
+        self.leaving = True
+        self._stop_work()
+        while self.app.screen is not self:
+            self.app.pop_screen()  # a dialog over the step (Help) goes with it
+        self.dismiss(result)
+        return True
+
+    def _stop_work(self) -> None:
+        """Stop this step's timers and workers (not the worker now calling ``leave``)."""
+        try:
+            current: Worker[Any] | None = get_current_worker()
+        except NoActiveWorker:
+            current = None
+        for worker in list(self.app.workers):
+            if worker.node is self and worker is not current:
+                worker.cancel()
+        for timer in list(getattr(self, "_timers", ())):
+            timer.stop()
+
+    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Worker[Any]:
+        """Start a worker; on a step that is leaving it is cancelled at once."""
+        worker: Worker[Any] = super().run_worker(work, *args, **kwargs)
+        if self.leaving:
+            worker.cancel()
+        return worker
+
+    async def _on_message(self, message: Message) -> None:
+        """Once leaving, the widgets' messages still queued (a change, a press, a worker's
+        state) are dropped; Textual's own messages (layout, pruning) still run."""
+        if (
+            self.leaving
+            and not isinstance(message, events.Event)
+            and type(message).__module__ != "textual.messages"
+        ):
+            return
+        await super()._on_message(message)
 
     # -- lines made when first used ------------------------------------------------------
     def step_error(self) -> Static:

@@ -116,6 +116,7 @@ class BasicScreen(StepScreen):
 
         note = self.query_one("#brand-note", Static)
         brand = self.catalogue.find(str(name))
+        self._ask_placeholders({})
         if brand is None:
             show_note(note, "")
             return
@@ -128,7 +129,8 @@ class BasicScreen(StepScreen):
             return
         values = brand.prefill_for(kind)
         if prefill:
-            self._prefill(brand.model_values(kind))
+            self._prefill(brand.model_values(kind, unfilled=True))
+        self._ask_placeholders(values)
         confirm = [
             f"{key} ({item.note})" if item.note else key
             for key, item in values.items()
@@ -142,6 +144,16 @@ class BasicScreen(StepScreen):
             lines.append("Enter from the carrier's portal: " + ", ".join(missing))
         show_note(note, "\n".join(lines))
 
+    def _ask_placeholders(self, values: dict[str, Any]) -> None:
+        """A field the brand's guide gives no value for says what to ask the carrier."""
+        for field in step_rows(self.STEP, self.draft.kind, self.draft.level):
+            found = self.query(f"#{field.name}")
+            if found and isinstance(found.first(), TextField):
+                item = values.get(field.name)
+                found.first(TextField).placeholder = (
+                    item.ask if item is not None and item.ask else field.placeholder
+                )
+
     def _prefill(self, brand_values: dict[str, Any]) -> None:
         """Hand the brand's values to the draft, which fills only what nobody typed; the
         ones this step shows are put in their fields."""
@@ -154,6 +166,8 @@ class BasicScreen(StepScreen):
             if not found or key in ("name", "brand"):
                 continue
             widget = found.first()
+            if isinstance(widget, Select) and value == "":
+                continue  # a list keeps its choice
             if isinstance(widget, (Select, TextField)):
                 widget.value = str(value)
         self._shown = self.collect()

@@ -93,8 +93,8 @@ class ConnectScreen(StepScreen):
     def _prefill(self, url: str, user: str, domain: str) -> None:
         """The saved profile fills the fields nobody typed in yet; once the user is known
         typing goes on in Password (never type a password into the user field)."""
-        if self.services.defaults.user:
-            return  # the command line chose the account
+        if self.services.defaults.user or self.leaving:
+            return  # the command line chose the account; or the step has ended
         fields = {"url": url, "user": user, "domain": domain}
         for name, value in fields.items():
             field = self.query_one(f"#{name}", TextField)
@@ -105,6 +105,8 @@ class ConnectScreen(StepScreen):
             self.query_one("#pbx_password", TextField).focus()
 
     def _prefill_password(self, password: str) -> None:
+        if self.leaving:
+            return  # signed in meanwhile: the step has ended
         field = self.query_one("#pbx_password", TextField)
         if not field.value:
             field.value = password
@@ -133,7 +135,7 @@ class ConnectScreen(StepScreen):
             errors["pbx_password"] = "Enter the password"
         return errors
 
-    def action_next(self) -> None:
+    def go_next(self) -> None:
         self.attempts += 1
         values = self.collect()
         errors = self.check(values)
@@ -182,7 +184,7 @@ class ConnectScreen(StepScreen):
             self.query_one("#keep_password", Checkbox).value = False
             self.show_errors({"keep_password": f"{problem} Press Next to go on without it."})
             return
-        self.dismiss(StepResult("next", {**values, "level": conn.level}))
+        self.leave(StepResult("next", {**values, "level": conn.level}))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """Ticking "Keep the password" says at once, on one line, which store keeps it."""

@@ -155,6 +155,14 @@ class KindScreen(StepScreen):
         self.show_errors({"trunks": f"No trunk named {name!r} on this PBX.{hint}"})
 
     # -- the slice ------------------------------------------------------------------------
+    def go_next(self) -> None:
+        """Next, unless a trunk is being opened: that already moves on (or says why not)."""
+        opening = any(
+            w.node is self and w.group == "open" and not w.is_finished for w in self.app.workers
+        )
+        if not opening:
+            super().go_next()
+
     def chosen_kind(self) -> str:
         """The kind whose radio button is on."""
         pressed = self.query_one("#kind", RadioSet).pressed_button
@@ -175,7 +183,7 @@ class KindScreen(StepScreen):
     def _new_trunk(self, event: Button.Pressed) -> None:
         """Leave the edit: the same step again, for a new trunk."""
         event.stop()
-        self.dismiss(StepResult("stay", {"reset": True, "kind": None}))
+        self.leave(StepResult("stay", {"reset": True, "kind": None}))
 
     # -- open an existing trunk -----------------------------------------------------------
     @on(OptionList.OptionSelected, "#trunks")
@@ -205,7 +213,7 @@ class KindScreen(StepScreen):
             self.nav_status().update("")
             self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
             return
-        self.dismiss(StepResult("next", {"reset": True, **draft_values(trunk, trunk_id)}))
+        self.leave(StepResult("next", {"reset": True, **draft_values(trunk, trunk_id)}))
 
     # -- delete ---------------------------------------------------------------------------
     def action_delete_trunk(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -73,46 +73,34 @@ class ReviewScreen(StepScreen):
     # -- plan --------------------------------------------------------------------------
     @work(exclusive=True, group="plan")
     async def _plan(self) -> None:
-        from pydantic import ValidationError
-
         from trunkwiz.service.errors import PlanError, ServiceError
-        from trunkwiz.service.validate import build_trunk, field_errors
+        from trunkwiz.service.validate import finding_step, review_check
 
         shown = self.query_one("#plan", PlanView)
-        try:
-            self.trunk = build_trunk(self.draft)
-        except ValidationError as exc:
-            errors = field_errors(exc)
-            lines = [f"  {label_of(k)} ({step_title(k)} step): {v}" for k, v in errors.items()]
-            shown.show(["Cannot submit yet; go Back and fix:", *lines])
-            return
         conn = self.services.connection
         if conn is None:
             shown.show(["Not connected to the PBX."])
             return
         try:
-            problem = await self._label_problem(conn)
-            if problem:
-                shown.show(
-                    [
-                        "Cannot submit yet; go Back and fix:",
-                        f"  {label_of('hostname')} ({step_title('hostname')} step): {problem}",
-                    ]
-                )
+            # The one check ``trunkwiz apply`` runs too, on the PBX's pools as they are now.
+            checked = await review_check(conn, self.draft)
+            self.trunk = checked.trunk
+            if not checked.ok:
+                lines = [
+                    f"  {label_of(f.key)} ({STEP_TITLES.get(finding_step(f), 'Review')} "
+                    f"step): {f.message}"
+                    for f in checked.findings
+                ]
+                shown.show(["Cannot submit yet; go Back and fix:", *lines])
                 return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
             self.plan = await conn.plan(
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
-            routes = self.draft.tenant_routes()
-            if routes:
+            if checked.routes:
                 from trunkwiz.service.routes import plan_routes
 
-                self.plan = await plan_routes(conn, self.plan, routes)
-        except ValidationError as exc:
-            lines = [f"  {line}" for line in str(exc).splitlines()[1:]]
-            shown.show(["Cannot submit yet; go Back to the Routes step and fix:", *lines])
-            return
+                self.plan = await plan_routes(conn, self.plan, checked.routes)
         except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
@@ -131,14 +119,6 @@ class ReviewScreen(StepScreen):
             self.query_one("#review-warnings", Static),
             "\n".join(f"Warning: {w}" for w in found),
         )
-
-    async def _label_problem(self, conn: Any) -> str | None:
-        """Accept Register: the host must not be a tenant's SIP domain (the PBX refuses it)."""
-        from trunkwiz.service.validate import tenant_domain_clash
-
-        if str(self.trunk.kind.value) != "accept_register":
-            return None
-        return tenant_domain_clash(self.trunk.hostname, await conn.tenant_domains())
 
     # -- probe on request ----------------------------------------------------------------
     def action_probe(self) -> None:
@@ -164,7 +144,7 @@ class ReviewScreen(StepScreen):
         )
 
     # -- apply -------------------------------------------------------------------------
-    def action_submit(self) -> None:
+    def go_submit(self) -> None:
         self.attempts += 1
         submit = self.query_one("#submit", Button)
         if self.plan is None or submit.disabled:
@@ -358,13 +338,11 @@ class ReviewScreen(StepScreen):
             return
         show_note(self.query_one("#checklist", Static), "\n".join(found.lines()))
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "done":
-            event.stop()
-            self.dismiss(StepResult("finish"))
-            return
-        await super().on_button_pressed(event)
+    @on(Button.Pressed, "#done")
+    def _done(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.leave(StepResult("finish"))
 
-    def action_next(self) -> None:
+    def go_next(self) -> None:
         """On the last step Next means Submit."""
-        self.action_submit()
+        self.go_submit()

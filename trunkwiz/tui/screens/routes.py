@@ -66,9 +66,7 @@ class RoutesScreen(StepScreen):
             if self.is_flowroute():
                 with Horizontal(classes="row", id="row-tech_prefix"):
                     yield Static("Flowroute tech prefix", classes="label")
-                    yield TextField(
-                        self.draft.tech_prefix, id="tech_prefix", placeholder="8 digits"
-                    )
+                    yield TextField(self.draft.tech_prefix, id="tech_prefix", placeholder="digits")
                 yield Static(
                     "From the Flowroute portal › IP Authentication; goes into Prepend with *",
                     classes="hint",
@@ -145,10 +143,10 @@ class RoutesScreen(StepScreen):
                     if not self.ready:
                         return
                     form = await section.add(kind, self._new_rule(section, kind))
+                    self._ask_carrier(form)
                     form.query_one(TextField).focus()
                     self._recheck_all()
                     return
-        await super().on_button_pressed(event)
 
     def _new_rule(self, section: TenantSection, kind: str) -> dict[str, Any]:
         """A new rule with a name and what the brand's guide documents."""
@@ -169,11 +167,24 @@ class RoutesScreen(StepScreen):
             "strip_digits": fill.strip_digits,
         }
 
+    def _ask_carrier(self, form: RuleForm) -> None:
+        """A field the brand's guide gives no value for says what to ask the carrier."""
+        from trunkwiz.domain.routes import outbound_prefill
+
+        if form.kind == "outbound":
+            for name, text in outbound_prefill(self.brand).ask.items():
+                form.query_one(f"#{form.uid}-{name}", TextField).placeholder = text
+
     def _tech_prefix(self) -> str:
-        """The typed tech prefix when it is 8 digits, else ''."""
+        """The typed tech prefix when it is valid, else ''."""
+        from trunkwiz.domain.routes import flowroute_prepend
+
         found = self.query("#tech_prefix")
         value = found.first(TextField).value.strip() if found else ""
-        return value if len(value) == 8 and value.isdigit() else ""
+        try:
+            return flowroute_prepend(value)[:-1] if value else ""
+        except ValueError:
+            return ""
 
     # -- live checks ----------------------------------------------------------------------
     @on(Checkbox.Changed, "#routes-skip")
@@ -202,7 +213,7 @@ class RoutesScreen(StepScreen):
                     continue  # still being mounted: it shows its own data
                 field = form.query_one(f"#{form.uid}-prepend", TextField)
                 old = field.value.strip()
-                if not old or (len(old) == 9 and old.endswith("*") and old[:8].isdigit()):
+                if not old or (old.endswith("*") and old[:-1].isdigit()):
                     field.value = prepend
 
     @on(Input.Changed, ".rule-form TextField")

@@ -3,6 +3,10 @@
 Every pool is checked on each keystroke against itself, the other picked tenants' pools
 and the pools the PBX already holds for the same provider host (loaded once when the
 screen opens). Next stays disabled while a pool has errors.
+
+The filter never removes the list: a filter that matches nothing shows a line saying so
+in the list's place, and the picks are kept in ``picked`` (taken from the list before it
+is refilled), so clearing the filter shows every pick with its pool as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -62,8 +65,6 @@ class TenantsScreen(StepScreen):
     """Share the trunk with tenants; each gets its own DID pool and call cap."""
 
     STEP = "tenants"
-    _said_no_match = False
-    """Whether the status line shows "No tenant matches …" (cleared when a match returns)."""
     INTRO = "Space picks a tenant; give each one a DID pool and a call cap."
     HELP = (
         "Tenants: type to filter the list, Space picks a tenant. A DID pool is ';'-separated\n"
@@ -72,6 +73,7 @@ class TenantsScreen(StepScreen):
     )
     DEFAULT_CSS = """
     TenantsScreen #pools-info.-one-line { text-wrap: nowrap; text-overflow: ellipsis; }
+    TenantsScreen #tenant-none { height: 7; margin-top: 1; color: $text-warning; }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -81,10 +83,15 @@ class TenantsScreen(StepScreen):
         self.cache: dict[str, TenantPick] = dict(self.picked)
         self.numbers: dict[str, int] = {}
         self.sources: PoolSources | None = None
+        self._visible: set[str] = set()
+        """The tenant ids the list shows now (the filter's matches)."""
 
     def compose_body(self) -> ComposeResult:
         yield TextField("", id="tenant-search", placeholder="Filter tenants by name or domain")
         yield MarkedSelectionList(id="tenant-list", compact=True)
+        none = Static("", id="tenant-none")
+        none.display = False
+        yield none
         yield Static("Loading tenants and existing DID pools…", classes="info", id="pools-info")
         yield Vertical(id="picked")
 
@@ -124,7 +131,7 @@ class TenantsScreen(StepScreen):
                 f"for {host or 'this host'}"
             )
         )
-        self._fill_list("")
+        self._fill_list(self.query_one("#tenant-search", TextField).value)
         self._recheck_all()
 
     # -- the tenant list ---------------------------------------------------------------
@@ -137,15 +144,21 @@ class TenantsScreen(StepScreen):
         """List the tenants matching ``text``; keep the highlighted one if still listed.
 
         Otherwise the first match is highlighted, so Tab then Space picks it at once.
+        When nothing matches, a line in the list's place says so (the list stays, empty
+        and hidden, keeping its picks in ``picked``).
         """
         listing: SelectionList[str] = self.query_one("#tenant-list", SelectionList)
+        if self._take_selection(listing):
+            self.call_later(self._sync_rows)  # a pick not handled yet (keys in one read)
         at = listing.highlighted
         before = listing.get_option_at_index(at).value if at is not None else None
         found = filter_tenants(self.tenants, text)
         shown = found.shown
-        if found.message or self._said_no_match:
-            self.nav_status().update(Content(found.message))
-            self._said_no_match = bool(found.message)
+        none = self.query_one("#tenant-none", Static)
+        loaded = self.sources is not None  # before that the list is still being read
+        none.update(plain(found.message))
+        none.display = bool(found.message) and loaded
+        listing.display = not none.display
         with listing.prevent(SelectionList.SelectedChanged):
             listing.clear_options()
             listing.add_options(
@@ -162,15 +175,25 @@ class TenantsScreen(StepScreen):
 
     @on(SelectionList.SelectedChanged, "#tenant-list")
     async def _picked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        selected = set(event.selection_list.selected)
+        self._take_selection(event.selection_list)
+        await self._sync_rows()
+
+    def _take_selection(self, listing: SelectionList[str]) -> bool:
+        """Make ``picked`` follow the ticks of the tenants the list shows (the others are
+        kept); whether it changed. Runs before the list is refilled, so a pick whose
+        message is still queued is never lost."""
+        selected = set(listing.selected)
         names = {t.id: t.name for t in self.tenants}
+        changed = False
         for tid in list(self.picked):
-            if tid in getattr(self, "_visible", set()) and tid not in selected:
+            if tid in self._visible and tid not in selected:
                 self.cache[tid] = self._row_value(tid) or self.picked[tid]
                 del self.picked[tid]
-        for tid in [t for t in event.selection_list.selected if t not in self.picked]:
+                changed = True
+        for tid in [t for t in listing.selected if t not in self.picked]:
             self.picked[tid] = self.cache.get(tid) or TenantPick(tid, names.get(tid, tid))
-        await self._sync_rows()
+            changed = True
+        return changed
 
     # -- rows ------------------------------------------------------------------------
     def _row_value(self, tenant_id: str) -> TenantPick | None:

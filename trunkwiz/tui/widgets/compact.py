@@ -18,9 +18,10 @@ from typing import Any, ClassVar
 from rich.highlighter import Highlighter
 from rich.segment import Segment
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import Button, Checkbox, Input, RadioButton, SelectionList
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, SelectionList
 
 from trunkwiz.domain.text import same_length
 
@@ -156,6 +157,11 @@ class CompactButton(Button, inherit_css=False):
     }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "press", "Press button", show=False)
+    ]
+    """Enter or Space presses the focused button (Textual's ``Button`` takes only Enter)."""
+
     def __init__(self, label: str, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, **kwargs)
@@ -216,7 +222,20 @@ class MarkedRadioButton(RadioButton):
 
 
 class MarkedSelectionList(SelectionList[str]):
-    """A ``SelectionList`` whose boxes read ``[x]`` / ``[ ]`` (readable without colour)."""
+    """A ``SelectionList`` whose boxes read ``[x]`` / ``[ ]`` (readable without colour).
+
+    Its options can be replaced (a filter) while a highlight message for the old ones is
+    still queued (several keys in one read): that late message names an option that is
+    gone and is dropped here, where ``SelectionList`` would look it up and fail."""
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Runs before ``SelectionList``'s own handler (Textual calls each class's in
+        turn); a stale message stops here."""
+        index = event.option_index
+        current = 0 <= index < self.option_count and self.options[index] is event.option
+        if not current:
+            event.stop()
+            event.prevent_default()
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)

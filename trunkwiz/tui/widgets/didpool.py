@@ -142,9 +142,7 @@ class DidPoolInput(TextField):
         self.post_message(self.Checked(self, self.ok, self.issues, pool))
 
     def describe(self) -> str:
-        """The message line: the first error (or warning) and how many more there are."""
+        """The message line: every error (else every warning), in the order of the text,
+        so a pool with several bad entries is fixed in one go."""
         shown = [i for i in self.issues if i.severity == "error"] or list(self.issues)
-        if not shown:
-            return ""
-        more = f" (+{len(shown) - 1} more)" if len(shown) > 1 else ""
-        return shown[0].message + more
+        return "; ".join(i.message for i in shown)

@@ -30,6 +30,8 @@ OUTBOUND_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("strip_digits", "Strip digits", "0"),
     ("prepend", "Prepend", "digits put in front"),
     ("caller_id", "Caller ID", "a number of the DID pool"),
+    ("enabled", "Route on", "yes, or no: this trunk's route is switched off"),
+    ("office_hours", "Office hours", "always, global, or mon 09:00-17:00, tue …"),
 )
 INBOUND_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name", "Rule name", ""),
@@ -37,21 +39,35 @@ INBOUND_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("forward_to", "Office hours to", "1001, 1100-1199, voicemail:1001, hangup"),
     ("after_hours", "After hours to", "optional; same forms"),
     ("holidays", "Holidays to", "optional; same forms"),
+    ("office_hours", "Office hours", "empty: global with After hours set, else always"),
 )
-_OPTIONAL = ("after_hours", "holidays")
+_OPTIONAL = ("after_hours", "holidays", "office_hours")
+HOURS_HINT = (
+    "Office hours: always (the default: calls at any hour), global (the tenant's hours: "
+    "outside them outbound calls fail, inbound go to After hours), or mon 09:00-17:00, …"
+)
 _ids = itertools.count(1)
 
 
 def rule_data(kind: str, rule: Any) -> dict[str, Any]:
-    """A rule model as the draft's plain data (trunk-file keys; destinations as text)."""
+    """A rule model as the draft's plain data (trunk-file keys; destinations, office hours
+    and the route switch as text)."""
+    hours = "" if rule.office_hours is None else rule.office_hours.text
     if kind == "outbound":
-        return dict(rule.model_dump())
+        data = dict(rule.model_dump())
+        data["enabled"] = "yes" if rule.enabled else "no"
+        data["office_hours"] = hours
+        return data
     out: dict[str, Any] = {
         "name": rule.name,
         "did_numbers": rule.did_numbers,
         "forward_to": rule.forward_to.text,
     }
     for key in _OPTIONAL:
+        if key == "office_hours":
+            if hours:
+                out[key] = hours
+            continue
         dest = getattr(rule, key)
         if dest is not None:
             out[key] = dest.text
@@ -75,6 +91,8 @@ class RuleForm(Vertical):
         super().__init__(classes=f"rule-form rule-{kind}", id=self.uid)
         self.kind = kind
         self.data = data
+        if kind == "outbound":  # a new rule shows its defaults
+            self.data = {"enabled": "yes", "office_hours": "always", **data}
 
     @property
     def fields(self) -> tuple[tuple[str, str, str], ...]:
@@ -105,7 +123,7 @@ class RuleForm(Vertical):
             value = self.query_one(f"#{self.uid}-{name}", TextField).value.strip()
             if name == "strip_digits":
                 out[name] = int(value) if value.isdigit() else (value or 0)
-            elif name in _OPTIONAL and not value:
+            elif (name in _OPTIONAL or name == "enabled") and not value:
                 continue
             else:
                 out[name] = value
@@ -164,6 +182,7 @@ class TenantSection(Vertical):
         yield Static(plain_styled(self.label, "bold"), classes="tenant-name")
         pool = self.pool_text.strip() or "none (rules need numbers from it)"
         yield Static(plain(f"DID pool for this trunk: {pool}"), classes="hint")
+        yield Static(plain(HOURS_HINT), classes="hint")
         yield Static("Outbound rules (calls out through this trunk)", classes="info")
         yield Vertical(id=f"routes-{n}-outbound", classes="rule-list")
         yield CompactButton("Add outbound rule", id=f"routes-{n}-add-outbound")

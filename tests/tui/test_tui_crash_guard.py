@@ -28,6 +28,7 @@ from trunkwiz.service.services import ConnectDefaults, Services, Timing
 from trunkwiz.store.drafts import DraftStore
 from trunkwiz.store.secrets import SecretStore
 from trunkwiz.tui.app import SCREENS, TrunkWizApp
+from trunkwiz.tui.screens.manage import ResumeScreen
 
 #: Typed before the failure on every step: the saved draft must hold it.
 NAME = "crash-kept-trunk"
@@ -240,6 +241,10 @@ async def test_a_failing_message_handler_on_basic_keeps_what_was_typed(
     saved = DraftStore(signed_in.config_dir).load()
     assert saved is not None and saved["step"] == "basic"
     assert saved["fields"]["hostname"] == "typed.on.basic.test"
+    again = TrunkWizApp(services_for(sandbox, signed_in.config_dir), ask_resume=True)
+    async with again.run_test(size=(80, 24)) as pilot:  # the next start offers it
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen))
+        assert NAME in str(again.screen.query_one("#question").render())
 
 
 async def test_a_failing_compose_of_credentials_keeps_the_draft(

@@ -81,6 +81,7 @@ class Services:
         clock: Callable[[], float] = time.monotonic,
         demo_carrier: dict[str, Any] | None = None,
         read_ahead: bool = False,
+        drafts: DraftStore | None = None,
     ) -> None:
         self.config_dir = Path(config_dir)
         self.read_ahead = read_ahead
@@ -98,7 +99,8 @@ class Services:
         self._probe = probe
         self._limiter: RateLimiter | None = None
         self._profiles: ProfileStore | None = None
-        self._drafts: DraftStore | None = None
+        self._drafts: DraftStore | None = drafts
+        """The draft slot (default: ``drafts/default.toml`` of ``config_dir``)."""
         self._secrets: SecretStore | None = None
         self.connection: Connection | None = None
         """The signed-in PBX connection, after ``connect``."""
@@ -206,6 +208,17 @@ class Services:
     def discard_draft(self) -> None:
         """Forget the draft (after a successful submit)."""
         self.drafts.discard()
+
+    def write_crash_log(self, error: BaseException, context: str = "") -> Path:
+        """Write ``error``'s traceback (never a local variable) to a new private log in
+        the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
+        from trunkwiz.store.crashlog import write_crash_log
+
+        try:
+            where: Path | None = self.drafts.root
+        except Exception:  # no usable configuration directory: the temp dir then
+            where = None
+        return write_crash_log(where, error, context)
 
     # -- the PBX ------------------------------------------------------------------------
     async def connect(

@@ -179,6 +179,8 @@ class TrunkWizApp(App[int]):
         """The private log of the first unexpected error (``report_crash``)."""
         self.crashed = False
         """True once an unexpected error was reported (``report_crash``)."""
+        self.leaving: int | None = None
+        """The exit code once ``leave_now`` saved the draft and asked the App to exit."""
 
     @property
     def flow(self) -> Flow:
@@ -417,12 +419,17 @@ class TrunkWizApp(App[int]):
         """Save the draft with what is on screen and exit (hang-up, Ctrl+C, SIGTERM).
 
         During Submit the submit is stopped and rolled back first; the Review step calls
-        this again once that is done (a second signal meanwhile changes nothing).
+        this again once that is done (a second signal meanwhile changes nothing). Once
+        leaving, a second call changes nothing either: a lost terminal and the hang-up
+        that follows it are one event, and the screens may be closing by the second.
         """
+        if self.leaving is not None:
+            return  # already saved and leaving: a later save would see a closing screen
         top = self.screen_stack[-1] if self.screen_stack else None
         interrupt = getattr(top, "interrupt_submit", None)
         if interrupt is not None and interrupt(code):
             return
+        self.leaving = code
         state = self.keep_for_later()
         why = LEFT_BY.get(code, f"Stopped (exit {code})")
         self.farewell = f"{why}. {self.draft_words(state)}"

@@ -245,3 +245,35 @@ async def test_a_submitted_trunk_leaves_no_draft_even_if_the_session_drops_after
         app.leave_now(129)  # the SSH session drops while the status is watched
         await pilot.pause()
     assert not connected.drafts.exists()
+
+
+async def test_a_lost_terminal_then_its_hang_up_save_the_typed_values_once(
+    sandbox: SandboxServer, tmp_path: Path, cli_keyring: MemoryKeyring
+) -> None:
+    """A dropped SSH session is seen twice (the terminal's read fails, then SIGHUP): the
+    second ``leave_now`` comes while the step may be closing and must not save over the
+    values the first one kept."""
+    config = tmp_path / "config"
+    app = start(sandbox, config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill(pilot, "#pbx_password", DEFAULT_ADMIN_PASSWORD)
+        await next_step(pilot)  # kind
+        await next_step(pilot)  # basic
+        await fill(pilot, "#name", "twice-trunk")
+        await fill(pilot, "#hostname", "sip.twice.test")
+        await next_step(pilot)
+        assert step_of(pilot) == "credentials"
+        await fill(pilot, "#auth_id", "twice-acct")
+        app.leave_now(129)  # the terminal's read failed
+        screen = app.screen
+
+        def closing() -> dict[str, object]:
+            raise RuntimeError("the step is being removed")
+
+        screen.collect = closing  # type: ignore[method-assign]
+        app.leave_now(129)  # then the hang-up itself
+        await pilot.pause()
+    assert app.return_code == 129
+    saved = DraftStore(config).load()
+    assert saved is not None and saved["fields"]["auth_id"] == "twice-acct"

@@ -2,23 +2,29 @@
 
 The wizard signs in first: with the saved profile and the password the keyring holds it
 signs in by itself, otherwise the Connect step asks. Then it opens trunk NAME (matched
-case-insensitively) in the same screens as any edit; an unknown NAME is reported with the
-closest names on the Kind step's trunk list. Only argparse and the standard library are
-imported at module level.
+case-insensitively) in the same screens as any edit. When NAME cannot be opened (no such
+trunk: exit 2, with the closest names; the PBX refused to list or read it: exit 1) the
+wizard leaves at once and one line on stderr says why: never a new-trunk flow instead.
+Another trunk whose status cannot be read changes nothing. Only argparse and the standard
+library are imported at module level.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from trunkwiz.tui.editapp import EditApp
 
 
 DESCRIPTION = (
     "Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
-    "password; only the changed fields are sent. Brand and kind cannot change."
+    "password; only the changed fields are sent. Brand and kind cannot change. "
+    "When NAME cannot be opened, one line on stderr says why and the exit status is 2 "
+    "(no such trunk) or 1 (the PBX refused to read it)."
 )
 EPILOG = (
     "examples:\n"
@@ -33,23 +39,39 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
 
 
-def make_app(args: argparse.Namespace) -> App[int]:
+def make_app(args: argparse.Namespace) -> EditApp:
     """The wizard App opening trunk ``args.name`` once signed in (not running)."""
-    from trunkwiz.cli.wizard import build_services
-    from trunkwiz.tui.app import TrunkWizApp
+    from trunkwiz.cli.wizard import build_services, resume_command
+    from trunkwiz.tui.editapp import EditApp
 
     name = str(args.name).strip()
     if not name:
         raise SystemExit("trunkwiz edit: give the trunk's NAME")
-    return TrunkWizApp(build_services(args), open_trunk=name)
+    return EditApp(build_services(args), name, resume_command=resume_command(args))
+
+
+def refusal_line(app: EditApp) -> str | None:
+    """The one line saying why NAME was not opened (control characters shown), if so."""
+    from trunkwiz.domain.text import visible
+
+    if app.refusal is None:
+        return None
+    return f"trunkwiz edit: {visible(' '.join(app.refusal.split()))}"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the wizard on one trunk; 0 when the edit was submitted, 1 when abandoned, 2
-    without a terminal."""
+    """Run the wizard on one trunk; 0 when the edit was submitted or the user left, 1
+    after an unexpected error, 2 without a terminal; when NAME cannot be opened, one line
+    on stderr and 2 (no such trunk) or 1 (the PBX refused to list or read it)."""
     from trunkwiz.cli.wizard import refuse_without_terminal, run_app
 
     refused = refuse_without_terminal()
     if refused is not None:
         return refused
-    return run_app(make_app(args))
+    app = make_app(args)
+    code = run_app(app)
+    line = refusal_line(app)
+    if line is not None:
+        with contextlib.suppress(OSError, ValueError):  # the terminal is gone (hang-up)
+            print(line, file=sys.stderr, flush=True)
+    return code

@@ -35,7 +35,11 @@ class TenantInfo:
 
 @dataclass(frozen=True)
 class TrunkRow:
-    """One line of the trunk list: name, kind, brand, host, tenants and live status."""
+    """One line of the trunk list: name, kind, brand, host, tenants and live status.
+
+    A read that failed (the trunk's status, its detail or its assignees) does not hide the
+    trunk: the row keeps what the list itself gave and ``problems`` says what is unknown.
+    """
 
     id: str
     name: str
@@ -43,10 +47,13 @@ class TrunkRow:
     brand: str
     host: str
     status: str
+    """``ONLINE``, ``OFFLINE``, or ``UNKNOWN`` when the status could not be read."""
     tenants: tuple[str, ...] = ()
     """Names of the tenants the trunk is shared with (System Admin; empty otherwise)."""
     shared: bool = False
     """True for a System Admin's trunk (a Tenant Admin sees it read-only)."""
+    problems: tuple[str, ...] = ()
+    """What could not be read, one line each (``status unknown: 403 permission denied``)."""
 
     @property
     def tenants_text(self) -> str:
@@ -56,6 +63,24 @@ class TrunkRow:
         if len(self.tenants) == 1:
             return self.tenants[0]
         return f"{len(self.tenants)} tenants"
+
+    @property
+    def status_text(self) -> str:
+        """The status column: the live status, or what could not be read."""
+        return "; ".join(self.problems) if self.problems else self.status
+
+
+def unread(what: str, exc: Exception) -> str:
+    """``WHAT unknown: 403 permission denied (…)``: one line saying why a read failed
+    (the PBX's words, without the request line)."""
+    from trunkwiz.pbx.errors import PbxError
+
+    said = str(exc).strip()
+    head, sep, rest = said.partition(": ")
+    if sep and head.split(" ", 1)[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+        said = rest  # "GET /providers/7/status: permission denied (…)" -> the reason
+    status = exc.status if isinstance(exc, PbxError) else None
+    return f"{what} unknown: {f'{status} ' if status else ''}{said or type(exc).__name__}"
 
 
 class Connection:
@@ -109,11 +134,7 @@ class Connection:
         share one read, and one of them giving up (its screen left) does not stop it."""
         if self._tenant_items is not None:
             return self._tenant_items
-        loop = asyncio.get_running_loop()
-        read = self._tenant_read
-        if read is None or read.get_loop() is not loop:
-            read = self._tenant_read = loop.create_task(self.client.tenants())
-            read.add_done_callback(_retrieved)
+        read = self._start_reading()
         try:
             items = await asyncio.shield(read)
         finally:
@@ -122,6 +143,21 @@ class Connection:
         if not read.cancelled() and self._tenant_items is None:
             self._tenant_items = items
         return items
+
+    def read_tenants_ahead(self) -> None:
+        """Start reading the tenants in the background (System Admin only: a Tenant Admin
+        cannot list them); ``tenants()`` then takes that read."""
+        if self.session.is_system_admin and self._tenant_items is None:
+            self._start_reading()
+
+    def _start_reading(self) -> asyncio.Task[list[dict[str, Any]]]:
+        """The read of the tenants in flight on this loop, started if there is none."""
+        loop = asyncio.get_running_loop()
+        read = self._tenant_read
+        if read is None or read.get_loop() is not loop:
+            read = self._tenant_read = loop.create_task(self.client.tenants())
+            read.add_done_callback(_retrieved)
+        return read
 
     async def tenants(self) -> list[TenantInfo]:
         """Every tenant (all pages), in natural order of names (``… 121`` before ``… 1081``)."""
@@ -179,24 +215,69 @@ class Connection:
         return await self.client.status(trunk_id)
 
     async def trunk_rows(self, *, limit: int = 8) -> list[TrunkRow]:
-        """Every trunk with its kind, tenants and live status (details read concurrently)."""
+        """Every trunk with its kind, tenants and live status (details read concurrently).
+
+        Only the list itself (``GET /providers``) must be read: a trunk whose status,
+        detail or assignees the PBX refuses (or a tenant list it refuses) is still a row,
+        with what is unknown in ``problems``.
+        """
         from trunkwiz.domain.options import TrunkKind
+        from trunkwiz.pbx.errors import PbxError
 
         summaries = await self.client.providers()
         gate = asyncio.Semaphore(limit)
-        names = await self.tenant_names() if summaries else {}
+        names: dict[str, str] = {}
+        names_problem = ""
+        if summaries:
+            try:
+                names = await self.tenant_names()
+            except PbxError as exc:
+                names_problem = unread("tenant names", exc)
+
+        async def status_of(pid: str) -> str | PbxError:
+            try:
+                return await self.client.status(pid)
+            except PbxError as exc:
+                return exc
+
+        async def detail_of(pid: str) -> dict[str, Any] | PbxError:
+            try:
+                return await self.client.provider(pid)
+            except PbxError as exc:
+                return exc
+
+        async def assignees_of(pid: str) -> list[dict[str, Any]] | PbxError:
+            # as read_trunk: a Tenant Admin may not read assignees (the PBX answers 403)
+            if not self.session.is_system_admin:
+                return []
+            try:
+                return list(await self.client.assignees(pid))
+            except PbxError as exc:
+                return exc
 
         async def row(item: dict[str, Any]) -> TrunkRow:
             pid = str(item.get("id"))
             async with gate:
-                (detail, assignees), status = await asyncio.gather(
-                    self.read_trunk(pid), self.client.status(pid)
+                detail, assignees, status = await asyncio.gather(
+                    detail_of(pid), assignees_of(pid), status_of(pid)
                 )
+            problems: list[str] = []
+            if isinstance(status, PbxError):
+                problems.append(unread("status", status))
+                status = "UNKNOWN"
+            if isinstance(detail, PbxError):
+                problems.append(unread("details", detail))
+                detail = item
+            if isinstance(assignees, PbxError):
+                problems.append(unread("tenants", assignees))
+                assignees = []
             mode = str(detail.get("auth_mode") or "")
             try:
                 kind = TrunkKind.from_auth_mode(mode).value
             except ValueError:
                 kind = mode.lower() or "?"
+            if assignees and names_problem:
+                problems.append(names_problem)
             tenants = tuple(
                 sorted(
                     names.get(str(a.get("tenant_id")), str(a.get("tenant_id"))) for a in assignees
@@ -211,6 +292,7 @@ class Connection:
                 status=status,
                 tenants=tenants,
                 shared=bool(detail.get("shared", item.get("shared", False))),
+                problems=tuple(problems),
             )
 
         rows = await asyncio.gather(*(row(item) for item in summaries))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
-from textual.widgets.option_list import Option
 
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
+from trunkwiz.tui.widgets.trunklist import TrunkList
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import TrunkRow
@@ -25,23 +24,8 @@ KIND_LABELS = {
     "accept_register": "Accept Register: the carrier or gateway registers to the PBX",
 }
 
-#: The kind column of the trunk list (10 characters at most).
-KIND_SHORT = {"register": "register", "ip": "ip", "accept_register": "accept-reg"}
-
-#: Column header of the trunk list (same widths as ``trunk_line``).
-LIST_HEADER = f"  {'Name':<16} {'Kind':<10} {'Brand':<10} {'Host':<16} {'Tenants':<10} Status"
-
-
-def trunk_line(row: TrunkRow) -> Text:
-    """One trunk list line: name, kind, brand, host, tenants, live status."""
-    line = Text(no_wrap=True, overflow="ellipsis")
-    kind = KIND_SHORT.get(row.kind, row.kind)
-    # Every cell is the PBX's text: control characters shown escaped (Text is never markup).
-    name, brand, host = visible(row.name), visible(row.brand), visible(row.host)
-    line.append(f"{name[:16]:<16} {visible(kind)[:10]:<10} {brand[:10]:<10} ")
-    line.append(f"{host[:16]:<16} {visible(row.tenants_text)[:10]:<10} ")
-    line.append(visible(row.status), style="green" if row.status == "ONLINE" else "red")
-    return line
+#: Column header of the trunk list until the list lays its columns out.
+LIST_HEADER = "  Name  Kind  Brand  Host  Tenants  Status"
 
 
 class KindScreen(StepScreen):
@@ -77,7 +61,7 @@ class KindScreen(StepScreen):
             yield CompactButton("New trunk instead", id="new-trunk")
         yield Static("Or an existing trunk (Enter edits, Delete removes):", classes="info")
         yield Static(LIST_HEADER, classes="info list-header", id="trunks-header")
-        yield OptionList(Option("Loading the trunks…", disabled=True), id="trunks")
+        yield TrunkList(id="trunks")
         yield Static("", classes="field-error", id="trunks-error")
 
     def on_mount(self) -> None:
@@ -108,27 +92,30 @@ class KindScreen(StepScreen):
     async def _load_trunks(self) -> None:
         from trunkwiz.service.errors import ServiceError
 
-        listing = self.query_one("#trunks", OptionList)
+        listing = self.query_one("#trunks", TrunkList)
         conn = self.services.connection
         if conn is None:
-            listing.clear_options().add_option(Option("Not connected.", disabled=True))
+            listing.show_note("Not connected.")
             return
         try:
             rows = await conn.trunk_rows()
         except ServiceError as exc:
-            listing.clear_options().add_option(
-                Option(plain(f"Could not list trunks: {exc}"), disabled=True)
-            )
+            listing.show_note(plain(f"Could not list trunks: {exc}", multiline=False))
+            self._refuse_pending(f"could not list the trunks: {exc}", code=1)
             return
         self.rows = {row.id: row for row in rows}
-        listing.clear_options()
-        if not rows:
-            listing.add_option(Option("No trunks yet.", disabled=True))
-        for row in rows:
-            listing.add_option(Option(trunk_line(row), id=row.id))
+        if rows:
+            listing.show_rows(rows)
+        else:
+            listing.show_note("No trunks yet.")
         wanted = self.app_pending_trunk()
         if wanted:
             self._open_by_name(wanted, rows)
+
+    @on(TrunkList.Columns, "#trunks")
+    def _columns(self, event: TrunkList.Columns) -> None:
+        """The header follows the list's columns (laid out to its width)."""
+        self.query_one("#trunks-header", Static).update(plain(f"  {event.header}"))
 
     def app_pending_trunk(self) -> str | None:
         """The trunk name ``trunkwiz edit NAME`` asked for (taken once), if any."""
@@ -141,7 +128,7 @@ class KindScreen(StepScreen):
         folded = name.strip().casefold()
         found = next((r for r in rows if r.name.strip().casefold() == folded), None)
         if found is not None:
-            self._open(found.id)
+            self._open(found.id, asked=name)
             return
         names = [r.name for r in rows]
         close = close_names(name, names)
@@ -152,7 +139,22 @@ class KindScreen(StepScreen):
             hint = f" Trunks on this PBX: {', '.join(names[:8])}{more}."
         else:
             hint = " There are no trunks yet."
-        self.show_errors({"trunks": f"No trunk named {name!r} on this PBX.{hint}"})
+        self._refuse(f"No trunk named {name!r} on this PBX.{hint}", code=2)
+
+    def _refuse_pending(self, why: str, *, code: int) -> None:
+        """The trunk ``trunkwiz edit NAME`` asked for cannot be opened (if one was asked)."""
+        wanted = self.app_pending_trunk()
+        if wanted:
+            self._refuse(f"Cannot open trunk {wanted!r}: {why}", code=code)
+
+    def _refuse(self, line: str, *, code: int) -> None:
+        """Say why ``trunkwiz edit NAME`` cannot open NAME: the edit command's App leaves at
+        once and prints ``line`` (exit ``code``); any other App shows it under the list."""
+        refuse = getattr(self.app, "refuse_edit", None)
+        if refuse is not None:
+            refuse(line, code)
+        else:
+            self.show_errors({"trunks": line})
 
     # -- the slice ------------------------------------------------------------------------
     def go_next(self) -> None:
@@ -192,7 +194,9 @@ class KindScreen(StepScreen):
             self._open(event.option.id)
 
     @work(exclusive=True, group="open")
-    async def _open(self, trunk_id: str) -> None:
+    async def _open(self, trunk_id: str, asked: str | None = None) -> None:
+        """Open the trunk for editing; ``asked`` is the name ``trunkwiz edit`` was given
+        (then a trunk that cannot be opened ends the command, saying why)."""
         from pydantic import ValidationError
 
         from trunkwiz.service.edit import draft_values
@@ -202,16 +206,21 @@ class KindScreen(StepScreen):
         assert conn is not None
         row = self.rows.get(trunk_id)
         if row is not None and row.shared and conn.level == "tenant":
-            self.show_errors(
-                {"trunks": f"{row.name} is shared by the System Admin: only they can change it."}
-            )
+            why = f"{row.name} is shared by the System Admin: only they can change it."
+            if asked is not None:
+                self._refuse(why, code=2)
+            else:
+                self.show_errors({"trunks": why})
             return
         self.nav_status().update("Opening the trunk…")
         try:
             trunk = await conn.load_trunk(trunk_id)
         except (ServiceError, ValueError, ValidationError) as exc:
             self.nav_status().update("")
-            self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
+            if asked is not None:
+                self._refuse(f"Cannot open trunk {asked!r}: {exc}", code=1)
+            else:
+                self.show_errors({"trunks": f"Cannot edit this trunk: {exc}"})
             return
         self.leave(StepResult("next", {"reset": True, **draft_values(trunk, trunk_id)}))
 

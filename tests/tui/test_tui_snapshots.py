@@ -49,15 +49,21 @@ RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 class StoppedClock:
-    """Reads ``start`` once (when the status panel is built), then always ``start + 4``."""
+    """Reads ``start`` until the app shows a status panel, then always ``start + 4``: the
+    submit's own progress reads the start, the panel was built at the start and every poll
+    of it reads 4 s later, however many ticks or polls a slow machine makes."""
 
     def __init__(self, start: float = 100.0) -> None:
-        self.value = start
+        self.start = start
+        self.app: TrunkWizApp | None = None
 
     def __call__(self) -> float:
-        value = self.value
-        self.value = 104.0
-        return value
+        from trunkwiz.tui.widgets.status import StatusPanel
+
+        app = self.app
+        if app is not None and app.screen.query(StatusPanel):
+            return self.start + 4
+        return self.start
 
 
 class SnapApp(TrunkWizApp):
@@ -73,6 +79,8 @@ class SnapApp(TrunkWizApp):
     ) -> None:
         super().__init__(services, **kwargs)
         self.rewrite = rewrite or {}
+        if isinstance(services.clock, StoppedClock):
+            services.clock.app = self
 
     async def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # the App's own on_mount would show the step before sign-in

@@ -124,6 +124,41 @@ class StepScreen(Screen[StepResult]):
         self.leaving = False
         """Set by ``leave``: the step has ended; every later action and message is ignored."""
 
+    # -- what has focus stays on screen ---------------------------------------------------
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focus ``widget``; it is brought into view once laid out (``keep_focus_in_view``)
+        instead of Textual's own scroll, which runs before a widget just mounted has a
+        place and so leaves it below the screen."""
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if scroll_visible and widget is not None:
+            self.call_after_refresh(self.keep_focus_in_view)
+
+    def keep_focus_in_view(self) -> None:
+        """Scroll the step's body (and any scrolling container between) so the focused
+        widget is wholly on screen. Runs on every focus change, and after every layout
+        that moved what is focused (a form mounted above it, an error line shown, a
+        resize): one mechanism for every step, whatever moved the widget."""
+        focused = self.focused
+        if focused is None or not focused.is_attached or self.leaving:
+            return
+        if focused.region.area and self.can_view_entire(focused):
+            return
+        self.scroll_to_widget(focused, animate=False, immediate=True)
+
+    def _watch_layout(self) -> None:
+        """Re-check the focused widget whenever the body's content or size changes."""
+        body = self.query("#body")
+        if not body:
+            return
+        scroller = body.first()
+        for attribute in ("virtual_size", "size"):
+            self.watch(scroller, attribute, self._layout_changed, init=False)
+
+    def _layout_changed(self) -> None:
+        self.call_after_refresh(self.keep_focus_in_view)
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
         Textual's own handler, which restyles the whole screen on every resume)."""
@@ -149,6 +184,7 @@ class StepScreen(Screen[StepResult]):
             else:
                 yield CompactButton("Next", id="next", variant="primary")
         yield KeyHints(id="keys")
+        self.call_later(self._watch_layout)
 
     def intro(self) -> str:
         """The line under the step indicator (``INTRO``; override to vary it)."""

@@ -54,6 +54,15 @@ ACTIONS = {
     "remove_rule": 3,
     "resume": 3,
 }
+STEP_WEIGHTS = {
+    # more of what a step is for, so a run gets tenants picked and rules written
+    "tenants": {"pick": 14, "nomatch": 6, "fill": 14},
+    "routes": {"add_rule": 16, "remove_rule": 5, "fill": 6},
+    # a dialog (Help, Abandon?) is mostly closed again, sometimes answered
+    "HelpScreen": {"dismiss": 40},
+    "ConfirmScreen": {"dismiss": 40},
+    "connect": {"fill": 25, "next": 25},
+}
 
 
 def key_event(key: str) -> events.Key:
@@ -85,6 +94,8 @@ class Explorer:
         self.resumes = 0
         self.steps_seen: set[str] = set()
         self.last_screen = ""
+        self.counts: dict[str, int] = {}
+        """How often each action ran where it applies (``add_rule``, ``pick``...)."""
         self.config = Path(tempfile.mkdtemp(prefix="trunkwiz-explore-"))
 
     # -- reporting -------------------------------------------------------------------
@@ -98,11 +109,14 @@ class Explorer:
         await services.connect(self.sandbox.url, "admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
         return services
 
-    async def run(self, spent: Callable[[int], bool]) -> None:
-        """Sessions until ``spent(actions)``; each ends when the app leaves (Abandon,
-        Done) or after a number of actions."""
+    async def run(self, spent: Callable[[int], bool], sessions: int | None = None) -> None:
+        """Sessions until ``spent(actions)`` (or ``sessions`` of them, a resumed one
+        finished too); each ends when the app leaves (Abandon, Done) or after a number
+        of actions."""
         draft: WizardDraft | None = None
         while not spent(self.actions):
+            if sessions is not None and self.sessions >= sessions and draft is None:
+                return
             draft = await self.session(draft, spent)
 
     async def session(
@@ -111,9 +125,9 @@ class Explorer:
         """One app instance; returns a draft to resume in the next one (or None)."""
         self.sessions += 1
         services = await self.services()
-        start = draft.step if draft is not None else "kind"
         if draft is None:
-            draft = WizardDraft(url=self.sandbox.url, user="admin", level="system")
+            draft = self.new_draft()
+        start = draft.step
         app = TrunkWizApp(services, start=start, draft=draft)
         expected: dict[str, Any] | None = getattr(self, "_expected", None)
         self._expected = None
@@ -127,7 +141,8 @@ class Explorer:
                 for _ in range(self.rng.randint(40, 160)):
                     if spent(self.actions) or not app.is_running:
                         break
-                    action = self.rng.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
+                    weights = {**ACTIONS, **STEP_WEIGHTS.get(self.step(app), {})}
+                    action = self.rng.choices(list(weights), weights=list(weights.values()))[0]
                     if action == "resume" and isinstance(app.screen, StepScreen):
                         resume = await self.save_for_resume(pilot)
                         if resume is not None:
@@ -150,13 +165,48 @@ class Explorer:
             raise self.fail(f"the app exited with {app.return_code}")
         return resume
 
+    def new_draft(self) -> WizardDraft:
+        """A new trunk from the Kind step, or (as a resumed draft would) one whose first
+        steps are done, at the Tenants or Routes step with one to three tenants."""
+        from trunkwiz.service.draft import TenantPick
+
+        draft = WizardDraft(url=self.sandbox.url, user="admin", level="system", step="kind")
+        start = self.rng.choice(["kind", "kind", "tenants", "routes"])
+        if start == "kind":
+            return draft
+        n = self.sessions
+        draft.kind = "ip"
+        draft.step = start
+        brand = self.rng.choice(["Generic", "Flowroute", "Twilio"])
+        draft.fields.update(
+            {"name": f"explore-{self.seed % 10000}-{n}", "hostname": f"x{n}.explore.test",
+             "brand": brand}
+        )  # fmt: skip
+        if start == "routes":
+            tenants = sorted(self.sandbox.state.tenants.values(), key=lambda t: str(t["id"]))
+            picked = self.rng.sample(tenants, self.rng.randint(1, 3))
+            draft.tenants = [
+                TenantPick(
+                    str(t["id"]),
+                    str(t["name"]),
+                    f"1646{n % 100:02d}{i}0000-1646{n % 100:02d}{i}0099",
+                )
+                for i, t in enumerate(picked)
+            ]
+        return draft
+
     # -- actions -------------------------------------------------------------------------
+    @staticmethod
+    def step(app: Any) -> str:
+        return str(getattr(app.screen, "STEP", type(app.screen).__name__))
+
     async def act(self, pilot: Pilot[Any], action: str) -> None:
         app = pilot.app
         step = str(getattr(app.screen, "STEP", type(app.screen).__name__))
         self.last_screen = type(app.screen).__name__
         self.steps_seen.add(step)
         rng = self.rng
+        self.counts[f"{action}@{step}"] = self.counts.get(f"{action}@{step}", 0) + 1
         if action == "key":
             key = rng.choice(SINGLE_KEYS)
             self.log.append(f"{key}@{step}")
@@ -168,6 +218,9 @@ class Explorer:
                 keys += rng.choice([["backspace"], ["ctrl+u"], ["tab"], ["backspace"] * 3])
             self.log.append(f"{action}:{keys!r}@{step}")
             await self.keys(pilot, keys, burst=action == "burst")
+        elif action == "dismiss":
+            self.log.append(f"escape@{step}")
+            await self.keys(pilot, ["escape"], burst=False)
         elif action == "fill":
             self.log.append(f"fill@{step}")
             await self.fill(pilot)
@@ -232,13 +285,27 @@ class Explorer:
         taken: list[bool] = []
         app.call_later(taken.append, True)
         key_order = getattr(app, "key_order", None)
-        await wait_for(
-            pilot,
-            lambda: (
-                not app.is_running
-                or (bool(taken) and (key_order is None or (key_order.open and not key_order.held)))
-            ),
-        )
+        try:
+            await wait_for(
+                pilot,
+                lambda: (
+                    not app.is_running
+                    or (
+                        bool(taken)
+                        and (key_order is None or (key_order.open and not key_order.held))
+                    )
+                ),
+            )
+        except AssertionError:
+            state = (
+                f"open={key_order.open}, held={len(key_order.held)}, waits={key_order.waits}"
+                if key_order is not None
+                else "no key order"
+            )
+            raise self.fail(
+                f"the keys were not all applied within 20 s (taken={bool(taken)}, {state}, "
+                f"screen {type(app.screen).__name__}, focus {app.focused!r})"
+            ) from None
 
     async def fill(self, pilot: Pilot[Any]) -> None:
         """Valid values in the step's empty required fields (to get further)."""
@@ -248,11 +315,16 @@ class Explorer:
             "hostname": f"explore{n}.example.net",
             "auth_id": f"explore-{n}",
             "password": "explore-pw-1",
+            "pbx_password": DEFAULT_ADMIN_PASSWORD,
         }
         for field, value in wanted.items():
             found = pilot.app.screen.query(f"#{field}")
             if found and isinstance(found.first(), Input) and not found.first(Input).value:
                 found.first(Input).value = value
+        # a DID pool per picked tenant (this session's host holds no other pool)
+        for row, pool in enumerate(pilot.app.screen.query("DidPoolInput").results(Input)):
+            if not pool.value:
+                pool.value = f"1555{n % 100:02d}{row % 10}0000-1555{n % 100:02d}{row % 10}0099"
         await settle(pilot)
 
     # -- checks --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from trunkwiz.sandbox.server import SandboxServer
 
 FIXED_SEED = 17
 MINIMUM_ACTIONS = 150  # actions every run makes, whatever the budget
+SESSIONS_PER_SEED = 4  # a longer run: this many app sessions per seed, then a new seed
 
 
 @pytest.mark.slow
@@ -39,7 +40,12 @@ def test_explorer_finds_no_crash_no_hidden_focus_and_resume_keeps_every_value(
         seed = seeds.pop(0) if seeds else random.SystemRandom().randrange(1 << 32)
         explorer = Explorer(seed, sandbox, make_services)
         try:
-            asyncio.run(explorer.run(lambda n, done=totals["actions"]: budget.spent(done + n)))
+            asyncio.run(
+                explorer.run(
+                    lambda n, done=totals["actions"]: budget.spent(done + n),
+                    sessions=SESSIONS_PER_SEED if long_run else None,
+                )
+            )
         except AssertionError:
             print(f"\nexplorer: seed {seed} failed; replay with TRUNKWIZ_EXPLORE_SEED={seed}")
             raise
@@ -48,6 +54,8 @@ def test_explorer_finds_no_crash_no_hidden_focus_and_resume_keeps_every_value(
         totals["resumes"] += explorer.resumes
         totals["seeds"] += 1
         steps |= explorer.steps_seen
+        if replay:
+            print(sorted(explorer.counts.items()))
         if not long_run or budget.spent(totals["actions"]):
             break
     print(

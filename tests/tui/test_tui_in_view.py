@@ -114,3 +114,43 @@ async def test_the_focused_field_stays_in_view_when_the_window_shrinks(
         await settle(pilot)
         await wait_for(pilot, lambda: app.size.height == 24)
         assert_focus_on_screen(pilot, "after the window shrank to 80x24")
+
+
+async def test_an_overlap_is_shown_under_the_pool_being_typed_and_on_screen(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    """Two tenants whose pools overlap: the message stands under the pool that was typed
+    into (the one at fault), once, on screen; the other tenant's pool shows none."""
+    app = routes_app(connected, sandbox)
+    app.draft.step = "tenants"
+    app._first_step = "tenants"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: len(app.screen.rows()) == 2)
+        first, second = app.screen.rows()
+        # the first tenant's pool is 16468090000-16468090099; the second types into it
+        field = f"tenant-{second.number}-did_numbers"
+        await tab_to(pilot, field)
+        await press(pilot, "ctrl+u", *"16468090050")
+        errors = {
+            row.number: str(
+                app.screen.query_one(f"#tenant-{row.number}-did_numbers-error").render()
+            )
+            for row in (first, second)
+        }
+        assert "overlaps" in errors[second.number], errors
+        assert errors[first.number] == "", errors
+        line = app.screen.query_one(f"#tenant-{second.number}-did_numbers-error")
+        assert app.screen.query_one("#body").region.contains_region(line.region), line.region
+        assert_focus_on_screen(pilot, "typing the overlapping pool")
+        # typing into the first pool makes it the one at fault
+        await tab_to(pilot, f"tenant-{first.number}-did_numbers", "shift+tab")
+        await press(pilot, "end", "backspace")
+        await press(pilot, "9")
+        errors = {
+            row.number: str(
+                app.screen.query_one(f"#tenant-{row.number}-did_numbers-error").render()
+            )
+            for row in (first, second)
+        }
+        assert "overlaps" in errors[first.number] and errors[second.number] == "", errors

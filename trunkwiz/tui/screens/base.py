@@ -139,13 +139,30 @@ class StepScreen(Screen[StepResult]):
         """Scroll the step's body (and any scrolling container between) so the focused
         widget is wholly on screen. Runs on every focus change, and after every layout
         that moved what is focused (a form mounted above it, an error line shown, a
-        resize): one mechanism for every step, whatever moved the widget."""
+        resize): one mechanism for every step, whatever moved the widget. The message
+        about the focused field, shown under it, is brought into view too (the field
+        first, when both do not fit)."""
         focused = self.focused
         if focused is None or not focused.is_attached or self.leaving:
             return
+        line = self._message_of(focused)
+        if line is not None and not self.can_view_entire(line):
+            self.scroll_to_widget(line, animate=False, immediate=True)
         if focused.region.area and self.can_view_entire(focused):
             return
         self.scroll_to_widget(focused, animate=False, immediate=True)
+
+    def _message_of(self, widget: Widget) -> Widget | None:
+        """The shown message line about ``widget`` (its own ``#id-error``, else the one
+        of the nearest container that has one, e.g. a rule form's), or None."""
+        node: Any = widget
+        while isinstance(node, Widget) and node is not self:
+            if node.id:
+                found = self.query(f"#{node.id}-error.-shown")
+                if found:
+                    return found.first()
+            node = node.parent
+        return None
 
     def _watch_layout(self) -> None:
         """Re-check the focused widget whenever the body's content or size changes."""

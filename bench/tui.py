@@ -97,7 +97,7 @@ draft = WizardDraft(
     password=SecretStr("bench-sip-pw"),
     tenants=[TenantPick(sys.argv[5], "bench tenant", "")],
 )
-services = Services(config_dir=Path(config))
+services = Services(config_dir=Path(config), read_ahead=True)  # as `trunkwiz` builds it
 Bench(services, start=step, draft=draft).run()
 """
 

@@ -19,6 +19,9 @@ _ANSI = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)"
 )
 
+#: What a full-screen program writes as it gives the terminal back (the normal screen).
+ALT_SCREEN_OFF = b"\x1b[?1049l"
+
 KEYS = {
     "ctrl+n": "\x0e",
     "ctrl+r": "\x12",
@@ -31,13 +34,16 @@ KEYS = {
 
 
 class PtyApp:
-    """``python -m trunkwiz ARGS`` on a pty; its output is collected by a reader thread."""
+    """``python -m MODULE ARGS`` on a pty (``trunkwiz``, or a test's wrapper of its command
+    line); its output is collected by a reader thread."""
 
-    def __init__(self, args: Sequence[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, args: Sequence[str], env: dict[str, str], cwd: Path, module: str = "trunkwiz"
+    ) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "trunkwiz", *args],
+            [sys.executable, "-m", module, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -65,6 +71,17 @@ class PtyApp:
                     return
                 self._data += chunk
                 self._changed.notify_all()
+
+    def raw(self) -> bytes:
+        """Everything written to the terminal so far, as it came."""
+        with self._changed:
+            return bytes(self._data)
+
+    def all_output(self, timeout: float = 10.0) -> bytes:
+        """Once the process has ended: everything it wrote, read to the end."""
+        self._reader.join(timeout)
+        assert not self._reader.is_alive(), "the terminal was not read to its end"
+        return self.raw()
 
     def text(self) -> str:
         """Everything shown so far, escape sequences removed."""
@@ -133,3 +150,20 @@ class PtyApp:
         if master is not None:
             os.close(master)
         self._reader.join(5)
+
+
+def user_env() -> dict[str, str]:
+    """An admin's shell: no PYTHONUNBUFFERED, no keyring, nothing of the tests' own."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TRUNKWIZ_", "TEXTUAL")) and k != "PYTHONUNBUFFERED"
+    }
+    env.update(TERM="xterm-256color", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    return env
+
+
+def after_the_wizard(raw: bytes) -> list[str]:
+    """The lines written once the wizard gave the terminal back (escapes removed)."""
+    tail = raw.rsplit(ALT_SCREEN_OFF, 1)[-1].decode("utf-8", "replace")
+    return [line for line in _ANSI.sub("", tail).replace("\r", "").split("\n") if line.strip()]

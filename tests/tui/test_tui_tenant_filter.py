@@ -7,6 +7,7 @@ from textual.widgets import SelectionList
 from tests.tui.conftest import fill, settle, text_of
 from tests.tui.test_tui_tenants import tenants_app
 from trunkwiz.service.services import Services
+from trunkwiz.tui.screens.tenants import WINDOW
 
 
 async def test_a_filter_without_a_match_says_so(connected: Services) -> None:
@@ -19,5 +20,6 @@ async def test_a_filter_without_a_match_says_so(connected: Services) -> None:
         assert "No tenant matches '[no-such] tenant'" in text_of(pilot, "#tenant-none")
         assert app.screen.query_one("#tenant-none").display
         await fill(pilot, "#tenant-search", "")
-        assert listing.option_count == 120
+        await settle(pilot)
+        assert listing.option_count == WINDOW  # the first window of all 120 again
         assert not app.screen.query_one("#tenant-none").display

@@ -19,7 +19,7 @@ from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.service.services import Services
 from trunkwiz.tui.app import TrunkWizApp
-from trunkwiz.tui.screens.tenants import TenantRow, TenantsScreen
+from trunkwiz.tui.screens.tenants import WINDOW, TenantRow, TenantsScreen
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 
@@ -51,16 +51,43 @@ async def test_every_tenant_is_listed_and_the_search_filters(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         listing = app.screen.query_one("#tenant-list", SelectionList)
-        assert listing.option_count == len(sandbox.state.tenants) == 120  # more than a page
+        assert len(sandbox.state.tenants) == 120  # more than a page
+        assert listing.option_count == WINDOW  # the list holds a window of them
         ((first_id, first_name),) = tenant_ids(sandbox, 1)
         await pick(pilot, first_id)
         await type_text(pilot, "#tenant-search", first_name.split()[0].lower())
+        await settle(pilot)
         assert 0 < listing.option_count < 120
         await fill(pilot, "#tenant-search", "no-such-tenant")
+        await settle(pilot)
         assert listing.option_count == 0
         await fill(pilot, "#tenant-search", "")
-        assert listing.option_count == 120
+        await settle(pilot)
+        assert listing.option_count == WINDOW
         assert first_id in listing.selected  # the pick survived filtering
+
+
+async def test_moving_down_the_list_reaches_every_tenant(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    """The list holds a window of the tenants and grows it as the highlight nears its
+    end: every tenant is reachable with the keys, the last one included."""
+    app = tenants_app(connected, "window.tenants.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one("#tenant-list", SelectionList)
+        listing.focus()
+        await pilot.press("end")
+        for _ in range(3):  # each time the end is near, another window is added
+            await settle(pilot)
+            await pilot.press("end")
+        await settle(pilot)
+        assert listing.option_count == 120
+        last_id, _ = tenant_ids(sandbox, 120)[-1]
+        assert listing.get_option_at_index(listing.highlighted or 0).value == last_id
+        await pilot.press("space")
+        await settle(pilot)
+        assert last_id in app.screen.picked
 
 
 async def test_overlapping_pools_are_flagged_live_and_next_waits(

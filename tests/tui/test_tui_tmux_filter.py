@@ -9,11 +9,11 @@ picked before (with its pool) is still picked; Ctrl+C then saves the draft holdi
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from tests.support.system import need_binary
 from tests.tui.test_tui_tmux import PYTHON, Tmux, fill, focus, shows, wait_until

@@ -307,6 +307,9 @@ def make_app(argv: Sequence[str] | None = None) -> App[object]:
 #: first frame is on the terminal (``TrunkWizApp``).
 INTERACTIVE = frozenset({"wizard", "demo", "edit"})
 
+#: Ctrl+C while the wizard was still starting: nothing could be typed yet.
+INTERRUPTED_EARLY = "Interrupted (Ctrl+C). Nothing was typed, so no draft is kept."
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     from trunkwiz.cli.hardening import no_core_dumps
@@ -339,11 +342,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _delivered(int(args._run(args)))
     except streams.OutputLost as lost:  # a write failed and the command did not listen
         return lost.loss.code
+    except KeyboardInterrupt:  # Ctrl+C before the command handles it (the wizard starting)
+        words = list(sys.argv[1:] if argv is None else argv)
+        wizard = _chosen_command(words) in INTERACTIVE
+        print(INTERRUPTED_EARLY if wizard else "trunkwiz: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug no command caught: one line, never a traceback
+        return last_resort(exc, argv)
     finally:
         gc.enable()  # whatever happened (--help, an error, the App left early)
         if "trunkwiz.cli.debug" in sys.modules:
             sys.modules["trunkwiz.cli.debug"].teardown()
         _release_outputs()
+
+
+def last_resort(error: Exception, argv: Sequence[str] | None) -> int:
+    """An exception no command caught: its traceback (no locals) goes to a private log
+    (``trunkwiz.store.crashlog``) in the configuration directory, and ONE line on stderr
+    says what happened (control characters made visible) and where the log is. Exit 1."""
+    from trunkwiz.store.crashlog import summary, write_crash_log
+    from trunkwiz.store.paths import config_dir
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        where = config_dir(_option_value(words, "--config"))
+    except Exception:  # no home, no platformdirs: the temp dir then
+        where = None
+    try:
+        log = write_crash_log(where, error, f"command: {_chosen_command(words)}\n")
+        details = f"Details in {log}"
+    except Exception as exc:
+        details = f"No log could be written ({type(exc).__name__})."
+    print(f"trunkwiz: unexpected error: {summary(error)}. {details}", file=sys.stderr)
+    return 1
+
+
+def _option_value(words: Sequence[str], flag: str) -> str | None:
+    """The value of ``flag`` in ``words`` (``--flag V`` or ``--flag=V``; the last wins)."""
+    value = None
+    for i, word in enumerate(words):
+        if word == flag and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith(flag + "="):
+            value = word.split("=", 1)[1]
+    return value
 
 
 def _guard_outputs(argv: Sequence[str] | None) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +41,6 @@ from trunkwiz.service.routes import file_routes, plan_routes
 from trunkwiz.store.secrets import trunk_key
 
 #: The signals that interrupt a run (once the password is known).
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 @dataclass
@@ -83,13 +81,7 @@ class ApplyRun:
         password = common.pbx_password(target, self.given, keyring)
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        installed: list[signal.Signals] = []
-        for sig in SIGNALS:
-            try:
-                loop.add_signal_handler(sig, self._interrupt, 128 + sig, sig.name, task)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue
-            installed.append(sig)
+        unsignal = common.on_stop_signals(self._interrupt)
         unwatch = self._watch_outputs(loop, task)
         try:
             return await self._main(target, keyring, password)
@@ -105,8 +97,7 @@ class ApplyRun:
             return self.code
         finally:
             unwatch()
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            unsignal()
 
     def _watch_outputs(
         self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any] | None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -76,6 +77,33 @@ def add_password_stdin(parser: argparse.ArgumentParser) -> None:
         help="read passwords from stdin: a line without TAB = the PBX admin password, "
         "NAME<TAB>PASSWORD = trunk NAME's SIP password",
     )
+
+
+#: The signals a command that changes the PBX stops on (and rolls back): Ctrl+C, `kill`,
+#: the SSH session dropping, Ctrl+\\. The exit code is 128 + the signal's number.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def on_stop_signals(
+    interrupt: Callable[[int, str, asyncio.Task[Any] | None], None],
+) -> Callable[[], None]:
+    """Call ``interrupt(128 + number, name, the current task)`` on the running loop for
+    each of ``STOP_SIGNALS``; returns the function that removes those handlers."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    installed: list[signal.Signals] = []
+    for sig in STOP_SIGNALS:
+        try:
+            loop.add_signal_handler(sig, interrupt, 128 + sig, sig.name, task)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            continue
+        installed.append(sig)
+
+    def remove() -> None:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+    return remove
 
 
 def say(message: str) -> None:

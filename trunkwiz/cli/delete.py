@@ -50,7 +50,6 @@ examples:
 """
 
 #: The signals that interrupt a delete.
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -108,15 +107,7 @@ class DeleteRun:
         given = common.read_stdin_secrets(self.args)
         target = common.resolve_target(self.args)
         password = common.pbx_password(target, given, common.Keyring())
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        installed = []
-        for sig in SIGNALS:
-            try:
-                loop.add_signal_handler(sig, self._interrupt, 128 + sig, sig.name, task)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue
-            installed.append(sig)
+        unsignal = common.on_stop_signals(self._interrupt)
         try:
             return await self._main(target, password)
         except CliError as exc:
@@ -131,8 +122,7 @@ class DeleteRun:
             common.say(f"trunkwiz delete: {stop}: stopped; nothing was deleted.")
             return stop.code
         finally:
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            unsignal()
 
     def _interrupt(self, code: int, why: str, task: asyncio.Task[Any] | None) -> None:
         if self.code is not None:
@@ -249,9 +239,11 @@ class DeleteRun:
             raise Interrupted(128 + number, signal.Signals(number).name)
 
         loop = asyncio.get_running_loop()
-        for sig in SIGNALS:  # the loop is blocked in input(): the signal must raise there
+        for (
+            sig
+        ) in common.STOP_SIGNALS:  # the loop is blocked in input(): the signal must raise there
             loop.remove_signal_handler(sig)
-        before = {sig: signal.signal(sig, stop) for sig in SIGNALS}
+        before = {sig: signal.signal(sig, stop) for sig in common.STOP_SIGNALS}
         try:
             shown = common.visible(name)  # the PBX's text: control characters escaped
             print(f"Type the trunk's name ({shown}) to delete it: ", end="", file=sys.stderr)
@@ -261,7 +253,7 @@ class DeleteRun:
             for sig, handler in before.items():
                 signal.signal(sig, handler)
             task = asyncio.current_task()
-            for sig in SIGNALS:
+            for sig in common.STOP_SIGNALS:
                 loop.add_signal_handler(sig, self._interrupt, 128 + sig, sig.name, task)
         if answer.rstrip("\r\n") != name:
             raise CliError("the name typed does not match: nothing was deleted.", EXIT_INPUT)

@@ -2,8 +2,10 @@
 
 Starts the sandbox PBX (loopback, plain HTTP unless ``--tls``) and the demo carrier (a SIP
 registrar on loopback), opens the wizard with the Connect step pre-filled, and stops both
-when the wizard exits. Nothing is written to the user's own configuration: the demo uses
-a throw-away configuration directory unless ``--config`` is given.
+when the wizard exits. The demo's profile and pinned certificates go to a throw-away
+configuration directory unless ``--config`` is given; only its draft is kept, in its own
+slot (``drafts/demo.toml`` of the configuration directory, never the wizard's draft), so a
+demo left with something typed is offered at the next ``trunkwiz demo`` (``DemoDrafts``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from trunkwiz.store.drafts import DraftStore
 
 #: The demo carrier's account (a throw-away account of a loopback-only registrar).
 CARRIER_AUTH_ID = "demo-trunk"
@@ -120,12 +125,33 @@ class DemoWorld:
         }
 
 
+def demo_drafts(config: Path, url: str) -> DraftStore:
+    """The demo's draft slot in ``config``, read back for the sandbox at ``url``."""
+    from trunkwiz.store.drafts import DraftStore
+
+    class DemoDrafts(DraftStore):
+        """``drafts/demo.toml``: each demo has a new sandbox, so a saved draft is read back
+        with this sandbox's URL and user, and an edit of a trunk the old sandbox held
+        becomes a new trunk with the same values."""
+
+        def load(self) -> dict[str, Any] | None:
+            saved = super().load()
+            if saved:
+                saved.update(url=url, user="admin")
+                if saved.pop("trunk_id", None) is not None:
+                    saved.pop("baseline", None)
+            return saved
+
+    return DemoDrafts(config, key="demo")
+
+
 def make_app(args: argparse.Namespace) -> App[int]:
     """Start the demo world and return the wizard connected to it (it stops on exit)."""
     from pydantic import SecretStr
 
-    from trunkwiz.cli.wizard import build_services, connect_defaults
+    from trunkwiz.cli.wizard import build_services, connect_defaults, resume_command
     from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD
+    from trunkwiz.store.paths import config_dir
     from trunkwiz.tui.app import TrunkWizApp
 
     world = DemoWorld(
@@ -133,6 +159,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
         carrier_port=getattr(args, "carrier_port", 0),
         tls=getattr(args, "tls", False),
     ).start()
+    drafts = demo_drafts(config_dir(getattr(args, "config", None)), world.sandbox.url)
+    again = resume_command(args, "demo")
     temp_config = (
         None if getattr(args, "config", None) else tempfile.mkdtemp(prefix="trunkwiz-demo-")
     )
@@ -147,7 +175,7 @@ def make_app(args: argparse.Namespace) -> App[int]:
     args.pbx, args.user = world.sandbox.url, "admin"
     defaults = connect_defaults(args, password=SecretStr(DEFAULT_ADMIN_PASSWORD), note=note)
     services = build_services(
-        args, defaults=defaults, demo_carrier=carrier, secrets=_memory_store
+        args, defaults=defaults, demo_carrier=carrier, secrets=_memory_store, drafts=drafts
     )  # the demo's passwords stay in this process, never in the user's keyring
 
     def cleanup() -> None:
@@ -156,7 +184,7 @@ def make_app(args: argparse.Namespace) -> App[int]:
             shutil.rmtree(temp_config, ignore_errors=True)
 
     services.on_close(cleanup)
-    return TrunkWizApp(services)
+    return TrunkWizApp(services, ask_resume=True, resume_command=again)
 
 
 def _memory_store() -> Any:
@@ -174,6 +202,6 @@ def run(args: argparse.Namespace) -> int:
     refused = refuse_without_terminal()
     if refused is not None:
         return refused
-    app = make_app(args)
-    result = app.run()
-    return int(result) if isinstance(result, int) else 1
+    from trunkwiz.cli.wizard import run_app
+
+    return run_app(make_app(args))

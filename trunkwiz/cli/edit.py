@@ -35,18 +35,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def make_app(args: argparse.Namespace) -> App[int]:
     """The wizard App opening trunk ``args.name`` once signed in (not running)."""
-    from trunkwiz.cli.wizard import build_services
+    from trunkwiz.cli.wizard import build_services, resume_command
     from trunkwiz.tui.app import TrunkWizApp
 
     name = str(args.name).strip()
     if not name:
         raise SystemExit("trunkwiz edit: give the trunk's NAME")
-    return TrunkWizApp(build_services(args), open_trunk=name)
+    return TrunkWizApp(build_services(args), open_trunk=name, resume_command=resume_command(args))
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the wizard on one trunk; 0 when the edit was submitted, 1 when abandoned, 2
-    without a terminal."""
+    """Run the wizard on one trunk; 0 when the edit was submitted or the user left, 1
+    after an unexpected error, 2 without a terminal."""
     from trunkwiz.cli.wizard import refuse_without_terminal, run_app
 
     refused = refuse_without_terminal()

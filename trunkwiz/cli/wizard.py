@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
+#: The exit code after an unexpected error (``trunkwiz.tui.app.CRASH_EXIT``).
+CRASH_EXIT = 1
+
 NO_TERMINAL = "trunkwiz needs a terminal; for scripts use `trunkwiz apply`"
 
 
@@ -79,6 +82,7 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
     kwargs.setdefault("defaults", connect_defaults(args))
     kwargs.setdefault("secrets", _open_secret_store)
+    kwargs.setdefault("read_ahead", True)  # the tenants, while the first steps are filled in
     return Services(
         config_dir=config_dir(getattr(args, "config", None)),
         profile_name=getattr(args, "profile", None) or "default",
@@ -109,8 +113,24 @@ def make_app(args: argparse.Namespace) -> App[int]:
             draft = WizardDraft.from_dict(saved)
             resume = draft.step if draft.step in STEPS and draft.step != "connect" else None
             draft.step = "connect"  # a session cannot be resumed: sign in, then go on
-            return TrunkWizApp(services, draft=draft, resume_step=resume)
-    return TrunkWizApp(services, ask_resume=True)
+            return TrunkWizApp(
+                services, draft=draft, resume_step=resume, resume_command=resume_command(args)
+            )
+    return TrunkWizApp(services, ask_resume=True, resume_command=resume_command(args))
+
+
+def resume_command(args: argparse.Namespace, command: str = "") -> str:
+    """The command line that offers a kept draft again: ``trunkwiz`` (or ``trunkwiz
+    COMMAND``) with the ``--config`` given, shell-quoted."""
+    import shlex
+
+    words = ["trunkwiz"]
+    config = getattr(args, "config", None)
+    if config:
+        words += ["--config", shlex.quote(str(config))]
+    if command:
+        words.append(command)
+    return " ".join(words)
 
 
 def _saved_draft(services: Services) -> dict[str, Any] | None:
@@ -128,27 +148,42 @@ def _saved_draft(services: Services) -> dict[str, Any] | None:
 
 
 def run_app(app: App[int]) -> int:
-    """Run a wizard App; its exit code (0 submitted, 1 abandoned, 128+n after signal n).
+    """Run a wizard App; its exit code (0 submitted or left by choice, 1 after an
+    unexpected error, 128+n after signal n).
 
-    A saved file moved aside while the App had the terminal was reported into Textual's
-    capture of stderr (not shown): its line is written once the terminal is back."""
+    Once the terminal is back, the App's ``farewell`` is printed: one line saying why it
+    ended and whether a draft was kept (after a crash: where its private log is). A saved
+    file moved aside while the App had the terminal was reported into Textual's capture
+    of stderr (not shown): its line is written then too. An exception escaping Textual
+    itself is reported as one the App caught (``report_crash``)."""
     from trunkwiz.store.checked import NOTICES
 
     seen = len(NOTICES)
+    result: object = None
     try:
         result = app.run()
+    except Exception as exc:
+        report = getattr(app, "report_crash", None)
+        if report is None:
+            raise
+        report(exc)
+        result = CRASH_EXIT
     finally:
-        for line in NOTICES[seen:]:
+        farewell = getattr(app, "farewell", None)
+        for line in [*NOTICES[seen:], *([farewell] if farewell else [])]:
             try:
                 print(line, file=sys.stderr, flush=True)
             except (OSError, ValueError):  # the terminal is gone (hang-up)
                 break
-    return int(result) if isinstance(result, int) else 1
+    code = app.return_code
+    if isinstance(code, int):
+        return code
+    return int(result) if isinstance(result, int) else CRASH_EXIT
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the wizard; 0 when a trunk was submitted, 1 when abandoned, 2 without a
-    terminal."""
+    """Run the wizard; 0 when a trunk was submitted or the user left (Abandon, Ctrl+Q),
+    1 after an unexpected error, 2 without a terminal, 128+n after signal n."""
     refused = refuse_without_terminal()
     if refused is not None:
         return refused

@@ -104,3 +104,11 @@ def control_chars_problem(text: str) -> str | None:
     if not found:
         return None
     return f"contains control characters ({', '.join(found)}): use plain text"
+
+
+def error_line(error: BaseException, limit: int = 160) -> str:
+    """``Type: message`` of an exception in one line, every control character visible,
+    cut to ``limit`` characters (an empty message: the type alone)."""
+    message = str(error).strip()
+    text = visible(f"{type(error).__name__}: {message}" if message else type(error).__name__)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

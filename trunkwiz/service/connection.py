@@ -109,11 +109,7 @@ class Connection:
         share one read, and one of them giving up (its screen left) does not stop it."""
         if self._tenant_items is not None:
             return self._tenant_items
-        loop = asyncio.get_running_loop()
-        read = self._tenant_read
-        if read is None or read.get_loop() is not loop:
-            read = self._tenant_read = loop.create_task(self.client.tenants())
-            read.add_done_callback(_retrieved)
+        read = self._start_reading()
         try:
             items = await asyncio.shield(read)
         finally:
@@ -122,6 +118,21 @@ class Connection:
         if not read.cancelled() and self._tenant_items is None:
             self._tenant_items = items
         return items
+
+    def read_tenants_ahead(self) -> None:
+        """Start reading the tenants in the background (System Admin only: a Tenant Admin
+        cannot list them); ``tenants()`` then takes that read."""
+        if self.session.is_system_admin and self._tenant_items is None:
+            self._start_reading()
+
+    def _start_reading(self) -> asyncio.Task[list[dict[str, Any]]]:
+        """The read of the tenants in flight on this loop, started if there is none."""
+        loop = asyncio.get_running_loop()
+        read = self._tenant_read
+        if read is None or read.get_loop() is not loop:
+            read = self._tenant_read = loop.create_task(self.client.tenants())
+            read.add_done_callback(_retrieved)
+        return read
 
     async def tenants(self) -> list[TenantInfo]:
         """Every tenant (all pages), in natural order of names (``… 121`` before ``… 1081``)."""

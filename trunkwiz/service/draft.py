@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from trunkwiz.domain.fields import ALL_KINDS, WIZARD_FIELDS
+from trunkwiz.domain.fields import ALL_KINDS, FIELDS_BY_NAME, WIZARD_FIELDS
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -176,8 +176,45 @@ class WizardDraft:
         )
 
     def has_content(self) -> bool:
-        """Whether there is anything worth resuming (a step past Connect or a typed value)."""
-        return self.step != "connect" or bool(self.fields or self.tenants or self.kind)
+        """Whether the draft holds something the user typed or picked, worth resuming.
+
+        A new trunk: a value other than what the step shows by itself (the field's
+        default, or what the chosen brand filled in), a tenant, a rule or a tech prefix.
+        An edit: a value that differs from what the PBX held (``baseline``); an edit
+        without a baseline (a submit cut off after the PBX created the trunk) always is.
+        The connection (URL, user), the level and the kind alone are not: they are
+        chosen again in seconds.
+        """
+        if self.routes or self.tech_prefix:
+            return True
+        if self.is_edit:
+            if self.baseline is None:
+                return True
+            base_fields = dict(self.baseline.get("fields") or {})
+            base_options = dict(self.baseline.get("options") or {})
+            if [t.to_dict() for t in self.tenants] != list(self.baseline.get("tenants") or []):
+                return True
+        else:
+            base_fields = {k: v for k, v in self.prefilled.items() if "." not in k}
+            base_options = {
+                k.removeprefix("options."): v
+                for k, v in self.prefilled.items()
+                if k.startswith("options.")
+            }
+            if self.tenants:
+                return True
+        for name, value in self.fields.items():
+            if name == "password":
+                continue
+            known = FIELDS_BY_NAME.get(name)
+            shown = base_fields.get(name, known.default if known is not None else "")
+            if _plain(value) != _plain(shown):
+                return True
+        defaults = _option_defaults()
+        return any(
+            _plain(value) != _plain(base_options.get(name, defaults.get(name)))
+            for name, value in self.options.items()
+        )
 
     def trunk_data(self) -> dict[str, Any]:
         """The trunk as a plain dict for the domain's ``parse_trunk`` (no password)."""
@@ -333,6 +370,23 @@ class WizardDraft:
         copy.password = self.password
         copy.apply(values)
         return copy
+
+
+def _plain(value: object) -> str:
+    """A value as the steps show it, for comparing typed with shown (``5060`` and
+    ``"5060"`` are the same; ``None`` is empty; a list is ``;``-separated)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(_plain(v) for v in value)
+    return str(value).strip()
+
+
+def _option_defaults() -> dict[str, Any]:
+    """Each option flag's default, from the domain model (imported when first needed)."""
+    from trunkwiz.domain.options import TrunkOptions
+
+    return {name: info.default for name, info in TrunkOptions.model_fields.items()}
 
 
 _ATTRS = frozenset(

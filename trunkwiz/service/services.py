@@ -80,8 +80,14 @@ class Services:
         probe: ProbeFn | None = None,
         clock: Callable[[], float] = time.monotonic,
         demo_carrier: dict[str, Any] | None = None,
+        read_ahead: bool = False,
+        drafts: DraftStore | None = None,
     ) -> None:
         self.config_dir = Path(config_dir)
+        self.read_ahead = read_ahead
+        """The wizard: once a System Admin is signed in, start reading the tenants (the
+        trunk list, a quick edit and the Tenants step want them; on a 10,000-tenant PBX
+        that is 100 requests, better made while the user fills in the first steps)."""
         self.profile_name = profile_name
         self.defaults = defaults or ConnectDefaults()
         self.timing = timing or Timing()
@@ -93,7 +99,8 @@ class Services:
         self._probe = probe
         self._limiter: RateLimiter | None = None
         self._profiles: ProfileStore | None = None
-        self._drafts: DraftStore | None = None
+        self._drafts: DraftStore | None = drafts
+        """The draft slot (default: ``drafts/default.toml`` of ``config_dir``)."""
         self._secrets: SecretStore | None = None
         self.connection: Connection | None = None
         """The signed-in PBX connection, after ``connect``."""
@@ -202,6 +209,17 @@ class Services:
         """Forget the draft (after a successful submit)."""
         self.drafts.discard()
 
+    def write_crash_log(self, error: BaseException, context: str = "") -> Path:
+        """Write ``error``'s traceback (never a local variable) to a new private log in
+        the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
+        from trunkwiz.store.crashlog import write_crash_log
+
+        try:
+            where: Path | None = self.drafts.root
+        except Exception:  # no usable configuration directory: the temp dir then
+            where = None
+        return write_crash_log(where, error, context)
+
     # -- the PBX ------------------------------------------------------------------------
     async def connect(
         self,
@@ -235,6 +253,8 @@ class Services:
         self.connection = Connection(
             client, session, url=url, user=user, domain=domain, pinned_sha256=pinned_sha256
         )
+        if self.read_ahead:
+            self.connection.read_tenants_ahead()
         return self.connection
 
     async def sign_in(

@@ -5,10 +5,21 @@ needed, so the first frame paints quickly. The first step is mounted before it i
 its first frame is complete; the background work (warm-up imports, looking for a draft to
 resume, the saved profile and keyring) starts once that frame is on screen.
 
-Drafts: every step saves the draft (never a password) as it is left. A hang-up (SIGHUP,
-the SSH session dropped), SIGTERM, Ctrl+C (the key, or SIGINT) and a crash save it at
-once with the values typed on the current step too, then leave. The next start offers to
-resume it (``ask_resume``): sign in again, then the wizard returns to the saved step.
+Drafts: every step saves the draft (never a password) as it is left, once it holds
+something typed (``WizardDraft.has_content``). A hang-up (SIGHUP, the SSH session dropped),
+SIGTERM, Ctrl+C (the key, or SIGINT), Abandon and a crash save it at once with the values
+typed on the current step too, then leave; an empty one is not kept. The next start offers
+to resume it (``ask_resume``): sign in again, then the wizard returns to the saved step.
+``farewell`` is the one line the command prints once the terminal is back: why the wizard
+ended and whether a draft was kept.
+
+Crashes: every unexpected exception Textual catches -- in a message handler, a worker, a
+timer, compose or mount, a screen callback -- reaches ``App._handle_exception``; this App's
+override replaces Textual's fatal-error path (a Rich traceback with local variables on the
+terminal) with ``report_crash``: the draft as it stands on screen is saved, the traceback
+(no locals) goes to a private log (``trunkwiz.store.crashlog``), the App exits with
+``CRASH_EXIT`` and ``farewell`` says what happened, that the draft was saved and where the
+log is.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import importlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -44,6 +56,21 @@ log = logging.getLogger(__name__)
 FIRST_FRAME_POLL = 0.05
 FIRST_FRAME_POLLS = 10
 
+#: The exit code after an unexpected error (``report_crash``).
+CRASH_EXIT = 1
+
+#: Why the wizard ended, by exit code (``leave_now``): the start of ``farewell``.
+LEFT_BY = {
+    0: "Left the wizard",
+    129: "The terminal went away",
+    130: "Interrupted (Ctrl+C)",
+    131: "Stopped (SIGQUIT)",
+    143: "Stopped (SIGTERM)",
+}
+
+#: What ``keep_for_later`` did with the draft.
+KEPT, EARLIER, EMPTY, NOT_SAVED = "kept", "earlier", "empty", "not saved"
+
 #: step -> "module:Class" of its screen, imported when the step is first shown.
 SCREENS: dict[str, str] = {
     "connect": "trunkwiz.tui.screens.connect:ConnectScreen",
@@ -64,8 +91,8 @@ HELP = """\
   Ctrl+P          command palette        Esc     abandon (asks)
   Ctrl+C          quit, keep the draft   ?, F1   this help
 
-Your entries are kept as a draft (never a password) when you leave a step, when the \
-session drops and on Ctrl+C; the next start offers to resume it.
+Once something is typed, your entries are kept as a draft (never a password) when you \
+leave a step, abandon, press Ctrl+C or the session drops; the next start offers to resume it.
 """
 
 
@@ -78,6 +105,14 @@ def resume_collector() -> None:
         gc.enable()
 
 
+class PanicError(RuntimeError):
+    """``App.panic`` was called: what it was to show is in the crash log only."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__("the wizard gave up (details in the log)")
+        self.shown = shown
+
+
 class TrunkWizApp(App[int]):
     """The trunk wizard.
 
@@ -85,6 +120,7 @@ class TrunkWizApp(App[int]):
     saved draft on start; ``resume_step`` is where to go once signed in again;
     ``open_trunk`` is a trunk name to open for editing once signed in (``trunkwiz edit``),
     signing in by itself when the keyring holds the password (``auto_connect``).
+    ``resume_command`` is what the user runs to be offered a kept draft (said on leaving).
     """
 
     CSS_PATH = "app.tcss"
@@ -104,6 +140,7 @@ class TrunkWizApp(App[int]):
         ask_resume: bool = False,
         resume_step: str | None = None,
         open_trunk: str | None = None,
+        resume_command: str = "trunkwiz",
     ) -> None:
         from trunkwiz.tui.terminal import driver_class
 
@@ -134,6 +171,14 @@ class TrunkWizApp(App[int]):
         """True once a trunk was submitted; leaving with nothing typed since ends with 0."""
         self.key_order = KeyOrder(self, self._key_as_usual)
         """Applies the keys from the terminal one at a time, in arrival order."""
+        self.resume_command = resume_command
+        self.farewell: str | None = None
+        """The one line to show once the terminal is back (``run_app`` prints it): why the
+        wizard ended and what became of the draft. Never markup, never a traceback."""
+        self.crash_log: Path | None = None
+        """The private log of the first unexpected error (``report_crash``)."""
+        self.crashed = False
+        """True once an unexpected error was reported (``report_crash``)."""
 
     @property
     def flow(self) -> Flow:
@@ -285,8 +330,9 @@ class TrunkWizApp(App[int]):
 
     # -- drafts ------------------------------------------------------------------------
     def save_draft(self) -> None:
-        """Write the draft (never a password) in a thread worker."""
-        if self.resume_pending:
+        """Write the draft (never a password) in a thread worker, once it holds something
+        typed (``WizardDraft.has_content``)."""
+        if self.resume_pending or not self.draft.has_content():
             return
         data, ticket = self.draft.to_dict(), self.keeper.ticket()
         self.run_worker(lambda: self.keeper.write(data, ticket), thread=True, group="draft")
@@ -311,12 +357,54 @@ class TrunkWizApp(App[int]):
 
     def save_now(self) -> bool:
         """Save the current draft at once, on this thread; whether it was written."""
-        if self.resume_pending or self.keeper.closed:
+        return self.keep_for_later() == KEPT
+
+    def keep_for_later(self) -> str:
+        """Save the draft as it stands on screen, at once, on this thread (leaving).
+
+        ``KEPT``: written (the next start offers it). ``EARLIER``: the draft saved before
+        this session is left as it is (its question is still open, or nothing was typed
+        since it was put off) and still offered. ``EMPTY``: nothing typed worth keeping
+        (a draft this session saved is removed: it would offer nothing), or a trunk just
+        submitted. ``NOT_SAVED``: the write failed (logged). Never raises.
+        """
+        try:
+            if self.keeper.closed:
+                return EMPTY  # submitted: the draft is done with
+            if self.resume_pending:
+                return EARLIER if self._earlier_draft() else EMPTY
+            draft = self.current_draft()
+            if draft.has_content():
+                written = self.keeper.write(draft.to_dict(), self.keeper.ticket())
+                return KEPT if written else NOT_SAVED
+            if self.keeper.owned:
+                self.keeper.discard(self.keeper.ticket())
+                return EMPTY
+            return EARLIER if self._earlier_draft() else EMPTY
+        except Exception:  # never let saving hide why the wizard is leaving
+            log.exception("the draft was not saved")
+            return NOT_SAVED
+
+    def _earlier_draft(self) -> bool:
+        """Whether a draft worth resuming is saved (from an earlier session)."""
+        try:
+            saved = self.services.load_draft()
+        except Exception:  # unreadable: the store moved it aside and said so
             return False
-        draft = self.current_draft()
-        if not draft.has_content():
-            return False
-        return self.keeper.write(draft.to_dict(), self.keeper.ticket())
+        return bool(saved) and WizardDraft.from_dict(saved or {}).has_content()
+
+    def draft_words(self, state: str) -> str:
+        """What became of the draft, in words, for ``farewell``."""
+        resume = f"`{self.resume_command}` offers to resume it"
+        if state == KEPT:
+            return f"Your draft is saved: {resume}."
+        if state == EARLIER:
+            return f"Your earlier draft is kept: {resume}."
+        if state == NOT_SAVED:
+            return "Your draft could not be saved."
+        if self.keeper.closed or (self.submitted and self._nothing_new()):
+            return "Nothing left to keep: the trunk was submitted."
+        return "Nothing was typed, so no draft is kept."
 
     def discard_draft(self) -> None:
         """The trunk was submitted: remove the draft; it is written again only once the
@@ -335,19 +423,63 @@ class TrunkWizApp(App[int]):
         interrupt = getattr(top, "interrupt_submit", None)
         if interrupt is not None and interrupt(code):
             return
-        self.save_now()
+        state = self.keep_for_later()
+        why = LEFT_BY.get(code, f"Stopped (exit {code})")
+        self.farewell = f"{why}. {self.draft_words(state)}"
         self.exit(code, return_code=code)
 
+    # -- crashes -----------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected exception of the App ends here (Textual calls this from message
+        handlers, workers, timers, compose/mount and screen callbacks): ``report_crash``
+        instead of Textual's fatal-error screen (a traceback with local variables).
+
+        Textual's own bookkeeping is kept: the exit code, the first exception noted for
+        ``run_test`` (which raises it again for the test), the App closing."""
+        self.report_crash(error)
+        self._return_code = CRASH_EXIT
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
     def panic(self, *renderables: Any) -> None:
-        """A crash (or the terminal gone): keep the draft, then let Textual report it."""
+        """Textual's "exit showing these": routed through the guard too. What was to be
+        shown (it may be a traceback) goes to the crash log, never to the terminal."""
+        shown = "\n".join(str(r) for r in renderables)
+        self._handle_exception(PanicError(shown))
+
+    def report_crash(self, error: BaseException) -> None:
+        """Save the draft as it stands on screen (never a password), write the traceback
+        (no locals) to a private log and set ``farewell`` to one line saying so. Only the
+        first error is reported; never raises."""
+        if self.crashed:
+            return
+        self.crashed = True
+        from textual.worker import WorkerFailed
+
+        from trunkwiz.domain.text import error_line
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        state = self.keep_for_later()
         try:
-            self.save_now()
-        except Exception:  # never hide the original failure
-            log.exception("the draft was not saved")
-        super().panic(*renderables)
+            step = self.current_draft().step
+        except Exception:  # the screens themselves are broken: no step to name
+            step = ""
+        context = f"step: {step or '-'}\ndraft: {state}\n"
+        if isinstance(cause, PanicError):
+            context += f"shown:\n{cause.shown}\n"
+        try:
+            self.crash_log = self.services.write_crash_log(cause, context)
+            details = f"Details in {self.crash_log}"
+        except Exception as exc:  # not even the temp dir: say so, still one line
+            details = f"No log could be written ({type(exc).__name__})."
+        what = f"trunkwiz stopped on an unexpected error: {error_line(cause)}."
+        self.farewell = f"{what} {self.draft_words(state)} {details}"
 
     def _look_for_draft(self) -> None:
-        """(thread) Offer the saved draft if it holds anything worth resuming."""
+        """(thread) Offer the saved draft if it holds anything worth resuming; one that
+        does not (nothing typed: an older version saved every step) is removed."""
         try:
             saved = self.services.load_draft()
         except Exception as exc:  # a corrupt draft is kept as .bak by the store
@@ -355,8 +487,13 @@ class TrunkWizApp(App[int]):
             saved = None
         if saved and WizardDraft.from_dict(saved).has_content():
             self.call_from_thread(self._offer_resume, saved)
-        else:
-            self.call_from_thread(setattr, self, "resume_pending", False)
+            return
+        if saved:
+            try:
+                self.services.discard_draft()
+            except OSError as exc:
+                log.warning("the empty draft was not removed: %s", exc)
+        self.call_from_thread(setattr, self, "resume_pending", False)
 
     def _offer_resume(self, saved: dict[str, Any]) -> None:
         from trunkwiz.tui.screens.manage import ResumeScreen
@@ -370,6 +507,7 @@ class TrunkWizApp(App[int]):
         if answer != "resume":
             return
         self.draft = WizardDraft.from_dict(saved)
+        self.keeper.owned = True  # this session's draft now: emptied, it is removed
         self.pop_screen()  # the first step, shown while the question was asked
         if self.services.connection is None:
             self.resume_step, self.draft.step = self.draft.step, "connect"
@@ -377,23 +515,27 @@ class TrunkWizApp(App[int]):
 
     # -- app-wide actions --------------------------------------------------------------
     def action_abandon(self) -> None:
-        """Ask before leaving; the draft stays saved."""
+        """Ask before leaving (saying whether a draft will be kept); leaving so is the
+        user's choice: exit 0, ``farewell`` says what became of the draft."""
         from trunkwiz.tui.screens.dialogs import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.save_now()
-                self.exit(1, return_code=1)
+                self.farewell = f"Abandoned. {self.draft_words(self.keep_for_later())}"
+                self.exit(0, return_code=0)
 
         if self.submitted and self._nothing_new():
+            self.farewell = f"Left the wizard. {self.draft_words(EMPTY)}"
             self.exit(0)  # the trunks are submitted and nothing was typed since
             return
+        typed = self.resume_pending or self.current_draft().has_content()
+        kept = (
+            "Your draft is kept (never the passwords)."
+            if typed
+            else "Nothing is typed yet: no draft will be kept."
+        )
         self.push_screen(
-            ConfirmScreen(
-                "Abandon the wizard?\nYour draft is kept (never the passwords).",
-                yes="Abandon",
-                no="Stay",
-            ),
+            ConfirmScreen(f"Abandon the wizard?\n{kept}", yes="Abandon", no="Stay"),
             callback=answer,
         )
 
@@ -407,9 +549,8 @@ class TrunkWizApp(App[int]):
         self.leave_now(130)
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: leave, keeping the draft (0 when trunks were submitted and nothing was
-        typed since)."""
-        self.leave_now(0 if self.submitted and self._nothing_new() else 1)
+        """Ctrl+Q: leave at once, keeping the draft (the user's choice: exit 0)."""
+        self.leave_now(0)
 
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""

@@ -1,8 +1,8 @@
 """``DraftKeeper``: writes the wizard's draft, newest wins, never after a submit; and the
 signal handlers that save it when the session ends (no Textual here).
 
-Step changes save in a thread worker; a hang-up (SIGHUP), Ctrl+C or a crash saves at once
-from the event loop. Each save takes a ticket when it is requested; a write whose ticket
+Step changes save in a thread worker; a hang-up (SIGHUP), Ctrl+C, Abandon or a crash saves
+at once from the event loop. Each save takes a ticket when it is requested; a write whose ticket
 is older than the last one written is skipped, so a slow background save can never
 overwrite the values saved at the moment the session dropped.
 """
@@ -33,6 +33,10 @@ class DraftKeeper:
         self._written = 0
         self.closed = False
         """True after a successful submit until the user goes on: no draft is written."""
+        self.owned = False
+        """True once the saved draft is this session's (written here, or resumed): when
+        what is on screen no longer holds anything worth resuming, it is removed rather
+        than offered again. A draft an earlier session left and this one put off stays."""
 
     def ticket(self) -> int:
         """A number ordering this save after every earlier one (take it on the loop)."""
@@ -52,6 +56,7 @@ class DraftKeeper:
                 log.warning("the draft was not saved: %s", exc)
                 return False
             self._written = ticket
+            self.owned = True
             return True
 
     def discard(self, ticket: int = 0) -> None:
@@ -63,6 +68,8 @@ class DraftKeeper:
                 self.services.discard_draft()
             except OSError as exc:
                 log.warning("the draft was not removed: %s", exc)
+            else:
+                self.owned = False
 
 
 #: Signals that end the wizard after saving the draft, with the exit code (128 + n).

@@ -7,6 +7,12 @@ screen opens). Next stays disabled while a pool has errors.
 The filter never removes the list: a filter that matches nothing shows a line saying so
 in the list's place, and the picks are kept in ``picked`` (taken from the list before it
 is refilled), so clearing the filter shows every pick with its pool as it was.
+
+Built for a PBX with 10,000 tenants: the list shows as soon as the tenants are read (the
+PBX's pools arrive after), a keystroke is a lookup in a ``TenantIndex`` made once per
+load, the list holds a window of the matches (``WINDOW`` options, grown by another window
+when the highlight nears its end) rather than all of them, and keys typed faster than a
+frame (one terminal read) refill the list once.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
-from trunkwiz.service.tenants import filter_tenants
+from trunkwiz.service.tenants import TenantIndex
 from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import StepScreen, set_line
 from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
@@ -30,6 +36,11 @@ from trunkwiz.tui.widgets.didpool import DidPoolInput
 if TYPE_CHECKING:
     from trunkwiz.service.connection import TenantInfo
     from trunkwiz.service.pools import PoolSources
+
+
+#: Options the list holds at once; another window is added when the highlight nears its
+#: end (a 10,000-tenant PBX is narrowed by typing, and stays fast while scrolling).
+WINDOW = 100
 
 
 class TenantRow(Vertical):
@@ -85,7 +96,12 @@ class TenantsScreen(StepScreen):
         self.numbers: dict[str, int] = {}
         self.sources: PoolSources | None = None
         self._visible: set[str] = set()
-        """The tenant ids the list shows now (the filter's matches)."""
+        """The tenant ids the list shows now (in its window of the filter's matches)."""
+        self.index = TenantIndex([])
+        self._matches: list[int] = []
+        """Positions in ``tenants`` of the filter's matches (the list holds a window)."""
+        self._loaded = False
+        self._fill_pending = False
         self._typed: dict[str, int] = {}
         self._typed_count = itertools.count()
         """When each tenant's pool was last typed in (the later one of two that overlap
@@ -117,9 +133,17 @@ class TenantsScreen(StepScreen):
         if conn is None:
             info.update("Not connected.")
             return
+
+        async def tenants_first() -> None:
+            """List the tenants as soon as they are read (the pools may take longer)."""
+            self.tenants = await conn.tenants()
+            self.index = TenantIndex(self.tenants)
+            self._loaded = True
+            self._fill_list(self.query_one("#tenant-search", TextField).value)
+
         try:
-            self.tenants, sources = await asyncio.gather(
-                conn.tenants(), PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
+            _, sources = await asyncio.gather(
+                tenants_first(), PoolSources.load(conn, exclude_trunk_id=self.draft.trunk_id)
             )
         except ServiceError as exc:
             info.update(plain(f"Could not load the tenants: {exc}"))
@@ -136,14 +160,22 @@ class TenantsScreen(StepScreen):
                 f"for {host or 'this host'}"
             )
         )
-        self._fill_list(self.query_one("#tenant-search", TextField).value)
         self._recheck_all()
 
     # -- the tenant list ---------------------------------------------------------------
     @on(Input.Changed, "#tenant-search")
     def _filter(self, event: Input.Changed) -> None:
+        """Refill the list once for every key of one terminal read (they arrive before
+        the next frame): the refill runs after the refresh, with the text as it is then."""
         event.stop()
-        self._fill_list(event.value)
+        if not self._fill_pending:
+            self._fill_pending = True
+            self.call_after_refresh(self._fill_from_field)
+
+    def _fill_from_field(self) -> None:
+        self._fill_pending = False
+        if self.is_attached:
+            self._fill_list(self.query_one("#tenant-search", TextField).value)
 
     def _fill_list(self, text: str) -> None:
         """List the tenants matching ``text``; keep the highlighted one if still listed.
@@ -157,26 +189,42 @@ class TenantsScreen(StepScreen):
             self.call_later(self._sync_rows)  # a pick not handled yet (keys in one read)
         at = listing.highlighted
         before = listing.get_option_at_index(at).value if at is not None else None
-        found = filter_tenants(self.tenants, text)
-        shown = found.shown
+        self._matches = self.index.matching(text)
+        message = self.index.message(text, len(self._matches)) if self._loaded else ""
         none = self.query_one("#tenant-none", Static)
-        loaded = self.sources is not None  # before that the list is still being read
-        none.update(plain(found.message))
-        none.display = bool(found.message) and loaded
+        none.update(plain(message))
+        none.display = bool(message)
         listing.display = not none.display
+        keep = next((n for n, i in enumerate(self._matches) if self.tenants[i].id == before), None)
+        size = max(WINDOW, (keep or 0) + WINDOW // 2)
         with listing.prevent(SelectionList.SelectedChanged):
             listing.clear_options()
-            listing.add_options(
-                Selection(
-                    plain(f"{t.name}  ({t.domain})" if t.domain else t.name, multiline=False),
-                    t.id,
-                    t.id in self.picked,
-                )
-                for t in shown
+            self._visible = set()
+            self._extend_window(listing, size)
+        listing.highlighted = keep if keep is not None else (0 if self._matches else None)
+
+    def _extend_window(self, listing: SelectionList[str], size: int) -> None:
+        """Let the list hold the first ``size`` matches (adds only what it lacks)."""
+        have = listing.option_count
+        more = [self.tenants[i] for i in self._matches[have:size]]
+        listing.add_options(
+            Selection(
+                plain(f"{t.name}  ({t.domain})" if t.domain else t.name, multiline=False),
+                t.id,
+                t.id in self.picked,
             )
-        ids = [t.id for t in shown]
-        listing.highlighted = ids.index(before) if before in ids else (0 if ids else None)
-        self._visible = set(ids)
+            for t in more
+        )
+        self._visible.update(t.id for t in more)
+
+    @on(SelectionList.SelectionHighlighted, "#tenant-list")
+    def _near_the_end(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        """Add the next window of matches when the highlight nears the list's end."""
+        listing = self.query_one("#tenant-list", SelectionList)
+        count = listing.option_count
+        if event.selection_index >= count - 10 and count < len(self._matches):
+            with listing.prevent(SelectionList.SelectedChanged):
+                self._extend_window(listing, count + WINDOW)
 
     @on(SelectionList.SelectedChanged, "#tenant-list")
     async def _picked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
@@ -188,14 +236,15 @@ class TenantsScreen(StepScreen):
         kept); whether it changed. Runs before the list is refilled, so a pick whose
         message is still queued is never lost."""
         selected = set(listing.selected)
-        names = {t.id: t.name for t in self.tenants}
         changed = False
         for tid in list(self.picked):
             if tid in self._visible and tid not in selected:
                 self.cache[tid] = self._row_value(tid) or self.picked[tid]
                 del self.picked[tid]
                 changed = True
-        for tid in [t for t in listing.selected if t not in self.picked]:
+        new = [t for t in listing.selected if t not in self.picked]
+        names = {t.id: t.name for t in self.tenants} if new else {}
+        for tid in new:
             self.picked[tid] = self.cache.get(tid) or TenantPick(tid, names.get(tid, tid))
             changed = True
         return changed

@@ -126,6 +126,58 @@ class StepScreen(Screen[StepResult]):
         self._marked_fields: set[str] = set()
         """Widget ids whose error line ``show_errors`` filled (re-checked as they change)."""
 
+    # -- what has focus stays on screen ---------------------------------------------------
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focus ``widget``; it is brought into view once laid out (``keep_focus_in_view``)
+        instead of Textual's own scroll, which runs before a widget just mounted has a
+        place and so leaves it below the screen."""
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if scroll_visible and widget is not None:
+            self.call_after_refresh(self.keep_focus_in_view)
+
+    def keep_focus_in_view(self) -> None:
+        """Scroll the step's body (and any scrolling container between) so the focused
+        widget is wholly on screen. Runs on every focus change, and after every layout
+        that moved what is focused (a form mounted above it, an error line shown, a
+        resize): one mechanism for every step, whatever moved the widget. The message
+        about the focused field, shown under it, is brought into view too (the field
+        first, when both do not fit)."""
+        focused = self.focused
+        if focused is None or not focused.is_attached or self.leaving:
+            return
+        line = self._message_of(focused)
+        if line is not None and not self.can_view_entire(line):
+            self.scroll_to_widget(line, animate=False, immediate=True)
+        if focused.region.area and self.can_view_entire(focused):
+            return
+        self.scroll_to_widget(focused, animate=False, immediate=True)
+
+    def _message_of(self, widget: Widget) -> Widget | None:
+        """The shown message line about ``widget`` (its own ``#id-error``, else the one
+        of the nearest container that has one, e.g. a rule form's), or None."""
+        node: Any = widget
+        while isinstance(node, Widget) and node is not self:
+            if node.id:
+                found = self.query(f"#{node.id}-error.-shown")
+                if found:
+                    return found.first()
+            node = node.parent
+        return None
+
+    def _watch_layout(self) -> None:
+        """Re-check the focused widget whenever the body's content or size changes."""
+        body = self.query("#body")
+        if not body:
+            return
+        scroller = body.first()
+        for attribute in ("virtual_size", "size"):
+            self.watch(scroller, attribute, self._layout_changed, init=False)
+
+    def _layout_changed(self) -> None:
+        self.call_after_refresh(self.keep_focus_in_view)
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
         Textual's own handler, which restyles the whole screen on every resume)."""
@@ -151,6 +203,7 @@ class StepScreen(Screen[StepResult]):
             else:
                 yield CompactButton("Next", id="next", variant="primary")
         yield KeyHints(id="keys")
+        self.call_later(self._watch_layout)
 
     def intro(self) -> str:
         """The line under the step indicator (``INTRO``; override to vary it)."""

@@ -38,6 +38,7 @@ class RoutesScreen(StepScreen):
     )
     DEFAULT_CSS = """
     RoutesScreen .rule-form { height: auto; border-left: tall $panel; margin-bottom: 1; }
+    RoutesScreen #routes-sections { height: auto; }
     RoutesScreen .rule-list { height: auto; }
     RoutesScreen .tenant-routes { height: auto; margin-bottom: 1; }
     RoutesScreen .rule-buttons { height: auto; }

@@ -17,6 +17,7 @@ frame (one terminal read) refill the list once.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -101,6 +102,10 @@ class TenantsScreen(StepScreen):
         """Positions in ``tenants`` of the filter's matches (the list holds a window)."""
         self._loaded = False
         self._fill_pending = False
+        self._typed: dict[str, int] = {}
+        self._typed_count = itertools.count()
+        """When each tenant's pool was last typed in (the later one of two that overlap
+        carries the message)."""
 
     def compose_body(self) -> ComposeResult:
         yield TextField("", id="tenant-search", placeholder="Filter tenants by name or domain")
@@ -272,21 +277,33 @@ class TenantsScreen(StepScreen):
     # -- live DID checks ----------------------------------------------------------------
     @on(Input.Changed, ".tenant-row DidPoolInput")
     def _pool_typed(self, event: Input.Changed) -> None:
+        row = next((a for a in event.input.ancestors if isinstance(a, TenantRow)), None)
+        if row is not None:  # the pool typed last is checked against all the others
+            self._typed[row.pick.tenant_id] = next(self._typed_count)
         self._recheck_all()
 
     def _recheck_all(self) -> None:
-        """Give every pool input its siblings and the PBX's pools, and check it."""
+        """Give every pool input its siblings and the PBX's pools, and check it.
+
+        Two pools that overlap are one fault, shown once, under the pool that made it:
+        each pool is checked against the pools typed before it (then picked before it),
+        so the message stands next to the field being typed, not under another tenant.
+        """
         host = str(self.draft.fields.get("hostname", ""))
         index = self.sources.index_for(host) if self.sources else None
+        rows = self.rows()
+        order = {
+            row.pick.tenant_id: (self._typed.get(row.pick.tenant_id, -1), n)
+            for n, row in enumerate(rows)
+        }
         pools = {
-            row.pick.tenant_id: (row.pick.tenant_name, row.query_one(DidPoolInput))
-            for row in self.rows()
+            row.pick.tenant_id: (row.pick.tenant_name, row.query_one(DidPoolInput)) for row in rows
         }
         for tid, (_, pool_input) in pools.items():
             siblings = {
                 f"tenant {name}": other.pool
                 for other_id, (name, other) in pools.items()
-                if other_id != tid and other.pool is not None
+                if order[other_id] < order[tid] and other.pool is not None
             }
             pool_input.set_context(index, siblings)
         self._update_next()

@@ -67,7 +67,7 @@ test: $(STAMP) system-deps lint typecheck unit test-lowest
 EXPLORE_SECONDS ?= 600
 explore: $(STAMP)
 	TRUNKWIZ_EXPLORE_SECONDS=$(EXPLORE_SECONDS) TRUNKWIZ_EXPLORE_EXAMPLES=1000000 \
-		$(BIN)/pytest -p no:cacheprovider --timeout=0 -s tests/tui/test_tui_walks.py
+		$(BIN)/pytest -p no:cacheprovider --timeout=0 -s tests/tui/test_tui_explore.py tests/tui/test_tui_walks.py
 
 # The unit tests with the lowest dependency versions pyproject.toml allows (uv's
 # lowest-direct resolution, in .venv-lowest, kept until pyproject.toml changes).

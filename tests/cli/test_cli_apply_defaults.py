@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.cli.conftest import IP_TRUNK, Cli, Recorder, admin_stdin
+from trunkwiz.domain.labels import label_of
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 
 FLAGS = ("rewrite_via_ip", "verify_port", "keep_alive")
@@ -53,7 +54,7 @@ def test_a_file_without_the_flags_plans_the_ui_defaults_over_the_schema_ones(
     dry = cli(*argv, "--dry-run", stdin=admin_stdin())
     assert dry.code == 0, dry.err
     for flag in FLAGS:
-        assert f"{flag}: on → off" in dry.out, dry.out
+        assert f"{label_of(flag)}: on → off" in dry.out, dry.out
     assert recorder.mutating() == []
     assert cli(*argv, stdin=admin_stdin()).code == 0
     assert all(sandbox.state.trunks[trunk_id].data[f] is False for f in FLAGS)

@@ -191,3 +191,14 @@ def test_undecodable_body_is_one_line(cli: Cli, tmp_path: Path) -> None:
         server.stop()
     assert_one_line_failure(result, tmp_path)
     assert "could not be decoded" in result.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("hostile", [("/api/providers/p1/status", "500")], indirect=True)
+def test_a_trunk_whose_status_fails_is_still_listed_saying_why(
+    cli: Cli, hostile: HostilePbx, tmp_path: Path
+) -> None:
+    result = run(cli, "status", hostile, tmp_path)
+    out = result.out  # type: ignore[attr-defined]
+    assert result.code == 1  # type: ignore[attr-defined]
+    assert "Carrier IP" in out and "status unknown: 500" in out, out
+    assert "1 of 1 trunk(s) not fully read" in result.err  # type: ignore[attr-defined]

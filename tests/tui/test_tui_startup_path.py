@@ -19,7 +19,7 @@ async def test_key_hints_list_the_bindings_and_follow_the_focus(services: Servic
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         hints = app.screen.query_one("#keys", KeyHints)
-        for shown in ("^n Next", "^r Back", "esc Quit", "? Help", "^p palette"):
+        for shown in ("^n Next", "^r Back", "esc Quit", "F1 Help", "^p palette"):
             assert shown in hints.text
         assert "Quit now" not in hints.text  # Ctrl+C has show=False
         await pilot.press("tab")

@@ -1,9 +1,13 @@
 """``trunkwiz status [NAME] [--watch] [--json]``: each trunk's registration status.
 
 One table (name, kind, host, status) or, with ``--json``, a JSON list of
-``{id, name, kind, brand, host, status}``. ``--watch`` refreshes every ``--interval``
-seconds until Ctrl+C (or ``--count`` refreshes); with ``--json`` each refresh is one
-JSON line.
+``{id, name, kind, brand, host, status, problems}``. ``--watch`` refreshes every
+``--interval`` seconds until Ctrl+C (or ``--count`` refreshes); with ``--json`` each
+refresh is one JSON line.
+
+A trunk whose status, detail or assignees the PBX refuses is still listed: its STATUS
+says what is unknown and why (``status unknown: 403 …``). Without ``--watch`` the command
+then ends with one line on stderr and status 1, after the table.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
 
 EPILOG = """\
-exit status: 0 shown (whatever the status), 1 PBX/network failure, 2 bad input
-(unknown trunk name). Ctrl+C ends --watch with status 0.
+exit status: 0 shown (whatever the status), 1 PBX/network failure (a trunk the PBX
+would not fully read is still listed, its STATUS saying why), 2 bad input (unknown trunk
+name). Ctrl+C ends --watch with status 0.
 
 examples:
   trunkwiz status
@@ -81,6 +86,14 @@ async def _status(args: argparse.Namespace) -> int:
                 completion.remember_names(args, [r["name"] for r in rows])
             shown += 1
             _print(args, rows, watching=args.watch)
+            if not args.watch:
+                unread = [r for r in rows if r["problems"]]
+                if unread:
+                    first = unread[0]
+                    raise CliError(
+                        f"{len(unread)} of {len(rows)} trunk(s) not fully read; "
+                        f"{first['name']}: {first['problems'][0]}"
+                    )
             if not args.watch or (args.count and shown >= args.count):
                 return EXIT_OK
             await asyncio.sleep(args.interval)
@@ -97,6 +110,7 @@ async def _rows(conn: Any, name: str | None) -> list[dict[str, Any]]:
             "brand": r.brand,
             "host": r.host,
             "status": r.status,
+            "problems": list(r.problems),
         }
         for r in await conn.trunk_rows()
     ]
@@ -124,6 +138,12 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bo
     print(table(rows), flush=True)
 
 
+def shown_status(row: dict[str, Any]) -> str:
+    """The STATUS cell: the live status, or what could not be read and why."""
+    problems = row.get("problems") or ()
+    return "; ".join(problems) if problems else str(row["status"])
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     """The rows as aligned columns NAME KIND HOST STATUS (the PBX's text shown with
     control characters escaped: a cell is one line and nothing in it reaches the terminal
@@ -133,7 +153,9 @@ def table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "No trunks."
     heads = ("NAME", "KIND", "HOST", "STATUS")
-    cells = [tuple(visible(r[k]) for k in ("name", "kind", "host", "status")) for r in rows]
+    cells = [
+        tuple(visible(v) for v in (r["name"], r["kind"], r["host"], shown_status(r))) for r in rows
+    ]
     widths = [max(len(str(c[i])) for c in [heads, *cells]) for i in range(4)]
     lines = [
         "  ".join(str(v).ljust(w) for v, w in zip(c, widths, strict=True)).rstrip()

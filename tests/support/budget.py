@@ -12,7 +12,7 @@ import os
 import time
 
 
-def explore_seconds(default: float = 30.0) -> float:
+def explore_seconds(default: float = 15.0) -> float:
     """Seconds an exploration may run once its minimum is done."""
     return float(os.environ.get("TRUNKWIZ_EXPLORE_SECONDS", default))
 

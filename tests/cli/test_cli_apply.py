@@ -48,23 +48,7 @@ def test_dry_run_prints_the_plan_and_sends_nothing(
     assert recorder.requests, "the dry run signed in and read the PBX"
     assert recorder.mutating() == []
     assert trunk_names(sandbox) == set()
-
-
-def test_dry_run_plan_names_fields_by_their_labels(
-    cli: Cli, sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    """The plan speaks the portal's words: labels and kind names, never API names."""
-    file = write(tmp_path, REGISTER_TRUNK + IP_TRUNK)
-    r = cli(
-        "--pbx",
-        sandbox.url,
-        "apply",
-        file,
-        "--dry-run",
-        "--password-stdin",
-        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
-    )
-    assert r.code == 0, r.err
+    # the plan speaks the portal's words: labels and kind names, never API names
     assert "  Kind: IP Based Trunk" in r.out and "  Kind: Register Based Trunk" in r.out
     assert "  Associated IPs: 198.51.100.0/24" in r.out
     assert "  Authentication Name: 100200" in r.out and "  Password: will be set" in r.out

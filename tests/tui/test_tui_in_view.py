@@ -96,6 +96,28 @@ async def test_flowroute_holidays_and_remove_are_scrolled_into_view(
         assert_focus_on_screen(pilot, "after Remove")
 
 
+async def test_keys_that_scroll_the_body_leave_the_focused_field_in_view(
+    connected: Services, sandbox: SandboxServer
+) -> None:
+    """Down, Page Down and End on a focused checkbox scroll the step's body (they are the
+    body's keys, not the checkbox's): the body comes back to the focused widget, which
+    stays inside the body, not above it where the screen alone would still count it."""
+    app = routes_app(connected, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen.ready)
+        for kind in ("outbound", "inbound"):
+            await tab_to(pilot, f"routes-0-add-{kind}")
+            await press(pilot, "enter")
+        await tab_to(pilot, "routes-skip", "shift+tab")
+        body = app.screen.query_one("#body")
+        assert body.max_scroll_y > 0, "the step should be taller than the screen"
+        for key in ("down", "pagedown", "end", "down"):
+            await press(pilot, key)
+            assert app.focused is not None and app.focused.id == "routes-skip"
+            assert_focus_on_screen(pilot, f"after {key} on the Skip checkbox")
+
+
 async def test_the_focused_field_stays_in_view_when_the_window_shrinks(
     connected: Services, sandbox: SandboxServer
 ) -> None:

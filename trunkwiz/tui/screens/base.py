@@ -148,11 +148,29 @@ class StepScreen(Screen[StepResult]):
         if focused is None or not focused.is_attached or self.leaving:
             return
         line = self._message_of(focused)
-        if line is not None and not self.can_view_entire(line):
+        if line is not None and not self._wholly_shown(line):
             self.scroll_to_widget(line, animate=False, immediate=True)
-        if focused.region.area and self.can_view_entire(focused):
+        if self._wholly_shown(focused):
             return
         self.scroll_to_widget(focused, animate=False, immediate=True)
+
+    def _wholly_shown(self, widget: Widget) -> bool:
+        """Whether ``widget`` lies inside the screen and inside every scrolling container
+        around it (the screen alone would count a field scrolled above the body as
+        shown, since the body does not start at the screen's top)."""
+        region = widget.region
+        if not region.area or not self.region.contains_region(region):
+            return False
+        for ancestor in widget.ancestors:
+            if ancestor is self or not isinstance(ancestor, Widget):
+                break
+            if ancestor.styles.overlay == "screen":
+                break  # drawn over the screen (a Select's list): only the screen clips it
+            if ancestor.is_scrollable and not ancestor.scrollable_content_region.contains_region(
+                region
+            ):
+                return False
+        return True
 
     def _message_of(self, widget: Widget) -> Widget | None:
         """The shown message line about ``widget`` (its own ``#id-error``, else the one
@@ -167,12 +185,14 @@ class StepScreen(Screen[StepResult]):
         return None
 
     def _watch_layout(self) -> None:
-        """Re-check the focused widget whenever the body's content or size changes."""
+        """Re-check the focused widget whenever the body's content, size or scroll
+        position changes (a key or the mouse wheel that scrolls the body away from the
+        focused field scrolls it back: what is typed goes where it is seen)."""
         body = self.query("#body")
         if not body:
             return
         scroller = body.first()
-        for attribute in ("virtual_size", "size"):
+        for attribute in ("virtual_size", "size", "scroll_y"):
             self.watch(scroller, attribute, self._layout_changed, init=False)
 
     def _layout_changed(self) -> None:

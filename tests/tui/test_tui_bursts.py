@@ -149,3 +149,25 @@ async def test_keys_apply_when_nothing_has_focus(connected: Services) -> None:
         app.screen.set_focus(None)
         await post_burst(pilot, ["ctrl+n"])
         assert step_of(pilot) == "credentials"
+
+
+async def test_text_after_enter_on_add_rule_lands_in_the_new_form(
+    connected: Services, sandbox: Any
+) -> None:
+    """``Enter z z`` in one read on "Add outbound rule": the press adds a form and focuses
+    its first field; the characters after it go there, not to the button (lost)."""
+    from tests.tui.test_tui_in_view import routes_app, tab_to
+
+    for keys in (["enter", "z", "z"], ["space", "z", "z"]):
+        app = routes_app(connected, sandbox)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await wait_for(pilot, lambda: app.screen.ready)  # noqa: B023
+            await tab_to(pilot, "routes-0-add-outbound")
+            await post_burst(pilot, keys)
+            await settle(pilot)
+            forms = app.screen.query(".rule-outbound")
+            assert len(forms) == 1, keys
+            name = forms.first().query(TextField).first()
+            assert app.focused is name, keys
+            assert name.value == "zz", (keys, name.value)

@@ -11,7 +11,10 @@ order, with Textual's own rules of precedence: a priority binding; a printable c
 into the focused text field; the nearest binding of the focused widget, its containers,
 the screen and the App. A key none of them takes goes the usual way (to the focused
 widget). A key that changes the screen (Ctrl+N, Back, a dialog) closes a gate: the keys
-after it wait until the new screen has taken focus, then they are applied there.
+after it wait until the new screen has taken focus, then they are applied there. A key
+that presses a button (Enter or Space) closes it too, until the button's ``Pressed`` has
+been handled by the button and every container up to the App: ``Enter zz`` on "Add
+outbound rule" types ``zz`` into the form the press added, not into the button.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from trunkwiz.tui.widgets.compact import TextField
 
@@ -49,6 +52,8 @@ class KeyOrder:
         """Screens and fields still to handle what was posted to them before keys go on."""
         self.settled: Widget | None = None
         """The focused widget once it had handled its Focus event."""
+        self.presses: set[object] = set()
+        """Button presses whose ``Pressed`` is still on its way up (``_hold_for_press``)."""
 
     def start(self) -> None:
         """Follow screen changes (call once the App is running, before the first push;
@@ -58,7 +63,39 @@ class KeyOrder:
             self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
+        self._release_presses()  # a dialog a press opened takes the keys now
         self._hold(screen)
+
+    def _hold_for_press(self, button: Widget) -> None:
+        """Hold the keys until the ``Pressed`` the button just posted has been handled
+        all the way up: a callback follows it from the button to each container, queued
+        behind the message at each (a handler that stops it ends nothing early: the
+        callback still climbs). A screen change releases the hold (``_release_presses``)."""
+        self.open = False
+        self.waits += 1
+        token = object()
+        self.presses.add(token)
+
+        def climb(node: Any) -> None:
+            if token not in self.presses:
+                return  # released by a screen change
+            parent = node.parent
+            if parent is None or not parent.call_later(climb, parent):
+                release()
+
+        def release() -> None:
+            if token in self.presses:
+                self.presses.discard(token)
+                self.waits -= 1
+                self.app.call_later(self._maybe_open)
+
+        if not button.call_later(climb, button):
+            release()
+
+    def _release_presses(self) -> None:
+        for _ in range(len(self.presses)):
+            self.waits -= 1
+        self.presses.clear()
 
     def _hold(self, node: Widget) -> None:
         """Hold the keys until ``node`` has handled the messages posted to it so far (a
@@ -129,3 +166,5 @@ class KeyOrder:
             await self.fallback(event)
             return
         await app.run_action(active.binding.action, active.node)
+        if isinstance(active.node, Button) and active.binding.action == "press":
+            self._hold_for_press(active.node)

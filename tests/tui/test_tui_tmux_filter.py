@@ -1,9 +1,16 @@
-"""The Tenants filter in a real terminal: ``trunkwiz demo`` in tmux at 80x24.
+"""The Tenants filter and the Routes step in a real terminal: ``trunkwiz demo`` in tmux
+at 80x24.
 
 ``send-keys -l zzz`` writes the three characters at once, so the wizard reads them in one
 go (the path where the list used to vanish and the wizard died); Backspace, Ctrl+U and a
 tenant's domain follow. The wizard stays up, says when nothing matches, and the tenant
 picked before (with its pool) is still picked; Ctrl+C then saves the draft holding it.
+
+With two tenants (each with its own pool) the Routes step is taller than the screen: a
+rule added to the second tenant, below the first tenant's rules, is scrolled into view, so
+the name typed into it shows; Tab then puts the cursor, on screen, in each of its fields
+in turn (the prefix typed there shows on the cursor's row), and Ctrl+C saves the draft
+holding both tenants and the three rules.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from tests.tui.test_tui_tmux import PYTHON, Tmux, fill, focus, shows, wait_until
 
 FIRST = "Acme Dental 001"
 POOL = "15551230000-15551230099"
+SECOND_POOL = "15551240000-15551240099"
+ROWS = 24
 
 
 @pytest.fixture
@@ -118,3 +127,119 @@ def test_a_filter_typed_in_one_read_keeps_the_list_and_the_pick(term: Tmux) -> N
     saved = tomllib.loads(drafts[0].read_text())
     tenants = saved.get("tenants", [])
     assert [(t["tenant_name"], t["did_numbers"]) for t in tenants] == [(FIRST, POOL)]
+
+
+def cursor_line(term: Tmux) -> tuple[int, str]:
+    """The cursor's row and that row's line on screen (``""`` when off the screen)."""
+    row = term.cursor_row()
+    lines = term.screen().splitlines()
+    return row, lines[row] if 0 <= row < min(ROWS, len(lines)) else ""
+
+
+def at_cursor(term: Tmux, pattern: str) -> bool:
+    """The cursor is on the screen and its row's line matches ``pattern``."""
+    row, line = cursor_line(term)
+    return 0 <= row < ROWS and re.search(pattern, line) is not None
+
+
+def add_rule(term: Tmux, button: str, marked: int) -> None:
+    """Enter on the focused ``button``; wait until the new rule's first field has the focus.
+
+    The new rule is marked at once (it says no calls yet), so the count of marked rules
+    under the buttons tells that the form is added; its field was focused before that
+    count was drawn, so the keys sent after it go to the field (not to the button)."""
+    term.keys("Enter")
+    shows(term, rf"Fix the marked rule\(s\) to go on \({marked}\)")
+    wait_until(f"the focus off {button}", lambda: not focused(term, button), 10, term)
+
+
+def test_a_rule_added_for_the_second_tenant_is_typed_on_screen(term: Tmux) -> None:
+    to_tenants(term)
+    # Into the list, pick its first tenant, then the one under it.
+    for key, what in (("Tab", "the list's focus"), ("Space", "pick")):
+        before = term.styled_line(FIRST)
+        term.keys(key)
+        wait_until(what, lambda: term.styled_line(FIRST) != before, 10, term)  # noqa: B023
+    assert picked(term)
+    lines = term.screen().splitlines()
+    under = lines[next(i for i, line in enumerate(lines) if FIRST in line) + 1]
+    name = re.match(r"^ \[ \] (.+?)  \(", under)
+    assert name, f"no tenant under {FIRST}: {under!r}"
+    second = name.group(1)
+    before = term.styled_line(second)
+    term.keys("Down")
+    wait_until("the next tenant highlighted", lambda: term.styled_line(second) != before, 10, term)
+    term.keys("Space")
+    shows(term, rf"^ \[x\] {re.escape(second)}")
+    # Each picked tenant has a DID pool and a call cap, in the order picked: Tab into the
+    # first pool, type; Tab past its call cap into the second pool, type. The wizard
+    # applies keys in the order sent, so each text lands in the field the Tabs before it
+    # focused (whenever the terminal's cursor is drawn there).
+    term.keys("Tab")
+    term.type(POOL)  # focusing an input selects its text: typing replaces it
+    shows(term, rf"^ DID pool\s+{POOL}\b")
+    term.keys("Tab", "Tab")
+    term.type(SECOND_POOL)
+    shows(term, rf"^ {re.escape(second)}\s*\n DID pool\s+{SECOND_POOL}\b")
+    assert re.search(rf"^ DID pool\s+{POOL}\b", term.screen(), re.M), term.screen()
+
+    term.keys("C-n")
+    shows(term, r"^ Routes")
+    shows(term, rf"DID pool for this trunk: {SECOND_POOL}")
+    # The first tenant: an outbound rule, then an inbound rule (Tab past "Skip").
+    term.keys("Tab")
+    wait_until("Add outbound rule focused", lambda: focused(term, "Add outbound rule"), 10, term)
+    add_rule(term, "Add outbound rule", marked=1)
+    term.keys(*["Tab"] * 10)  # the 7 other fields, Remove, Add outbound rule, Add inbound
+    wait_until("Add inbound rule focused", lambda: focused(term, "Add inbound rule"), 10, term)
+    add_rule(term, "Add inbound rule", marked=2)
+    term.keys(*["Tab"] * 8)  # the 5 other fields, Remove, Add inbound, the next tenant's
+    wait_until("Add outbound rule focused", lambda: focused(term, "Add outbound rule"), 10, term)
+
+    # The second tenant's new outbound rule is at the bottom: what is typed is on screen.
+    add_rule(term, "Add outbound rule", marked=3)
+    term.type("zz-second-out")  # focusing an input selects its text: typing replaces it
+    shows(term, r"^ \W?Rule name\s+zz-second-out\b")
+    # Tab through the form: the cursor is on screen, in the row of each field in turn,
+    # the first one right under the name just typed.
+    for label in (
+        "Number prefix", "Number length", "Strip digits", "Prepend", "Caller ID",
+        "Route on", "Office hours",
+    ):  # fmt: skip
+        term.keys("Tab")
+        wait_until(
+            f"the cursor in {label}, on screen",
+            lambda: at_cursor(term, rf"^ \W?{label}\s"),  # noqa: B023
+            10,
+            term,
+        )
+        if label == "Number prefix":
+            row, _line = cursor_line(term)
+            above = term.screen().splitlines()[row - 1]
+            assert re.search(r"^ \W?Rule name\s+zz-second-out\b", above), term.screen()
+            term.type("1")  # complete now: the rule's problem lines go
+            wait_until(
+                "the prefix typed on the cursor's row",
+                lambda: at_cursor(term, r"^ \W?Number prefix\s+1\b"),
+                10,
+                term,
+            )
+    assert term.alive()
+
+    term.keys("C-c")  # leave now: the draft is saved with what is on screen
+    wait_until("the demo to exit", lambda: not term.alive(), timeout=30)
+    drafts = list((term.home / "config" / "drafts").glob("*.toml"))
+    assert drafts, f"no draft saved under {term.home}"
+    saved = tomllib.loads(drafts[0].read_text())
+    tenants = saved.get("tenants", [])
+    assert [(t["tenant_name"], t["did_numbers"]) for t in tenants] == [
+        (FIRST, POOL),
+        (second, SECOND_POOL),
+    ]
+    routes = saved.get("routes", {})
+    first_id, second_id = (t["tenant_id"] for t in tenants)
+    assert [r["name"] for r in routes[first_id]["outbound"]] == ["tmux-filter out"]
+    assert [r["name"] for r in routes[first_id]["inbound"]] == ["tmux-filter in"]
+    assert [(r["name"], r["number_prefix"]) for r in routes[second_id]["outbound"]] == [
+        ("zz-second-out", "1")
+    ]

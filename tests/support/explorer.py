@@ -150,6 +150,7 @@ class Explorer:
                         continue
                     await self.act(pilot, action)
                     self.actions += 1
+                    await self.after_refresh(pilot)
                     self.check(pilot)
         except ExploreFailure:
             raise
@@ -328,6 +329,19 @@ class Explorer:
         await settle(pilot)
 
     # -- checks --------------------------------------------------------------------------
+    async def after_refresh(self, pilot: Pilot[Any]) -> None:
+        """Wait until the screen has been refreshed once after the action: a step brings
+        the focused widget into view after the refresh that lays it out (a form just
+        added has no place before it), so the check looks at what the user sees."""
+        app = pilot.app
+        if not app.is_running:
+            return
+        refreshed: list[bool] = []
+        app.screen.call_after_refresh(refreshed.append, True)
+        app.screen.refresh()
+        await wait_for(pilot, lambda: bool(refreshed) or not app.is_running)
+        await pilot.pause()
+
     def check(self, pilot: Pilot[Any]) -> None:
         app = pilot.app
         exception = getattr(app, "_exception", None)

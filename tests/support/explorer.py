@@ -330,17 +330,19 @@ class Explorer:
 
     # -- checks --------------------------------------------------------------------------
     async def after_refresh(self, pilot: Pilot[Any]) -> None:
-        """Wait until the screen has been refreshed once after the action: a step brings
+        """Wait until the screen has been refreshed twice after the action: a step brings
         the focused widget into view after the refresh that lays it out (a form just
-        added has no place before it), so the check looks at what the user sees."""
+        added or removed moves it), and the scroll that does so is drawn by the next
+        refresh; the check then looks at what the user sees."""
         app = pilot.app
-        if not app.is_running:
-            return
-        refreshed: list[bool] = []
-        app.screen.call_after_refresh(refreshed.append, True)
-        app.screen.refresh()
-        await wait_for(pilot, lambda: bool(refreshed) or not app.is_running)
-        await pilot.pause()
+        for _ in range(2):
+            if not app.is_running:
+                return
+            refreshed: list[bool] = []
+            app.screen.call_after_refresh(refreshed.append, True)
+            app.screen.refresh()
+            await wait_for(pilot, lambda: bool(refreshed) or not app.is_running)  # noqa: B023
+            await pilot.pause()
 
     def check(self, pilot: Pilot[Any]) -> None:
         app = pilot.app

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trunkwiz.domain.jsonbounds import MAX_DEPTH, JsonRefused, deeper_than, loads
+from trunkwiz.domain.jsonbounds import (
+    MAX_DEPTH,
+    JsonRefused,
+    deeper_than,
+    loads,
+    value_deeper_than,
+)
 
 VALUES = st.recursive(
     st.none() | st.integers() | st.text(alphabet='ab[]{}"\\\n', max_size=6),
@@ -30,6 +36,7 @@ def depth(value: Any) -> int:
 def test_depth_counts_brackets_outside_strings_only(value: Any, levels: int) -> None:
     text = json.dumps(value, ensure_ascii=False)
     assert deeper_than(text, levels) == (depth(value) > levels)
+    assert value_deeper_than(value, levels) == (depth(value) > levels)
     if depth(value) <= MAX_DEPTH:
         assert loads(text) == value
         assert loads(text.encode("utf-16")) == value
@@ -40,6 +47,8 @@ def test_depth_counts_brackets_outside_strings_only(value: Any, levels: int) -> 
 def test_deep_nesting_is_refused_never_a_recursion_error(levels: int, kind: str) -> None:
     if kind == "mixed":
         text = '{"a": [' * (levels // 2 + 1) + "]}" * (levels // 2 + 1)
+    elif kind == "{}":
+        text = '{"a": ' * levels + "1" + "}" * levels  # objects: keys and a value inside
     else:
         text = kind[0] * levels + kind[1] * levels
     with pytest.raises(JsonRefused) as caught:

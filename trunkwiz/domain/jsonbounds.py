@@ -8,10 +8,13 @@ parser recurses once per level and raises ``RecursionError``, which is not a
 is never nested deeper than ``max_depth``, so code that walks it recursively (redaction,
 validation) is safe too.
 
-The depth check runs at C speed, whatever the text: one regular-expression pass keeps the
-brackets outside strings (an unterminated string or a run of escaped quotes cannot make it
-quadratic), then ``max_depth`` rounds each remove every innermost ``[]`` pair; a pair left
-after them was nested deeper. The module is pure.
+The text is parsed by Python's C parser first; nesting deep enough to reach the parser's
+own recursion limit ends there as a `JsonRefused` (``RecursionError`` never escapes), and
+the decoded value is then measured without recursion (`value_deeper_than`), so a PBX
+answer of ordinary shape costs one parse and one walk over its containers, not a second
+pass over its text. `deeper_than` measures a text without parsing it (one regular-
+expression pass keeps the brackets outside strings, then ``levels`` rounds each remove
+every innermost pair). The module is pure.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ MAX_DEPTH = 32
 """Levels of nesting accepted (an object or list is one level; PBX answers use < 8)."""
 MAX_BYTES = 16 * 1024 * 1024
 """Bytes (or characters, for text) accepted."""
+PARSER_DEPTH = 500
+"""Nesting the C parser is sure to reach before its recursion limit stops it (the
+interpreter's limit is 1,000 by default): a ``max_depth`` below it is what a parser
+refusal means."""
 
 #: A string (closed, or running to the end of the text) or a run of anything that is not a
 #: bracket or a quote. A string match cannot fail once started, so the scan is linear.
@@ -52,6 +59,24 @@ def deeper_than(text: str, levels: int) -> bool:
     return "[]" in brackets
 
 
+def value_deeper_than(value: Any, levels: int) -> bool:
+    """Whether ``value`` (decoded JSON) nests objects and lists more than ``levels`` deep
+    (an object or list is one level); iterative, so any depth is measured safely."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > levels:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def loads(
     data: bytes | bytearray | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
 ) -> Any:
@@ -68,11 +93,14 @@ def loads(
             text = bytes(data).decode(json.detect_encoding(data), "surrogatepass")
         except UnicodeDecodeError as exc:
             raise JsonRefused("syntax", f"not JSON ({exc.reason})") from None
-    if deeper_than(text, max_depth):
-        raise JsonRefused("depth", f"nested deeper than {max_depth} levels")
     try:
-        return json.loads(text)
-    except RecursionError:  # not reached with a sane max_depth; never let it escape
+        value = json.loads(text)
+    except RecursionError:  # the parser's own limit, far above any sane max_depth
+        if max_depth < PARSER_DEPTH:
+            raise JsonRefused("depth", f"nested deeper than {max_depth} levels") from None
         raise JsonRefused("depth", "nested too deeply for the parser") from None
     except ValueError as exc:
         raise JsonRefused("syntax", f"not JSON ({exc})") from None
+    if value_deeper_than(value, max_depth):
+        raise JsonRefused("depth", f"nested deeper than {max_depth} levels")
+    return value

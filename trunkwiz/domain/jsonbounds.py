@@ -12,15 +12,12 @@ The text is parsed by Python's C parser first; nesting deep enough to reach the 
 own recursion limit ends there as a `JsonRefused` (``RecursionError`` never escapes), and
 the decoded value is then measured without recursion (`value_deeper_than`), so a PBX
 answer of ordinary shape costs one parse and one walk over its containers, not a second
-pass over its text. `deeper_than` measures a text without parsing it (one regular-
-expression pass keeps the brackets outside strings, then ``levels`` rounds each remove
-every innermost pair). The module is pure.
+pass over its text. The module is pure.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 MAX_DEPTH = 32
@@ -32,12 +29,6 @@ PARSER_DEPTH = 500
 interpreter's limit is 1,000 by default): a ``max_depth`` below it is what a parser
 refusal means."""
 
-#: A string (closed, or running to the end of the text) or a run of anything that is not a
-#: bracket or a quote. A string match cannot fail once started, so the scan is linear.
-_NOT_A_BRACKET = re.compile(r'"[^"\\]*(?:\\[\s\S][^"\\]*)*(?:"|\\?\Z)|[^\[\]{}"]+')
-_ONE_KIND = str.maketrans("{}", "[]")
-
-
 class JsonRefused(ValueError):
     """The text is not JSON, too large, or nested too deeply (``kind``: ``syntax``,
     ``size``, ``depth``); the message completes "the answer is …"."""
@@ -45,18 +36,6 @@ class JsonRefused(ValueError):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-
-
-def deeper_than(text: str, levels: int) -> bool:
-    """Whether brackets outside strings in ``text`` nest more than ``levels`` deep."""
-    if text.count("[") + text.count("{") <= levels:
-        return False
-    brackets = _NOT_A_BRACKET.sub("", text).translate(_ONE_KIND)
-    for _ in range(levels):
-        if "[]" not in brackets:
-            return False
-        brackets = brackets.replace("[]", "")  # every innermost pair: one level less
-    return "[]" in brackets
 
 
 def value_deeper_than(value: Any, levels: int) -> bool:

@@ -150,8 +150,7 @@ class Explorer:
                         continue
                     await self.act(pilot, action)
                     self.actions += 1
-                    await self.after_refresh(pilot)
-                    self.check(pilot)
+                    await self.check(pilot)
         except ExploreFailure:
             raise
         except Exception as exc:
@@ -329,36 +328,46 @@ class Explorer:
         await settle(pilot)
 
     # -- checks --------------------------------------------------------------------------
-    async def after_refresh(self, pilot: Pilot[Any]) -> None:
-        """Wait until the screen has been refreshed twice after the action: a step brings
-        the focused widget into view after the refresh that lays it out (a form just
-        added or removed moves it), and the scroll that does so is drawn by the next
-        refresh; the check then looks at what the user sees."""
-        app = pilot.app
-        for _ in range(2):
-            if not app.is_running:
-                return
-            refreshed: list[bool] = []
-            app.screen.call_after_refresh(refreshed.append, True)
-            app.screen.refresh()
-            await wait_for(pilot, lambda: bool(refreshed) or not app.is_running)  # noqa: B023
-            await pilot.pause()
+    #: Screen refreshes the check waits, at most, for the focused widget to come into view:
+    #: a step brings it there after the refresh that lays it out (a form just added or
+    #: removed moves it), and the scroll that does so is drawn by a later one.
+    REFRESHES = 6
 
-    def check(self, pilot: Pilot[Any]) -> None:
+    async def refreshed(self, pilot: Pilot[Any]) -> None:
+        """Wait for the screen's next refresh (a condition, not a time)."""
         app = pilot.app
-        exception = getattr(app, "_exception", None)
-        if exception is not None:
-            raise self.fail(f"the app raised {type(exception).__name__}: {exception}")
         if not app.is_running:
             return
-        focused = app.focused
-        if focused is None or not isinstance(app.screen, StepScreen):
-            return
-        self.check_in_view(app, focused)
+        done: list[bool] = []
+        app.screen.call_after_refresh(done.append, True)
+        app.screen.refresh()
+        await wait_for(pilot, lambda: bool(done) or not app.is_running)
+        await pilot.pause()
 
-    def check_in_view(self, app: Any, focused: Widget) -> None:
-        """The focused widget's cursor line (or highlighted row) lies inside the screen
-        and inside every scrolling container around it."""
+    async def check(self, pilot: Pilot[Any]) -> None:
+        """No exception; the focused widget in view once the screen has settled (at most
+        ``REFRESHES`` refreshes after the action: a widget that stays hidden fails)."""
+        app = pilot.app
+        problem: str | None = None
+        for _ in range(self.REFRESHES):
+            await self.refreshed(pilot)
+            exception = getattr(app, "_exception", None)
+            if exception is not None:
+                raise self.fail(f"the app raised {type(exception).__name__}: {exception}")
+            if not app.is_running:
+                return
+            focused = app.focused
+            if focused is None or not isinstance(app.screen, StepScreen):
+                return
+            problem = self.view_problem(app, focused)
+            if problem is None:
+                return
+        assert problem is not None
+        raise self.fail(problem)
+
+    def view_problem(self, app: Any, focused: Widget) -> str | None:
+        """Why the focused widget's cursor line (or highlighted row) is not inside the
+        screen and every scrolling container around it; None when it is."""
         region = focused.region
         if isinstance(focused, OptionList) and focused.highlighted is not None:
             focused._update_lines()
@@ -370,9 +379,9 @@ class Explorer:
             region = region.__class__(region.x, region.y + region.height // 2, region.width, 1)
         where = f"{type(focused).__name__}#{focused.id} at {tuple(region)}"
         if region.area == 0:
-            raise self.fail(f"the focused {where} is not on screen")
+            return f"the focused {where} is not on screen"
         if not app.screen.region.contains_region(region):
-            raise self.fail(f"the focused {where} is off the screen")
+            return f"the focused {where} is off the screen"
         for ancestor in focused.ancestors_with_self:
             if not isinstance(ancestor, Widget) or ancestor is app.screen:
                 break
@@ -380,10 +389,11 @@ class Explorer:
                 break  # drawn over the screen (a Select's list): only the screen clips it
             scrolls = ancestor is not focused and ancestor.is_scrollable
             if scrolls and not ancestor.scrollable_content_region.contains_region(region):
-                raise self.fail(
+                return (
                     f"the focused {where} is outside {type(ancestor).__name__}"
                     f"#{ancestor.id} at {tuple(ancestor.scrollable_content_region)}"
                 )
+        return None
 
     # -- save, restart, resume -----------------------------------------------------------
     def on_screen(self, screen: Any) -> dict[str, Any]:

@@ -171,3 +171,30 @@ async def test_text_after_enter_on_add_rule_lands_in_the_new_form(
             name = forms.first().query(TextField).first()
             assert app.focused is name, keys
             assert name.value == "zz", (keys, name.value)
+
+
+async def test_a_press_whose_button_goes_before_its_turn_does_not_hold_keys_for_good(
+    connected: Services, sandbox: Any
+) -> None:
+    """The hold after a press climbs from the button; if the button is removed before
+    its queue reaches the callback, the next key releases the hold instead of waiting
+    for a callback that will never run."""
+    from tests.tui.test_tui_in_view import routes_app, tab_to
+
+    app = routes_app(connected, sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen.ready)
+        await tab_to(pilot, "routes-0-add-outbound")
+        await post_burst(pilot, ["enter"])
+        form = app.screen.query(".rule-outbound").first()
+        button = form.query_one(f"#{form.id}-remove")
+        name = form.query(TextField).first()
+        # the callback is taken into the button's queue, which goes before running it
+        button.call_later = lambda *args, **kwargs: True  # type: ignore[method-assign]
+        app.key_order._hold_for_press(button)
+        await form.remove()
+        name_after = app.screen.query(".rule-outbound")
+        assert not name_after and not name.is_attached
+        await post_burst(pilot, ["tab"])  # applied: nothing waits for the lost callback
+        assert app.key_order.open and not app.key_order.held

@@ -29,6 +29,7 @@ PARSER_DEPTH = 500
 interpreter's limit is 1,000 by default): a ``max_depth`` below it is what a parser
 refusal means."""
 
+
 class JsonRefused(ValueError):
     """The text is not JSON, too large, or nested too deeply (``kind``: ``syntax``,
     ``size``, ``depth``); the message completes "the answer is …"."""

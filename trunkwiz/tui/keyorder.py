@@ -52,7 +52,7 @@ class KeyOrder:
         """Screens and fields still to handle what was posted to them before keys go on."""
         self.settled: Widget | None = None
         """The focused widget once it had handled its Focus event."""
-        self.presses: set[object] = set()
+        self.presses: dict[object, Any] = {}
         """Button presses whose ``Pressed`` is still on its way up (``_hold_for_press``)."""
 
     def start(self) -> None:
@@ -70,32 +70,41 @@ class KeyOrder:
         """Hold the keys until the ``Pressed`` the button just posted has been handled
         all the way up: a callback follows it from the button to each container, queued
         behind the message at each (a handler that stops it ends nothing early: the
-        callback still climbs). A screen change releases the hold (``_release_presses``)."""
+        callback still climbs). A screen change releases the hold (``_release_presses``),
+        and so does the removal of the node the callback waits at (its queue is gone:
+        ``_release_detached`` on the next key)."""
         self.open = False
         self.waits += 1
         token = object()
-        self.presses.add(token)
+        self.presses[token] = button
 
         def climb(node: Any) -> None:
             if token not in self.presses:
-                return  # released by a screen change
+                return  # released meanwhile
             parent = node.parent
+            if parent is not None:
+                self.presses[token] = parent
             if parent is None or not parent.call_later(climb, parent):
-                release()
-
-        def release() -> None:
-            if token in self.presses:
-                self.presses.discard(token)
-                self.waits -= 1
-                self.app.call_later(self._maybe_open)
+                self._release(token)
 
         if not button.call_later(climb, button):
-            release()
+            self._release(token)
+
+    def _release(self, token: object) -> None:
+        if token in self.presses:
+            del self.presses[token]
+            self.waits -= 1
+            self.app.call_later(self._maybe_open)
 
     def _release_presses(self) -> None:
-        for _ in range(len(self.presses)):
-            self.waits -= 1
+        self.waits -= len(self.presses)
         self.presses.clear()
+
+    def _release_detached(self) -> None:
+        """Release the presses whose callback waits at a node no longer in the DOM."""
+        for token, node in list(self.presses.items()):
+            if node is not self.app and not node.is_attached:
+                self._release(token)
 
     def _hold(self, node: Widget) -> None:
         """Hold the keys until ``node`` has handled the messages posted to it so far (a
@@ -134,6 +143,8 @@ class KeyOrder:
     async def take(self, event: events.Key) -> None:
         """A key from the terminal: apply it now, or after the keys held before it."""
         self.held.append(event)
+        if self.presses:
+            self._release_detached()
         if not self.started:  # the screens shown so far were not followed
             self.start()
             await self._maybe_open()

@@ -229,7 +229,7 @@ class Explorer:
             await self.keys(pilot, ["ctrl+n"], burst=False)
         elif action == "nomatch" and step == "tenants":
             search = app.screen.query("#tenant-search")
-            if search:
+            if search and search.first() in app.screen.focus_chain:
                 search.first().focus()
                 await settle(pilot)
                 keys = ["ctrl+u", *rng.choice(["zzz", "qqqqq", "xyzzy-no"])]
@@ -238,15 +238,16 @@ class Explorer:
                 await self.keys(pilot, keys, burst=rng.random() < 0.5)
         elif action == "pick" and step == "tenants":
             listing = app.screen.query("#tenant-list")
-            if listing and listing.first().display:
+            if listing and listing.first() in app.screen.focus_chain:
                 listing.first().focus()
                 await settle(pilot)
                 keys = ["down"] * rng.randint(0, 3) + ["space"]
                 self.log.append(f"pick:{keys!r}")
                 await self.keys(pilot, keys, burst=rng.random() < 0.5)
         elif action == "add_rule" and step == "routes":
+            reachable = set(app.screen.focus_chain)  # what Tab can reach: not in a hidden part
             buttons = [b for b in app.screen.query(".tenant-routes CompactButton")
-                       if (b.id or "").startswith("routes-") and b.display]  # fmt: skip
+                       if (b.id or "").startswith("routes-") and b in reachable]  # fmt: skip
             if buttons:
                 button = rng.choice(buttons)
                 button.focus()
@@ -254,7 +255,8 @@ class Explorer:
                 self.log.append(f"add:{button.id}")
                 await self.keys(pilot, [rng.choice(["enter", "space"])], burst=False)
         elif action == "remove_rule" and step == "routes":
-            buttons = [b for b in app.screen.query(".rule-form CompactButton")]
+            reachable = set(app.screen.focus_chain)
+            buttons = [b for b in app.screen.query(".rule-form CompactButton") if b in reachable]
             if buttons:
                 button = rng.choice(buttons)
                 button.focus()

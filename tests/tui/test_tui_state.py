@@ -320,24 +320,22 @@ async def test_a_submit_interrupted_after_the_create_is_rolled_back_then_resumed
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
             await fill_new_register_trunk(pilot, "cut-off", t1, "15559100000")
-            sandbox.faults.delay_ms = 800  # every later call is slow: the hang-up lands
-            before = sandbox.faults.calls
+            sandbox.faults.hold_from(1, method="POST")  # the create waits for the hang-up
             await pilot.click("#submit")
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 20
-            while sandbox.faults.calls == before:  # the create is on its way
-                assert loop.time() < deadline, "the submit sent nothing"
-                await pilot.pause()
+            assert await asyncio.to_thread(sandbox.faults.wait_held, 1, 20.0), "no create sent"
             app.leave_now(129)  # the session drops mid-submit
             assert app.is_running  # not before the rollback
             assert "rolling back" in text_of(pilot, "#progress-line")
             app.leave_now(129)  # a second signal changes nothing
+            sandbox.faults.release()  # the PBX answers the create: it is then removed
             await app.workers.wait_for_complete()  # the submit rolls back, then leaves
             while app.is_running:
                 assert loop.time() < deadline + 30, "the app did not leave"
                 await pilot.pause()
     finally:
-        sandbox.faults.delay_ms = 0
+        sandbox.faults.release()
     assert app.return_code == 129
     assert "cut-off" not in [t.data["name"] for t in sandbox.state.trunks.values()]
     saved = services.load_draft()

@@ -20,7 +20,7 @@ from tests.tui.conftest import make_services
 from trunkwiz.sandbox.server import SandboxServer
 
 FIXED_SEED = 17
-MINIMUM_ACTIONS = 150  # actions every run makes, whatever the budget
+MINIMUM_ACTIONS = 100  # actions every run makes, whatever the budget
 SESSIONS_PER_SEED = 4  # a longer run: this many app sessions per seed, then a new seed
 
 
@@ -28,7 +28,7 @@ SESSIONS_PER_SEED = 4  # a longer run: this many app sessions per seed, then a n
 def test_explorer_finds_no_crash_no_hidden_focus_and_resume_keeps_every_value(
     sandbox: SandboxServer,
 ) -> None:
-    seconds = explore_seconds(25.0)
+    seconds = explore_seconds(15.0)
     budget = Budget(minimum=MINIMUM_ACTIONS, seconds=seconds)
     replay = os.environ.get("TRUNKWIZ_EXPLORE_SEED")
     long_run = seconds > 60 and replay is None

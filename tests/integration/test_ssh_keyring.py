@@ -61,8 +61,9 @@ def trunkwiz(config: Path, *argv: str) -> str:
     return f"cd {shlex.quote(str(REPO))} && exec {shlex.join(words)}"
 
 
-def files_holding(secret: bytes, since: float) -> list[str]:
-    """Regular files under / changed since ``since`` that contain ``secret``.
+def files_holding(secrets: list[bytes], since: float) -> dict[bytes, list[str]]:
+    """For each of ``secrets``, the regular files under / changed since ``since`` that
+    contain it (one walk of the file system for all of them).
 
     A file untouched since the password was made up cannot hold it, so only files
     written or changed since are read (``find -newer``), which keeps the scan to seconds.
@@ -81,18 +82,19 @@ def files_holding(secret: bytes, since: float) -> list[str]:
     marker.unlink()
     names = [n for n in found.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
     extra = [str(p) for p in Path("/dev/shm").rglob("*") if p.is_file()]
-    holding = []
-    for name in {*names, *extra}:
+    holding: dict[bytes, list[str]] = {secret: [] for secret in secrets}
+    keep = max(len(secret) for secret in secrets)
+    for name in sorted({*names, *extra}):
         try:
             with open(name, "rb") as f:
-                tail = b""
+                tail, seen = b"", set()
                 while chunk := f.read(1 << 20):
-                    if secret in tail + chunk:
-                        holding.append(name)
-                        break
-                    tail = chunk[-len(secret) :]
+                    seen |= {secret for secret in secrets if secret in tail + chunk}
+                    tail = chunk[-keep:]
         except OSError:
             continue
+        for secret in seen:
+            holding[secret].append(name)
     return holding
 
 
@@ -130,9 +132,9 @@ def test_password_kept_over_plain_ssh_and_status_signs_in_after_a_new_login(
 
         control = "control-" + uuid.uuid4().hex  # the scan does find a file written now
         (tmp_path / "control.txt").write_text(f"x{control}y")
-        holding = files_holding(password.encode(), started)
-        assert holding == [], f"files holding the password: {holding}"
-        assert files_holding(control.encode(), started) == [str(tmp_path / "control.txt")]
+        holding = files_holding([password.encode(), control.encode()], started)
+        assert holding[password.encode()] == [], f"files holding the password: {holding}"
+        assert holding[control.encode()] == [str(tmp_path / "control.txt")]
     finally:
         server.stop()
         with contextlib.suppress(Exception):
@@ -171,4 +173,4 @@ def test_wizard_over_ssh_names_the_kernel_keyring_when_keep_is_ticked(
         server.stop()
         with contextlib.suppress(Exception):
             KernelKeyring().delete_password(SERVICE, key)
-    assert files_holding(password.encode(), started) == []
+    assert files_holding([password.encode()], started) == {password.encode(): []}

@@ -5,6 +5,8 @@ and grouped into merged clusters (disjoint ``[start, end]`` spans with the entri
 make them up), so one entry is checked with a binary search plus the clusters it touches.
 The index remembers the findings of each block of an edited pool (weakly, per block), so a
 keystroke re-checks only the block it changed.
+
+The index is built on pools (it reads a pool's blocks); the pool knows nothing of it.
 """
 
 from __future__ import annotations

@@ -22,8 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from trunkwiz.domain.trunkfile import TrunkFile, TrunkFileError, parse
-from trunkwiz.domain.trunkfile_resolve import resolve_tenants
+from trunkwiz.domain.trunkfile import TrunkFile, TrunkFileError, parse, resolve_tenants
 from trunkwiz.sandbox.seed import seed_tenants
 
 TENANTS = 5_000

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trunkwiz.domain.didpool import check_pool
-from trunkwiz.domain.didpool_paste import is_list_paste, pasted_pool
+from trunkwiz.domain.didpool import check_pool, is_list_paste, pasted_pool
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trunkwiz.domain import didpool_block
-from trunkwiz.domain.didpool import DidPool, DidPoolError, check_pool, find_collisions
+from trunkwiz.domain.didpool import DidPool, DidPoolError, _block, check_pool, find_collisions
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -135,7 +134,7 @@ def edit(draw: st.DrawFn) -> tuple[str, str]:
 @given(edits=st.lists(edit(), min_size=1, max_size=3))
 def test_incremental_check_equals_a_fresh_one(block: int, edits: list[tuple[str, str]]) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(didpool_block, "BLOCK_SEGMENTS", block)
+        patch.setattr(_block, "BLOCK_SEGMENTS", block)
         _replay(edits)
 
 

@@ -14,8 +14,7 @@ from trunkwiz.domain.fields import (
 from trunkwiz.domain.labels import FIELD_LABELS, STEP_TITLES
 from trunkwiz.domain.options import TrunkKind
 from trunkwiz.domain.trunk import MODEL_FOR_KIND
-from trunkwiz.domain.trunkfile import COMMON_KEYS, CREDENTIAL_KEYS
-from trunkwiz.domain.trunkfile_routes import ROUTE_KEYS
+from trunkwiz.domain.trunkfile import COMMON_KEYS, CREDENTIAL_KEYS, ROUTE_KEYS
 from trunkwiz.service.draft import DRAFT_FIELDS, STEP_FIELDS
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from trunkwiz.domain.options import Level
-from trunkwiz.domain.trunkfile import TrunkFileError, parse
-from trunkwiz.domain.trunkfile_resolve import level_issues, match_tenant, resolve_tenants
+from trunkwiz.domain.trunkfile import (
+    TrunkFileError,
+    level_issues,
+    match_tenant,
+    parse,
+    resolve_tenants,
+)
 
 TENANTS = [
     {"id": "T1", "name": "Acme Dental", "domain": "acme.example"},
@@ -74,7 +79,7 @@ def test_level_must_fit_the_account() -> None:
 
 
 def test_an_index_of_thousands_of_tenants_matches_and_suggests() -> None:
-    from trunkwiz.domain.trunkfile_resolve import TenantIndex
+    from trunkwiz.domain.trunkfile import TenantIndex
     from trunkwiz.sandbox.seed import seed_tenants
 
     tenants = seed_tenants(5_000)

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from trunkwiz.compat import tomllib
 from trunkwiz.domain.options import OPTION_FIELDS
-from trunkwiz.domain.trunkfile import parse
-from trunkwiz.domain.trunkfile_emit import emit_file
+from trunkwiz.domain.trunkfile import emit_file, parse
 
 SAFE = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789 ._-", min_size=1, max_size=20)
 NAMES = SAFE.map(str.strip).filter(bool)

@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trunkwiz.domain.routes import Action
-from trunkwiz.domain.trunkfile import TrunkFileError, parse
-from trunkwiz.domain.trunkfile_emit import emit_file, entry_routes
+from trunkwiz.domain.trunkfile import TrunkFileError, emit_file, entry_routes, parse
 
 SYSTEM = """\
 [[trunk]]

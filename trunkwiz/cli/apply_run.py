@@ -30,8 +30,14 @@ from trunkwiz.cli import common
 from trunkwiz.cli.apply import out
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
 from trunkwiz.domain.options import Level
-from trunkwiz.domain.trunkfile import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
-from trunkwiz.domain.trunkfile_resolve import level_issues, resolve_tenants
+from trunkwiz.domain.trunkfile import (
+    AnyTrunk,
+    FileIssue,
+    TrunkFile,
+    TrunkFileError,
+    level_issues,
+    resolve_tenants,
+)
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.plan import ApplyInterrupted, CurrentTrunk, Plan, PlanError, Progress
 from trunkwiz.pbx.plan import apply as apply_plan

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from trunkwiz.domain.trunkfile_emit import emit
+    from trunkwiz.domain.trunkfile import emit
 
     services, conn = await common.sign_in_from_args(args)
     try:

@@ -3,7 +3,7 @@
 Everything that lists trunk fields is derived from :data:`TRUNK_FIELDS`: the wizard's
 ``DRAFT_FIELDS``/``STEP_FIELDS`` (``trunkwiz.service.draft``), the labels
 (``trunkwiz.domain.labels``), the trunk file's keys, value checks and emit order
-(``trunkfile*``), the fields ``trunk_from_api`` copies, and the rows the Basic and
+(``trunkwiz.domain.trunkfile``), the fields ``trunk_from_api`` copies, and the rows the Basic and
 Credentials steps show. The pydantic models (``trunk.py``) keep their own declarations
 (limits from the API spec); ``tests/domain/test_fields.py`` checks that they and this
 table name the same fields for every kind, so a field cannot be added in one place only.

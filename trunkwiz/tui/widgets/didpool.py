@@ -82,7 +82,7 @@ class DidPoolInput(TextField):
         """A pasted list (a spreadsheet column, ``a, b, c``) goes in as a ``;``-separated
         pool, shown and checked in the field before it is used; a single entry is
         pasted as is."""
-        from trunkwiz.domain.didpool_paste import is_list_paste, pasted_pool
+        from trunkwiz.domain.didpool import is_list_paste, pasted_pool
 
         if not is_list_paste(event.text):
             return  # Input's own paste: one line at the cursor

@@ -1,25 +1,13 @@
-"""Call routes of a trunk: outbound rules (calls out through it) and inbound rules (its DIDs in).
+"""The route models: outbound and inbound rules of one tenant and trunk, and destinations.
 
-Rules are tenant objects on the PBX. trunkwiz manages, per tenant, the rules that use one
-trunk: an outbound rule with one route through the trunk, an inbound rule for one DID or
-one DID range of the trunk. Field names follow the trunk file; :mod:`trunkwiz.pbx.rules`
-maps them to the API (``routes[].prepend``, ``office_hours_forward_rule`` …).
-
-A destination (where inbound calls go) is written in one text, in the trunk file too:
-
-- ``"1001"`` — forward to a number: an extension, ring group, queue or external number;
-- ``"1100-1200"`` — an extension range of the same size as the rule's DID range (1:1);
-- ``"voicemail:1001"`` — the voicemail of extension 1001;
-- ``"hangup"`` — hang up.
-
-Checks against the tenant's DID pool for the trunk (:func:`caller_id_problem`,
-:func:`did_problem`) are separate pure functions so a screen can run them per keystroke.
+Each model checks its own fields (pydantic); checks against the tenant's DID pool are in
+:mod:`~trunkwiz.domain.routes._checks`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
@@ -32,7 +20,6 @@ from pydantic import (
 )
 
 from trunkwiz.compat import Self, StrEnum
-from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.options import Name64
 
@@ -45,15 +32,11 @@ MAX_DIGITS = 15
 _NUMBER = re.compile(r"\+?[0-9]{1,64}")
 _RANGE = re.compile(r"([0-9]{1,15})\s*-\s*([0-9]{1,15})")
 _DID = re.compile(r"[1-9][0-9]{0,14}")
-_CALLER_ID = re.compile(r"(\+00|\+|00|0)?([1-9][0-9]{0,14})")
+CALLER_ID = re.compile(r"(\+00|\+|00|0)?([1-9][0-9]{0,14})")
+"""A caller ID: an optional ``+``, ``0``, ``00`` or ``+00``, then a DID (group 2)."""
 _PREFIX_LIST = re.compile(r"\+?[0-9*#]+(;\+?[0-9*#]+)*")
 _LENGTH_LIST = re.compile(r"[0-9]{1,2}(;[0-9]{1,2})*")
 _PREPEND = re.compile(r"[0-9*#+]{0,64}")
-# The KB gives one tech prefix, "52709417" (Flowroute configuring-outbound-and-inbound-calls
-# .md, Step 3: Prepend "52709417*"), and no length; the dial string is
-# "<tech_prefix>*<number>" (seed brands.json, Flowroute prefix_facts.format_on_wire). So:
-# digits, leaving room for the "*" in the 64-character Prepend.
-_TECH_PREFIX = re.compile(r"[0-9]{1,63}")
 
 Text64 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
@@ -216,7 +199,7 @@ class OutboundRoute(BaseModel):
     @field_validator("caller_id")
     @classmethod
     def _caller(cls, value: str) -> str:
-        if value and not _CALLER_ID.fullmatch(value):
+        if value and not CALLER_ID.fullmatch(value):
             raise ValueError("write a number of the DID pool (a leading +, 0, 00 or +00 is ok)")
         return value
 
@@ -306,157 +289,3 @@ class TenantRoutes:
     def managed(self) -> bool:
         """Whether either kind is managed."""
         return self.outbound is not None or self.inbound is not None
-
-
-# -- checks against the tenant's pool -------------------------------------------------------
-
-
-def caller_id_problem(caller_id: str, pool: DidPool | None) -> str | None:
-    """Why ``caller_id`` cannot be used with this pool (None: fine or nothing to check).
-
-    A leading ``+``, ``0``, ``00`` or ``+00`` is allowed; the number after it must be in
-    the tenant's DID pool for the trunk.
-    """
-    value = caller_id.strip()
-    if not value:
-        return None
-    found = _CALLER_ID.fullmatch(value)
-    if found is None:
-        return f"'{value}' is not a number (a leading +, 0, 00 or +00 is allowed)"
-    if pool is None or pool.is_empty:
-        return "the tenant has no DID pool for this trunk: a caller ID must come from it"
-    if int(found.group(2)) not in pool:
-        return f"{value} is not in the tenant's DID pool for this trunk ({pool.format()})"
-    return None
-
-
-def did_problem(did_numbers: str, pool: DidPool | None) -> str | None:
-    """Why ``did_numbers`` (one DID or range) is not wholly inside ``pool`` (None: it is)."""
-    try:
-        first, last = parse_did_range(did_numbers)
-    except ValueError as exc:
-        return str(exc)
-    if pool is None or pool.is_empty:
-        return "the tenant has no DID pool for this trunk: inbound DIDs must come from it"
-    wanted = DidPool.from_intervals([(first, last)])
-    if wanted.intersection(pool).size != wanted.size:
-        return (
-            f"{did_numbers.strip()} is not wholly in the DID pool for this trunk ({pool.format()})"
-        )
-    return None
-
-
-@dataclass(frozen=True)
-class RouteIssue:
-    """One problem of a tenant's routes: which rule and field, and what is wrong."""
-
-    kind: str
-    """``outbound`` or ``inbound``."""
-    index: int
-    """0-based position of the rule in its list."""
-    field: str
-    message: str
-
-
-def duplicate_issues(routes: TenantRoutes) -> list[RouteIssue]:
-    """Rules of one tenant and trunk that cannot live together: two rules of a kind with
-    exactly the same name (names are matched exactly: "Dup" and "DUP" are two rules), and
-    two inbound rules for the same DID (the KB: each inbound rule of a trunk needs its own
-    number; trunkwiz sets no caller-number mask that could tell them apart)."""
-    issues: list[RouteIssue] = []
-    for kind in ("outbound", "inbound"):
-        names: list[str] = [r.name for r in getattr(routes, kind) or ()]
-        seen: set[str] = set()
-        for i, name in enumerate(names):
-            if name in seen:
-                issues.append(RouteIssue(kind, i, "name", f"another {kind} rule is named '{name}'"))
-            seen.add(name)
-    taken: list[tuple[int, int, str]] = []
-    for i, inbound in enumerate(routes.inbound or ()):
-        first, last = inbound.did_range
-        clash = next((name for a, b, name in taken if a <= last and first <= b), None)
-        if clash is not None:
-            issues.append(
-                RouteIssue(
-                    "inbound",
-                    i,
-                    "did_numbers",
-                    f"{inbound.did_numbers} is already routed by inbound rule '{clash}' "
-                    "of this trunk: each DID needs one inbound rule",
-                )
-            )
-        taken.append((first, last, inbound.name))
-    return issues
-
-
-def route_issues(routes: TenantRoutes, pool: DidPool | None) -> list[RouteIssue]:
-    """Every pool problem, duplicate name and duplicate DID of a tenant's routes (empty:
-    all good)."""
-    issues = duplicate_issues(routes)
-    for i, out in enumerate(routes.outbound or ()):
-        problem = caller_id_problem(out.caller_id, pool)
-        if problem:
-            issues.append(RouteIssue("outbound", i, "caller_id", problem))
-    for i, inbound in enumerate(routes.inbound or ()):
-        problem = did_problem(inbound.did_numbers, pool)
-        if problem:
-            issues.append(RouteIssue("inbound", i, "did_numbers", problem))
-    return issues
-
-
-# -- brand pre-fills -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboundPrefill:
-    """What a brand's guide documents for an outbound rule through its trunk."""
-
-    number_length: str = ""
-    prepend: str = ""
-    strip_digits: int = 0
-    note: str = ""
-    ask: dict[str, str] = field(default_factory=dict)
-    """Per field with no documented value: what to ask the carrier (shown as placeholder)."""
-
-
-def flowroute_prepend(tech_prefix: str) -> str:
-    """Flowroute's Prepend: the tech prefix followed by ``*`` (``52709417*``).
-
-    Raises ``ValueError`` unless the prefix is digits (shown in the Flowroute portal under
-    IP Authentication, as "Tech Prefix" or "Call Prefix").
-    """
-    value = tech_prefix.strip()
-    if not _TECH_PREFIX.fullmatch(value):
-        raise ValueError(
-            "the Flowroute tech prefix is digits only (Flowroute portal › IP Authentication)"
-        )
-    return f"{value}*"
-
-
-def outbound_prefill(brand: str, *, tech_prefix: str = "") -> OutboundPrefill:
-    """The outbound-rule pre-fill for ``brand`` (an empty pre-fill for other brands).
-
-    Flowroute: Prepend ``<tech prefix>*`` (needs ``tech_prefix``); which numbers the rule
-    matches is not documented, so it is asked for. SIPTRUNK: 10-digit dialling with ``1``
-    prepended.
-    """
-    key = brand.strip().casefold()
-    if key == "flowroute":
-        prepend = flowroute_prepend(tech_prefix) if tech_prefix.strip() else ""
-        return OutboundPrefill(
-            # no number_length: the KB's Flowroute routing page sets no condition (its
-            # screenshot wavix-fig21.png leaves "certain digits" empty); the seed gives only
-            # the format after the prefix (outbound_number_format: country code + number)
-            "",
-            # KB Flowroute configuring-outbound-and-inbound-calls.md Step 3: "52709417*"
-            prepend,
-            0,
-            "every call carries Flowroute's tech prefix followed by *",
-            {"number_length": "ask Flowroute: digits after the prefix"},
-        )
-    if key == "siptrunk":
-        # KB SIPTRUNK configuring-outbound-and-inbound-calls.md, "Dialing Format Best
-        # Practices": 10-digit format; users dialling without the country code: prepend 1
-        # (screenshot SIPTRUNK.com_5.png: Strip Digits 0, Prepend 1)
-        return OutboundPrefill("10", "1", 0, "10-digit US numbers get a leading 1")
-    return OutboundPrefill()

@@ -16,8 +16,8 @@ from trunkwiz.domain.fields import TRUNK_FIELDS
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden
-from trunkwiz.domain.trunkfile import AnyTrunk, TrunkEntry, TrunkFile
-from trunkwiz.domain.trunkfile_routes import route_tables
+from trunkwiz.domain.trunkfile._model import AnyTrunk, TrunkEntry, TrunkFile
+from trunkwiz.domain.trunkfile._routes import route_tables
 
 _PROXY = frozenset({"outbound_server", "outbound_server_port"})
 """Written together, only when a proxy is set."""

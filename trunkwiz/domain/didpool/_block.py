@@ -3,7 +3,7 @@
 A pool's text is cut into blocks of about :data:`BLOCK_SEGMENTS` ``;``-separated
 segments. A block's result depends only on its own text and on whether a separator lies
 before/after it, so a block whose text survives an edit unchanged is reused as is (see
-:mod:`trunkwiz.domain.didpool_reuse`). Offsets inside a block are relative to the block's
+:mod:`trunkwiz.domain.didpool._reuse`). Offsets inside a block are relative to the block's
 first character. Blocks are never cut next to a blank segment, so a run of empty entries
 (``;;;``) always lies inside one block and gives one issue.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from trunkwiz.domain.didpool_entry import BLANK, RawIssue, plain, plain_block, segment
+from trunkwiz.domain.didpool._entry import BLANK, RawIssue, plain, plain_block, segment
+from trunkwiz.domain.didpool._types import PoolEntry
 
 BLOCK_SEGMENTS = 128
 """Segments per block: the work redone when one entry changes."""
@@ -71,6 +72,12 @@ class Block(_WeakReferable):
     """Lowest number of any valid entry (0 when there is none)."""
     hi: int
     """Highest number of any valid entry (-1 when there is none)."""
+
+    def entry(self, k: int, base: int, text: str) -> PoolEntry:
+        """Valid entry ``k`` of this block, placed at ``base`` in the pool ``text``."""
+        start = base + self.starts[k]
+        end = base + self.ends[k]
+        return PoolEntry(self.firsts[k], self.lasts[k], start, end, text[start:end])
 
 
 def sweep(items: list[tuple[int, int, int]]) -> dict[int, int]:

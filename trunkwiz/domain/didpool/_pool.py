@@ -1,19 +1,9 @@
-"""DID pools: parse, check, compare and format ``;``-separated numbers and ``a-b`` ranges.
+"""The pool itself: :class:`DidPool`, its entries, and :func:`check_pool`.
 
-A pool such as ``16468097065-16468097066;16468097070`` is held as integer intervals that
-are never expanded (``1-999999999999999`` costs what ``1-2`` costs), and every entry keeps
-its span in the source text so a widget can underline exactly the entry at fault.
-
-Text rules (from the vendor): digits only, no leading ``+``, ``0`` or ``00``, ``a <= b``,
-at most 15 digits (E.164); spaces and tabs around numbers, ``;`` and ``-`` are tolerated.
-A range whose ends differ in length is a warning. An empty entry — ``;;``, a leading or a
-trailing ``;`` — is an error spanning the separator(s). Blank text is the ``empty`` error;
-:meth:`DidPool.empty` stands for "no pool". Issue codes: see
-:mod:`trunkwiz.domain.didpool_types`.
-
-The per-keystroke path is ``check = check_pool(text, previous=check)`` followed by
-``index.collisions(check.pool)`` against a :class:`PoolIndex` built once from the other
-pools: only the part of the text an edit touched is parsed again.
+A pool keeps its source text and the blocks it was parsed into
+(:mod:`~trunkwiz.domain.didpool._block`); its merged intervals are computed once, on first
+use. :func:`check_pool` with ``previous`` re-parses only the blocks an edit touched
+(:mod:`~trunkwiz.domain.didpool._reuse`).
 """
 
 from __future__ import annotations
@@ -23,25 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from trunkwiz.domain import didpool_intervals as iv
-from trunkwiz.domain.didpool_block import Block, parse_region
-from trunkwiz.domain.didpool_entry import BLANK
-from trunkwiz.domain.didpool_index import Collision, PoolIndex, find_collisions
-from trunkwiz.domain.didpool_intervals import Interval, Intervals
-from trunkwiz.domain.didpool_reuse import bases_of, collect_issues, counts_of, rebuild
-from trunkwiz.domain.didpool_types import DidPoolError, PoolEntry, PoolIssue, shorten
-
-__all__ = [
-    "Collision",
-    "DidPool",
-    "DidPoolError",
-    "PoolCheck",
-    "PoolEntry",
-    "PoolIndex",
-    "PoolIssue",
-    "check_pool",
-    "find_collisions",
-]
+from trunkwiz.domain.didpool import _intervals as iv
+from trunkwiz.domain.didpool._block import Block, parse_region
+from trunkwiz.domain.didpool._entry import BLANK
+from trunkwiz.domain.didpool._intervals import Interval, Intervals
+from trunkwiz.domain.didpool._reuse import bases_of, collect_issues, counts_of, rebuild
+from trunkwiz.domain.didpool._types import DidPoolError, PoolEntry, PoolIssue, shorten
 
 
 class PoolEntries(Sequence[PoolEntry]):
@@ -192,10 +169,7 @@ class DidPool:
         return f"DidPool({shorten(self.format(), 60)!r})"
 
     def _entry(self, b: int, k: int) -> PoolEntry:
-        block = self._blocks[b]
-        start = self._bases[b] + block.starts[k]
-        end = self._bases[b] + block.ends[k]
-        return PoolEntry(block.firsts[k], block.lasts[k], start, end, self._text[start:end])
+        return self._blocks[b].entry(k, self._bases[b], self._text)
 
 
 @dataclass(frozen=True, slots=True)

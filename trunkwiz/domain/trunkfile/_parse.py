@@ -1,23 +1,12 @@
-"""The trunk file (``trunkwiz apply``/``export``): TOML ``[[trunk]]`` tables, parsed and
-validated as a whole, and emitted back in the same form.
-
-Keys are the API field names (``hostname``, ``auth_id`` …) plus ``kind``
-(``register``/``ip``/``accept_register``), a ``[trunk.options]`` table for the flags and
-``[[trunk.tenants]]`` entries (``tenant`` = a tenant's name, SIP domain or id,
-``did_numbers``, ``concurrency``). Keys left out take the PBX web UI's defaults: the file
-describes the whole trunk. A ``did_numbers`` key at trunk level makes the trunk a Tenant
-Admin's own trunk; without it the trunk is a System Admin trunk shared per tenant.
-
-Never a password: a password-like key anywhere is an error. Every problem of the file is
-collected before anything is reported (``TrunkFileError.issues``), each with its trunk,
-key, message and, where the text shows it, its line. Pure: takes text or dicts.
+"""Parsing a trunk file: TOML text (or decoded data) checked as a whole into a
+:class:`~trunkwiz.domain.trunkfile._model.TrunkFile`, or every problem found raised at once
+in a :class:`~trunkwiz.domain.trunkfile._model.TrunkFileError`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,11 +15,17 @@ from trunkwiz.domain.fields import file_keys
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
 from trunkwiz.domain.routes import TenantRoutes
-from trunkwiz.domain.text import control_chars_problem, visible
-from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
-from trunkwiz.domain.trunkfile_lines import LineIndex
-from trunkwiz.domain.trunkfile_routes import ROUTE_KEYS, check_routes
-from trunkwiz.domain.trunkfile_values import (
+from trunkwiz.domain.text import control_chars_problem
+from trunkwiz.domain.trunk import parse_trunk
+from trunkwiz.domain.trunkfile._lines import LineIndex
+from trunkwiz.domain.trunkfile._model import (
+    FileIssue,
+    TrunkEntry,
+    TrunkFile,
+    TrunkFileError,
+)
+from trunkwiz.domain.trunkfile._routes import ROUTE_KEYS, check_routes
+from trunkwiz.domain.trunkfile._values import (
     is_secret,
     pool_text,
     secret_paths,
@@ -38,8 +33,6 @@ from trunkwiz.domain.trunkfile_values import (
     type_problem,
     unknown,
 )
-
-AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
 COMMON_KEYS = (*file_keys(credentials=False), *ROUTE_KEYS)
 """Keys every ``[[trunk]]`` table may hold."""
@@ -54,90 +47,6 @@ PASSWORD_HELP = (
 TOO_DEEP = "arrays or tables are nested too deeply for a trunk file"
 _TOML_LINE = re.compile(r"at line (\d+)")
 _RULE_TYPES = frozenset({"trunk_rule", "did_pool", "did_overlap"})
-
-
-@dataclass(frozen=True)
-class FileIssue:
-    """One problem of a trunk file."""
-
-    message: str
-    """What is wrong, in plain words."""
-    trunk: int | None = None
-    """0-based position of the ``[[trunk]]`` table (None: the file as a whole)."""
-    name: str = ""
-    """The trunk's name, when it has one."""
-    key: str = ""
-    """The key at fault: ``hostname``, ``options.keep_alive``, ``tenants[2].did_numbers``
-    (tenant entries counted from 1, as a reader counts them)."""
-    line: int | None = None
-    """1-based line in the file, when it could be found."""
-
-    def format(self, source: str = "") -> str:
-        """``file:line: trunk #1 "name": key: message``, one line: control characters in
-        the file's text (a name, a key) are shown escaped, never printed raw."""
-        parts = [p for p in (source, str(self.line) if self.line else "") if p]
-        head = ":".join(parts) + ": " if parts else ""
-        where = ""
-        if self.trunk is not None:
-            where = f"trunk #{self.trunk + 1}" + (f' "{self.name}"' if self.name else "") + ": "
-        return visible(f"{head}{where}{self.key + ': ' if self.key else ''}{self.message}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (``trunk`` counted from 1)."""
-        return {
-            "trunk": None if self.trunk is None else self.trunk + 1,
-            "name": self.name,
-            "key": self.key,
-            "line": self.line,
-            "message": self.message,
-        }
-
-
-class TrunkFileError(ValueError):
-    """The file is not valid; ``issues`` lists every problem found."""
-
-    def __init__(self, issues: Sequence[FileIssue]) -> None:
-        self.issues: tuple[FileIssue, ...] = tuple(issues)
-        super().__init__("; ".join(i.format() for i in self.issues) or "invalid trunk file")
-
-
-@dataclass(frozen=True)
-class TrunkEntry:
-    """One validated ``[[trunk]]``; its tenants' ``tenant_id`` still holds the file's
-    reference (name, SIP domain or id) until :func:`resolve_tenants`."""
-
-    index: int
-    """0-based position in the file."""
-    trunk: AnyTrunk
-    """The trunk model (validated as ``editing``: no password needed)."""
-    tenant_routes: tuple[TenantRoutes, ...] = ()
-    """Routes per ``[[trunk.tenants]]`` entry, in the order of ``trunk.tenants``."""
-    own_routes: TenantRoutes = field(default_factory=TenantRoutes)
-    """A Tenant Admin's trunk: its ``[[trunk.outbound]]``/``[[trunk.inbound]]`` rules."""
-
-    @property
-    def name(self) -> str:
-        """The trunk's name."""
-        return self.trunk.name
-
-
-@dataclass(frozen=True)
-class TrunkFile:
-    """A whole valid trunk file."""
-
-    entries: tuple[TrunkEntry, ...]
-    lines: LineIndex = field(default_factory=LineIndex)
-
-    @property
-    def trunks(self) -> list[AnyTrunk]:
-        """The trunk models in file order."""
-        return [e.trunk for e in self.entries]
-
-    def issue(self, index: int, key: str, message: str, tenant: int | None = None) -> FileIssue:
-        """An issue about trunk ``index`` (0-based) and ``key``, with its line if known."""
-        entry = self.entries[index]
-        shown = f"tenants[{tenant + 1}].{key}" if tenant is not None else key
-        return FileIssue(message, index, entry.name, shown, self.lines.line(index, key, tenant))
 
 
 def parse(text: str) -> TrunkFile:

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, route_issues
-from trunkwiz.domain.trunkfile_lines import LineIndex
+from trunkwiz.domain.trunkfile._lines import LineIndex
 
 ROUTE_KEYS = ("outbound", "inbound")
 OUTBOUND_KEYS = (

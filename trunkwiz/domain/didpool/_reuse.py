@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from itertools import accumulate
 from operator import itemgetter
 
-from trunkwiz.domain.didpool_block import Block, Cluster, parse_region, sweep
-from trunkwiz.domain.didpool_types import PoolIssue, entry_label
+from trunkwiz.domain.didpool._block import Block, Cluster, parse_region, sweep
+from trunkwiz.domain.didpool._types import PoolIssue, entry_label
 
 
 def rebuild(

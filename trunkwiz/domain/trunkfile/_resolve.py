@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunk import parse_trunk
-from trunkwiz.domain.trunkfile import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
+from trunkwiz.domain.trunkfile._model import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
 
 
 class TenantIndex:

@@ -6,7 +6,7 @@ import re
 from itertools import accumulate
 from operator import add
 
-from trunkwiz.domain.didpool_types import MAX_DIGITS, Severity, entry_label, shorten
+from trunkwiz.domain.didpool._types import MAX_DIGITS, Severity, entry_label, shorten
 
 BLANK = " \t"
 """Characters tolerated around numbers, ``;`` and ``-``."""

@@ -5,6 +5,8 @@ and grouped into merged clusters (disjoint ``[start, end]`` spans with the entri
 make them up), so one entry is checked with a binary search plus the clusters it touches.
 The index remembers the findings of each block of an edited pool (weakly, per block), so a
 keystroke re-checks only the block it changed.
+
+The index is built on pools (it reads a pool's blocks); the pool knows nothing of it.
 """
 
 from __future__ import annotations
@@ -12,14 +14,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from trunkwiz.domain.didpool_block import Block
-from trunkwiz.domain.didpool_types import PoolEntry, PoolIssue
-
-if TYPE_CHECKING:
-    from trunkwiz.domain.didpool import DidPool
+from trunkwiz.domain.didpool._block import Block
+from trunkwiz.domain.didpool._pool import DidPool
+from trunkwiz.domain.didpool._types import PoolEntry, PoolIssue
 
 _Member = tuple[int, int, str, PoolEntry]
 _Hit = tuple[int, str, PoolEntry, int, int]
@@ -106,10 +105,7 @@ class PoolIndex:
             for k, owner, other, first, last in hits:
                 if owner in skip:
                     continue
-                start = base + block.starts[k]
-                end = base + block.ends[k]
-                entry = PoolEntry(block.firsts[k], block.lasts[k], start, end, text[start:end])
-                out.append(Collision(entry, owner, other, first, last))
+                out.append(Collision(block.entry(k, base, text), owner, other, first, last))
         return out
 
     def _block_hits(self, block: Block) -> tuple[_Hit, ...]:

@@ -2,8 +2,9 @@
 (debootstrap minbase: no desktop, no D-Bus, no /etc/hosts): the wheel, unmodified, goes in
 with Debian's ``pipx`` (its dependencies from PyPI through pip in the root); then
 ``trunkwiz --version``, ``trunkwiz sandbox`` until READY, ``secret set`` into the kernel
-keyring and ``status`` against the sandbox with that password, and the unit and domain
-tests on the root's Python.
+keyring and ``status`` against the sandbox with that password; then the unit and domain
+tests on the root's Python, in the environment pipx made (the test tools added to it once
+the tool was checked).
 
 The root is made once by scripts/chroot-trixie.sh (kept in /var/cache/trunkwiz). Needs
 root on a Debian host with debootstrap (``make system-deps`` installs it); otherwise it
@@ -38,7 +39,9 @@ SCRIPT = REPO / "scripts" / "chroot-trixie.sh"
 ROOT = Path(os.environ.get("TRUNKWIZ_CHROOT", "/var/cache/trunkwiz/chroot-trixie"))
 HOST_CAS = "/etc/ssl/certs/ca-certificates.crt"
 #: What the unit and domain tests import from the [test] extra.
-TEST_TOOLS = ("pytest", "pytest-asyncio", "pytest-timeout", "hypothesis", "jsonschema")
+TEST_TOOLS = (
+    "pytest", "pytest-asyncio", "pytest-timeout", "pytest-xdist", "hypothesis", "jsonschema",
+)  # fmt: skip
 #: The tests run in the root: the unit and domain ones, the TLS ones (3.13 verifies
 #: certificates strictly) and the resolver's (the root has no /etc/hosts).
 TESTS = (
@@ -244,21 +247,21 @@ def test_pipx_install_on_debian_13_runs_the_tool_and_the_unit_tests(
         if sandbox.stdout is not None:
             sandbox.stdout.close()
 
-    # The unit and domain tests on the root's Python, against the installed wheel.
+    # The unit and domain tests on the root's Python, against the installed wheel: in the
+    # environment pipx made for it, once the tool itself has been checked, with the test
+    # tools added (nothing installed twice, so the run stays short).
     shutil.copytree(REPO / "tests", host_work / "src" / "tests", ignore=_no_caches)
     shutil.copy(REPO / "pyproject.toml", host_work / "src" / "pyproject.toml")
-    venv = f"{root.work}/testenv"
-    _ok(root.run("python3", "-m", "venv", venv, timeout=120), "venv")
     _ok(
         root.run(
-            f"{venv}/bin/pip", "install", "--quiet", inside_wheel,
-            *_tools_from_the_test_extra(), timeout=600,
+            "pipx", "runpip", "trunkwiz", "install", "--quiet", *_tools_from_the_test_extra(),
+            timeout=600,
         ),
         "pip install of the test tools",
     )  # fmt: skip
     tested = root.run(
-        f"{venv}/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        f"--basetemp={root.work}/pytest-tmp",
+        f"{root.env['PIPX_HOME']}/venvs/trunkwiz/bin/python", "-m", "pytest", "-q",
+        "-p", "no:cacheprovider", "-n", "2", f"--basetemp={root.work}/pytest-tmp",
         "-m", "not slow and not integration", *TESTS,
         timeout=600, cwd=f"{root.work}/src",
     )  # fmt: skip

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from trunkwiz.service.tenants import TenantInfo, in_natural_order
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
@@ -22,15 +24,6 @@ if TYPE_CHECKING:
     from trunkwiz.pbx.session import Session
 
     TrunkModel = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
-
-
-@dataclass(frozen=True)
-class TenantInfo:
-    """A tenant as the Tenants step lists it."""
-
-    id: str
-    name: str
-    domain: str
 
 
 @dataclass(frozen=True)
@@ -171,8 +164,6 @@ class Connection:
             for t in items
             if t.get("id") is not None
         ]
-        from trunkwiz.service.tenants import in_natural_order
-
         infos = in_natural_order(found)
         if items is self._tenant_items:
             self._tenant_infos = infos

@@ -49,9 +49,6 @@ def out(args: argparse.Namespace, line: str) -> None:
     print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
-#: The signals that interrupt a run (once the password is known).
-
-
 @dataclass
 class Item:
     """One trunk of the file, planned."""

@@ -14,7 +14,8 @@ from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.plan import ApplyFailed, apply, plan
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.rules import RuleApi, routes_from_api
-from trunkwiz.pbx.rules_plan import RuleOpKind, load_rules, plan_with_routes
+from trunkwiz.pbx.rules_ops import RuleOpKind
+from trunkwiz.pbx.rules_plan import load_rules, plan_with_routes
 from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD, SandboxServer
 
 POOLS = ("16468097065-16468097069", "16468097070-16468097079")

@@ -18,7 +18,8 @@ from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.rules import RuleApi, routes_from_api
-from trunkwiz.pbx.rules_plan import RuleOpKind, RulesRefused, load_rules, plan_with_routes
+from trunkwiz.pbx.rules_ops import RuleOpKind
+from trunkwiz.pbx.rules_plan import RulesRefused, load_rules, plan_with_routes
 from trunkwiz.sandbox.server import SandboxServer
 
 POOL_A = "16468097065-16468097069"

@@ -6,8 +6,8 @@ from pydantic import SecretStr
 
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
-from trunkwiz.service.connection import Connection, TenantInfo
-from trunkwiz.service.tenants import filter_tenants, in_natural_order
+from trunkwiz.service.connection import Connection
+from trunkwiz.service.tenants import TenantInfo, filter_tenants, in_natural_order
 
 
 def info(name: str, domain: str = "") -> TenantInfo:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,11 +152,3 @@ def _fail(args: argparse.Namespace, report: dict[str, Any], message: str, code: 
         report.update(ok=False, exit=code, errors=[{"message": message}])
         common.print_json(report)
     return code
-
-
-def out(args: argparse.Namespace, line: str) -> None:
-    """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON);
-    control characters from the file or the PBX are shown escaped."""
-    from trunkwiz.domain.text import visible
-
-    print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)

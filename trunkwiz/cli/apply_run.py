@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,6 @@ from pydantic import SecretStr
 
 from trunkwiz import streams
 from trunkwiz.cli import common
-from trunkwiz.cli.apply import out
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunkfile import (
@@ -46,7 +46,13 @@ from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import file_routes, plan_routes
 from trunkwiz.store.secrets import trunk_key
 
-#: The signals that interrupt a run (once the password is known).
+
+def out(args: argparse.Namespace, line: str) -> None:
+    """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON);
+    control characters from the file or the PBX are shown escaped."""
+    from trunkwiz.domain.text import visible
+
+    print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
 @dataclass

@@ -32,7 +32,8 @@ from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
 from trunkwiz.pbx.rules import RuleApi
-from trunkwiz.pbx.rules_plan import RouteRun, RuleOp, RuleStepFailed
+from trunkwiz.pbx.rules_ops import RuleOp
+from trunkwiz.pbx.rules_plan import RouteRun, RuleStepFailed
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from trunkwiz.domain.payloads import same_value
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
 
 if TYPE_CHECKING:
-    from trunkwiz.pbx.rules_plan import RoutePlan
+    from trunkwiz.pbx.rules_ops import RoutePlan
 
 AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 Pool = tuple[str, int]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
+
+from trunkwiz.service.tenants import TenantInfo, in_natural_order
+from trunkwiz.service.trunk_rows import TrunkRow, read_trunk_rows
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -22,65 +24,6 @@ if TYPE_CHECKING:
     from trunkwiz.pbx.session import Session
 
     TrunkModel = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
-
-
-@dataclass(frozen=True)
-class TenantInfo:
-    """A tenant as the Tenants step lists it."""
-
-    id: str
-    name: str
-    domain: str
-
-
-@dataclass(frozen=True)
-class TrunkRow:
-    """One line of the trunk list: name, kind, brand, host, tenants and live status.
-
-    A read that failed (the trunk's status, its detail or its assignees) does not hide the
-    trunk: the row keeps what the list itself gave and ``problems`` says what is unknown.
-    """
-
-    id: str
-    name: str
-    kind: str
-    brand: str
-    host: str
-    status: str
-    """``ONLINE``, ``OFFLINE``, or ``UNKNOWN`` when the status could not be read."""
-    tenants: tuple[str, ...] = ()
-    """Names of the tenants the trunk is shared with (System Admin; empty otherwise)."""
-    shared: bool = False
-    """True for a System Admin's trunk (a Tenant Admin sees it read-only)."""
-    problems: tuple[str, ...] = ()
-    """What could not be read, one line each (``status unknown: 403 permission denied``)."""
-
-    @property
-    def tenants_text(self) -> str:
-        """The tenants column: ``-``, the one tenant's name, or ``N tenants``."""
-        if not self.tenants:
-            return "-"
-        if len(self.tenants) == 1:
-            return self.tenants[0]
-        return f"{len(self.tenants)} tenants"
-
-    @property
-    def status_text(self) -> str:
-        """The status column: the live status, or what could not be read."""
-        return "; ".join(self.problems) if self.problems else self.status
-
-
-def unread(what: str, exc: Exception) -> str:
-    """``WHAT unknown: 403 permission denied (…)``: one line saying why a read failed
-    (the PBX's words, without the request line)."""
-    from trunkwiz.pbx.errors import PbxError
-
-    said = str(exc).strip()
-    head, sep, rest = said.partition(": ")
-    if sep and head.split(" ", 1)[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
-        said = rest  # "GET /providers/7/status: permission denied (…)" -> the reason
-    status = exc.status if isinstance(exc, PbxError) else None
-    return f"{what} unknown: {f'{status} ' if status else ''}{said or type(exc).__name__}"
 
 
 class Connection:
@@ -171,8 +114,6 @@ class Connection:
             for t in items
             if t.get("id") is not None
         ]
-        from trunkwiz.service.tenants import in_natural_order
-
         infos = in_natural_order(found)
         if items is self._tenant_items:
             self._tenant_infos = infos
@@ -215,88 +156,13 @@ class Connection:
         return await self.client.status(trunk_id)
 
     async def trunk_rows(self, *, limit: int = 8) -> list[TrunkRow]:
-        """Every trunk with its kind, tenants and live status (details read concurrently).
-
-        Only the list itself (``GET /providers``) must be read: a trunk whose status,
-        detail or assignees the PBX refuses (or a tenant list it refuses) is still a row,
-        with what is unknown in ``problems``.
-        """
-        from trunkwiz.domain.options import TrunkKind
-        from trunkwiz.pbx.errors import PbxError
-
-        summaries = await self.client.providers()
-        gate = asyncio.Semaphore(limit)
-        names: dict[str, str] = {}
-        names_problem = ""
-        if summaries:
-            try:
-                names = await self.tenant_names()
-            except PbxError as exc:
-                names_problem = unread("tenant names", exc)
-
-        async def status_of(pid: str) -> str | PbxError:
-            try:
-                return await self.client.status(pid)
-            except PbxError as exc:
-                return exc
-
-        async def detail_of(pid: str) -> dict[str, Any] | PbxError:
-            try:
-                return await self.client.provider(pid)
-            except PbxError as exc:
-                return exc
-
-        async def assignees_of(pid: str) -> list[dict[str, Any]] | PbxError:
-            # as read_trunk: a Tenant Admin may not read assignees (the PBX answers 403)
-            if not self.session.is_system_admin:
-                return []
-            try:
-                return list(await self.client.assignees(pid))
-            except PbxError as exc:
-                return exc
-
-        async def row(item: dict[str, Any]) -> TrunkRow:
-            pid = str(item.get("id"))
-            async with gate:
-                detail, assignees, status = await asyncio.gather(
-                    detail_of(pid), assignees_of(pid), status_of(pid)
-                )
-            problems: list[str] = []
-            if isinstance(status, PbxError):
-                problems.append(unread("status", status))
-                status = "UNKNOWN"
-            if isinstance(detail, PbxError):
-                problems.append(unread("details", detail))
-                detail = item
-            if isinstance(assignees, PbxError):
-                problems.append(unread("tenants", assignees))
-                assignees = []
-            mode = str(detail.get("auth_mode") or "")
-            try:
-                kind = TrunkKind.from_auth_mode(mode).value
-            except ValueError:
-                kind = mode.lower() or "?"
-            if assignees and names_problem:
-                problems.append(names_problem)
-            tenants = tuple(
-                sorted(
-                    names.get(str(a.get("tenant_id")), str(a.get("tenant_id"))) for a in assignees
-                )
-            )
-            return TrunkRow(
-                id=pid,
-                name=str(item.get("name") or detail.get("name") or pid),
-                kind=kind,
-                brand=str(item.get("brand") or detail.get("brand") or ""),
-                host=str(item.get("hostname") or detail.get("hostname") or ""),
-                status=status,
-                tenants=tenants,
-                shared=bool(detail.get("shared", item.get("shared", False))),
-                problems=tuple(problems),
-            )
-
-        rows = await asyncio.gather(*(row(item) for item in summaries))
-        return sorted(rows, key=lambda r: r.name.lower())
+        """Every trunk with its kind, tenants and live status (``read_trunk_rows``)."""
+        return await read_trunk_rows(
+            self.client,
+            system_admin=self.session.is_system_admin,
+            tenant_names=self.tenant_names,
+            limit=limit,
+        )
 
     async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``GET /providers/{id}`` and, for the System Admin only, its assignees.

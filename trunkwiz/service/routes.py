@@ -20,15 +20,8 @@ from trunkwiz.domain.trunkfile import TrunkEntry
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.planning import Plan
 from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, other_routes, routes_from_api
-from trunkwiz.pbx.rules_plan import (
-    RoutePlan,
-    RouteRun,
-    RuleOp,
-    RuleStepFailed,
-    plan_with_routes,
-    removal,
-    unassigned_by,
-)
+from trunkwiz.pbx.rules_ops import RoutePlan, RuleOp, removal
+from trunkwiz.pbx.rules_plan import RouteRun, RuleStepFailed, plan_with_routes, unassigned_by
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import Connection, TrunkModel

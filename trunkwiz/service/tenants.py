@@ -1,16 +1,21 @@
-"""Tenants as the wizard lists them: natural order, and a filter that says when nothing
-matches and stays fast on a PBX with 10,000 tenants (``TenantIndex``)."""
+"""Tenants as the wizard lists them (``TenantInfo``): natural order, and a filter that
+says when nothing matches and stays fast on a PBX with 10,000 tenants (``TenantIndex``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from trunkwiz.domain.ordering import natural_key
 
-if TYPE_CHECKING:
-    from trunkwiz.service.connection import TenantInfo
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as the Tenants step lists it."""
+
+    id: str
+    name: str
+    domain: str
 
 
 def in_natural_order(tenants: Iterable[TenantInfo]) -> list[TenantInfo]:

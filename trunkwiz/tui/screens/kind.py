@@ -16,7 +16,7 @@ from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 from trunkwiz.tui.widgets.trunklist import TrunkList
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import TrunkRow
+    from trunkwiz.service.trunk_rows import TrunkRow
 
 KIND_LABELS = {
     "register": "Register-Based: the PBX registers to the carrier with an account",

@@ -34,8 +34,8 @@ from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import TenantInfo
     from trunkwiz.service.pools import PoolSources
+    from trunkwiz.service.tenants import TenantInfo
 
 
 #: Options the list holds at once; another window is added when the highlight nears its

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from trunkwiz.domain.text import visible
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import TrunkRow
+    from trunkwiz.service.trunk_rows import TrunkRow
 
 #: The kind column's words (10 characters at most).
 KIND_SHORT = {"register": "register", "ip": "ip", "accept_register": "accept-reg"}

@@ -69,7 +69,7 @@ if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
 
 async def _wait_for_310(awaitable: Awaitable[_T], timeout: float | None) -> _T:
     """``asyncio.wait_for`` raising the built-in ``TimeoutError`` (as 3.11's does)."""
-    import asyncio
+    import asyncio  # lazy: asyncio ~40 ms, not for every importer
 
     try:
         return await asyncio.wait_for(awaitable, timeout)
@@ -94,7 +94,7 @@ class _Timeout310:
         self._expired = False
 
     async def __aenter__(self) -> _Timeout310:
-        import asyncio
+        import asyncio  # lazy: asyncio ~40 ms, not for every importer
 
         task = asyncio.current_task()
         if task is None:
@@ -114,7 +114,7 @@ class _Timeout310:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        import asyncio
+        import asyncio  # lazy: asyncio ~40 ms, not for every importer
 
         if self._handle is not None:
             self._handle.cancel()
@@ -147,13 +147,13 @@ def __getattr__(name: str) -> Any:
     3.10) and, on 3.11+, ``asyncio``'s ``timeout``/``wait_for``."""
     if name == "tomllib":
         if sys.version_info >= (3, 11):
-            import tomllib as module
+            import tomllib as module  # lazy: on first use only
         else:  # pragma: no cover - Python 3.10
-            import tomli as module
+            import tomli as module  # lazy: on first use only
         globals()[name] = module
         return module
     if name in ("timeout", "wait_for"):
-        import asyncio
+        import asyncio  # lazy: asyncio ~40 ms, not for every importer
 
         globals()[name] = value = getattr(asyncio, name)
         return value

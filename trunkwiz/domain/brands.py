@@ -8,11 +8,13 @@ Loaded from the package data file ``trunkwiz/domain/data/brands.json`` (regenera
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from trunkwiz.domain.labels import label_of, plain_words
 from trunkwiz.domain.options import OPTION_FIELDS, TrunkKind
 
 GENERIC = "Generic"
@@ -209,9 +211,6 @@ class BrandHint:
 def brand_hint(brand: Brand, kind: TrunkKind) -> BrandHint:
     """The hint for ``brand`` on a trunk of ``kind``: which fields to confirm with the
     carrier and which to enter, by label; the notes that say why go to ``details``."""
-    import textwrap
-
-    from trunkwiz.domain.labels import label_of, plain_words
 
     values = brand.prefill_for(kind)
     confirm = [label_of(key) for key, item in values.items() if item.uncertain]

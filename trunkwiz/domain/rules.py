@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from trunkwiz.domain.labels import user_message
+
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 _HOST_PORT = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]+):(?P<port>\d*)$")
 _DOTTED_NUMBERS = re.compile(r"^[0-9.]+$")
@@ -179,8 +181,6 @@ def error_messages(exc: ValidationError) -> dict[str, list[str]]:
     A leading discriminator tag (``register``/``ip``/``accept_register``, present when a
     ``Trunk`` union was validated) is dropped so paths match the model's field names.
     """
-    from trunkwiz.domain.labels import user_message
-
     tags = {"register", "ip", "accept_register"}
     out: dict[str, list[str]] = {}
     for line in exc.errors():

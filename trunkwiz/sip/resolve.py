@@ -70,9 +70,9 @@ class SystemResolver:
 
     async def srv(self, name: str, timeout: float) -> list[SrvRecord]:
         """SRV lookup through dnspython; [] on NXDOMAIN/no answer, DnsFailure on timeout."""
-        import dns.asyncresolver
-        import dns.exception
-        import dns.resolver
+        import dns.asyncresolver  # lazy: dnspython ~100 ms, for SRV only
+        import dns.exception  # lazy: dnspython ~100 ms, for SRV only
+        import dns.resolver  # lazy: dnspython ~100 ms, for SRV only
 
         try:
             answer = await dns.asyncresolver.resolve(name, "SRV", lifetime=timeout)

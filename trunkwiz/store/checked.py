@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from trunkwiz.compat import UTC
+from trunkwiz.domain.text import visible
 from trunkwiz.store.paths import ConfigFileError, UntrustedPath, open_trusted
+from trunkwiz.store.tomlfile import parse_toml, read_regular
 
 T = TypeVar("T")
 
@@ -41,8 +43,6 @@ _REASON_CHARS = 160
 def load_checked(path: Path, build: Callable[[dict[str, Any]], T], *, what: str) -> T | None:
     """The file at ``path`` as ``build`` makes it, or ``None`` when there is none or it
     was unusable (then moved aside and reported). Raises ``UntrustedPath``."""
-    from trunkwiz.store.tomlfile import parse_toml, read_regular
-
     try:
         fd = open_trusted(path)
     except FileNotFoundError:
@@ -136,8 +136,6 @@ def _move_aside(path: Path, fd: int, info: os.stat_result) -> Path | OSError | N
 def report(line: str) -> None:
     """Write ``trunkwiz: LINE`` (control characters made visible) on stderr, keep it in
     ``NOTICES``; a stderr that cannot be written is not an error here."""
-    from trunkwiz.domain.text import visible
-
     text = f"trunkwiz: {visible(line)}"
     NOTICES.append(text)
     with contextlib.suppress(OSError, ValueError):  # stderr gone or closed

@@ -89,7 +89,7 @@ class DraftStore:
 
 def _draft_table(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` when it has the shape of a draft (``ValidationError`` otherwise)."""
-    from trunkwiz.store.schemas import DraftFile
+    from trunkwiz.store.schemas import DraftFile  # lazy: pydantic off the first frame
 
     DraftFile.model_validate(data)
     return data

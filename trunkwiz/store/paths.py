@@ -14,9 +14,13 @@ directory (the directory itself may be a link: the user chose it).
 
 from __future__ import annotations
 
+import errno
 import os
+import shlex
 import stat
 from pathlib import Path
+
+import platformdirs
 
 ENV_VAR = "TRUNKWIZ_CONFIG_DIR"
 """Environment variable that overrides the configuration directory."""
@@ -38,8 +42,6 @@ def config_dir(override: str | Path | None = None) -> Path:
     from_env = os.environ.get(ENV_VAR, "")
     if from_env:
         return Path(from_env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
@@ -99,8 +101,6 @@ def check_trusted(path: Path, info: os.stat_result, *, directory: bool) -> None:
 
 
 def _quoted(path: Path) -> str:
-    import shlex
-
     return shlex.quote(str(path))
 
 
@@ -143,8 +143,6 @@ def open_trusted(path: Path) -> int:
         # O_NONBLOCK: a FIFO put there does not hang the open (the reader refuses it)
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as exc:
-        import errno
-
         if exc.errno == errno.ELOOP:
             raise UntrustedPath(
                 path, "is a symbolic link (links are not followed here)", f"rm {_quoted(path)}"

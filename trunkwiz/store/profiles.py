@@ -24,6 +24,7 @@ keeps the value the file already holds for that profile and URL unless called wi
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from collections.abc import Iterator
@@ -114,7 +115,7 @@ def _text(value: object, field: str) -> str:
 def _profiles_file(data: dict[str, Any]) -> tuple[str | None, dict[str, Profile]]:
     """The default's name and the profiles of a ``profiles.toml`` table: its shape checked
     by ``schemas.ProfilesFile``, each profile's values by ``Profile`` (``ValueError``)."""
-    from trunkwiz.store.schemas import ProfilesFile
+    from trunkwiz.store.schemas import ProfilesFile  # lazy: pydantic off the first frame
 
     checked = ProfilesFile.model_validate(data)
     profiles = {
@@ -140,8 +141,6 @@ class ProfileStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the profiles' exclusive lock (waits for another run's change to end)."""
-        import fcntl
-
         ensure_private_dir(self.path.parent)
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(self.lock_path, flags, 0o600)

@@ -147,7 +147,7 @@ class SecretStore:
         value = self._call(backend.get_password, self.service, key)
         if value is None:
             return None
-        from pydantic import SecretStr
+        from pydantic import SecretStr  # lazy: the store loads no pydantic on import
 
         return SecretStr(value)
 
@@ -215,7 +215,10 @@ class SecretStore:
 
     def _kernel(self, first: SecretStoreUnavailable) -> tuple[str, KeyringBackend]:
         """The kernel keyring when keyring's own choice cannot be used (plain SSH)."""
-        from trunkwiz.store.kernel_keyring import KernelKeyring, unusable
+        from trunkwiz.store.kernel_keyring import (  # lazy: keyring ~60 ms, when needed
+            KernelKeyring,
+            unusable,
+        )
 
         kernel = KernelKeyring()
         self._name = backend_name(kernel)
@@ -277,7 +280,7 @@ def _resolve(given: KeyringBackend | None) -> tuple[str, KeyringBackend]:
 
 
 def _default_backend() -> KeyringBackend:
-    import keyring
+    import keyring  # lazy: keyring ~60 ms, when needed
 
     try:
         return keyring.get_keyring()

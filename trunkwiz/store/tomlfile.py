@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -74,7 +75,7 @@ def write_toml(path: Path, data: Mapping[str, Any]) -> None:
     refused = find_secret_keys(data)
     if refused:
         raise SecretKeyRefused(path, refused[0])
-    import tomli_w
+    import tomli_w  # lazy: the store loads no tomli_w on import
 
     payload = tomli_w.dumps(dict(data)).encode("utf-8")
     write_bytes_atomic(path, payload)
@@ -150,8 +151,6 @@ def read_toml(path: Path) -> dict[str, Any]:
 def read_regular(path: Path, fd: int) -> bytes:
     """The bytes of the open file ``fd``; ``ConfigFileError`` when it is not a regular
     file or holds more than ``MAX_BYTES``."""
-    import stat
-
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         raise ConfigFileError(path, None, "not a regular file")
     chunks: list[bytes] = []

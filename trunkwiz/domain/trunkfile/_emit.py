@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
+import tomli_w
+
 from trunkwiz.domain.fields import TRUNK_FIELDS
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
@@ -88,8 +90,6 @@ def emit(
 ) -> str:
     """The trunk file text for ``trunks`` (a header comment, then one table each);
     ``routes``, when given, holds each trunk's rules (see :func:`trunk_table`)."""
-    import tomli_w
-
     per_trunk = list(routes) if routes is not None else [{} for _ in trunks]
     tables = [trunk_table(t, tenant_refs, r) for t, r in zip(trunks, per_trunk, strict=True)]
     body = tomli_w.dumps({"trunk": tables})

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from trunkwiz.compat import tomllib
 from trunkwiz.domain.fields import file_keys
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
@@ -51,8 +52,6 @@ _RULE_TYPES = frozenset({"trunk_rule", "did_pool", "did_overlap"})
 
 def parse(text: str) -> TrunkFile:
     """Parse and validate a trunk file's text; raises :class:`TrunkFileError`."""
-    from trunkwiz.compat import tomllib
-
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark some editors write
     try:
         data = tomllib.loads(text)

@@ -8,9 +8,15 @@ PBX's public address, the inventory of DID pools for overlap checks.
 from __future__ import annotations
 
 import asyncio
+import difflib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from trunkwiz.domain.fromapi import trunk_from_api
+from trunkwiz.domain.options import Level
+from trunkwiz.pbx.errors import PbxError
+from trunkwiz.pbx.inventory import load_inventory
+from trunkwiz.pbx.plan import CurrentTrunk, apply, plan
 from trunkwiz.service.tenants import TenantInfo, in_natural_order
 from trunkwiz.service.trunk_rows import TrunkRow, read_trunk_rows
 
@@ -125,8 +131,6 @@ class Connection:
         The System Admin gets every tenant; a Tenant Admin its own (the signed-in domain,
         also when the PBX does not let it list tenants).
         """
-        from trunkwiz.pbx.errors import PbxError
-
         own = [TenantInfo("", self.domain, self.domain)] if self.domain else []
         try:
             return await self.tenants() + own
@@ -147,8 +151,6 @@ class Connection:
 
     async def inventory(self) -> Inventory:
         """Existing trunks with their hosts and DID pools (``trunkwiz.pbx.inventory``)."""
-        from trunkwiz.pbx.inventory import load_inventory
-
         return await load_inventory(self.client, tenants=self.tenant_items)
 
     async def status(self, trunk_id: str) -> str:
@@ -185,9 +187,6 @@ class Connection:
 
     async def load_trunk(self, trunk_id: str) -> TrunkModel:
         """An existing trunk as a domain model (validated as ``editing``)."""
-        from trunkwiz.domain.fromapi import trunk_from_api
-        from trunkwiz.domain.options import Level
-
         detail, assignees = await self.read_trunk(trunk_id)
         names = await self.tenant_names() if assignees else {}
         level = None if self.session.is_system_admin else Level.tenant
@@ -231,8 +230,6 @@ class Connection:
         self, trunk: TrunkModel, trunk_id: str | None, *, change_password: bool = False
     ) -> Plan:
         """The changes that make the PBX hold ``trunk`` (``trunkwiz.pbx.plan.Plan``)."""
-        from trunkwiz.pbx.plan import CurrentTrunk, plan
-
         current = None
         if trunk_id:
             detail, assignees = await self.read_trunk(trunk_id)
@@ -257,8 +254,6 @@ class Connection:
         no new call starts, what this submit changed is rolled back, then
         ``ApplyInterrupted`` (a ``ServiceError``) is raised.
         """
-        from trunkwiz.pbx.plan import apply
-
         client = self.client
         if on_created is not None:
             client = cast("PbxClient", _Recording(self.client, on_created))
@@ -298,8 +293,6 @@ DEFAULT_TRANSPORT_PORTS = {"UDP": 5060, "TCP": 5063, "TLS": 5061}
 
 def close_names(name: str, names: list[str], limit: int = 5) -> list[str]:
     """Trunk names that look like ``name`` (for "no trunk named X; did you mean …")."""
-    import difflib
-
     by_fold = {n.casefold(): n for n in names}
     folded = name.strip().casefold()
     found = difflib.get_close_matches(folded, list(by_fold), n=limit, cutoff=0.5)

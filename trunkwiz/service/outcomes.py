@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from trunkwiz.domain.labels import STEP_TITLES, label_of
+from trunkwiz.pbx.applying import ApplyFailed
+from trunkwiz.pbx.errors import PbxError, field_hint
 from trunkwiz.service.validate import step_of
 
 if TYPE_CHECKING:
@@ -74,9 +77,6 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
 
     When the PBX named a field of another step, the message says which step to go back to.
     """
-    from trunkwiz.pbx.applying import ApplyFailed
-    from trunkwiz.pbx.errors import PbxError, field_hint
-
     cause = getattr(exc, "cause", exc)
     field = None
     if isinstance(cause, PbxError):
@@ -88,8 +88,6 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
     else:
         lines = [f"Submit failed: {exc}"]
     if field and step_of(field) != "review":
-        from trunkwiz.domain.labels import STEP_TITLES, label_of
-
         step = step_of(field)
         lines.append(
             f"The PBX refused {label_of(field)}: go Back to the {STEP_TITLES.get(step, step)} step."
@@ -99,8 +97,6 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
 
 def left_created_trunk(exc: Exception) -> bool:
     """Whether a failed submit left the trunk it created (its deletion failed too)."""
-    from trunkwiz.pbx.applying import ApplyFailed
-
     if not isinstance(exc, ApplyFailed):
         return True
     return any(line.startswith("created trunk") for line in exc.not_rolled_back)

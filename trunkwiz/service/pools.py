@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from trunkwiz.domain.didpool import PoolIndex
+from trunkwiz.pbx.errors import PbxError
+
 if TYPE_CHECKING:
-    from trunkwiz.domain.didpool import DidPool, PoolIndex
+    from trunkwiz.domain.didpool import DidPool
     from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.service.connection import Connection
 
@@ -31,8 +34,6 @@ class PoolSources:
     @classmethod
     async def load(cls, conn: Connection, *, exclude_trunk_id: str | None = None) -> PoolSources:
         """Read the inventory; a PBX error leaves it empty and says so in ``problem``."""
-        from trunkwiz.pbx.errors import PbxError
-
         try:
             inventory = await conn.inventory()
         except PbxError as exc:
@@ -49,7 +50,5 @@ class PoolSources:
         """A ``PoolIndex`` of ``owners_for(hostname)`` (built once per host)."""
         key = hostname.strip().lower()
         if key not in self._cache:
-            from trunkwiz.domain.didpool import PoolIndex
-
             self._cache[key] = PoolIndex(self.owners_for(hostname))
         return self._cache[key]

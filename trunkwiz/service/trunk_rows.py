@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.domain.options import TrunkKind
+from trunkwiz.pbx.errors import PbxError
+
 if TYPE_CHECKING:
     from trunkwiz.pbx.client import PbxClient
 
@@ -54,8 +57,6 @@ class TrunkRow:
 def unread(what: str, exc: Exception) -> str:
     """``WHAT unknown: 403 permission denied (…)``: one line saying why a read failed
     (the PBX's words, without the request line)."""
-    from trunkwiz.pbx.errors import PbxError
-
     said = str(exc).strip()
     head, sep, rest = said.partition(": ")
     if sep and head.split(" ", 1)[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
@@ -77,9 +78,6 @@ async def read_trunk_rows(
     detail or assignees the PBX refuses (or a tenant list it refuses) is still a row,
     with what is unknown in ``problems``.
     """
-    from trunkwiz.domain.options import TrunkKind
-    from trunkwiz.pbx.errors import PbxError
-
     summaries = await client.providers()
     gate = asyncio.Semaphore(limit)
     names: dict[str, str] = {}

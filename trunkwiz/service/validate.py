@@ -12,12 +12,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from trunkwiz.domain.didpool import DidPool, PoolIndex, check_pool
+from trunkwiz.domain.options import Level
+from trunkwiz.domain.routes import InboundRoute, OutboundRoute, route_issues
+from trunkwiz.domain.rules import error_messages
+from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.service.draft import STEP_FIELDS
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
-
-    from trunkwiz.domain.didpool import DidPool
     from trunkwiz.domain.routes import RouteIssue, TenantRoutes
     from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.service.connection import Connection, TrunkModel
@@ -31,8 +35,6 @@ FIELD_STEP: dict[str, str] = {
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """One message per dotted field path (``tenants.0.did_numbers``) from a model error."""
-    from trunkwiz.domain.rules import error_messages
-
     return {key: "; ".join(msgs) for key, msgs in error_messages(exc).items()}
 
 
@@ -43,8 +45,6 @@ def step_of(key: str) -> str:
 
 def build_trunk(draft: WizardDraft) -> TrunkModel:
     """The draft as a validated trunk model (raises pydantic ``ValidationError``)."""
-    from trunkwiz.domain.trunk import parse_trunk
-
     data = draft.trunk_data()
     if draft.password is not None and data["kind"] != "ip":
         data["password"] = draft.password
@@ -53,8 +53,6 @@ def build_trunk(draft: WizardDraft) -> TrunkModel:
 
 def validate_step(draft: WizardDraft, step: str) -> dict[str, str]:
     """Errors (``{field path: message}``) the model reports for ``step``'s own fields."""
-    from pydantic import ValidationError
-
     try:
         build_trunk(draft)
     except ValidationError as exc:
@@ -142,8 +140,6 @@ def dotted_key(file_key: str) -> str:
 
 def model_findings(exc: ValidationError) -> list[Finding]:
     """A model's refusal as findings (one per message; a pool lists every bad entry)."""
-    from trunkwiz.domain.rules import error_messages
-
     found: list[Finding] = []
     for key, messages in error_messages(exc).items():
         path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
@@ -165,9 +161,6 @@ def trunk_findings(
     against the trunk's, each tenant's rules against its pool (caller IDs, inbound DIDs,
     names) and no DID routed twice by the inbound rules of the trunk.
     """
-    from trunkwiz.domain.didpool import PoolIndex, check_pool
-    from trunkwiz.domain.options import Level
-
     found: list[Finding] = []
     index = PoolIndex(held) if held else None
     pools: dict[str | None, tuple[tuple[str | int, ...], DidPool]] = {}
@@ -205,14 +198,10 @@ def route_checks(routes: TenantRoutes, pool: DidPool) -> list[RouteIssue]:
     """A tenant's rules against its pool: the domain's ``route_issues`` (caller IDs and
     inbound DIDs inside the pool, names unique per kind, one inbound rule per DID of the
     trunk)."""
-    from trunkwiz.domain.routes import route_issues
-
     return route_issues(routes, pool)
 
 
 def _empty() -> DidPool:
-    from trunkwiz.domain.didpool import DidPool
-
     return DidPool.empty()
 
 
@@ -274,9 +263,6 @@ def finding_step(finding: Finding) -> str:
 
 def _route_findings(draft: WizardDraft) -> list[Finding]:
     """The Routes step's rules the domain refuses, each at its tenant entry and rule."""
-    from pydantic import ValidationError
-
-    from trunkwiz.domain.routes import InboundRoute, OutboundRoute
 
     if draft.routes_skipped:
         return []
@@ -306,8 +292,6 @@ async def review_check(conn: Connection, draft: WizardDraft) -> ReviewCheck:
     """The one check the wizard's Review runs before it plans (the same as ``apply``'s):
     the model's rules, the rules of the Routes step, then :func:`check_trunk` on the PBX
     as it is now."""
-    from pydantic import ValidationError
-
     found: list[Finding] = []
     trunk: TrunkModel | None = None
     try:

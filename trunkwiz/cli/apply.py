@@ -96,7 +96,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 done, 1 PBX/network failure, 2 bad input."""
-    from trunkwiz.domain.trunkfile import TrunkFileError, parse
+    from trunkwiz.domain.trunkfile import TrunkFileError, parse  # lazy: keeps --help light
 
     report: dict[str, Any] = {"file": args.file, "dry_run": args.dry_run, "trunks": []}
     try:
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"stdin names trunks not in {args.file}: {', '.join(unknown)}", 2)
     except CliError as exc:
         return _fail(args, report, str(exc), exc.code)
-    from trunkwiz.cli.apply_run import ApplyRun
+    from trunkwiz.cli.apply_run import ApplyRun  # lazy: keeps --help light
 
     runner = ApplyRun(args, tf, given, report)
     try:

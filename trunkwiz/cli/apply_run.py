@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ from pydantic import SecretStr
 from trunkwiz import streams
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
+from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.options import Level
+from trunkwiz.domain.text import visible
 from trunkwiz.domain.trunkfile import (
     AnyTrunk,
     FileIssue,
@@ -44,14 +47,13 @@ from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import file_routes, plan_routes
+from trunkwiz.service.validate import check_trunk
 from trunkwiz.store.secrets import trunk_key
 
 
 def out(args: argparse.Namespace, line: str) -> None:
     """A human line: stdout normally, stderr under ``--json`` (stdout holds the JSON);
     control characters from the file or the PBX are shown escaped."""
-    from trunkwiz.domain.text import visible
-
     print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
@@ -220,11 +222,6 @@ class ApplyRun:
         the file, on the PBX's pools read now: the file states the end result, so a trunk
         of the file counts with the pools the file gives it, not those the PBX holds for
         it yet (an overlap between two trunks of the file is reported on the later one)."""
-        import dataclasses
-
-        from trunkwiz.domain.didpool import DidPool
-        from trunkwiz.domain.options import Level
-        from trunkwiz.service.validate import check_trunk
 
         found: list[FileIssue] = []
         earlier: list[tuple[str, str, DidPool]] = []  # (host, owner, pool) of the file

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _checklist(args: argparse.Namespace) -> int:
-    from trunkwiz.service.checklist import checklist_for
+    from trunkwiz.service.checklist import checklist_for  # lazy: keeps --help light
 
     prefix = args.tech_prefix.strip()
     if prefix and not prefix.isdigit():
@@ -82,7 +82,7 @@ async def _checklist(args: argparse.Namespace) -> int:
 def takes_tech_prefix(brand: str) -> bool:
     """Whether the checklist of a ``brand`` trunk shows a tech prefix (the brand's guide
     puts a call prefix into the PBX), i.e. whether ``--tech-prefix`` does anything."""
-    from trunkwiz.domain.brands import BrandCatalogue
+    from trunkwiz.domain.brands import BrandCatalogue  # lazy: keeps --help light
 
     found = BrandCatalogue.load().find(brand)
     prefix = found.call_prefix if found is not None else None

@@ -19,8 +19,10 @@ another user cannot redirect the log. Anything else is refused in one line (exit
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import shlex
 import stat
 import sys
 from typing import TextIO
@@ -96,8 +98,6 @@ def open_private_log(path: str) -> TextIO:
 
 
 def _open_existing(path: str) -> int:
-    import errno
-
     try:
         fd = os.open(path, _APPEND)
     except OSError as exc:
@@ -126,8 +126,6 @@ def _check_private(path: str, info: os.stat_result) -> None:
         )
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
-        import shlex
-
         raise LogRefused(
             f"other users may access it (mode {mode:04o}) and the log names tenants, "
             f"DIDs and hosts; not appended to. Fix: chmod 600 {visible(shlex.quote(path))}"

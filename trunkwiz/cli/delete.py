@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.domain.text import visible
+from trunkwiz.pbx.errors import PbxError
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -98,8 +100,6 @@ class DeleteRun:
 
     def out(self, line: str) -> None:
         """A human line: stdout, or stderr under ``--json``; control characters escaped."""
-        from trunkwiz.domain.text import visible
-
         stream = sys.stderr if self.args.json else sys.stdout
         print(visible(line, multiline=True), file=stream, flush=True)
 
@@ -143,8 +143,8 @@ class DeleteRun:
             await services.close()
 
     async def _delete(self, services: Any, conn: Connection) -> int:
-        from trunkwiz.service.connection import close_names
-        from trunkwiz.service.routes import delete_trunk, trunk_routes
+        from trunkwiz.service.connection import close_names  # lazy: keeps --help light
+        from trunkwiz.service.routes import delete_trunk, trunk_routes  # lazy: keeps --help light
 
         name = self.args.name
         providers = await conn.client.providers()
@@ -184,8 +184,6 @@ class DeleteRun:
         try:
             done = await delete_trunk(guarded, trunk_id, name, remove_rules=self.args.remove_rules)
         except Exception as exc:
-            from trunkwiz.pbx.errors import PbxError
-
             if not isinstance(exc, PbxError):
                 raise
             common.say(common.visible(f"trunkwiz delete: {exc}"))
@@ -271,8 +269,6 @@ class _StopBeforeDestroy:
         return getattr(self._conn, name)
 
     async def delete_trunk(self, trunk_id: str) -> None:
-        from trunkwiz.pbx.errors import PbxError
-
         if self._run.code is not None:
             raise PbxError(f"stopped by {self._run.why} before the trunk was deleted")
         self._run.stage = "sent"

@@ -20,6 +20,14 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.cli.wizard import (
+    build_services,
+    connect_defaults,
+    refuse_without_terminal,
+    resume_command,
+    run_app,
+)
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -81,10 +89,10 @@ class DemoWorld:
     """The sandbox PBX and the demo carrier, started together and stopped together."""
 
     def __init__(self, *, port: int = 0, carrier_port: int = 0, tls: bool = False) -> None:
-        from pydantic import SecretStr
+        from pydantic import SecretStr  # lazy: keeps --help light
 
-        from trunkwiz.sandbox.server import SandboxServer
-        from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
+        from trunkwiz.sandbox.server import SandboxServer  # lazy: keeps --help light
+        from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser  # lazy: keeps --help light
 
         self.sandbox = SandboxServer(port=port, tls=tls)
         self.background = BackgroundLoop()
@@ -127,7 +135,7 @@ class DemoWorld:
 
 def demo_drafts(config: Path, url: str) -> DraftStore:
     """The demo's draft slot in ``config``, read back for the sandbox at ``url``."""
-    from trunkwiz.store.drafts import DraftStore
+    from trunkwiz.store.drafts import DraftStore  # lazy: keeps --help light
 
     class DemoDrafts(DraftStore):
         """``drafts/demo.toml``: each demo has a new sandbox, so a saved draft is read back
@@ -147,12 +155,11 @@ def demo_drafts(config: Path, url: str) -> DraftStore:
 
 def make_app(args: argparse.Namespace) -> App[int]:
     """Start the demo world and return the wizard connected to it (it stops on exit)."""
-    from pydantic import SecretStr
+    from pydantic import SecretStr  # lazy: keeps --help light
 
-    from trunkwiz.cli.wizard import build_services, connect_defaults, resume_command
-    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD
-    from trunkwiz.store.paths import config_dir
-    from trunkwiz.tui.app import TrunkWizApp
+    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD  # lazy: keeps --help light
+    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
+    from trunkwiz.tui.app import TrunkWizApp  # lazy: keeps --help light
 
     world = DemoWorld(
         port=getattr(args, "port", 0),
@@ -188,8 +195,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
 
 
 def _memory_store() -> Any:
-    from trunkwiz.store.memory import MemoryKeyring
-    from trunkwiz.store.secrets import SecretStore
+    from trunkwiz.store.memory import MemoryKeyring  # lazy: keeps --help light
+    from trunkwiz.store.secrets import SecretStore  # lazy: keeps --help light
 
     return SecretStore(MemoryKeyring())
 
@@ -197,11 +204,7 @@ def _memory_store() -> Any:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; the sandbox and the carrier stop when the wizard exits (2 without a
     terminal, before anything is started)."""
-    from trunkwiz.cli.wizard import refuse_without_terminal
-
     refused = refuse_without_terminal()
     if refused is not None:
         return refused
-    from trunkwiz.cli.wizard import run_app
-
     return run_app(make_app(args))

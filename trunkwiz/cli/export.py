@@ -8,6 +8,11 @@ with a note on stderr.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import secrets
+import stat
+from pathlib import Path
 from typing import Any
 
 from trunkwiz.cli import common, completion
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from trunkwiz.domain.trunkfile import emit
+    from trunkwiz.domain.trunkfile import emit  # lazy: keeps --help light
 
     services, conn = await common.sign_in_from_args(args)
     try:
@@ -72,11 +77,9 @@ async def _export(args: argparse.Namespace) -> int:
 
 async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str, str]]:
     """The trunks (all, or the one named) as models, and tenant id -> reference."""
-    import asyncio
+    from pydantic import ValidationError  # lazy: keeps --help light
 
-    from pydantic import ValidationError
-
-    from trunkwiz.domain.fromapi import trunk_from_api
+    from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
 
     items = await conn.client.providers()
     if name is not None:
@@ -108,7 +111,7 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
 
 async def load_routes(conn: Any, trunks: list[Any]) -> list[dict[str | None, Any]]:
     """The rules that use each trunk, per tenant (in the order of ``trunks``)."""
-    from trunkwiz.service.routes import export_routes
+    from trunkwiz.service.routes import export_routes  # lazy: keeps --help light
 
     ids = await conn.client.providers()
     by_name = {str(p.get("name") or "").strip().casefold(): str(p["id"]) for p in ids}
@@ -141,11 +144,6 @@ def _write(path: str, text: str) -> None:
     A symbolic link, directory or other non-regular file at ``path`` is refused (exit 2),
     and a link planted there after that check is replaced by the file by the rename, never
     written through."""
-    import os
-    import secrets
-    import stat
-    from pathlib import Path
-
     target = Path(path)
     try:
         info = os.lstat(target)

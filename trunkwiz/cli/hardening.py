@@ -27,7 +27,7 @@ PR_GET_DUMPABLE = 3
 def no_core_dumps() -> None:
     """Turn core dumps off for this process (and what it starts); never raises."""
     try:
-        import resource
+        import resource  # lazy: not on Windows (ImportError caught)
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
@@ -48,7 +48,7 @@ def _prctl() -> Any:
     try:
         return _from_c_module()
     except (ImportError, AttributeError, OSError, TypeError):
-        import ctypes
+        import ctypes  # lazy: ~2 ms on every command, a rare fallback
 
         return ctypes.CDLL(None, use_errno=True).prctl
 

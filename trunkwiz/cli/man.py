@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 
+from trunkwiz import __version__
+from trunkwiz.cli import COMMANDS, GLOBAL_OPTIONS, build_parser
+
 DESCRIPTION = "Print the manual page (roff) made from the command-line definitions."
 
 EPILOG = """\
@@ -74,9 +77,6 @@ def _option_lines(parser: argparse.ArgumentParser, skip: frozenset[str] = frozen
 
 def page() -> str:
     """The whole manual page."""
-    from trunkwiz import __version__
-    from trunkwiz.cli import COMMANDS, GLOBAL_OPTIONS, build_parser
-
     parser = build_parser()
     connection = frozenset(flag[2:].replace("-", "_") for flag, _, _ in GLOBAL_OPTIONS) | {"help"}
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

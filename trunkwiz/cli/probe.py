@@ -19,6 +19,7 @@ from typing import Any
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.domain.text import visible
+from trunkwiz.pbx.errors import PbxError
 
 EPILOG = f"""\
 {common.STDIN_FORMAT}
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _from_file(args: argparse.Namespace, path: Path) -> int:
-    from trunkwiz.domain.trunkfile import TrunkFileError, parse
+    from trunkwiz.domain.trunkfile import TrunkFileError, parse  # lazy: keeps --help light
 
     try:
         tf = parse(path.read_text(encoding="utf-8"))
@@ -103,7 +104,7 @@ async def _from_pbx(args: argparse.Namespace) -> int:
     services, conn = await common.sign_in(args, target, password)
     try:
         trunk_id = await common.find_trunk_id(conn, args.target)
-        from trunkwiz.domain.fromapi import trunk_from_api
+        from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
 
         detail, assignees = await common.read_trunk(conn, trunk_id)
         trunk = trunk_from_api(detail, assignees, {})
@@ -144,8 +145,7 @@ class _HeldHosts:
 
     async def of(self, name: str) -> tuple[str, str] | None:
         """``(hostname, outbound server)`` on the PBX, or None (``problem`` says why)."""
-        from trunkwiz.domain.fromapi import trunk_from_api
-        from trunkwiz.pbx.errors import PbxError
+        from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
 
         try:
             if self._conn is None:
@@ -203,9 +203,9 @@ async def _probe_all(
     keyring: common.Keyring,
     held: _HeldHosts | None = None,
 ) -> int:
-    from trunkwiz.sip.probe import ProbeTarget, probe
-    from trunkwiz.sip.ratelimit import RateLimiter
-    from trunkwiz.store.secrets import trunk_key
+    from trunkwiz.sip.probe import ProbeTarget, probe  # lazy: keeps --help light
+    from trunkwiz.sip.ratelimit import RateLimiter  # lazy: keeps --help light
+    from trunkwiz.store.secrets import trunk_key  # lazy: keeps --help light
 
     jobs = []
     for trunk in trunks:
@@ -252,8 +252,8 @@ async def _probe_all(
 def shared_state(args: argparse.Namespace) -> Path | None:
     """The rate limiter's state file shared by every trunkwiz of this user (None if the
     config dir cannot be made: the limit is then per process)."""
-    from trunkwiz.sip.ratelimit import STATE_FILE
-    from trunkwiz.store.paths import config_dir, ensure_private_dir
+    from trunkwiz.sip.ratelimit import STATE_FILE  # lazy: keeps --help light
+    from trunkwiz.store.paths import config_dir, ensure_private_dir  # lazy: keeps --help light
 
     try:
         return ensure_private_dir(config_dir(getattr(args, "config", None))) / STATE_FILE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -104,11 +105,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    import logging
-
-    from trunkwiz.sandbox.registrations import SipRegistrationStatus
-    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
-    from trunkwiz.sandbox.status import NoRegistration
+    from trunkwiz.sandbox.registrations import SipRegistrationStatus  # lazy: keeps --help light
+    from trunkwiz.sandbox.server import (  # lazy: keeps --help light
+        DEFAULT_ADMIN_PASSWORD,
+        SandboxServer,
+    )
+    from trunkwiz.sandbox.status import NoRegistration  # lazy: keeps --help light
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("trunkwiz.sandbox.registrations").setLevel(logging.INFO)

@@ -10,11 +10,12 @@ the secret as an argument. Its last line says which store holds it and for how l
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from typing import TYPE_CHECKING
 
 from trunkwiz.cli import common
-from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK
+from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -48,8 +49,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 done, 1 keyring unavailable, 2 bad input."""
-    from trunkwiz.cli.common import CliError
-    from trunkwiz.store.secrets import SecretStoreUnavailable, pbx_key, trunk_key
+    from trunkwiz.store.secrets import (  # lazy: keeps --help light
+        SecretStoreUnavailable,
+        pbx_key,
+        trunk_key,
+    )
 
     try:
         target = common.resolve_target(args)
@@ -91,14 +95,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_secret(label: str) -> SecretStr | None:
     """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
-    from pydantic import SecretStr as Secret
+    from pydantic import SecretStr as Secret  # lazy: keeps --help light
 
     if not common.stdin_is_tty():
         line = sys.stdin.readline() if sys.stdin is not None else ""
         value = line.removesuffix("\n").removesuffix("\r")
         return Secret(value) if value else None
-    import getpass
-
     first = getpass.getpass(f"{label}: ")
     if not first:
         return None

@@ -13,11 +13,14 @@ then ends with one line on stderr and status 1, after the table.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+import time
 from typing import Any
 
 from trunkwiz.cli import common, completion
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.domain.text import visible
 
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
 
@@ -72,8 +75,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _status(args: argparse.Namespace) -> int:
-    import asyncio
-
     services, conn = await common.sign_in_from_args(args)
     deadline = common.seconds_option(args, "deadline", common.DEFAULT_DEADLINE)
     try:
@@ -130,8 +131,6 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bo
             common.print_json(rows)
         return
     if watching:
-        import time
-
         if sys.stdout.isatty():
             print("\x1b[H\x1b[2J", end="")
         print(f"{time.strftime('%H:%M:%S')}  every {args.interval:g} s, Ctrl+C to stop")
@@ -148,8 +147,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     """The rows as aligned columns NAME KIND HOST STATUS (the PBX's text shown with
     control characters escaped: a cell is one line and nothing in it reaches the terminal
     raw)."""
-    from trunkwiz.domain.text import visible
-
     if not rows:
         return "No trunks."
     heads = ("NAME", "KIND", "HOST", "STATUS")

@@ -7,6 +7,7 @@ services are imported when the command runs, so ``trunkwiz --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
     """What the Connect step shows, from the global options."""
-    from trunkwiz.service.services import DEFAULT_URL, ConnectDefaults
+    from trunkwiz.service.services import (  # lazy: trunkwiz --help loads this module
+        DEFAULT_URL,
+        ConnectDefaults,
+    )
 
     return ConnectDefaults(
         url=getattr(args, "pbx", None) or DEFAULT_URL,
@@ -77,8 +81,8 @@ def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
 
 def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     """The composition root of the wizard: stores, keyring and PBX client factory."""
-    from trunkwiz.service.services import Services
-    from trunkwiz.store.paths import config_dir
+    from trunkwiz.service.services import Services  # lazy: trunkwiz --help loads this module
+    from trunkwiz.store.paths import config_dir  # lazy: trunkwiz --help loads this module
 
     kwargs.setdefault("defaults", connect_defaults(args))
     kwargs.setdefault("secrets", _open_secret_store)
@@ -92,7 +96,7 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
 def _open_secret_store() -> Any:
     """The OS keyring (imported when the wizard first needs a password)."""
-    from trunkwiz.cli import common
+    from trunkwiz.cli import common  # lazy: trunkwiz --help loads this module
 
     return common.open_secret_store()
 
@@ -103,8 +107,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
     A saved draft is offered on start (Resume / Start over); ``--resume`` takes it without
     asking. Either way the user signs in again, then the wizard returns to the saved step.
     """
-    from trunkwiz.service.draft import WizardDraft
-    from trunkwiz.tui.app import TrunkWizApp
+    from trunkwiz.service.draft import WizardDraft  # lazy: trunkwiz --help loads this module
+    from trunkwiz.tui.app import TrunkWizApp  # lazy: trunkwiz --help loads this module
 
     services = build_services(args)
     if getattr(args, "resume", False):
@@ -122,8 +126,6 @@ def make_app(args: argparse.Namespace) -> App[int]:
 def resume_command(args: argparse.Namespace, command: str = "") -> str:
     """The command line that offers a kept draft again: ``trunkwiz`` (or ``trunkwiz
     COMMAND``) with the ``--config`` given, shell-quoted."""
-    import shlex
-
     words = ["trunkwiz"]
     config = getattr(args, "config", None)
     if config:
@@ -136,7 +138,7 @@ def resume_command(args: argparse.Namespace, command: str = "") -> str:
 def _saved_draft(services: Services) -> dict[str, Any] | None:
     """The saved draft, or None (none saved; or of the wrong shape: the store moved it
     aside and said where)."""
-    from trunkwiz.store.tomlfile import ConfigFileError
+    from trunkwiz.store.tomlfile import ConfigFileError  # lazy: trunkwiz --help loads this module
 
     try:
         return services.load_draft()
@@ -156,7 +158,7 @@ def run_app(app: App[int]) -> int:
     file moved aside while the App had the terminal was reported into Textual's capture
     of stderr (not shown): its line is written then too. An exception escaping Textual
     itself is reported as one the App caught (``report_crash``)."""
-    from trunkwiz.store.checked import NOTICES
+    from trunkwiz.store.checked import NOTICES  # lazy: trunkwiz --help loads this module
 
     seen = len(NOTICES)
     result: object = None

@@ -28,7 +28,7 @@ def driver_class() -> type[Driver] | None:
     """The guarded driver on POSIX terminals; None elsewhere (Textual picks its own)."""
     if sys.platform == "win32":
         return None
-    from textual.drivers.linux_driver import LinuxDriver
+    from textual.drivers.linux_driver import LinuxDriver  # lazy: POSIX only (termios)
 
     class GuardedLinuxDriver(LinuxDriver):
         """Textual's Linux driver; a lost terminal leaves the App as a hang-up does."""

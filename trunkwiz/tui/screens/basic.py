@@ -9,11 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
+from trunkwiz.domain.brands import BrandCatalogue, brand_hint
 from trunkwiz.domain.fields import TrunkField, step_rows
+from trunkwiz.domain.options import TrunkKind
+from trunkwiz.service.errors import ServiceError
+from trunkwiz.service.pools import PoolSources
+from trunkwiz.service.validate import tenant_domain_clash
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
 from trunkwiz.tui.screens.field_rows import input_row
 from trunkwiz.tui.widgets.compact import TextField
+from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
 _LABEL_HINT = "A name for the gateway, e.g. gw1.example.net; not a tenant's SIP domain."
@@ -40,8 +46,6 @@ class BasicScreen(StepScreen):
     @cached_property
     def catalogue(self) -> Any:
         """The brand catalogue (package data)."""
-        from trunkwiz.domain.brands import BrandCatalogue
-
         return BrandCatalogue.load()
 
     def compose_body(self) -> ComposeResult:
@@ -72,8 +76,6 @@ class BasicScreen(StepScreen):
             yield from field_row(field.label, _choice(options, transport, field.name))
             yield Static("", classes="note", id="transport-note")
         elif field.widget == "pool":
-            from trunkwiz.tui.widgets.didpool import DidPoolInput
-
             pool = DidPoolInput(f.get(field.name, ""), id=field.name)
             yield from field_row(field.label, pool, hint=field.hint)
         elif field.name == "hostname" and self.draft.kind == "accept_register":
@@ -82,8 +84,6 @@ class BasicScreen(StepScreen):
             yield from input_row(field, f, **_INPUT_EXTRA.get(field.name, {}))
 
     def _readonly_text(self) -> str:
-        from trunkwiz.domain.options import TrunkKind
-
         kind = TrunkKind(self.draft.kind or "register").label
         brand = self.draft.fields.get("brand") or "Generic"
         return (
@@ -115,8 +115,6 @@ class BasicScreen(StepScreen):
         self._brand_facts(event.value, prefill=chosen and not self.draft.is_edit)
 
     def _brand_facts(self, name: object, *, prefill: bool) -> None:
-        from trunkwiz.domain.options import TrunkKind
-
         note = self.query_one("#brand-note", Static)
         brand = self.catalogue.find(str(name))
         self._ask_placeholders({})
@@ -131,8 +129,6 @@ class BasicScreen(StepScreen):
                 note, f"{brand.name} documents only: {documented}. Go Back to change the kind."
             )
             return
-        from trunkwiz.domain.brands import brand_hint
-
         values = brand.prefill_for(kind)
         if prefill:
             self._prefill(brand.model_values(kind, unfilled=True))
@@ -176,8 +172,6 @@ class BasicScreen(StepScreen):
 
     @work(exclusive=True, group="transport")
     async def _check_transport(self, protocol: str) -> None:
-        from trunkwiz.service.errors import ServiceError
-
         conn = self.services.connection
         note = self.query_one("#transport-note", Static)
         if conn is None:
@@ -191,9 +185,6 @@ class BasicScreen(StepScreen):
     # -- tenant DID pool ------------------------------------------------------------------
     @work(exclusive=True, group="pools")
     async def _load_pools(self) -> None:
-        from trunkwiz.service.pools import PoolSources
-        from trunkwiz.tui.widgets.didpool import DidPoolInput
-
         conn = self.services.connection
         if conn is None:
             return
@@ -206,8 +197,6 @@ class BasicScreen(StepScreen):
         """The pools to check against are those of the same provider host."""
         sources = getattr(self, "_sources", None)
         if sources is not None and self.draft.level == "tenant":
-            from trunkwiz.tui.widgets.didpool import DidPoolInput
-
             self.query_one("#did_numbers", DidPoolInput).set_context(
                 sources.index_for(event.value.strip())
             )
@@ -215,8 +204,6 @@ class BasicScreen(StepScreen):
     # -- Accept Register: the host must not be a tenant's SIP domain -----------------------
     @work(exclusive=True, group="domains")
     async def _load_domains(self) -> None:
-        from trunkwiz.service.errors import ServiceError
-
         conn = self.services.connection
         if conn is None:
             return
@@ -233,8 +220,6 @@ class BasicScreen(StepScreen):
             self._check_label(event.value)
 
     def _check_label(self, host: str) -> str | None:
-        from trunkwiz.service.validate import tenant_domain_clash
-
         problem = tenant_domain_clash(host, getattr(self, "_domains", ()))
         for line in self.query("#hostname-error").results(Static):  # gone with the screen
             set_line(line, problem or "")

@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Static
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
+from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 
@@ -145,9 +146,12 @@ class ConnectScreen(StepScreen):
 
     @work(exclusive=True, group="connect")
     async def _connect(self, values: dict[str, Any], pinned: str | None) -> None:
-        from pydantic import SecretStr
+        from pydantic import SecretStr  # lazy: off the first frame
 
-        from trunkwiz.service.outcomes import NeedsTrust, Refused
+        from trunkwiz.service.outcomes import (  # lazy: PBX client off the first frame
+            NeedsTrust,
+            Refused,
+        )
 
         password = SecretStr(self.query_one("#pbx_password", TextField).value)
         url, user, domain = values["url"], values["user"], values["domain"]
@@ -222,8 +226,6 @@ class ConnectScreen(StepScreen):
         return line
 
     def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
-        from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
-
         def answer(yes: bool | None) -> None:
             if yes:
                 self._connect(values, pinned=fingerprint)

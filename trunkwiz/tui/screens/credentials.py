@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -83,8 +84,6 @@ class CredentialsScreen(StepScreen):
         self.query_one("#auth_id").focus()
 
     def collect(self) -> dict[str, Any]:
-        from pydantic import SecretStr
-
         password = self.query_one("#password", TextField).value  # as typed, never stripped
         values = self.field_values()
         values["password"] = SecretStr(password) if password else None

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 
 from trunkwiz.domain.text import visible
+from trunkwiz.service.connection import close_names
+from trunkwiz.service.edit import draft_values
+from trunkwiz.service.errors import ServiceError
+from trunkwiz.service.routes import delete_trunk
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
+from trunkwiz.tui.screens.manage import DeleteTrunkScreen
 from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 from trunkwiz.tui.widgets.trunklist import TrunkList
 
@@ -90,8 +96,6 @@ class KindScreen(StepScreen):
 
     @work(exclusive=True, group="trunks")
     async def _load_trunks(self) -> None:
-        from trunkwiz.service.errors import ServiceError
-
         listing = self.query_one("#trunks", TrunkList)
         conn = self.services.connection
         if conn is None:
@@ -123,8 +127,6 @@ class KindScreen(StepScreen):
         return take() if take is not None else None
 
     def _open_by_name(self, name: str, rows: list[TrunkRow]) -> None:
-        from trunkwiz.service.connection import close_names
-
         folded = name.strip().casefold()
         found = next((r for r in rows if r.name.strip().casefold() == folded), None)
         if found is not None:
@@ -197,10 +199,6 @@ class KindScreen(StepScreen):
     async def _open(self, trunk_id: str, asked: str | None = None) -> None:
         """Open the trunk for editing; ``asked`` is the name ``trunkwiz edit`` was given
         (then a trunk that cannot be opened ends the command, saying why)."""
-        from pydantic import ValidationError
-
-        from trunkwiz.service.edit import draft_values
-        from trunkwiz.service.errors import ServiceError
 
         conn = self.services.connection
         assert conn is not None
@@ -227,8 +225,6 @@ class KindScreen(StepScreen):
     # -- delete ---------------------------------------------------------------------------
     def action_delete_trunk(self) -> None:
         """Delete the highlighted trunk after its name is typed (a dialog asks)."""
-        from trunkwiz.tui.screens.manage import DeleteTrunkScreen
-
         listing = self.query_one("#trunks", OptionList)
         index = listing.highlighted
         option = listing.get_option_at_index(index) if index is not None else None
@@ -239,8 +235,6 @@ class KindScreen(StepScreen):
             return
 
         async def delete(remove_rules: bool = False) -> None:
-            from trunkwiz.service.routes import delete_trunk
-
             await delete_trunk(conn, row.id, row.name, remove_rules=remove_rules)
 
         def done(deleted: bool | None) -> None:

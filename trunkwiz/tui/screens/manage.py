@@ -147,8 +147,8 @@ class DeleteTrunkScreen(ModalScreen[bool]):
 
     @work(exclusive=True, group="delete")
     async def _run_delete(self, remove_rules: bool = False) -> None:
-        from trunkwiz.service.errors import ServiceError
-        from trunkwiz.service.routes import TrunkInUse
+        from trunkwiz.service.errors import ServiceError  # lazy: PBX client off the resume screen
+        from trunkwiz.service.routes import TrunkInUse  # lazy: PBX client off the resume screen
 
         button = self.query_one("#delete", Button)
         with_rules = self.query_one("#delete-rules", Button)

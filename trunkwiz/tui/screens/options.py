@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Static
 
 from trunkwiz.domain.labels import label_of
+from trunkwiz.domain.options import TrunkOptions
 from trunkwiz.tui.screens.base import StepScreen, field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
@@ -15,8 +16,6 @@ from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 def option_specs() -> list[tuple[str, Any, str]]:
     """``(name, default, hint)`` of each flag, from the domain model: what it does, its
     default in the same words for every flag, and its API name as a detail."""
-    from trunkwiz.domain.options import TrunkOptions
-
     specs = []
     for name, info in TrunkOptions.model_fields.items():
         default = info.default

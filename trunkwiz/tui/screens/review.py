@@ -15,17 +15,21 @@ from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.text import visible
+from trunkwiz.service.checklist import checklist_for, review_warnings
+from trunkwiz.service.errors import PlanError, ServiceError
+from trunkwiz.service.outcomes import explain_submit_failure, left_created_trunk
+from trunkwiz.service.routes import plan_routes
+from trunkwiz.service.validate import finding_step, review_check, step_of
 from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
+from trunkwiz.tui.widgets.status import StatusPanel
 
 
 def step_title(field: str) -> str:
     """The title of the step that shows ``field`` ("Basic info", "Credentials")."""
-    from trunkwiz.service.validate import step_of
-
     step = step_of(field)
     return STEP_TITLES.get(step, step)
 
@@ -82,9 +86,6 @@ class ReviewScreen(StepScreen):
     # -- plan --------------------------------------------------------------------------
     @work(exclusive=True, group="plan")
     async def _plan(self) -> None:
-        from trunkwiz.service.errors import PlanError, ServiceError
-        from trunkwiz.service.validate import finding_step, review_check
-
         shown = self.query_one("#plan", PlanView)
         conn = self.services.connection
         if conn is None:
@@ -107,8 +108,6 @@ class ReviewScreen(StepScreen):
                 self.trunk, self.draft.trunk_id, change_password=change_password
             )
             if checked.routes:
-                from trunkwiz.service.routes import plan_routes
-
                 self.plan = await plan_routes(conn, self.plan, checked.routes)
         except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
@@ -121,8 +120,6 @@ class ReviewScreen(StepScreen):
 
     def _warnings(self, conn: Any) -> None:
         """A trunk shared with no tenant, or a tenant with an empty DID pool."""
-        from trunkwiz.service.checklist import review_warnings
-
         found = review_warnings(self.trunk, self.draft.level or conn.level)
         show_note(
             self.query_one("#review-warnings", Static),
@@ -189,9 +186,6 @@ class ReviewScreen(StepScreen):
 
     @work(exclusive=True, group="apply")
     async def _apply(self) -> None:
-        from trunkwiz.service.errors import ServiceError
-        from trunkwiz.service.outcomes import left_created_trunk
-
         conn = self.services.connection
         assert conn is not None
         bar = self.query_one("#progress", ProgressBar)
@@ -288,8 +282,6 @@ class ReviewScreen(StepScreen):
         The progress bar goes (nothing is in progress any more); the plan entry of a
         field the PBX refused is flagged. Submit and Back work again.
         """
-        from trunkwiz.service.outcomes import explain_submit_failure
-
         failure = explain_submit_failure(exc)
         message, field = failure.message, failure.field
         self.query_one("#progress", ProgressBar).display = False
@@ -317,8 +309,6 @@ class ReviewScreen(StepScreen):
         return f"The trunk password was not kept: {problem}" if problem else ""
 
     async def _finished(self) -> None:
-        from trunkwiz.tui.widgets.status import StatusPanel
-
         submit = self.query_one("#submit", Button)
         submit.display = False
         done = CompactButton("Done", id="done", variant="success")
@@ -351,8 +341,6 @@ class ReviewScreen(StepScreen):
 
     async def _gateway_hint(self) -> str:
         """Accept Register: the PBX waits for the gateway; say where it must register."""
-        from trunkwiz.service.errors import ServiceError
-
         conn = self.services.connection
         transport = str(self.trunk.transport.value)
         try:
@@ -372,9 +360,6 @@ class ReviewScreen(StepScreen):
     async def _checklist(self) -> None:
         """The carrier's portal steps and the values to copy, for every kind, shown
         before Submit and kept after it."""
-        from trunkwiz.service.checklist import checklist_for
-        from trunkwiz.service.errors import ServiceError
-
         conn = self.services.connection
         assert conn is not None
         try:

@@ -17,6 +17,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Static
 
+from trunkwiz.domain.routes import TenantRoutes, flowroute_prepend, outbound_prefill, route_issues
+from trunkwiz.service.errors import ServiceError
+from trunkwiz.service.routes import trunk_routes
 from trunkwiz.tui.screens.base import StepScreen, set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 from trunkwiz.tui.widgets.rules import RuleForm, TenantSection, rule_data
@@ -102,9 +105,6 @@ class RoutesScreen(StepScreen):
         loaded: dict[str | None, Any] = {}
         conn = self.services.connection
         if self.draft.trunk_id is not None and conn is not None and self.sections():
-            from trunkwiz.service.errors import ServiceError
-            from trunkwiz.service.routes import trunk_routes
-
             show_note(note, "Reading the rules that use this trunk…")
             try:
                 loaded = (await trunk_routes(conn, self.draft.trunk_id)).routes
@@ -151,8 +151,6 @@ class RoutesScreen(StepScreen):
 
     def _new_rule(self, section: TenantSection, kind: str) -> dict[str, Any]:
         """A new rule with a name and what the brand's guide documents."""
-        from trunkwiz.domain.routes import outbound_prefill
-
         base = str(self.draft.fields.get("name") or "Trunk")[:56]
         count = len(section.forms(kind))
         name = f"{base} {'out' if kind == 'outbound' else 'in'}" + (
@@ -170,16 +168,12 @@ class RoutesScreen(StepScreen):
 
     def _ask_carrier(self, form: RuleForm) -> None:
         """A field the brand's guide gives no value for says what to ask the carrier."""
-        from trunkwiz.domain.routes import outbound_prefill
-
         if form.kind == "outbound":
             for name, text in outbound_prefill(self.brand).ask.items():
                 form.query_one(f"#{form.uid}-{name}", TextField).placeholder = text
 
     def _tech_prefix(self) -> str:
         """The typed tech prefix when it is valid, else ''."""
-        from trunkwiz.domain.routes import flowroute_prepend
-
         found = self.query("#tech_prefix")
         value = found.first(TextField).value.strip() if found else ""
         try:
@@ -197,8 +191,6 @@ class RoutesScreen(StepScreen):
     def _tech_prefix_typed(self, event: Input.Changed) -> None:
         """A valid prefix replaces the Prepend of every outbound rule still holding a
         pre-filled one (empty, or an earlier prefix followed by ``*``)."""
-        from trunkwiz.domain.routes import flowroute_prepend
-
         event.stop()
         value = event.value.strip()
         line = self.query_one("#tech_prefix-error", Static)
@@ -250,8 +242,6 @@ class RoutesScreen(StepScreen):
         return {"routes": routes, "routes_skipped": skipped, "tech_prefix": prefix}
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
-        from trunkwiz.domain.routes import route_issues
-
         if values.get("routes_skipped"):
             return {}
         if not self.ready:
@@ -263,8 +253,6 @@ class RoutesScreen(StepScreen):
                 if found:
                     errors[form.uid] = "\n".join(found)
             try:
-                from trunkwiz.domain.routes import TenantRoutes
-
                 routes = TenantRoutes(
                     outbound=tuple(f.model() for f in section.forms("outbound")),
                     inbound=tuple(f.model() for f in section.forms("inbound")),

@@ -17,6 +17,7 @@ frame (one terminal read) refill the list once.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trunkwiz.service.draft import TenantPick
+from trunkwiz.service.errors import ServiceError
+from trunkwiz.service.pools import PoolSources
 from trunkwiz.service.tenants import TenantIndex
 from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import StepScreen, set_line
@@ -34,7 +37,6 @@ from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 if TYPE_CHECKING:
-    from trunkwiz.service.pools import PoolSources
     from trunkwiz.service.tenants import TenantInfo
 
 
@@ -123,10 +125,6 @@ class TenantsScreen(StepScreen):
 
     @work(exclusive=True, group="load")
     async def _load(self) -> None:
-        import asyncio
-
-        from trunkwiz.service.errors import ServiceError
-        from trunkwiz.service.pools import PoolSources
 
         conn = self.services.connection
         info = self.query_one("#pools-info", Static)

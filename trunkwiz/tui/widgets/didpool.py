@@ -17,6 +17,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from trunkwiz.domain.didpool import check_pool, find_collisions, is_list_paste, pasted_pool
 from trunkwiz.tui.widgets.compact import TextField
 
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ class DidPoolInput(TextField):
         """A pasted list (a spreadsheet column, ``a, b, c``) goes in as a ``;``-separated
         pool, shown and checked in the field before it is used; a single entry is
         pasted as is."""
-        from trunkwiz.domain.didpool import is_list_paste, pasted_pool
-
         if not is_list_paste(event.text):
             return  # Input's own paste: one line at the cursor
         event.prevent_default()
@@ -115,8 +114,6 @@ class DidPoolInput(TextField):
 
     def recheck(self) -> None:
         """Check the current text and mark what is wrong."""
-        from trunkwiz.domain.didpool import check_pool, find_collisions
-
         last = self._last
         same_text = last is not None and last.pool.text == self.value
         result = last if same_text else check_pool(self.value, previous=last)

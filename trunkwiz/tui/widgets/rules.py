@@ -11,10 +11,14 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from trunkwiz.domain.didpool import check_pool
+from trunkwiz.domain.labels import ROUTE_LABELS, plain_words
+from trunkwiz.domain.routes import InboundRoute, OutboundRoute, caller_id_problem, did_problem
 from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.base import form_grid, set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
@@ -75,8 +79,6 @@ def rule_data(kind: str, rule: Any) -> dict[str, Any]:
 
 
 def _pydantic_lines(exc: Any) -> list[str]:
-    from trunkwiz.domain.labels import ROUTE_LABELS, plain_words
-
     lines = []
     for err in exc.errors():
         where = ".".join(ROUTE_LABELS.get(str(p), str(p)) for p in err.get("loc", ()))
@@ -134,16 +136,11 @@ class RuleForm(Vertical):
 
     def model(self) -> Any:
         """The rule as a domain model; raises ``ValidationError``."""
-        from trunkwiz.domain.routes import InboundRoute, OutboundRoute
-
         cls = OutboundRoute if self.kind == "outbound" else InboundRoute
         return cls.model_validate(self.read())
 
     def problems(self, pool: DidPool | None) -> list[str]:
         """What is wrong with the rule now (the pool checks first)."""
-        from pydantic import ValidationError
-
-        from trunkwiz.domain.routes import caller_id_problem, did_problem
 
         values = self.read()
         lines: list[str] = []
@@ -217,9 +214,6 @@ class TenantSection(Vertical):
 
 def _normal(kind: str, rules: list[dict[str, Any]]) -> list[Any]:
     """Rules compared as the domain reads them (so ``1001`` equals `` 1001``)."""
-    from pydantic import ValidationError
-
-    from trunkwiz.domain.routes import InboundRoute, OutboundRoute
 
     cls = OutboundRoute if kind == "outbound" else InboundRoute
     out: list[Any] = []
@@ -232,8 +226,6 @@ def _normal(kind: str, rules: list[dict[str, Any]]) -> list[Any]:
 
 
 def _pool(text: str) -> DidPool | None:
-    from trunkwiz.domain.didpool import check_pool
-
     if not text.strip():
         return None
     checked = check_pool(text)

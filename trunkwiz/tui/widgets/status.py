@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from trunkwiz.domain.text import visible
+from trunkwiz.service.errors import ServiceError
 
 Poll = Callable[[], Awaitable[str]]
 Diagnose = Callable[[], Awaitable[str]]
@@ -66,8 +67,6 @@ class StatusPanel(Static):
         self.run_worker(self._watch(), exclusive=True, group="status")
 
     async def _watch(self) -> None:
-        from trunkwiz.service.errors import ServiceError
-
         diagnosed = False
         while True:
             try:

@@ -1,0 +1,394 @@
+"""Modules import at their top; an import inside a function is an allowed exception.
+
+Start-up is fast by design: the command line imports only the module of the command
+being run (``trunkwiz.cli.COMMANDS``), and Textual loads its widgets on demand. Every
+other import sits at the top of its module, where a reader sees what the module needs.
+An import inside a function stays only where it keeps measured work off a start-up path
+(``--help``, ``--version``, completion, the wizard's first frame), or where the module it
+names may be missing on the platform. Each such import is in ``ALLOWLIST`` with its reason
+and carries a ``# lazy: ...`` comment on its first line; an import inside a function that
+the list does not hold fails, and so does an entry whose import is gone (the list only
+shrinks). Imports under ``if TYPE_CHECKING:`` are not counted: they never run.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trunkwiz.cli import COMMANDS
+
+SOURCE = Path(__file__).resolve().parent.parent / "trunkwiz"
+
+# Reasons. The costs are import times measured on top of what the path loads anyway
+# (best of several runs; `python -X importtime` shows the same order of magnitude).
+
+#: ``trunkwiz COMMAND --help`` imports the command's module to build its parser: what
+#: only the command's run needs is imported by the run.
+HELP = "COMMAND --help imports this module; the run imports this"
+#: ``trunkwiz --help`` and ``--version`` (no command: the wizard's) import cli.wizard.
+ROOT_HELP = "trunkwiz --help and --version import cli.wizard; the wizard's run imports this"
+#: The wizard's first frame (the Connect step, or the resume question when a draft is
+#: saved) comes before the heavy layers; they are warmed up after it (``tui.warmup``).
+FIRST_FRAME = "kept off the wizard's first frame"
+#: A module many others import names a heavy library that few of its callers need.
+ON_USE = "loaded on first use, not by every importer"
+#: The module may be missing on the platform (the import is guarded or conditional).
+PLATFORM = "platform-dependent module"
+#: Files being split in another change: their imports are reviewed when the split lands.
+NOT_REVIEWED = "not yet reviewed (moved when the splits land)"
+
+#: ``(importing module, imported module) -> reason``; for ``from M import name`` the
+#: imported module is ``M.name`` when that is a module of trunkwiz, else ``M``.
+ALLOWLIST: dict[tuple[str, str], str] = {
+    # -- cli: a command's --help -----------------------------------------------------
+    ("trunkwiz.cli.apply", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
+    ("trunkwiz.cli.apply", "trunkwiz.cli.apply_run"): f"{HELP}: httpx and pydantic, ~300 ms",
+    ("trunkwiz.cli.checklist", "trunkwiz.service.checklist"): f"{HELP}: pydantic, ~95 ms",
+    ("trunkwiz.cli.checklist", "trunkwiz.domain.brands"): f"{HELP}: pydantic, ~130 ms",
+    ("trunkwiz.cli.delete", "trunkwiz.service.connection"): f"{HELP}: httpx, ~300 ms",
+    ("trunkwiz.cli.delete", "trunkwiz.service.routes"): f"{HELP}: httpx, ~300 ms",
+    ("trunkwiz.cli.demo", "pydantic"): f"{HELP}: ~20 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.sandbox.server"): f"{HELP}: the sandbox PBX, ~350 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.sip.registrar"): f"{HELP}: the SIP stack, ~160 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.store.drafts"): f"{HELP}: platformdirs, ~20 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.tui.app"): f"{HELP}: Textual, ~430 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.store.memory"): f"{HELP}: keyring on its error path",
+    ("trunkwiz.cli.demo", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
+    ("trunkwiz.cli.edit", "trunkwiz.tui.editapp"): f"{HELP}: Textual, ~430 ms",
+    ("trunkwiz.cli.export", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
+    ("trunkwiz.cli.export", "pydantic"): f"{HELP}: ~20 ms",
+    ("trunkwiz.cli.export", "trunkwiz.domain.fromapi"): f"{HELP}: pydantic models, ~180 ms",
+    ("trunkwiz.cli.export", "trunkwiz.service.routes"): f"{HELP}: httpx, ~300 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.domain.fromapi"): f"{HELP}: pydantic models, ~180 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.sip.probe"): f"{HELP}: the SIP stack, ~150 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.sip.ratelimit"): f"{HELP}: ~10 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
+    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.registrations"): f"{HELP}: the sandbox, ~160 ms",
+    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.server"): f"{HELP}: the sandbox PBX, ~350 ms",
+    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.status"): f"{HELP}: the sandbox, ~125 ms",
+    ("trunkwiz.cli.secret", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
+    ("trunkwiz.cli.secret", "pydantic"): f"{HELP}: ~20 ms",
+    # -- cli.wizard: trunkwiz --help / --version -----------------------------------------
+    ("trunkwiz.cli.wizard", "trunkwiz.service.services"): f"{ROOT_HELP}: ~7 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.paths"): f"{ROOT_HELP}: platformdirs, ~35 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.cli.common"): f"{ROOT_HELP}: asyncio and ssl, ~30 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.service.draft"): f"{ROOT_HELP}: ~4 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{ROOT_HELP}: Textual, ~430 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.tomlfile"): f"{ROOT_HELP}: ~25 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.checked"): f"{ROOT_HELP}: ~20 ms",
+    # -- the wizard's first frame ----------------------------------------------------------
+    ("trunkwiz.store.drafts", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
+    ("trunkwiz.store.profiles", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
+    ("trunkwiz.tui.screens.connect", "pydantic"): f"{FIRST_FRAME}: ~18 ms",
+    ("trunkwiz.tui.screens.connect", "trunkwiz.service.outcomes"): (
+        f"{FIRST_FRAME}: the PBX client, httpx and pydantic, ~250 ms"
+    ),
+    ("trunkwiz.tui.screens.manage", "trunkwiz.service.errors"): (
+        f"{FIRST_FRAME} (the resume question): the PBX client, ~280 ms"
+    ),
+    ("trunkwiz.tui.screens.manage", "trunkwiz.service.routes"): (
+        f"{FIRST_FRAME} (the resume question): the PBX client, ~280 ms"
+    ),
+    # -- heavy libraries behind widely imported modules ------------------------------------
+    ("trunkwiz.compat", "asyncio"): f"{ON_USE}: asyncio, ~30 ms, for the async helpers only",
+    ("trunkwiz.compat", "tomllib"): f"{ON_USE}: ~5 ms, for TOML readers only",
+    ("trunkwiz.compat", "tomli"): f"{ON_USE}: Python 3.10's tomllib, for TOML readers only",
+    ("trunkwiz.sip.resolve", "dns.asyncresolver"): f"{ON_USE}: dnspython, ~60 ms, SRV only",
+    ("trunkwiz.sip.resolve", "dns.exception"): f"{ON_USE}: dnspython, SRV lookups only",
+    ("trunkwiz.sip.resolve", "dns.resolver"): f"{ON_USE}: dnspython, SRV lookups only",
+    ("trunkwiz.store.memory", "keyring.errors"): f"{ON_USE}: keyring, ~80 ms, off the demo",
+    ("trunkwiz.store.secrets", "keyring"): f"{ON_USE}: keyring, ~55 ms, when a password is read",
+    ("trunkwiz.store.secrets", "trunkwiz.store.kernel_keyring"): (
+        f"{ON_USE}: keyring, ~80 ms, only when keyring's own choice fails"
+    ),
+    ("trunkwiz.store.secrets", "pydantic"): (
+        f"{ON_USE}: ~20 ms; importing the store loads no pydantic (tests/store)"
+    ),
+    ("trunkwiz.store.tomlfile", "tomli_w"): (
+        f"{ON_USE}: ~4 ms, for writes; importing the store loads no tomli_w (tests/store)"
+    ),
+    ("trunkwiz.cli.hardening", "ctypes"): (
+        f"{ON_USE}: ~2.5 ms on every command; only when _ctypes alone cannot reach prctl"
+    ),
+    # -- platform --------------------------------------------------------------------------
+    ("trunkwiz.cli.hardening", "resource"): f"{PLATFORM}: absent on Windows (caught)",
+    ("trunkwiz.tui.terminal", "textual.drivers.linux_driver"): f"{PLATFORM}: POSIX only",
+    # -- not yet reviewed (moved when the splits land) ------------------------------------
+    ("trunkwiz.cli", "difflib"): NOT_REVIEWED,
+    ("trunkwiz.cli", "trunkwiz.cli.debug"): NOT_REVIEWED,
+    ("trunkwiz.cli", "trunkwiz.cli.hardening"): NOT_REVIEWED,
+    ("trunkwiz.cli", "trunkwiz.domain.text"): NOT_REVIEWED,
+    ("trunkwiz.cli", "trunkwiz.store.crashlog"): NOT_REVIEWED,
+    ("trunkwiz.cli", "trunkwiz.store.paths"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "getpass"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "ipaddress"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "math"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "pydantic"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "re"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "ssl"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.domain.text"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.pbx.client"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.pbx.core"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.pbx.errors"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.pbx.tls"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.service.outcomes"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.service.services"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.store.paths"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.store.profiles"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.store.secrets"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "trunkwiz.store.tomlfile"): NOT_REVIEWED,
+    ("trunkwiz.cli.common", "urllib.parse"): NOT_REVIEWED,
+    ("trunkwiz.cli.completion", "trunkwiz.cli"): NOT_REVIEWED,
+    ("trunkwiz.cli.completion", "trunkwiz.store.paths"): NOT_REVIEWED,
+    ("trunkwiz.service.draft", "trunkwiz.domain.options"): NOT_REVIEWED,
+    ("trunkwiz.service.draft", "trunkwiz.domain.routes"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "asyncio"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.pbx.client"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.pbx.errors"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.pbx.tls"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.service.connection"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.service.outcomes"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.sip.probe"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.sip.ratelimit"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.store.crashlog"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.store.drafts"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.store.profiles"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.store.secrets"): NOT_REVIEWED,
+    ("trunkwiz.service.services", "trunkwiz.store.tomlfile"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "rich.markup"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "textual.worker"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "trunkwiz.domain.text"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "trunkwiz.tui.screens.dialogs"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "trunkwiz.tui.screens.manage"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "trunkwiz.tui.terminal"): NOT_REVIEWED,
+    ("trunkwiz.tui.app", "trunkwiz.tui.warmup"): NOT_REVIEWED,
+    ("trunkwiz.tui.screens.base", "trunkwiz.service.draft"): NOT_REVIEWED,
+    ("trunkwiz.tui.screens.base", "trunkwiz.service.validate"): NOT_REVIEWED,
+}
+
+
+class LocalImport:
+    """One import statement inside a function body."""
+
+    def __init__(self, path: Path, module: str, node: ast.Import | ast.ImportFrom, line: str):
+        self.path = path
+        self.module = module
+        self.node = node
+        self.line = line  # the statement's first line of source
+
+    def where(self) -> str:
+        return f"{self.path}:{self.node.lineno}"
+
+
+def module_name(path: Path, source: Path) -> str:
+    """``trunkwiz.pbx.core`` for ``<source>/pbx/core.py``; a package is its ``__init__``."""
+    parts = [source.name, *path.relative_to(source).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def type_checking_nodes(tree: ast.AST) -> set[int]:
+    """The ids of every node under an ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            found.update(id(n) for n in ast.walk(node))
+    return found
+
+
+def local_imports(source: Path = SOURCE) -> list[LocalImport]:
+    """Every import statement inside a function (at any depth) of the modules under
+    ``source``, except those under ``if TYPE_CHECKING:``."""
+    found: list[LocalImport] = []
+    for path in sorted(source.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        lines = text.splitlines()
+        skip = type_checking_nodes(tree)
+        seen: set[int] = set()
+        for func in ast.walk(tree):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in skip:
+                    if id(node) in seen:  # a nested function's import, met again
+                        continue
+                    seen.add(id(node))
+                    line = lines[node.lineno - 1]
+                    found.append(LocalImport(path, module_name(path, source), node, line))
+    return found
+
+
+def imported(node: ast.Import | ast.ImportFrom, package: str, known: set[str]) -> list[str]:
+    """The modules an import statement names (see ``ALLOWLIST``); ``package`` resolves a
+    relative import, ``known`` holds the project's module names."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        up = package.split(".")[: len(package.split(".")) - node.level + 1]
+        base = ".".join([*up, base] if base else up)
+    return [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
+
+
+def report(source: Path = SOURCE, allowlist: dict[tuple[str, str], str] = ALLOWLIST) -> list[str]:
+    """One line per import inside a function the allowlist does not hold, per allowed
+    one without its ``# lazy:`` comment, and per allowlist entry that is gone."""
+    known = {module_name(p, source) for p in source.rglob("*.py")}
+    problems: list[str] = []
+    present: set[tuple[str, str]] = set()
+    for found in local_imports(source):
+        is_package = found.path.name == "__init__.py"
+        package = found.module if is_package else found.module.rpartition(".")[0]
+        for target in imported(found.node, package, known):
+            key = (found.module, target)
+            present.add(key)
+            if key not in allowlist:
+                problems.append(
+                    f"{found.where()} imports {target} inside a function: move it to the "
+                    "top, or add it to ALLOWLIST with the start-up cost it saves"
+                )
+            elif allowlist[key] != NOT_REVIEWED and "# lazy:" not in found.line:
+                problems.append(
+                    f"{found.where()} imports {target} inside a function without a "
+                    "`# lazy: ...` comment saying why"
+                )
+    problems += [
+        f"ALLOWLIST holds {module} -> {target}, which no function imports any more: "
+        "delete the entry"
+        for module, target in sorted(allowlist.keys() - present)
+    ]
+    return problems
+
+
+def test_imports_sit_at_the_top_of_their_module() -> None:
+    problems = report()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_allowed_import_has_a_reason() -> None:
+    reasons = (HELP, ROOT_HELP, FIRST_FRAME, ON_USE, PLATFORM, NOT_REVIEWED)
+    assert all(why.startswith(reasons) for why in ALLOWLIST.values())
+
+
+def test_the_check_sees_what_it_must(tmp_path: Path) -> None:
+    pkg = tmp_path / "trunkwiz"
+    (pkg / "cli").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "cli" / "__init__.py").write_text("")
+    (pkg / "cli" / "run.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    import textual\n"
+        "def run():\n"
+        "    import json\n"
+        "    from . import common  # lazy: keeps --help light\n"
+        "    def inner():\n"
+        "        from trunkwiz.cli.common import CliError\n"
+        "    if TYPE_CHECKING:\n"
+        "        import httpx\n"
+    )
+    (pkg / "cli" / "common.py").write_text("")
+    allow = {
+        ("trunkwiz.cli.run", "trunkwiz.cli.common"): HELP,
+        ("trunkwiz.cli.run", "yaml"): HELP,
+    }
+    run = pkg / "cli" / "run.py"
+    assert report(pkg, allow) == [
+        f"{run}:5 imports json inside a function: move it to the top, or add it to "
+        "ALLOWLIST with the start-up cost it saves",
+        f"{run}:8 imports trunkwiz.cli.common inside a function without a "
+        "`# lazy: ...` comment saying why",
+        "ALLOWLIST holds trunkwiz.cli.run -> yaml, which no function imports any more: "
+        "delete the entry",
+    ]
+    allow[("trunkwiz.cli.run", "json")] = NOT_REVIEWED  # needs no comment
+    del allow[("trunkwiz.cli.run", "yaml")]
+    assert report(pkg, allow) == [
+        f"{run}:8 imports trunkwiz.cli.common inside a function without a "
+        "`# lazy: ...` comment saying why"
+    ]
+
+
+# What the fast start-up paths load: ``--version`` and ``--help`` build the parser of the
+# command line, a command's ``--help`` that command's parser, ``completion`` prints a
+# script; none of them may pull in Textual, the PBX client, the models or the sandbox.
+
+HEAVY = ("textual", "httpx", "pydantic", "rich", "dns", "keyring", "trunkwiz.sandbox")
+
+PROBE = """
+import json, runpy, sys
+sys.argv = ["trunkwiz", *{argv!r}]
+try:
+    runpy.run_module("trunkwiz", run_name="__main__")
+except SystemExit:
+    pass
+sys.stdout.flush()
+heavy = {heavy!r}
+found = [m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy)]
+print(json.dumps(sorted(found)), file=sys.stderr)
+"""
+
+
+FAST_PATHS = [
+    ["--version"],
+    ["--help"],
+    ["completion", "bash"],
+    *([name, "--help"] for name in COMMANDS),
+]
+
+
+@pytest.mark.parametrize("argv", FAST_PATHS, ids=" ".join)
+def test_help_version_and_completion_load_no_heavy_layer(argv: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert "trunkwiz" in done.stdout  # the version line or the usage
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert loaded == []
+
+
+FIRST_FRAME_MODULES = (
+    "trunkwiz.cli.wizard",
+    "trunkwiz.tui.app",
+    "trunkwiz.tui.screens.connect",
+    "trunkwiz.tui.screens.manage",  # the resume question, when a draft is saved
+    "trunkwiz.store.drafts",
+    "trunkwiz.store.profiles",
+    "trunkwiz.service.services",
+)
+
+LOADED = """
+import importlib, json, sys
+for m in {modules!r}:
+    importlib.import_module(m)
+heavy = {heavy!r}
+found = [m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy)]
+print(json.dumps(sorted(found)))
+"""
+
+
+def test_the_wizards_first_frame_loads_no_pbx_client_and_no_models() -> None:
+    heavy = ("httpx", "pydantic", "keyring", "dns", "trunkwiz.pbx", "trunkwiz.sandbox")
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED.format(modules=FIRST_FRAME_MODULES, heavy=heavy)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(done.stdout) == []

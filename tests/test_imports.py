@@ -29,9 +29,10 @@ SOURCE = Path(__file__).resolve().parent.parent / "trunkwiz"
 # Reasons. The costs are import times measured on top of what the path loads anyway
 # (best of several runs; `python -X importtime` shows the same order of magnitude).
 
-#: ``trunkwiz COMMAND --help`` imports the command's module to build its parser: what
-#: only the command's run needs is imported by the run.
-HELP = "COMMAND --help imports this module; the run imports this"
+#: ``trunkwiz COMMAND --help`` imports the command's module to build its parser, and
+#: ``trunkwiz completion`` imports every command's module (the script lists all options):
+#: what only the command's run needs is imported by the run.
+HELP = "COMMAND --help and completion import this module; the run imports this"
 #: ``trunkwiz --help`` and ``--version`` (no command: the wizard's) import cli.wizard.
 ROOT_HELP = "trunkwiz --help and --version import cli.wizard; the wizard's run imports this"
 #: The wizard's first frame (the Connect step, or the resume question when a draft is
@@ -78,6 +79,16 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.status"): f"{HELP}: the sandbox, ~125 ms",
     ("trunkwiz.cli.secret", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
     ("trunkwiz.cli.secret", "pydantic"): f"{HELP}: ~20 ms",
+    ("trunkwiz.cli.demo", "trunkwiz.cli.wizard"): f"{HELP}: ~1.5 ms",
+    ("trunkwiz.cli.edit", "trunkwiz.cli.wizard"): f"{HELP}: ~1.5 ms",
+    ("trunkwiz.cli.edit", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
+    ("trunkwiz.cli.delete", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
+    ("trunkwiz.cli.delete", "trunkwiz.pbx.errors"): f"{HELP}: ~5 ms",
+    ("trunkwiz.cli.status", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
+    ("trunkwiz.cli.probe", "trunkwiz.pbx.errors"): f"{HELP}: ~5 ms",
+    ("trunkwiz.cli.export", "secrets"): f"{HELP}: hashlib and random, ~2.5 ms",
+    ("trunkwiz.cli.secret", "getpass"): f"{HELP}: termios, ~0.4 ms",
+    ("trunkwiz.cli.sandbox", "logging"): f"{HELP}: ~5 ms",
     # -- cli.wizard: trunkwiz --help / --version -----------------------------------------
     ("trunkwiz.cli.wizard", "trunkwiz.service.services"): f"{ROOT_HELP}: ~7 ms",
     ("trunkwiz.cli.wizard", "trunkwiz.store.paths"): f"{ROOT_HELP}: platformdirs, ~35 ms",
@@ -86,10 +97,12 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{ROOT_HELP}: Textual, ~430 ms",
     ("trunkwiz.cli.wizard", "trunkwiz.store.tomlfile"): f"{ROOT_HELP}: ~25 ms",
     ("trunkwiz.cli.wizard", "trunkwiz.store.checked"): f"{ROOT_HELP}: ~20 ms",
+    ("trunkwiz.cli.wizard", "shlex"): f"{ROOT_HELP}: ~0.3 ms",
     # -- the wizard's first frame ----------------------------------------------------------
     ("trunkwiz.store.drafts", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.store.profiles", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.tui.screens.connect", "pydantic"): f"{FIRST_FRAME}: ~18 ms",
+    ("trunkwiz.tui.screens.connect", "trunkwiz.tui.screens.dialogs"): f"{FIRST_FRAME}: ~1.7 ms",
     ("trunkwiz.tui.screens.connect", "trunkwiz.service.outcomes"): (
         f"{FIRST_FRAME}: the PBX client, httpx and pydantic, ~250 ms"
     ),

@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
-from trunkwiz.domain.text import visible
-from trunkwiz.pbx.errors import PbxError
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -100,6 +98,8 @@ class DeleteRun:
 
     def out(self, line: str) -> None:
         """A human line: stdout, or stderr under ``--json``; control characters escaped."""
+        from trunkwiz.domain.text import visible  # lazy: keeps --help light
+
         stream = sys.stderr if self.args.json else sys.stdout
         print(visible(line, multiline=True), file=stream, flush=True)
 
@@ -143,6 +143,7 @@ class DeleteRun:
             await services.close()
 
     async def _delete(self, services: Any, conn: Connection) -> int:
+        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
         from trunkwiz.service.connection import close_names  # lazy: keeps --help light
         from trunkwiz.service.routes import delete_trunk, trunk_routes  # lazy: keeps --help light
 
@@ -269,6 +270,8 @@ class _StopBeforeDestroy:
         return getattr(self._conn, name)
 
     async def delete_trunk(self, trunk_id: str) -> None:
+        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
+
         if self._run.code is not None:
             raise PbxError(f"stopped by {self._run.why} before the trunk was deleted")
         self._run.stage = "sent"

@@ -20,14 +20,6 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trunkwiz.cli.wizard import (
-    build_services,
-    connect_defaults,
-    refuse_without_terminal,
-    resume_command,
-    run_app,
-)
-
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -157,6 +149,11 @@ def make_app(args: argparse.Namespace) -> App[int]:
     """Start the demo world and return the wizard connected to it (it stops on exit)."""
     from pydantic import SecretStr  # lazy: keeps --help light
 
+    from trunkwiz.cli.wizard import (  # lazy: keeps --help light
+        build_services,
+        connect_defaults,
+        resume_command,
+    )
     from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD  # lazy: keeps --help light
     from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
     from trunkwiz.tui.app import TrunkWizApp  # lazy: keeps --help light
@@ -204,6 +201,8 @@ def _memory_store() -> Any:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; the sandbox and the carrier stop when the wizard exits (2 without a
     terminal, before anything is started)."""
+    from trunkwiz.cli.wizard import refuse_without_terminal, run_app  # lazy: keeps --help light
+
     refused = refuse_without_terminal()
     if refused is not None:
         return refused

@@ -16,9 +16,6 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
-from trunkwiz.cli.wizard import build_services, refuse_without_terminal, resume_command, run_app
-from trunkwiz.domain.text import visible
-
 if TYPE_CHECKING:
     from trunkwiz.tui.editapp import EditApp
 
@@ -44,6 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def make_app(args: argparse.Namespace) -> EditApp:
     """The wizard App opening trunk ``args.name`` once signed in (not running)."""
+    from trunkwiz.cli.wizard import build_services, resume_command  # lazy: keeps --help light
     from trunkwiz.tui.editapp import EditApp  # lazy: keeps --help light
 
     name = str(args.name).strip()
@@ -54,6 +52,8 @@ def make_app(args: argparse.Namespace) -> EditApp:
 
 def refusal_line(app: EditApp) -> str | None:
     """The one line saying why NAME was not opened (control characters shown), if so."""
+    from trunkwiz.domain.text import visible  # lazy: keeps --help light
+
     if app.refusal is None:
         return None
     return f"trunkwiz edit: {visible(' '.join(app.refusal.split()))}"
@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the wizard on one trunk; 0 when the edit was submitted or the user left, 1
     after an unexpected error, 2 without a terminal; when NAME cannot be opened, one line
     on stderr and 2 (no such trunk) or 1 (the PBX refused to list or read it)."""
+    from trunkwiz.cli.wizard import refuse_without_terminal, run_app  # lazy: keeps --help light
+
     refused = refuse_without_terminal()
     if refused is not None:
         return refused

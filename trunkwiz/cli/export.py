@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -144,6 +143,8 @@ def _write(path: str, text: str) -> None:
     A symbolic link, directory or other non-regular file at ``path`` is refused (exit 2),
     and a link planted there after that check is replaced by the file by the rename, never
     written through."""
+    import secrets  # lazy: keeps --help light
+
     target = Path(path)
     try:
         info = os.lstat(target)

@@ -19,7 +19,6 @@ from typing import Any
 from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.domain.text import visible
-from trunkwiz.pbx.errors import PbxError
 
 EPILOG = f"""\
 {common.STDIN_FORMAT}
@@ -146,6 +145,7 @@ class _HeldHosts:
     async def of(self, name: str) -> tuple[str, str] | None:
         """``(hostname, outbound server)`` on the PBX, or None (``problem`` says why)."""
         from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
+        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
 
         try:
             if self._conn is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
@@ -99,6 +98,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; exit 0 on a clean stop, 2 on bad options, 1 on failure."""
+    import logging  # lazy: keeps --help light
+
     if args.tenants < 1 or args.token_ttl < 1 or not 0 <= args.port <= 65535:
         print(
             "trunkwiz sandbox: --tenants and --token-ttl must be >= 1, --port 0..65535",

@@ -10,7 +10,6 @@ the secret as an argument. Its last line says which store holds it and for how l
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
@@ -95,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_secret(label: str) -> SecretStr | None:
     """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
+    import getpass  # lazy: keeps --help light
+
     from pydantic import SecretStr as Secret  # lazy: keeps --help light
 
     if not common.stdin_is_tty():

@@ -20,7 +20,6 @@ from typing import Any
 
 from trunkwiz.cli import common, completion
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
-from trunkwiz.domain.text import visible
 
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
 
@@ -147,6 +146,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     """The rows as aligned columns NAME KIND HOST STATUS (the PBX's text shown with
     control characters escaped: a cell is one line and nothing in it reaches the terminal
     raw)."""
+    from trunkwiz.domain.text import visible  # lazy: keeps --help light
+
     if not rows:
         return "No trunks."
     heads = ("NAME", "KIND", "HOST", "STATUS")

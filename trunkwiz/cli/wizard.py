@@ -7,7 +7,6 @@ services are imported when the command runs, so ``trunkwiz --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +125,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
 def resume_command(args: argparse.Namespace, command: str = "") -> str:
     """The command line that offers a kept draft again: ``trunkwiz`` (or ``trunkwiz
     COMMAND``) with the ``--config`` given, shell-quoted."""
+    import shlex  # lazy: trunkwiz --help loads this module
+
     words = ["trunkwiz"]
     config = getattr(args, "config", None)
     if config:

@@ -12,7 +12,6 @@ from textual.widgets import Button, Checkbox, Static
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
-from trunkwiz.tui.screens.dialogs import TrustCertificateScreen
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 
@@ -226,6 +225,8 @@ class ConnectScreen(StepScreen):
         return line
 
     def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
+        from trunkwiz.tui.screens.dialogs import TrustCertificateScreen  # lazy: off the first frame
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self._connect(values, pinned=fingerprint)

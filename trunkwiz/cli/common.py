@@ -235,8 +235,8 @@ def resolve_target(args: argparse.Namespace) -> Target:
     flag = bool(getattr(args, "insecure", False))
     insecure = flag or bool(same and profile and profile.insecure)
     ca_file = getattr(args, "ca_file", None) or (profile.ca_file if same and profile else None)
-    from trunkwiz.pbx.core import check_url
     from trunkwiz.pbx.errors import BadTarget
+    from trunkwiz.pbx.transport import check_url
 
     try:
         check_url(url)

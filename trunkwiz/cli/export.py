@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from trunkwiz.cli import common, completion
+from trunkwiz.cli import common
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
 
 EPILOG = """\
@@ -56,7 +57,7 @@ async def _export(args: argparse.Namespace) -> int:
     finally:
         await services.close()
     if args.name is None:  # trunk names for shell completion
-        completion.remember_names(args, [t.name for t in trunks])
+        remember_names(args, [t.name for t in trunks])
     text = emit(trunks, refs, routes)
     if args.output:
         try:

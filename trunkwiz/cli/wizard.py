@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
-#: The exit code after an unexpected error (``trunkwiz.tui.app.CRASH_EXIT``).
+#: The exit code after an unexpected error (``trunkwiz.tui.leaving.CRASH_EXIT``).
 CRASH_EXIT = 1
 
 NO_TERMINAL = "trunkwiz needs a terminal; for scripts use `trunkwiz apply`"

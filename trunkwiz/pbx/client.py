@@ -19,7 +19,6 @@ from urllib.parse import quote
 from pydantic import SecretStr
 
 from trunkwiz.compat import UTC
-from trunkwiz.pbx.core import ApiCore, decode, expect_object, page_items
 from trunkwiz.pbx.errors import (
     AuthError,
     BadAnswer,
@@ -29,6 +28,8 @@ from trunkwiz.pbx.errors import (
     UnavailableError,
 )
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
+from trunkwiz.pbx.shapes import decode, expect_object, page_items
+from trunkwiz.pbx.transport import ApiCore
 
 
 def _with_ids(items: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:

@@ -74,8 +74,8 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
 
     When the PBX named a field of another step, the message says which step to go back to.
     """
-    from trunkwiz.pbx.applying import ApplyFailed
     from trunkwiz.pbx.errors import PbxError, field_hint
+    from trunkwiz.pbx.outcome import ApplyFailed
 
     cause = getattr(exc, "cause", exc)
     field = None
@@ -99,7 +99,7 @@ def explain_submit_failure(exc: Exception) -> SubmitFailure:
 
 def left_created_trunk(exc: Exception) -> bool:
     """Whether a failed submit left the trunk it created (its deletion failed too)."""
-    from trunkwiz.pbx.applying import ApplyFailed
+    from trunkwiz.pbx.outcome import ApplyFailed
 
     if not isinstance(exc, ApplyFailed):
         return True

@@ -75,7 +75,7 @@ def _option_lines(parser: argparse.ArgumentParser, skip: frozenset[str] = frozen
 def page() -> str:
     """The whole manual page."""
     from trunkwiz import __version__
-    from trunkwiz.cli import COMMANDS, GLOBAL_OPTIONS, build_parser
+    from trunkwiz.cli.parser import COMMANDS, GLOBAL_OPTIONS, build_parser
 
     parser = build_parser()
     connection = frozenset(flag[2:].replace("-", "_") for flag, _, _ in GLOBAL_OPTIONS) | {"help"}

@@ -109,7 +109,7 @@ class _Shape:
     """The parser as the scripts need it: commands, options, what each value is."""
 
     def __init__(self) -> None:
-        from trunkwiz.cli import build_parser
+        from trunkwiz.cli.parser import build_parser
 
         parser = build_parser()
         self.top, self.values = _options(parser)

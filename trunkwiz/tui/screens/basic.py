@@ -11,8 +11,9 @@ from textual.widgets import Input, Select, Static
 
 from trunkwiz.domain.fields import TrunkField, step_rows
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
+from trunkwiz.tui.screens.base import StepScreen
 from trunkwiz.tui.screens.field_rows import input_row
+from trunkwiz.tui.screens.form import field_row, set_line, show_note
 from trunkwiz.tui.widgets.compact import TextField
 
 TRANSPORTS = ("UDP", "TCP", "TLS")

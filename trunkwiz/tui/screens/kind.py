@@ -11,7 +11,8 @@ from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.form import set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 from trunkwiz.tui.widgets.trunklist import TrunkList
 

@@ -17,7 +17,8 @@ from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.form import show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
 

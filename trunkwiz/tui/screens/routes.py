@@ -17,7 +17,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Static
 
-from trunkwiz.tui.screens.base import StepScreen, set_line, show_note
+from trunkwiz.tui.screens.base import StepScreen
+from trunkwiz.tui.screens.form import set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 from trunkwiz.tui.widgets.rules import RuleForm, TenantSection, rule_data
 

@@ -29,7 +29,8 @@ from textual.widgets.selection_list import Selection
 from trunkwiz.service.draft import TenantPick
 from trunkwiz.service.tenants import TenantIndex
 from trunkwiz.tui.plain import plain, plain_styled
-from trunkwiz.tui.screens.base import StepScreen, set_line
+from trunkwiz.tui.screens.base import StepScreen
+from trunkwiz.tui.screens.form import set_line
 from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 

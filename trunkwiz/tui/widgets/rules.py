@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from trunkwiz.tui.plain import plain, plain_styled
-from trunkwiz.tui.screens.base import form_grid, set_line
+from trunkwiz.tui.screens.form import form_grid, set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
 if TYPE_CHECKING:

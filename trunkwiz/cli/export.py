@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     from trunkwiz.domain.trunkfile import emit
 
-    services, conn = await common.sign_in_from_args(args)
+    services, conn = await signin.sign_in_from_args(args)
     try:
         trunks, refs = await load_trunks(conn, args.name)
         routes = await load_routes(conn, trunks)
@@ -93,7 +93,7 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
     async def one(item: dict[str, Any]) -> Any:
         pid = str(item["id"])
         async with gate:
-            detail, assignees = await common.read_trunk(conn, pid)
+            detail, assignees = await signin.read_trunk(conn, pid)
         try:
             return trunk_from_api(detail, assignees, names)
         except ValidationError as exc:

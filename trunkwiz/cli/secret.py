@@ -13,8 +13,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, passwords
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK
+from trunkwiz.cli.target import resolve_target
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from trunkwiz.store.secrets import SecretStoreUnavailable, pbx_key, trunk_key
 
     try:
-        target = common.resolve_target(args)
+        target = resolve_target(args)
         domain = getattr(args, "domain", None) or None
         if args.what == "pbx":
             key = pbx_key(target.url, args.name, domain)
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         common.say(f"trunkwiz secret: {exc}")
         return EXIT_INPUT
     try:
-        store = common.open_secret_store()
+        store = passwords.open_secret_store()
         if args.action == "delete":
             removed = store.delete(key)
             common.say(f"Deleted the {label}." if removed else f"No {label} was stored.")
@@ -93,7 +94,7 @@ def _read_secret(label: str) -> SecretStr | None:
     """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
     from pydantic import SecretStr as Secret
 
-    if not common.stdin_is_tty():
+    if not passwords.stdin_is_tty():
         line = sys.stdin.readline() if sys.stdin is not None else ""
         value = line.removesuffix("\n").removesuffix("\r")
         return Secret(value) if value else None

@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.completion.names import remember_names
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 async def _status(args: argparse.Namespace) -> int:
     import asyncio
 
-    services, conn = await common.sign_in_from_args(args)
+    services, conn = await signin.sign_in_from_args(args)
     deadline = common.seconds_option(args, "deadline", common.DEFAULT_DEADLINE)
     try:
         shown = 0

@@ -92,9 +92,9 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
 def _open_secret_store() -> Any:
     """The OS keyring (imported when the wizard first needs a password)."""
-    from trunkwiz.cli import common
+    from trunkwiz.cli import passwords
 
-    return common.open_secret_store()
+    return passwords.open_secret_store()
 
 
 def make_app(args: argparse.Namespace) -> App[int]:

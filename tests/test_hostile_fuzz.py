@@ -21,7 +21,7 @@ from textual.widgets import OptionList, SelectionList, Static
 from tests.cli.fake_keyring import MemoryKeyring as CliKeyring
 from tests.support.hostile import hostile_sandbox, raw_controls
 from tests.tui.conftest import make_services, screen_text, settle, wait_for
-from trunkwiz.cli import common, main
+from trunkwiz.cli import main, passwords
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.store.secrets import SecretStore
@@ -87,7 +87,7 @@ def test_cli_shows_any_pbx_text_safely(
     server, answers = pbx
     _plant(server, answers, fields)
     backend = CliKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=backend))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=backend))
     commands = [["status"]] if fields["error"] else [["status"], ["status", "--json"], ["export"]]
     for argv in commands:
         monkeypatch.setattr(sys, "stdin", io.StringIO(DEFAULT_ADMIN_PASSWORD + "\n"))

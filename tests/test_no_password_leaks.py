@@ -217,7 +217,7 @@ def test_no_password_in_config_logs_outputs_or_screens(
     assert set(keyring.items.values()) == {ADMIN_PASSWORD, TRUNK_PASSWORD}
 
     from tests.cli.fake_keyring import MemoryKeyring as CliKeyring
-    from trunkwiz.cli import common
+    from trunkwiz.cli import passwords
     from trunkwiz.store.secrets import SecretStore
 
     cli_keyring = CliKeyring()
@@ -235,7 +235,7 @@ def test_no_password_in_config_logs_outputs_or_screens(
     ]
     for n, (argv, stdin) in enumerate(runs):
         with monkeypatch.context() as patch:
-            patch.setattr(common, "open_secret_store", lambda: SecretStore(backend=cli_keyring))
+            patch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=cli_keyring))
             if argv[0] == "apply":
                 stdin = ADMIN_PASSWORD + "\n" + stdin  # the admin password first, then trunks
             code = run_cli(base + argv, stdin, outputs / f"{n}-{argv[0]}.txt", patch)

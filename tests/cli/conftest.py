@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.cli.fake_keyring import MemoryKeyring
-from trunkwiz.cli import common, main
+from trunkwiz.cli import main, passwords
 from trunkwiz.sandbox import server as server_module
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, DEFAULT_TENANT_PASSWORD, SandboxServer
 from trunkwiz.store.secrets import SecretStore
@@ -100,7 +100,7 @@ def sandbox(recorder: Recorder) -> Iterator[SandboxServer]:
 def keyring_backend(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """The keyring every in-process command uses (never the real one)."""
     backend = MemoryKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=backend))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=backend))
     return backend
 
 

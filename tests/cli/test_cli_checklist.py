@@ -52,3 +52,17 @@ def test_checklist_without_a_public_address_never_shows_the_private_one_as_publi
 def test_checklist_of_an_unknown_trunk_is_bad_input(cli: Cli, sandbox: SandboxServer) -> None:
     r = cli("--pbx", sandbox.url, "checklist", "Nope", "--password-stdin", stdin=admin_stdin())
     assert r.code == 2 and "no trunk named 'Nope'" in r.err
+
+
+def test_checklist_of_a_pbx_sending_a_wrong_port_names_the_field(
+    cli: Cli, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    seed(cli, sandbox, tmp_path)
+    for transport in sandbox.state.transports.values():
+        if transport["protocol"] == "UDP":
+            transport["port"] = {"number": 5060}
+    r = cli("--pbx", sandbox.url, "checklist", "Carrier IP", "--password-stdin",
+            stdin=admin_stdin())  # fmt: skip
+    assert r.code == 1, r.err
+    assert "GET /transports: items[0].port: the PBX sent an object where a port number" in r.err
+    assert "Traceback" not in r.err and r.out == ""

@@ -26,8 +26,8 @@ from tests.cli.test_cli_completion_hostile import (
 )
 from tests.cli.test_cli_status import seed
 from tests.support.system import need_binary
-from trunkwiz.cli import COMMANDS, build_parser
-from trunkwiz.cli.completion import NAMES_FILE, decode_names
+from trunkwiz.cli.completion.names import NAMES_FILE, decode_names
+from trunkwiz.cli.parser import COMMANDS, build_parser
 from trunkwiz.sandbox.server import SandboxServer
 
 NAMES = ["Acme SIP", "Bluebird", "Carrier IP"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import IP_TRUNK, REGISTER_TRUNK, SIP_PASSWORD, Cli, admin_stdin
-from trunkwiz.cli import COMMANDS, build_parser
+from trunkwiz.cli.parser import COMMANDS, build_parser
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.store.profiles import Profile, ProfileStore
 

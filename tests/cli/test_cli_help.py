@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trunkwiz.cli import COMMANDS, main
+from trunkwiz.cli import main
+from trunkwiz.cli.parser import COMMANDS
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

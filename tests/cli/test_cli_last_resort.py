@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from trunkwiz.cli import common, main
+from trunkwiz.cli import main, passwords
 
 LOCAL_VALUE = "-".join(("only", "a", "local", "cli", "5d2b"))
 
@@ -30,7 +30,7 @@ ARGV = ["secret", "delete", "pbx", "admin", "--pbx", "https://127.0.0.1:8887"]
 def test_an_uncaught_exception_is_one_line_and_a_private_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(common, "open_secret_store", FailingKeyring)
+    monkeypatch.setattr(passwords, "open_secret_store", FailingKeyring)
     config = tmp_path / "config"
     code = main([*ARGV, "--config", str(config)])
     out, err = capfd.readouterr()
@@ -56,7 +56,7 @@ def test_a_planted_link_is_never_written_through(
     alone: the log is a new file (``O_EXCL|O_NOFOLLOW``)."""
     from trunkwiz.store import crashlog
 
-    monkeypatch.setattr(common, "open_secret_store", FailingKeyring)
+    monkeypatch.setattr(passwords, "open_secret_store", FailingKeyring)
     config = tmp_path / "config"
     logs = config / "logs"
     logs.mkdir(parents=True, mode=0o700)

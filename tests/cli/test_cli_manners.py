@@ -59,7 +59,7 @@ def test_a_command_far_from_any_gets_the_top_level_usage() -> None:
 
 
 def test_an_abbreviated_global_option_still_works() -> None:
-    from trunkwiz.cli import parse
+    from trunkwiz.cli.parser import parse
 
     args = parse(["--pb", "https://pbx:8887", "--http-t", "5", "status", "Acme"])
     assert (args.command, args.pbx, args.http_timeout, args.name) == (

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from tests.cli.conftest import SIP_PASSWORD, Cli, admin_stdin
 from tests.cli.fake_keyring import MemoryKeyring
-from trunkwiz.cli import common
+from trunkwiz.cli import passwords
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
 
@@ -141,7 +141,7 @@ async def test_confirmation_on_a_terminal_sends_it(
 ) -> None:
     await stored_on_pbx(cli, sandbox, keyring_backend, tmp_path, registrar.port)
     file = write(tmp_path, "127.0.0.2", other_host.getsockname()[1])
-    monkeypatch.setattr(common, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(passwords, "stdin_is_tty", lambda: True)
     r = await asyncio.to_thread(
         cli, "--pbx", sandbox.url, "probe", file, "--timeout", "1", stdin="y\n"
     )
@@ -161,7 +161,7 @@ async def test_no_on_the_terminal_sends_nothing(
 ) -> None:
     await stored_on_pbx(cli, sandbox, keyring_backend, tmp_path, registrar.port)
     file = write(tmp_path, "127.0.0.2", other_host.getsockname()[1])
-    monkeypatch.setattr(common, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(passwords, "stdin_is_tty", lambda: True)
     r = await asyncio.to_thread(cli, "--pbx", sandbox.url, "probe", file, stdin="\n")
     assert r.code == 2, r.text
     assert received(other_host) == []

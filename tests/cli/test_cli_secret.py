@@ -10,7 +10,7 @@ from keyring.backends import fail
 
 from tests.cli.conftest import SIP_PASSWORD, Cli, run_subprocess
 from tests.cli.fake_keyring import MemoryKeyring
-from trunkwiz.cli import common
+from trunkwiz.cli import passwords
 from trunkwiz.store.secrets import SecretStore, SecretStoreUnavailable
 
 URL = "https://pbx.example.test:8887"
@@ -53,7 +53,7 @@ def test_empty_secret_is_refused(cli: Cli, keyring_backend: MemoryKeyring) -> No
 
 
 def test_unavailable_keyring_is_reported_as_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=fail.Keyring()))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=fail.Keyring()))
     r = cli("--pbx", URL, "secret", "set", "pbx", "admin", stdin="whatever\n")
     assert r.code == 1
     with pytest.raises(SecretStoreUnavailable) as raised:
@@ -88,8 +88,8 @@ def test_unusable_keyring_is_said_before_asking_for_the_password(
     import getpass
 
     asked: list[str] = []
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=fail.Keyring()))
-    monkeypatch.setattr(common, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=fail.Keyring()))
+    monkeypatch.setattr(passwords, "stdin_is_tty", lambda: True)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or "pw")
     r = cli("--pbx", URL, "secret", "set", "pbx", "admin")
     assert r.code == 1 and "secret store unavailable" in r.err

@@ -32,7 +32,9 @@ from tests.integration.test_install import _ready_line
 from trunkwiz import __version__
 from trunkwiz.compat import tomllib
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# Two pip installs from PyPI and the unit tests in the root: more than the suite's 120 s
+# per test when the machine is busy, so the hang guard is wider here.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(360)]
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "chroot-trixie.sh"

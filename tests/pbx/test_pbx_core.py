@@ -172,7 +172,7 @@ async def test_401_refreshes_once_and_retries(fake: FakePbx, make_client) -> Non
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
         fake.valid = set()  # the PBX forgets every token
-        assert await pbx.network() == {"web_domain": "w"}
+        assert (await pbx.network()).web_domain == "w"
     assert len(fake.calls("/auth/refresh_token")) == 1
     assert len(fake.calls("/network")) == 2
 
@@ -359,7 +359,7 @@ async def test_get_retries_5xx_with_bounded_backoff(fake, make_client, sleeps) -
     fake.routes[("GET", "/network")] = lambda r: next(replies)(r)
     async with make_client() as pbx:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
-        assert (await pbx.network())["public_ipv4"] == "1.2.3.4"
+        assert (await pbx.network()).public_ipv4 == "1.2.3.4"
     assert len(sleeps) == 2 and sleeps[0] < sleeps[1] * 2
     assert 0.05 <= sleeps[0] <= 0.1 and 0.1 <= sleeps[1] <= 0.2
 

@@ -71,7 +71,7 @@ async def test_wrong_password_and_two_factor(sandbox: SandboxServer) -> None:
 
 async def test_refresh_after_forced_expiry(sandbox: SandboxServer, admin: PbxClient) -> None:
     sandbox.faults.expire_tokens()
-    assert (await admin.network())["public_ipv4"]
+    assert (await admin.network()).public_ipv4
     assert admin.stats.refreshes == 1
     sandbox.faults.expire_tokens(refresh=True)
     with pytest.raises(AuthError, match="sign in again"):

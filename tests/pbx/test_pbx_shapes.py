@@ -18,6 +18,7 @@ from tests.pbx.test_pbx_core import PASSWORD, FakePbx
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import BadAnswer, PbxError
 from trunkwiz.pbx.inventory import load_inventory
+from trunkwiz.pbx.objects import Network, Transport
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
@@ -27,7 +28,9 @@ JSON = st.recursive(
     max_leaves=12,
 )
 ITEM = st.dictionaries(
-    st.sampled_from(["id", "name", "hostname", "auth_mode", "tenant_id", "did_numbers", "port"]),
+    st.sampled_from(
+        ["id", "name", "hostname", "auth_mode", "tenant_id", "did_numbers", "port", "protocol"]
+    ),
     JSON,
     max_size=5,
 )
@@ -46,7 +49,8 @@ READS = {
     "/providers/p1/assignees": lambda pbx: pbx.assignees("p1"),
     "/providers/p1/assignees/t1": lambda pbx: pbx.assignee("p1", "t1"),
 }
-TYPES = {"/network": dict, "/providers/p1": dict, "/providers/p1/status": str}
+TYPES = {"/network": Network, "/providers/p1": dict, "/providers/p1/status": str}
+ITEM_TYPES = {"/transports": Transport}
 
 
 def _answer(body: bytes) -> Callable[[httpx.Request], httpx.Response]:
@@ -74,7 +78,7 @@ def test_any_answer_is_a_typed_value_or_a_pbx_error(path: str, body: bytes) -> N
     else:
         assert isinstance(value, expected)
     if isinstance(value, list):
-        assert all(isinstance(item, dict) for item in value)
+        assert all(isinstance(item, ITEM_TYPES.get(path, dict)) for item in value)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

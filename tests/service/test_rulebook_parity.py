@@ -30,7 +30,7 @@ from pydantic import SecretStr
 
 from tests.cli.fake_keyring import MemoryKeyring
 from tests.support.pilot import settle, text_of
-from trunkwiz.cli import common, main
+from trunkwiz.cli import main, passwords
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.connection import Connection
@@ -275,7 +275,7 @@ def pbx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 @pytest.fixture(autouse=True)
 def _memory_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = MemoryKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend=backend))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend=backend))
 
 
 def tenants_of(server: SandboxServer) -> list[dict[str, Any]]:

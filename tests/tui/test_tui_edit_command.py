@@ -19,7 +19,7 @@ from tests.tui.conftest import (
     wait_for,
 )
 from tests.tui.test_tui_edit import Recorder, kind_app
-from trunkwiz.cli import common, make_app
+from trunkwiz.cli import make_app, passwords
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.tls import TlsPolicy, build_transport
 from trunkwiz.sandbox.server import (
@@ -36,7 +36,7 @@ from trunkwiz.tui.app import TrunkWizApp
 def cli_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """The keyring the command line's services use (in memory)."""
     backend = MemoryKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
     return backend
 
 

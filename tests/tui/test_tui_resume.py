@@ -20,7 +20,7 @@ from tests.tui.conftest import (
     wait_for,
 )
 from tests.tui.ptyrun import PtyApp
-from trunkwiz.cli import common, make_app
+from trunkwiz.cli import make_app, passwords
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.service.services import Services
@@ -37,7 +37,7 @@ TRUNK_PASSWORD = "hup-secret-pw"
 def cli_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """The keyring of the in-process command line (in memory, empty)."""
     backend = MemoryKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
     return backend
 
 

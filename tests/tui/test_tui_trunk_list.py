@@ -30,7 +30,7 @@ from tests.tui.conftest import (
     wait_for,
 )
 from tests.tui.ptyrun import PtyApp
-from trunkwiz.cli import common, make_app
+from trunkwiz.cli import make_app, passwords
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.tls import TlsPolicy, build_transport
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
@@ -77,7 +77,7 @@ def refusing(refused: set[str]) -> Any:
 def cli_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """The keyring the in-process command line's services use (in memory)."""
     backend = MemoryKeyring()
-    monkeypatch.setattr(common, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
+    monkeypatch.setattr(passwords, "open_secret_store", lambda: SecretStore(backend, timeout=2.0))
     return backend
 
 

@@ -5,290 +5,25 @@ Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
 and ``run(args) -> int``. Only the module of the command being
 run is imported (the others are listed in ``--help`` from ``COMMANDS``), so ``trunkwiz
 --help`` and the wizard start fast.
+
+The definitions and the parsing are in ``trunkwiz.cli.parser``; this module dispatches:
+``main`` (guarded outputs, the command run, exit codes, ``last_resort`` for a bug no
+command caught) and ``make_app``.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from trunkwiz import __version__, streams
+from trunkwiz import streams
+from trunkwiz.cli.parser import COMMANDS, chosen_command, parse
 
 if TYPE_CHECKING:
     from textual.app import App
-
-#: sub-command name -> (module, one-line help). Order is the order of ``--help``.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "wizard": ("trunkwiz.cli.wizard", "run the wizard (the default when no command is given)"),
-    "demo": ("trunkwiz.cli.demo", "the wizard against an embedded sandbox PBX and demo carrier"),
-    "sandbox": ("trunkwiz.cli.sandbox", "run the sandbox PBX alone; prints READY <url>"),
-    "edit": ("trunkwiz.cli.edit", "open one trunk in the wizard for a quick edit"),
-    "apply": ("trunkwiz.cli.apply", "apply a trunk file (TOML): validate, plan, apply, wait"),
-    "delete": ("trunkwiz.cli.delete", "delete a trunk (shows what goes first; asks, or --yes)"),
-    "export": ("trunkwiz.cli.export", "write current trunks as a trunk file (no passwords)"),
-    "status": ("trunkwiz.cli.status", "show trunk registration status"),
-    "probe": ("trunkwiz.cli.probe", "SIP pre-flight probe: OPTIONS and REGISTER from this host"),
-    "checklist": ("trunkwiz.cli.checklist", "the carrier-portal steps of a trunk, values to copy"),
-    "secret": ("trunkwiz.cli.secret", "store or delete a password in the OS keyring"),
-    "completion": ("trunkwiz.cli.completion", "print a bash or zsh completion script"),
-    "man": ("trunkwiz.cli.man", "print the manual page (roff)"),
-}
-
-EPILOG = """\
-examples:
-  trunkwiz demo                      try the whole flow against a built-in sandbox PBX
-  trunkwiz --pbx https://127.0.0.1:8887 --user admin
-  trunkwiz apply trunks.toml --dry-run
-"""
-
-
-#: (flag, metavar, help) of the connection options every command understands.
-GLOBAL_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
-    ("--pbx", "URL", "PBX base URL (default https://127.0.0.1:8887)"),
-    ("--user", "NAME", "admin user name"),
-    ("--domain", "SIP_DOMAIN", "tenant SIP domain (Tenant Admin)"),
-    ("--profile", "NAME", "saved connection profile to use"),
-    ("--config", "DIR", "config directory (or TRUNKWIZ_CONFIG_DIR)"),
-    ("--ca-file", "PEM", "trust this CA bundle for the PBX's TLS"),
-    ("--insecure", None, "INSECURE: do not verify the PBX's TLS certificate at all (labs only)"),
-    ("--allow-http", None, "allow plain http:// to a host other than loopback (password in clear)"),
-    ("--http-timeout", "S", "time limit of each PBX request in seconds (default 30)"),
-    ("--deadline", "S", "time limit of a command's PBX calls in seconds (default 300)"),
-    ("--debug", None, "log every HTTP request/answer and SIP message to stderr (secrets masked)"),
-    ("--debug-file", "FILE", "write the --debug log to FILE instead of stderr"),
-)
-
-
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """Add the connection options (DESIGN: --pbx, --user, --domain, --profile, --config).
-
-    On a sub-command's parser they are repeated with ``suppress`` so that a value given
-    before the command is not overwritten by the sub-parser's default.
-    """
-    group = parser.add_argument_group("connection")
-    for flag, metavar, help_text in GLOBAL_OPTIONS:
-        if metavar is None:
-            action = group.add_argument(flag, action="store_true", help=help_text)
-        else:
-            action = group.add_argument(flag, metavar=metavar, help=help_text)
-        if suppress:
-            action.default = argparse.SUPPRESS
-
-
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full command line; with ``only``, just that command's module is imported.
-
-    The other commands then get a placeholder parser (their name and help line, any
-    arguments); ``parse`` starts over with the full parser if one of them was chosen.
-    """
-    parser = argparse.ArgumentParser(
-        prog="trunkwiz",
-        description="Set up and edit SIP trunks on a PortSIP PBX (v22) from the terminal.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"trunkwiz {__version__}")
-    add_global_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
-        if only is None or name == only:
-            _register(sub, name, module, help_text)
-        else:
-            p = sub.add_parser(name, help=help_text, add_help=False)
-            p.add_argument("_rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-            p.set_defaults(_placeholder=True)
-    return parser
-
-
-def _chosen_command(argv: Sequence[str]) -> str:
-    """The command ``argv`` names (first word that is not an option or its value)."""
-    takes_value = {flag for flag, metavar, _ in GLOBAL_OPTIONS if metavar is not None}
-    words = iter(argv)
-    for word in words:
-        if _global_flag(word) in takes_value and "=" not in word:
-            next(words, None)
-        elif not word.startswith("-"):
-            return word
-    return "wizard"
-
-
-def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:  # type: ignore[type-arg]
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        p = sub.add_parser(name, help=f"{help_text} (not available in this build)")
-        p.set_defaults(_missing=name)
-        return
-    p = sub.add_parser(
-        name,
-        help=help_text,
-        description=mod.DESCRIPTION,
-        epilog=mod.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    mod.add_arguments(p)
-    if NO_EFFECT.get(name) != _OFFLINE:  # man, completion: no PBX at all
-        add_global_options_to_sub(p)
-    else:
-        group = p.add_argument_group("connection")
-        flag, metavar, text = next(o for o in GLOBAL_OPTIONS if o[0] == "--config")
-        group.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS, help=text)
-    p.set_defaults(_run=mod.run)
-
-
-def add_global_options_to_sub(p: argparse.ArgumentParser) -> None:
-    """Let global options also follow the command (``trunkwiz apply x --pbx URL``)."""
-    existing = {a.dest for a in p._actions}
-    if "pbx" not in existing:
-        add_global_options(p, suppress=True)
-
-
-#: Global options that do nothing for a command: given, they are refused (exit 2) rather
-#: than silently ignored. ``--config`` is taken everywhere (like TRUNKWIZ_CONFIG_DIR, it
-#: says where trunkwiz's files are, so a shell alias may always give it).
-_OFFLINE = frozenset(flag for flag, _, _ in GLOBAL_OPTIONS if flag != "--config")
-NO_EFFECT: dict[str, frozenset[str]] = {
-    "completion": _OFFLINE,
-    "man": _OFFLINE,
-    "sandbox": _OFFLINE - {"--debug", "--debug-file"},
-    "demo": frozenset({"--pbx", "--user", "--domain", "--profile"}),
-}
-
-
-#: Options of a command that act only together with another (True) or only without it
-#: (False): given otherwise they would do nothing, so they are refused.
-DEPENDS: dict[str, dict[str, tuple[str, bool]]] = {
-    "status": {"--interval": ("--watch", True), "--count": ("--watch", True)},
-    "apply": {"--wait": ("--dry-run", False)},
-}
-
-
-def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line as a namespace; a mistake (an unknown command or option, a bad
-    value, an option with no effect) prints the usage of the command concerned, the
-    closest valid word, and exits 2."""
-    words = list(sys.argv[1:] if argv is None else argv)
-    command = _chosen_command(words)
-    unknown = _unknown_before_command(words)
-    if unknown is not None:
-        _usage_error(build_parser(None), f"unknown option {unknown}", _closest(unknown, _globals()))
-    if command not in COMMANDS:
-        parser = build_parser(None)
-        near = _closest(command, list(COMMANDS))
-        shown = (_subparser(build_parser(near), near) if near else None) or parser
-        _usage_error(shown, f"unknown command {command!r}", near, prog="trunkwiz")
-    parser = build_parser(command)
-    args, extra = parser.parse_known_args(words)
-    if getattr(args, "_placeholder", False):  # guessed wrong: parse with every command
-        parser = build_parser()
-        args, extra = parser.parse_known_args(words)
-    if args.command is None:
-        args.command = "wizard"
-    sub = _subparser(parser, args.command) or parser
-    if extra:
-        word = extra[0]
-        if word.startswith("-") and word != "-":
-            flag = word.split("=", 1)[0]
-            if flag in NO_EFFECT.get(args.command, ()):
-                _usage_error(sub, f"{flag} has no effect on `trunkwiz {args.command}`", None)
-            _usage_error(sub, f"unknown option {flag}", _closest(flag, _options(sub)))
-        _usage_error(sub, f"unexpected argument {word!r}", None)
-    for flag in sorted(NO_EFFECT.get(args.command, ())):
-        dest = flag.lstrip("-").replace("-", "_")
-        if getattr(args, dest, None) not in (None, False):
-            _usage_error(sub, f"{flag} has no effect on `trunkwiz {args.command}`", None)
-    given = _given_options(words, _options(sub))
-    for flag, (other, needed) in DEPENDS.get(args.command, {}).items():
-        if flag in given and (other in given) is not needed:
-            how = "without" if needed else "with"
-            _usage_error(sub, f"{flag} has no effect {how} {other}", None)
-    return args
-
-
-def _given_options(words: Sequence[str], options: Sequence[str]) -> set[str]:
-    """The long options among ``words``, a unique prefix resolved as argparse does (a
-    value that looks like an option is counted too: harmless for the checks above)."""
-    found: set[str] = set()
-    for word in words:
-        if word == "--":
-            break
-        if not word.startswith("--"):
-            continue
-        flag = word.split("=", 1)[0]
-        if flag in options:
-            found.add(flag)
-            continue
-        matches = [o for o in options if o.startswith(flag)]
-        if len(matches) == 1:
-            found.add(matches[0])
-    return found
-
-
-def _unknown_before_command(words: Sequence[str]) -> str | None:
-    """An option before the command that no parser knows (``trunkwiz --pbxx URL status``)."""
-    takes_value = {flag for flag, metavar, _ in GLOBAL_OPTIONS if metavar is not None}
-    items = iter(words)
-    for word in items:
-        if not word.startswith("-") or word in ("-", "--"):
-            return None
-        flag = _global_flag(word)
-        if flag is None:
-            return word.split("=", 1)[0]
-        if flag in takes_value and "=" not in word:
-            next(items, None)
-    return None
-
-
-def _globals() -> list[str]:
-    return [flag for flag, _, _ in GLOBAL_OPTIONS]
-
-
-def _global_flag(word: str) -> str | None:
-    """The top-level option ``word`` stands for (argparse takes a unique prefix), or None."""
-    flag = word.split("=", 1)[0]
-    known = [*_globals(), "-h", "--help", "--version"]
-    if flag in known:
-        return flag
-    matches = [k for k in known if flag.startswith("--") and k.startswith(flag)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _options(parser: argparse.ArgumentParser) -> list[str]:
-    return [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
-
-
-def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
-            found: argparse.ArgumentParser = action.choices[name]
-            return found
-    return None
-
-
-def _closest(word: str, choices: Sequence[str]) -> str | None:
-    """The valid word closest to ``word`` (difflib), or None when none is close."""
-    import difflib
-
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def _usage_error(
-    parser: argparse.ArgumentParser, message: str, near: str | None, *, prog: str | None = None
-) -> None:
-    """Print ``parser``'s usage and ``PROG: error: MESSAGE (did you mean NEAR?)``; exit 2."""
-    from trunkwiz.domain.text import visible
-
-    hint = f" (did you mean {near}?)" if near else ""
-    sys.stderr.write(parser.format_usage())
-    sys.stderr.write(visible(f"{prog or parser.prog}: error: {message}{hint}") + "\n")
-    raise SystemExit(2)
 
 
 def make_app(argv: Sequence[str] | None = None) -> App[object]:
@@ -344,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return lost.loss.code
     except KeyboardInterrupt:  # Ctrl+C before the command handles it (the wizard starting)
         words = list(sys.argv[1:] if argv is None else argv)
-        wizard = _chosen_command(words) in INTERACTIVE
+        wizard = chosen_command(words) in INTERACTIVE
         print(INTERRUPTED_EARLY if wizard else "trunkwiz: interrupted.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug no command caught: one line, never a traceback
@@ -369,7 +104,7 @@ def last_resort(error: Exception, argv: Sequence[str] | None) -> int:
     except Exception:  # no home, no platformdirs: the temp dir then
         where = None
     try:
-        log = write_crash_log(where, error, f"command: {_chosen_command(words)}\n")
+        log = write_crash_log(where, error, f"command: {chosen_command(words)}\n")
         details = f"Details in {log}"
     except Exception as exc:
         details = f"No log could be written ({type(exc).__name__})."
@@ -391,7 +126,7 @@ def _option_value(words: Sequence[str], flag: str) -> str | None:
 def _guard_outputs(argv: Sequence[str] | None) -> None:
     """Guard stdout and stderr of a command (not the wizard: its terminal is Textual's):
     a write that fails detaches the stream and interrupts the command (``trunkwiz.streams``)."""
-    if _chosen_command(list(sys.argv[1:] if argv is None else argv)) not in INTERACTIVE:
+    if chosen_command(list(sys.argv[1:] if argv is None else argv)) not in INTERACTIVE:
         streams.current = streams.Watch().install()
 
 

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, passwords
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ passwords (never in the file or on the command line):
              hidden prompt on a terminal
   trunks     --password-stdin, else the keyring (`trunkwiz secret set trunk NAME`), else
              a hidden prompt; needed to create a register trunk, or with --update-passwords
-{common.STDIN_FORMAT}
+{passwords.STDIN_FORMAT}
   example:
     printf '%s\\n%s\\t%s\\n' "$PBX_PW" "Acme SIP" "$SIP_PW" |
       trunkwiz --pbx https://pbx:8887 apply trunks.toml --password-stdin
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.wait) and 0 <= args.wait <= MAX_WAIT):
         return _fail(args, report, f"--wait must be 0-{MAX_WAIT:g} seconds", EXIT_INPUT)
     try:
-        given = common.read_stdin_secrets(args)
+        given = passwords.read_stdin_secrets(args)
         names = {t.name.casefold() for t in tf.trunks}
         unknown = [n for n in given.trunks if n.casefold() not in names]
         if unknown:

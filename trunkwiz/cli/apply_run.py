@@ -28,8 +28,10 @@ from typing import Any
 from pydantic import SecretStr
 
 from trunkwiz import streams
-from trunkwiz.cli import common
-from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, Keyring, StdinSecrets, Target
+from trunkwiz.cli import common, passwords, signin
+from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK
+from trunkwiz.cli.passwords import Keyring, StdinSecrets
+from trunkwiz.cli.target import Target, resolve_target
 from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.text import visible
@@ -90,9 +92,9 @@ class ApplyRun:
 
     async def main(self) -> int:
         """The whole connected run; returns the exit code."""
-        target = common.resolve_target(self.args)
+        target = resolve_target(self.args)
         keyring = Keyring()
-        password = common.pbx_password(target, self.given, keyring)
+        password = passwords.pbx_password(target, self.given, keyring)
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         unsignal = common.on_stop_signals(self._interrupt)
@@ -150,7 +152,7 @@ class ApplyRun:
             task.cancel()
 
     async def _main(self, target: Target, keyring: Keyring, password: SecretStr) -> int:
-        services, conn = await common.sign_in(self.args, target, password)
+        services, conn = await signin.sign_in(self.args, target, password)
         self.report["pbx"] = target.url
         try:
             items = await self._prepare(conn, target, keyring)
@@ -199,9 +201,9 @@ class ApplyRun:
             desired = trunk if secret is None else trunk.model_copy(update={"password": secret})
             current = None
             if trunk_id is not None:
-                detail, assignees = await common.read_trunk(conn, trunk_id)
+                detail, assignees = await signin.read_trunk(conn, trunk_id)
                 if assignees and not names:
-                    names.update(await common.tenant_names(conn))
+                    names.update(await signin.tenant_names(conn))
                 current = CurrentTrunk(trunk_id, detail, assignees, names)
             try:
                 plan = make_plan(desired, current, change_password=change)
@@ -267,7 +269,7 @@ class ApplyRun:
                 )
             return None, False
         secret = given or keyring.get(trunk_key(target.url, trunk.name))
-        secret = secret or common.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
+        secret = secret or passwords.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
         if secret is None:
             what = "a new trunk of this kind needs" if trunk_id is None else "--update-passwords:"
             self.problems.append(

@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 
 DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
@@ -52,7 +52,7 @@ async def _checklist(args: argparse.Namespace) -> int:
     prefix = args.tech_prefix.strip()
     if prefix and not prefix.isdigit():
         raise CliError(f"--tech-prefix must be digits, not {prefix!r}", EXIT_INPUT)
-    services, conn = await common.sign_in_from_args(args)
+    services, conn = await signin.sign_in_from_args(args)
     try:
         trunk = await _trunk(conn, args.name)
         if prefix and not takes_tech_prefix(str(trunk.brand)):

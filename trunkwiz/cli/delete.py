@@ -20,8 +20,9 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, cast
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, passwords, signin
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.target import Target, resolve_target
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -104,9 +105,9 @@ class DeleteRun:
         print(visible(line, multiline=True), file=stream, flush=True)
 
     async def main(self) -> int:
-        given = common.read_stdin_secrets(self.args)
-        target = common.resolve_target(self.args)
-        password = common.pbx_password(target, given, common.Keyring())
+        given = passwords.read_stdin_secrets(self.args)
+        target = resolve_target(self.args)
+        password = passwords.pbx_password(target, given, passwords.Keyring())
         unsignal = common.on_stop_signals(self._interrupt)
         try:
             return await self._main(target, password)
@@ -135,8 +136,8 @@ class DeleteRun:
         else:
             common.say(f"trunkwiz delete: {why}: the delete was sent; waiting for its answer ...")
 
-    async def _main(self, target: common.Target, password: SecretStr) -> int:
-        services, conn = await common.sign_in(self.args, target, password)
+    async def _main(self, target: Target, password: SecretStr) -> int:
+        services, conn = await signin.sign_in(self.args, target, password)
         try:
             return await self._delete(services, conn)
         finally:

@@ -14,8 +14,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from trunkwiz.cli import common, completion
+from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
 
 EPILOG = """\
@@ -53,14 +54,14 @@ def run(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace) -> int:
     from trunkwiz.domain.trunkfile import emit  # lazy: keeps --help light
 
-    services, conn = await common.sign_in_from_args(args)
+    services, conn = await signin.sign_in_from_args(args)
     try:
         trunks, refs = await load_trunks(conn, args.name)
         routes = await load_routes(conn, trunks)
     finally:
         await services.close()
     if args.name is None:  # trunk names for shell completion
-        completion.remember_names(args, [t.name for t in trunks])
+        remember_names(args, [t.name for t in trunks])
     text = emit(trunks, refs, routes)
     if args.output:
         try:
@@ -94,7 +95,7 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
     async def one(item: dict[str, Any]) -> Any:
         pid = str(item["id"])
         async with gate:
-            detail, assignees = await common.read_trunk(conn, pid)
+            detail, assignees = await signin.read_trunk(conn, pid)
         try:
             return trunk_from_api(detail, assignees, names)
         except ValidationError as exc:

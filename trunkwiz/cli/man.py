@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from trunkwiz import __version__
-from trunkwiz.cli import COMMANDS, GLOBAL_OPTIONS, build_parser
+from trunkwiz.cli.parser import COMMANDS, GLOBAL_OPTIONS, build_parser
 
 DESCRIPTION = "Print the manual page (roff) made from the command-line definitions."
 

@@ -16,12 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, passwords, signin
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.target import Target, resolve_target
 from trunkwiz.domain.text import visible
 
 EPILOG = f"""\
-{common.STDIN_FORMAT}
+{passwords.STDIN_FORMAT}
 With FILE and one trunk, a single line is that trunk's SIP password. A password stored
 in the keyring is used for a file's trunk only when the PBX holds the same host for the
 trunk of that name (probe signs in to check; on a terminal it asks instead); else pipe
@@ -80,12 +81,12 @@ def _from_file(args: argparse.Namespace, path: Path) -> int:
         return EXIT_INPUT
 
     async def main() -> int:
-        given = common.read_stdin_secrets(args)
+        given = passwords.read_stdin_secrets(args)
         if given.pbx is not None and len(tf.trunks) == 1 and not given.trunks:
             # One trunk, one bare line: that is the trunk's password, not the PBX's.
             given.trunks[tf.trunks[0].name] = given.pbx
             given.pbx = None
-        target = common.resolve_target(args)
+        target = resolve_target(args)
         held = _HeldHosts(args, target, given)
         try:
             return await _probe_all(args, tf.trunks, given, target, held.keyring, held)
@@ -96,16 +97,16 @@ def _from_file(args: argparse.Namespace, path: Path) -> int:
 
 
 async def _from_pbx(args: argparse.Namespace) -> int:
-    given = common.read_stdin_secrets(args)
-    target = common.resolve_target(args)
-    keyring = common.Keyring()
-    password = common.pbx_password(target, given, keyring)
-    services, conn = await common.sign_in(args, target, password)
+    given = passwords.read_stdin_secrets(args)
+    target = resolve_target(args)
+    keyring = passwords.Keyring()
+    password = passwords.pbx_password(target, given, keyring)
+    services, conn = await signin.sign_in(args, target, password)
     try:
-        trunk_id = await common.find_trunk_id(conn, args.target)
+        trunk_id = await signin.find_trunk_id(conn, args.target)
         from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
 
-        detail, assignees = await common.read_trunk(conn, trunk_id)
+        detail, assignees = await signin.read_trunk(conn, trunk_id)
         trunk = trunk_from_api(detail, assignees, {})
     finally:
         await services.close()
@@ -134,10 +135,10 @@ class _HeldHosts:
     """
 
     def __init__(
-        self, args: argparse.Namespace, target: common.Target, given: common.StdinSecrets
+        self, args: argparse.Namespace, target: Target, given: passwords.StdinSecrets
     ) -> None:
         self.args, self.target, self.given = args, target, given
-        self.keyring = common.Keyring()
+        self.keyring = passwords.Keyring()
         self._services: Any = None
         self._conn: Any = None
         self.problem = ""
@@ -149,10 +150,10 @@ class _HeldHosts:
 
         try:
             if self._conn is None:
-                password = common.pbx_password(self.target, self.given, self.keyring)
-                self._services, self._conn = await common.sign_in(self.args, self.target, password)
-            trunk_id = await common.find_trunk_id(self._conn, name)
-            detail, assignees = await common.read_trunk(self._conn, trunk_id)
+                password = passwords.pbx_password(self.target, self.given, self.keyring)
+                self._services, self._conn = await signin.sign_in(self.args, self.target, password)
+            trunk_id = await signin.find_trunk_id(self._conn, name)
+            detail, assignees = await signin.read_trunk(self._conn, trunk_id)
             trunk = trunk_from_api(detail, assignees, {})
         except (CliError, PbxError, OSError, ValueError) as exc:
             self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -183,7 +184,7 @@ async def _stored_secret(trunk: Any, held: _HeldHosts, key: str) -> Any:
         f"The stored SIP password of trunk {trunk.name} is for the PBX's trunk; {where}, "
         f"but the file names {wanted[0]}."
     )
-    if common.stdin_is_tty() and not getattr(held.args, "password_stdin", False):
+    if passwords.stdin_is_tty() and not getattr(held.args, "password_stdin", False):
         common.say(f"{question} Send it to {wanted[0]}? [y/N] ")
         answer = sys.stdin.readline().strip().casefold() if sys.stdin is not None else ""
         if answer in {"y", "yes"}:
@@ -198,9 +199,9 @@ async def _stored_secret(trunk: Any, held: _HeldHosts, key: str) -> Any:
 async def _probe_all(
     args: argparse.Namespace,
     trunks: list[Any],
-    given: common.StdinSecrets,
-    target: common.Target,
-    keyring: common.Keyring,
+    given: passwords.StdinSecrets,
+    target: Target,
+    keyring: passwords.Keyring,
     held: _HeldHosts | None = None,
 ) -> int:
     from trunkwiz.sip.probe import ProbeTarget, probe  # lazy: keeps --help light
@@ -218,7 +219,7 @@ async def _probe_all(
                 secret = (
                     keyring.get(key) if held is None else await _stored_secret(trunk, held, key)
                 )
-            secret = secret or common.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
+            secret = secret or passwords.prompt_hidden(f"SIP password of trunk {trunk.name}: ")
             if secret is None:
                 raise CliError(
                     f"no SIP password for trunk {trunk.name!r}: pipe "

@@ -13,8 +13,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from trunkwiz.cli import common
+from trunkwiz.cli import common, passwords
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.target import resolve_target
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     try:
-        target = common.resolve_target(args)
+        target = resolve_target(args)
         domain = getattr(args, "domain", None) or None
         if args.what == "pbx":
             key = pbx_key(target.url, args.name, domain)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         common.say(f"trunkwiz secret: {exc}")
         return EXIT_INPUT
     try:
-        store = common.open_secret_store()
+        store = passwords.open_secret_store()
         if args.action == "delete":
             removed = store.delete(key)
             common.say(f"Deleted the {label}." if removed else f"No {label} was stored.")
@@ -94,14 +95,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_secret(label: str) -> SecretStr | None:
     """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
-    import getpass  # lazy: keeps --help light
-
     from pydantic import SecretStr as Secret  # lazy: keeps --help light
 
-    if not common.stdin_is_tty():
+    if not passwords.stdin_is_tty():
         line = sys.stdin.readline() if sys.stdin is not None else ""
         value = line.removesuffix("\n").removesuffix("\r")
         return Secret(value) if value else None
+    import getpass  # lazy: keeps --help light
+
     first = getpass.getpass(f"{label}: ")
     if not first:
         return None

@@ -18,8 +18,9 @@ import sys
 import time
 from typing import Any
 
-from trunkwiz.cli import common, completion
+from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.cli.completion.names import remember_names
 
 MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _status(args: argparse.Namespace) -> int:
-    services, conn = await common.sign_in_from_args(args)
+    services, conn = await signin.sign_in_from_args(args)
     deadline = common.seconds_option(args, "deadline", common.DEFAULT_DEADLINE)
     try:
         shown = 0
@@ -83,7 +84,7 @@ async def _status(args: argparse.Namespace) -> int:
                 conn.client.set_deadline(deadline)  # --deadline bounds each refresh
             rows = await _rows(conn, args.name)
             if args.name is None and not shown:  # trunk names for shell completion
-                completion.remember_names(args, [r["name"] for r in rows])
+                remember_names(args, [r["name"] for r in rows])
             shown += 1
             _print(args, rows, watching=args.watch)
             if not args.watch:

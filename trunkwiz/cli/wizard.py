@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
-#: The exit code after an unexpected error (``trunkwiz.tui.app.CRASH_EXIT``).
+#: The exit code after an unexpected error (``trunkwiz.tui.leaving.CRASH_EXIT``).
 CRASH_EXIT = 1
 
 NO_TERMINAL = "trunkwiz needs a terminal; for scripts use `trunkwiz apply`"
@@ -95,9 +95,9 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
 def _open_secret_store() -> Any:
     """The OS keyring (imported when the wizard first needs a password)."""
-    from trunkwiz.cli import common  # lazy: trunkwiz --help loads this module
+    from trunkwiz.cli import passwords  # lazy: trunkwiz --help loads this module
 
-    return common.open_secret_store()
+    return passwords.open_secret_store()
 
 
 def make_app(args: argparse.Namespace) -> App[int]:

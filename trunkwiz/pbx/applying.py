@@ -1,11 +1,13 @@
 """Run a ``Plan`` against the PBX; undo what this run changed when a later call fails.
 
 Create/update run first, then the release phase, then the grow phase; tenant calls of a
-phase run with bounded concurrency. After a failure no new call starts; calls in flight
-finish, then everything this run did is undone in reverse order (grow, release, then the
-trunk itself). A call whose outcome is unknown (connection dropped) is reconciled by
-re-reading the PBX before deciding what to undo. ``ApplyFailed`` lists what was rolled
-back, what could not be, and what was kept.
+phase run with bounded concurrency; the rules of ``plan.routes`` run before (removals)
+and after (the rest) the trunk's calls (``rules_plan.RouteRun``). After a failure no new
+call starts; calls in flight finish, then everything this run did is undone in reverse
+order (``rollback.Rollback``: grow, release, then the trunk itself). A call whose outcome
+is unknown (connection dropped) is reconciled by re-reading the PBX before deciding what
+to undo. ``ApplyFailed`` lists what was rolled back, what could not be, and what was kept
+(the outcome types are in ``trunkwiz.pbx.outcome``).
 
 Interrupts are handled the same way: setting the ``stop`` event (e.g. from a signal
 handler) starts no new call, lets the calls in flight finish, rolls back and raises
@@ -22,136 +24,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 
 from pydantic import SecretStr
 
 from trunkwiz import compat
 from trunkwiz.pbx.client import PbxClient
-from trunkwiz.pbx.errors import AuthError, PbxError, UnavailableError
+from trunkwiz.pbx.errors import PbxError, UnavailableError
+from trunkwiz.pbx.outcome import (
+    ROLLBACK_TIMEOUT,
+    ApplyFailed,
+    ApplyRecord,
+    ApplyResult,
+    Interrupted,
+    Progress,
+    StepStopped,
+)
 from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
+from trunkwiz.pbx.rollback import Rollback
 from trunkwiz.pbx.rules import RuleApi
 from trunkwiz.pbx.rules_ops import RuleOp
 from trunkwiz.pbx.rules_plan import RouteRun, RuleStepFailed
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One step of an apply (``stage`` ``apply``) or of its rollback (``rollback``)."""
-
-    stage: str
-    done: int
-    total: int
-    line: str
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    """What a successful apply did."""
-
-    trunk_id: str | None
-    """The trunk's id (new when it was created)."""
-    created: bool
-    """True when this run created the trunk."""
-    done: tuple[str, ...]
-    """One line per operation sent, in completion order."""
-    requests: int
-    """HTTP requests sent by this run."""
-
-
-ROLLBACK_TIMEOUT = 60.0
-"""Seconds a rollback may take in all (its calls, a new sign-in included)."""
-
-
-@dataclass
-class ApplyRecord:
-    """What one apply has changed so far; updated in place as each call completes."""
-
-    trunk_id: str | None = None
-    """The trunk's id: known before the run, or set as soon as this run created it
-    (None again once a created trunk was deleted by the rollback)."""
-    created: bool = False
-    """True while a trunk this run created exists on the PBX."""
-    in_effect: list[str] = field(default_factory=list)
-    """Changes of this run currently in effect on the PBX, one line each."""
-
-
-class Interrupted(Exception):
-    """The apply was asked to stop (a signal, or the task was cancelled)."""
-
-
-class ApplyFailed(PbxError):
-    """A call failed; what this run had changed was rolled back where possible."""
-
-    def __init__(
-        self,
-        trunk_name: str,
-        failed: str,
-        cause: BaseException,
-        *,
-        rolled_back: list[str],
-        not_rolled_back: list[str],
-        kept: list[str],
-        record: ApplyRecord | None = None,
-    ) -> None:
-        lines = [self.headline(trunk_name, failed, cause)]
-        if rolled_back:
-            lines.append("Rolled back: " + "; ".join(rolled_back))
-        if not_rolled_back:
-            lines.append("Could NOT be rolled back: " + "; ".join(not_rolled_back))
-        if kept:
-            lines.append("Kept: " + "; ".join(kept))
-        if not (rolled_back or not_rolled_back or kept):
-            lines.append("Nothing had been changed.")
-        elif not (not_rolled_back or kept):
-            lines.append("Nothing of this run is left on the PBX.")
-        status = cause.status if isinstance(cause, PbxError) else None
-        messages = cause.messages if isinstance(cause, PbxError) else ()
-        super().__init__("\n".join(lines), status=status, messages=messages)
-        self.failed = failed
-        """The operation that failed."""
-        self.cause = cause
-        """The error it failed with."""
-        self.rolled_back = rolled_back
-        """Changes of this run that were undone."""
-        self.not_rolled_back = not_rolled_back
-        """Changes of this run that remain because undoing them failed (with the reason)."""
-        self.kept = kept
-        """Changes that remain on purpose (e.g. a new password cannot be un-set)."""
-        self.record = record or ApplyRecord()
-        """The trunk's id and the changes still in effect after the rollback."""
-
-    @staticmethod
-    def headline(trunk_name: str, failed: str, cause: BaseException) -> str:
-        """The first line of the message."""
-        return f"applying trunk {trunk_name} failed at '{failed}': {cause}"
-
-    @property
-    def trunk_id(self) -> str | None:
-        """The trunk left on the PBX (None when there is none, e.g. a create undone)."""
-        return self.record.trunk_id
-
-
-class ApplyInterrupted(ApplyFailed):
-    """The apply was stopped (``stop`` set or the task cancelled) and rolled back."""
-
-    @staticmethod
-    def headline(trunk_name: str, failed: str, cause: BaseException) -> str:
-        return (
-            f"applying trunk {trunk_name} was interrupted before '{failed}': no new call "
-            "was started"
-        )
-
-
-class _Stop(Exception):
-    def __init__(self, op: Operation | RuleOp, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.op = op
-        self.cause = cause
 
 
 async def apply(
@@ -188,7 +84,7 @@ async def apply(
     return await run.execute()
 
 
-class _Run:
+class _Run(Rollback):
     def __init__(
         self,
         client: PbxClient,
@@ -224,14 +120,14 @@ class _Run:
     def _stopping(self, op: Operation) -> None:
         if self.stop.is_set() or self.halt:
             self.halt = True
-            raise _Stop(op, Interrupted("interrupted"))
+            raise StepStopped(op, Interrupted("interrupted"))
 
     def _stopping_rules(self) -> None:
         """A stop requested while rules were planned or sent ends the run here too (the
         rules already done are undone with the rest)."""
         if self.stop.is_set() or self.halt:
             self.halt = True
-            raise _Stop(self._last_op(), Interrupted("interrupted"))
+            raise StepStopped(self._last_op(), Interrupted("interrupted"))
 
     def _last_op(self) -> Operation | RuleOp:
         """The operation a stop is reported at: the last one done, else the last planned."""
@@ -268,8 +164,8 @@ class _Run:
                 await rules.run_after(self.trunk_id)
                 self._stopping_rules()
         except RuleStepFailed as failed:
-            await self._rollback(_Stop(failed.op, failed.cause), rules)
-        except _Stop as stop:
+            await self._rollback(StepStopped(failed.op, failed.cause), rules)
+        except StepStopped as stop:
             await self._rollback(stop, rules)
         except asyncio.CancelledError:
             task = asyncio.current_task()
@@ -281,7 +177,7 @@ class _Run:
                 await self._reconcile(op)
             pending = next((o for o in self.plan.operations if o not in self.done), None)
             try:
-                await self._rollback(_Stop(pending or self._last_op(), Interrupted()), rules)
+                await self._rollback(StepStopped(pending or self._last_op(), Interrupted()), rules)
             except ApplyFailed as failed:
                 log.warning("apply cancelled: %s", failed)
             raise
@@ -306,7 +202,7 @@ class _Run:
             self.halt = True  # before re-reading: no other worker starts a call meanwhile
             if isinstance(exc, UnavailableError) and exc.outcome_unknown:
                 await self._reconcile(op)
-            raise _Stop(op, exc) from exc
+            raise StepStopped(op, exc) from exc
         self._did(op)
         self._progress("apply", len(self.done) + self.rules_done, self.total, op.describe())
 
@@ -316,15 +212,8 @@ class _Run:
         if op.kind is OpKind.create:
             self.record.trunk_id, self.record.created = self.trunk_id, True
 
-    def _undid(self, op: Operation) -> None:
-        line = op.describe()
-        if line in self.record.in_effect:
-            self.record.in_effect.remove(line)
-        if op.kind is OpKind.create:
-            self.record.trunk_id, self.record.created = None, False
-
     async def _concurrently(self, ops: list[Operation]) -> None:
-        failures: list[_Stop] = []
+        failures: list[StepStopped] = []
         pending: Iterator[Operation] = iter(ops)
 
         async def worker() -> None:
@@ -333,11 +222,11 @@ class _Run:
                     return
                 if self.stop.is_set():
                     self.halt = True
-                    failures.append(_Stop(op, Interrupted("interrupted")))
+                    failures.append(StepStopped(op, Interrupted("interrupted")))
                     return
                 try:
                     await self._guarded(op)
-                except _Stop as stop:
+                except StepStopped as stop:
                     failures.append(stop)
                     return
 
@@ -388,113 +277,7 @@ class _Run:
         except PbxError as exc:
             log.warning("could not re-read the PBX after %s: %s", op.describe(), exc)
 
-    async def _resign(self, seen_failure: AuthError) -> bool:
-        """Sign in again (once per run) after the session expired; True when it worked."""
-        if seen_failure.status == 403:
-            return False
-        async with self._resign_lock:
-            if self._resigned:
-                return True
-            try:
-                await self.client.sign_in_again()
-            except PbxError as exc:
-                log.warning("could not sign in again to roll back: %s", exc)
-                return False
-            self._resigned = True
-            return True
-
-    async def _undo_call(self, call: Callable[[], Awaitable[None]]) -> BaseException | None:
-        """One undo call; after an expired session, sign in again and try once more."""
-        try:
-            await call()
-        except AuthError as exc:
-            if not await self._resign(exc):
-                return exc
-            try:
-                await call()
-            except Exception as again:
-                return again
-        except Exception as exc:
-            return exc
-        return None
-
-    async def _rollback(self, stop: _Stop, rules: RouteRun | None = None) -> None:
-        self.client.set_deadline(self.rollback_timeout)  # its own time, whatever was left
-        rolled: list[str] = []
-        failed: list[str] = []
-        kept: list[str] = []
-        if rules is not None:
-            rolled, failed = await rules.undo_after()
-        total = len(self.done)
-        count = 0
-        for phase in (2, 1):
-            ops = [op for op in self.done if op.phase == phase]
-            results = await self._undo_all(ops)
-            for op, error in zip(ops, results, strict=True):
-                count += 1
-                self._progress("rollback", count, total, op.describe())
-                (failed if error else rolled).append(_undo_line(op, error))
-                if error is None:
-                    self._undid(op)
-        for op in (op for op in self.done if op.phase == 0):
-            count += 1
-            self._progress("rollback", count, total, op.describe())
-            error = await self._undo_trunk(op)
-            (failed if error else rolled).append(_undo_line(op, error))
-            if error is None:
-                self._undid(op)
-            if op.sets_password and op.kind is OpKind.update:
-                kept.append("the new password (the PBX cannot return the old one)")
-        if rules is not None:
-            more_rolled, more_failed = await rules.undo_before()
-            rolled += more_rolled
-            failed += more_failed
-        kind = ApplyInterrupted if isinstance(stop.cause, Interrupted) else ApplyFailed
-        raise kind(
-            self.plan.desired.name,
-            stop.op.describe(),
-            stop.cause,
-            rolled_back=rolled,
-            not_rolled_back=failed,
-            kept=kept,
-            record=self.record,
-        ) from stop.cause
-
-    async def _undo_all(self, ops: list[Operation]) -> list[BaseException | None]:
-        sem = asyncio.Semaphore(self.concurrency)
-
-        async def undo(op: Operation) -> BaseException | None:
-            assert op.tenant_id is not None
-            tenant_id = op.tenant_id
-            async with sem:
-                return await self._undo_call(lambda: self._set_tenant(tenant_id, op.before))
-
-        return list(await asyncio.gather(*(undo(op) for op in ops)))
-
-    async def _undo_trunk(self, op: Operation) -> BaseException | None:
-        trunk_id = self.trunk_id
-        assert trunk_id is not None
-        if op.kind is OpKind.create:
-            error = await self._undo_call(lambda: self.client.destroy_provider(trunk_id))
-            if error is None:
-                self.trunk_id = None
-            return error
-        restore = {k: old for k, old, _new in op.changes if old is not None}
-        if not restore:
-            return None
-        return await self._undo_call(lambda: self.client.update_provider(trunk_id, restore))
-
 
 def _pool_of(item: dict[str, object]) -> Pool:
     cap = item.get("concurrency")
     return (str(item.get("did_numbers") or ""), int(cap) if isinstance(cap, int) else 0)
-
-
-def _undo_line(op: Operation, error: BaseException | None) -> str:
-    if op.kind is OpKind.create:
-        line = "created trunk (deleted again)" if error is None else "created trunk"
-    elif op.kind is OpKind.update:
-        line = "trunk field changes (old values restored)" if error is None else "field changes"
-    else:
-        line = op.describe()
-    return line if error is None else f"{line}: {error}"

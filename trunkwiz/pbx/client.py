@@ -19,7 +19,6 @@ from urllib.parse import quote
 from pydantic import SecretStr
 
 from trunkwiz.compat import UTC
-from trunkwiz.pbx.core import ApiCore, decode, expect_object, page_items
 from trunkwiz.pbx.errors import (
     AuthError,
     BadAnswer,
@@ -28,7 +27,10 @@ from trunkwiz.pbx.errors import (
     TwoFactorRequired,
     UnavailableError,
 )
+from trunkwiz.pbx.objects import Network, Transport, parse, parse_items
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
+from trunkwiz.pbx.shapes import decode, expect_object, page_items
+from trunkwiz.pbx.transport import ApiCore
 
 
 def _with_ids(items: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
@@ -155,13 +157,13 @@ class PbxClient(ApiCore):
         """``GET /admin/status``: version, licence and counters."""
         return await self.get_object("/admin/status")
 
-    async def network(self) -> dict[str, Any]:
+    async def network(self) -> Network:
         """``GET /network``: the PBX's addresses (``public_ipv4`` to whitelist at carriers)."""
-        return await self.get_object("/network")
+        return parse(Network, await self.get_object("/network"), "GET /network")
 
-    async def transports(self) -> list[dict[str, Any]]:
+    async def transports(self) -> list[Transport]:
         """All SIP listeners (``protocol``, ``port``, ``verification``), every page."""
-        return await self.list_all("/transports")
+        return parse_items(Transport, await self.list_all("/transports"), "GET /transports")
 
     async def tenants(self, search: str | None = None) -> list[dict[str, Any]]:
         """All tenants (System Admin), every page; ``search`` narrows on the PBX side."""

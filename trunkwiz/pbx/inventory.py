@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
+from trunkwiz.pbx.objects import Network, Transport, port_for
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
@@ -63,8 +64,8 @@ class Inventory:
     providers: tuple[ProviderEntry, ...] = ()
     tenants: tuple[dict[str, Any], ...] = ()
     """All tenants (System Admin only; empty for a Tenant Admin)."""
-    transports: tuple[dict[str, Any], ...] = ()
-    network: dict[str, Any] = field(default_factory=dict)
+    transports: tuple[Transport, ...] = ()
+    network: Network = field(default_factory=Network)
 
     @property
     def tenant_names(self) -> dict[str, str]:
@@ -120,17 +121,13 @@ class Inventory:
         return self.transport_port(protocol) is not None
 
     def transport_port(self, protocol: str) -> int | None:
-        """The PBX's SIP port for ``protocol``, or None."""
-        for item in self.transports:
-            if str(item.get("protocol", "")).upper() == protocol.upper():
-                port = item.get("port")
-                return int(port) if isinstance(port, int) else None
-        return None
+        """The PBX's SIP port for ``protocol`` (its first listener with a port), or None."""
+        return port_for(self.transports, protocol)
 
     @property
     def public_ip(self) -> str | None:
         """The PBX's public IPv4 (to whitelist at the carrier), if known."""
-        return str(self.network.get("public_ipv4") or "") or None
+        return self.network.public_ipv4 or None
 
 
 def _unique(existing: Mapping[str, Any], label: str) -> str:
@@ -194,7 +191,7 @@ async def load_inventory(
         client.providers(),
         _optional(read_tenants(), []) if system else _empty(),
         _optional(client.transports(), []),
-        _optional(client.network(), {}),
+        _optional(client.network(), Network()),
     )
     entries = await asyncio.gather(*(entry(s) for s in summaries if s.get("id")))
     return Inventory(tuple(entries), tuple(tenant_items), tuple(transports), network)

@@ -7,13 +7,13 @@ what it changed when a later call fails (``ApplyFailed``).
 
 from __future__ import annotations
 
-from trunkwiz.pbx.applying import (
+from trunkwiz.pbx.applying import apply
+from trunkwiz.pbx.outcome import (
     ApplyFailed,
     ApplyInterrupted,
     ApplyRecord,
     ApplyResult,
     Progress,
-    apply,
 )
 from trunkwiz.pbx.planning import CurrentTrunk, Operation, OpKind, Plan, PlanError, plan
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from trunkwiz.domain.brands import Brand, BrandCatalogue
 from trunkwiz.domain.options import Level, TrunkKind
+from trunkwiz.pbx.objects import port_for
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import Connection, TrunkModel
@@ -153,19 +154,11 @@ def ip_checklist(trunk: TrunkModel, public_ip: str, port: int | None) -> list[st
 async def pbx_address(conn: Connection, transport: str) -> PbxAddress:
     """The PBX's public and private IPv4 (``GET /network``) and the transport's port."""
     network, listeners = await asyncio.gather(conn.network(), conn.transports())
-    port = next(
-        (
-            int(t["port"])
-            for t in listeners
-            if str(t.get("protocol", "")).upper() == transport.upper() and t.get("port")
-        ),
-        None,
-    )
     return PbxAddress(
-        public_ipv4=str(network.get("public_ipv4") or "").strip(),
-        private_ipv4=str(network.get("private_ipv4") or "").strip(),
+        public_ipv4=network.public_ipv4.strip(),
+        private_ipv4=network.private_ipv4.strip(),
         transport=transport.upper(),
-        port=port,
+        port=port_for(listeners, transport),
     )
 
 

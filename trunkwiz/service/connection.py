@@ -16,6 +16,7 @@ from trunkwiz.domain.fromapi import trunk_from_api
 from trunkwiz.domain.options import Level
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.inventory import load_inventory
+from trunkwiz.pbx.objects import port_for
 from trunkwiz.pbx.plan import CurrentTrunk, apply, plan
 from trunkwiz.service.tenants import TenantInfo, in_natural_order
 from trunkwiz.service.trunk_rows import TrunkRow, read_trunk_rows
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.inventory import Inventory
+    from trunkwiz.pbx.objects import Network, Transport
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
@@ -51,7 +53,7 @@ class Connection:
         self.user = user
         self.domain = domain
         self.pinned_sha256 = pinned_sha256
-        self._transports: list[dict[str, Any]] | None = None
+        self._transports: list[Transport] | None = None
         # The tenants, read once per connection (``forget`` reads them again): every page
         # of a 10,000-tenant PBX is 100 requests, and the Tenants step, the pool checks,
         # the trunk list and a quick edit all want them.
@@ -139,13 +141,13 @@ class Connection:
                 raise
             return own
 
-    async def transports(self) -> list[dict[str, Any]]:
+    async def transports(self) -> list[Transport]:
         """The PBX's SIP listeners (read once per connection)."""
         if self._transports is None:
             self._transports = await self.client.transports()
         return self._transports
 
-    async def network(self) -> dict[str, Any]:
+    async def network(self) -> Network:
         """``GET /network``."""
         return await self.client.network()
 
@@ -203,7 +205,7 @@ class Connection:
     async def transport_problem(self, protocol: str) -> str | None:
         """Why ``protocol`` cannot be used yet (no such PBX listener), with the fix."""
         listeners = await self.transports()
-        if any(str(t.get("protocol", "")).upper() == protocol.upper() for t in listeners):
+        if any(t.speaks(protocol) for t in listeners):
             return None
         return missing_transport_message(protocol)
 
@@ -214,16 +216,7 @@ class Connection:
         given in its place (a carrier cannot reach it).
         """
         network, listeners = await asyncio.gather(self.network(), self.transports())
-        ip = str(network.get("public_ipv4") or "").strip()
-        port = next(
-            (
-                int(t["port"])
-                for t in listeners
-                if str(t.get("protocol", "")).upper() == protocol.upper() and t.get("port")
-            ),
-            None,
-        )
-        return ip, port
+        return network.public_ipv4.strip(), port_for(listeners, protocol)
 
     # -- plan and apply ---------------------------------------------------------------------
     async def plan(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trunkwiz.domain.labels import STEP_TITLES, label_of
-from trunkwiz.pbx.applying import ApplyFailed
 from trunkwiz.pbx.errors import PbxError, field_hint
+from trunkwiz.pbx.outcome import ApplyFailed
 from trunkwiz.service.validate import step_of
 
 if TYPE_CHECKING:

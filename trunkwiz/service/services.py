@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.service.stores import LocalStores
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from trunkwiz.sip.ratelimit import RateLimiter
     from trunkwiz.sip.result import ProbeResult
     from trunkwiz.store.drafts import DraftStore
-    from trunkwiz.store.profiles import Profile, ProfileStore
+    from trunkwiz.store.profiles import ProfileStore
     from trunkwiz.store.secrets import SecretStore
 
 ClientFactory = Callable[[str, "TlsPolicy"], "PbxClient"]
@@ -68,8 +70,9 @@ class Timing:
     """Seconds between two repaints of a running operation's elapsed time."""
 
 
-class Services:
-    """The façade the TUI (and a command-line twin) uses; Textual-free."""
+class Services(LocalStores):
+    """The façade the TUI (and a command-line twin) uses; Textual-free. What it keeps on
+    this machine (profiles, keyring, draft, crash log) comes from ``LocalStores``."""
 
     def __init__(
         self,
@@ -114,50 +117,7 @@ class Services:
         sandbox and carrier)."""
         self._cleanups.append(cleanup)
 
-    # -- stores (created on first use) -------------------------------------------------
-    @property
-    def profiles(self) -> ProfileStore:
-        """The connection profiles."""
-        if self._profiles is None:
-            from trunkwiz.store.profiles import ProfileStore
-
-            self._profiles = ProfileStore(self.config_dir)
-        return self._profiles
-
-    @property
-    def drafts(self) -> DraftStore:
-        """The wizard's draft slot."""
-        if self._drafts is None:
-            from trunkwiz.store.drafts import DraftStore
-
-            self._drafts = DraftStore(self.config_dir)
-        return self._drafts
-
-    @property
-    def secrets(self) -> SecretStore:
-        """The keyring (may raise ``SecretStoreUnavailable`` on use, never at creation)."""
-        if self._secrets is None:
-            if self._secrets_factory is not None:
-                self._secrets = self._secrets_factory()
-            else:
-                from trunkwiz.store.secrets import SecretStore
-
-                self._secrets = SecretStore()
-        return self._secrets
-
-    # -- profile, password, draft (blocking: call from thread workers) -----------------
-    def saved_profile(self) -> Profile | None:
-        """The profile this run uses, if saved (a broken file counts as none)."""
-        from trunkwiz.store.profiles import ProfileNotFound
-        from trunkwiz.store.tomlfile import ConfigFileError
-
-        try:
-            if self.profile_name == "default":
-                return self.profiles.default()
-            return self.profiles.load(self.profile_name)
-        except (ProfileNotFound, ConfigFileError):
-            return None
-
+    # -- the sign-in remembered (blocking: call from thread workers) -------------------
     def remember_profile(self, url: str, user: str, domain: str, pinned: str | None) -> None:
         """Save the connection (never the password) as this run's profile."""
         from trunkwiz.store.profiles import Profile
@@ -176,52 +136,24 @@ class Services:
             )
         )
 
-    def saved_password(self, url: str, user: str, domain: str) -> SecretStr | None:
-        """The PBX password from the keyring (``SecretStoreUnavailable`` if none usable)."""
-        from trunkwiz.store.secrets import pbx_key
+    def remember_sign_in(
+        self, url: str, user: str, domain: str, pinned: str | None, password: SecretStr | None
+    ) -> tuple[str, str]:
+        """Save the profile and, when ``password`` is given, keep it in the keyring
+        (blocking). Returns ``(profile problem, keyring problem)``, empty when fine."""
+        from trunkwiz.store.secrets import SecretStoreUnavailable
 
-        return self.secrets.get(pbx_key(url, user, domain or None))
-
-    def keep_password(self, url: str, user: str, domain: str, password: SecretStr) -> None:
-        """Store the PBX password in the keyring (``SecretStoreUnavailable`` if impossible)."""
-        from trunkwiz.store.secrets import pbx_key
-
-        self.secrets.set(pbx_key(url, user, domain or None), password)
-
-    def keep_trunk_password(self, url: str, name: str, password: SecretStr) -> None:
-        """Store a trunk's SIP password in the keyring."""
-        from trunkwiz.store.secrets import trunk_key
-
-        self.secrets.set(trunk_key(url, name), password)
-
-    def forget_trunk_password(self, url: str, name: str) -> bool:
-        """Remove a deleted trunk's SIP password from the keyring; whether one was kept."""
-        from trunkwiz.store.secrets import trunk_key
-
-        return self.secrets.delete(trunk_key(url, name))
-
-    def save_draft(self, data: dict[str, Any]) -> None:
-        """Write the wizard's draft (the caller passes no password)."""
-        self.drafts.save(data)
-
-    def load_draft(self) -> dict[str, Any] | None:
-        """The saved draft, if any."""
-        return self.drafts.load()
-
-    def discard_draft(self) -> None:
-        """Forget the draft (after a successful submit)."""
-        self.drafts.discard()
-
-    def write_crash_log(self, error: BaseException, context: str = "") -> Path:
-        """Write ``error``'s traceback (never a local variable) to a new private log in
-        the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
-        from trunkwiz.store.crashlog import write_crash_log
-
+        profile_problem = keyring_problem = ""
         try:
-            where: Path | None = self.drafts.root
-        except Exception:  # no usable configuration directory: the temp dir then
-            where = None
-        return write_crash_log(where, error, context)
+            self.remember_profile(url, user, domain, pinned)
+        except (OSError, ValueError) as exc:
+            profile_problem = f"The profile was not saved: {exc}"
+        if password is not None:
+            try:
+                self.keep_password(url, user, domain, password)
+            except SecretStoreUnavailable as exc:
+                keyring_problem = str(exc)
+        return profile_problem, keyring_problem
 
     # -- the PBX ------------------------------------------------------------------------
     async def connect(
@@ -293,51 +225,6 @@ class Services:
         except PbxError as exc:
             return Refused("url", str(exc))
         return Connected(conn)
-
-    def pinned_for(self, url: str) -> str | None:
-        """The fingerprint the saved profile pins for ``url`` (blocking: a file read)."""
-        profile = self.saved_profile()
-        if profile is not None and profile.url == url.rstrip("/"):
-            return profile.pinned_sha256
-        return None
-
-    def remember_sign_in(
-        self, url: str, user: str, domain: str, pinned: str | None, password: SecretStr | None
-    ) -> tuple[str, str]:
-        """Save the profile and, when ``password`` is given, keep it in the keyring
-        (blocking). Returns ``(profile problem, keyring problem)``, empty when fine."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
-
-        profile_problem = keyring_problem = ""
-        try:
-            self.remember_profile(url, user, domain, pinned)
-        except (OSError, ValueError) as exc:
-            profile_problem = f"The profile was not saved: {exc}"
-        if password is not None:
-            try:
-                self.keep_password(url, user, domain, password)
-            except SecretStoreUnavailable as exc:
-                keyring_problem = str(exc)
-        return profile_problem, keyring_problem
-
-    def keep_trunk_password_or_say_why(self, url: str, name: str, password: SecretStr) -> str:
-        """Keep a trunk's SIP password in the keyring (blocking); why not, or empty."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
-
-        try:
-            self.keep_trunk_password(url, name, password)
-        except SecretStoreUnavailable as exc:
-            return str(exc)
-        return ""
-
-    def forget_trunk_password_if_kept(self, url: str, name: str) -> None:
-        """Remove a deleted trunk's SIP password from the keyring, if one is there."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
-
-        try:
-            self.forget_trunk_password(url, name)
-        except SecretStoreUnavailable:  # no usable keyring: nothing was kept there
-            return
 
     async def test_carrier(self, trunk: TrunkModel, password: SecretStr | None) -> CarrierTest:
         """Ask the carrier from this host: REGISTER for a Register-Based trunk whose

@@ -1,4 +1,6 @@
-"""The frame every step shares: step indicator, title, scrolling body, errors, Back/Next."""
+"""The frame every step shares: step indicator, title, scrolling body, errors, Back/Next,
+and how a step ends (``leave``). The form's rows and lines are in ``screens.form``; the
+focused widget is kept in view by ``screens.in_view``."""
 
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import NoActiveWorker, Worker, get_current_worker
@@ -21,6 +21,8 @@ from textual.worker import NoActiveWorker, Worker, get_current_worker
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES, Flow
 from trunkwiz.tui.plain import plain
+from trunkwiz.tui.screens.form import FieldError, set_line
+from trunkwiz.tui.screens.in_view import InViewScreen
 from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
@@ -43,55 +45,7 @@ class StepResult:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def set_line(widget: Static, text: str | Content) -> None:
-    """Show ``text`` on an error line (repainted only when the text changes). A string
-    is shown literally (never markup; control characters made visible): messages carry
-    the PBX's and the user's text."""
-    if getattr(widget, "_shown_text", None) != text:
-        widget._shown_text = text  # type: ignore[attr-defined]
-        widget.update(plain(text))
-        widget.set_class(bool(text), "-shown")
-
-
-def show_note(widget: Static, text: str | Content) -> None:
-    """Show ``text`` (literally, as ``set_line``) in a note line, hidden while empty."""
-    widget.update(plain(text))
-    widget.display = bool(text)
-
-
-def field_row(label: str, widget: Widget, *, hint: str = "") -> Iterable[Widget]:
-    """A labelled row, an optional hint line and the (hidden until used) error line."""
-    name = widget.id or ""
-    yield Horizontal(Static(label, classes="label"), widget, classes="row", id=f"row-{name}")
-    if hint:
-        yield Static(hint, classes="hint", id=f"{name}-hint")
-    yield Static("", classes="field-error", id=f"{name}-error")
-
-
-class FieldError(Static):
-    """An error line made under a field when needed. In a ``form_grid`` it spans both
-    columns; Textual sizes an auto grid row by each column's own width, so the line
-    measures its height against the whole row instead (else a long message would get a
-    row too tall for it)."""
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        parent = self.parent
-        if isinstance(parent, Widget) and parent.has_class("form"):
-            width = max(width, container.width - self.styles.gutter.width)
-        return super().get_content_height(container, viewport, width)
-
-
-def form_grid(*fields: tuple[str, Widget], id: str) -> Grid:
-    """Labelled fields as one two-column grid (label, field): one container for all the
-    rows instead of one per row, for a step that must open fast. Error lines are created
-    under a field when needed (``StepScreen.error_line``) and span both columns."""
-    cells: list[Widget] = []
-    for label, widget in fields:
-        cells += [Static(label, classes="label"), widget]
-    return Grid(*cells, classes="form", id=id)
-
-
-class StepScreen(Screen[StepResult]):
+class StepScreen(InViewScreen[StepResult]):
     """Base class of the step screens. Subclasses fill ``compose_body`` and ``collect``.
 
     Navigation has one path. Ctrl+N, Ctrl+R, Enter or Space on a focused Back/Next/Submit
@@ -126,78 +80,7 @@ class StepScreen(Screen[StepResult]):
         self._marked_fields: set[str] = set()
         """Widget ids whose error line ``show_errors`` filled (re-checked as they change)."""
 
-    # -- what has focus stays on screen ---------------------------------------------------
-    def set_focus(
-        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
-    ) -> None:
-        """Focus ``widget``; it is brought into view once laid out (``keep_focus_in_view``)
-        instead of Textual's own scroll, which runs before a widget just mounted has a
-        place and so leaves it below the screen."""
-        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
-        if scroll_visible and widget is not None:
-            self.call_after_refresh(self.keep_focus_in_view)
-
-    def keep_focus_in_view(self) -> None:
-        """Scroll the step's body (and any scrolling container between) so the focused
-        widget is wholly on screen. Runs on every focus change, and after every layout
-        that moved what is focused (a form mounted above it, an error line shown, a
-        resize): one mechanism for every step, whatever moved the widget. The message
-        about the focused field, shown under it, is brought into view too (the field
-        first, when both do not fit)."""
-        focused = self.focused
-        if focused is None or not focused.is_attached or self.leaving:
-            return
-        line = self._message_of(focused)
-        if line is not None and not self._wholly_shown(line):
-            self.scroll_to_widget(line, animate=False, immediate=True)
-        if self._wholly_shown(focused):
-            return
-        self.scroll_to_widget(focused, animate=False, immediate=True)
-
-    def _wholly_shown(self, widget: Widget) -> bool:
-        """Whether ``widget`` lies inside the screen and inside every scrolling container
-        around it (the screen alone would count a field scrolled above the body as
-        shown, since the body does not start at the screen's top)."""
-        region = widget.region
-        if not region.area or not self.region.contains_region(region):
-            return False
-        for ancestor in widget.ancestors:
-            if ancestor is self or not isinstance(ancestor, Widget):
-                break
-            if ancestor.styles.overlay == "screen":
-                break  # drawn over the screen (a Select's list): only the screen clips it
-            if ancestor.is_scrollable and not ancestor.scrollable_content_region.contains_region(
-                region
-            ):
-                return False
-        return True
-
-    def _message_of(self, widget: Widget) -> Widget | None:
-        """The shown message line about ``widget`` (its own ``#id-error``, else the one
-        of the nearest container that has one, e.g. a rule form's), or None."""
-        node: Any = widget
-        while isinstance(node, Widget) and node is not self:
-            if node.id:
-                found = self.query(f"#{node.id}-error.-shown")
-                if found:
-                    return found.first()
-            node = node.parent
-        return None
-
-    def _watch_layout(self) -> None:
-        """Re-check the focused widget whenever the body's content, size or scroll
-        position changes (a key or the mouse wheel that scrolls the body away from the
-        focused field scrolls it back: what is typed goes where it is seen)."""
-        body = self.query("#body")
-        if not body:
-            return
-        scroller = body.first()
-        for attribute in ("virtual_size", "size", "scroll_y"):
-            self.watch(scroller, attribute, self._layout_changed, init=False)
-
-    def _layout_changed(self) -> None:
-        self.call_after_refresh(self.keep_focus_in_view)
-
+    # -- shown -------------------------------------------------------------------------
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown: a screen styled just before it was shown is not restyled (runs before
         Textual's own handler, which restyles the whole screen on every resume)."""

@@ -16,8 +16,9 @@ from trunkwiz.service.errors import ServiceError
 from trunkwiz.service.pools import PoolSources
 from trunkwiz.service.validate import tenant_domain_clash
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepScreen, field_row, set_line, show_note
+from trunkwiz.tui.screens.base import StepScreen
 from trunkwiz.tui.screens.field_rows import input_row
+from trunkwiz.tui.screens.form import field_row, set_line, show_note
 from trunkwiz.tui.widgets.compact import TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 

@@ -11,7 +11,8 @@ from textual.widgets import Button, Checkbox, Static
 
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepResult, StepScreen, form_grid
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.form import form_grid
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 

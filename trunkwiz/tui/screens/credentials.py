@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from trunkwiz.domain.fields import TrunkField, step_rows
-from trunkwiz.tui.screens.base import StepScreen, field_row
+from trunkwiz.tui.screens.base import StepScreen
 from trunkwiz.tui.screens.field_rows import input_row
+from trunkwiz.tui.screens.form import field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."

@@ -8,7 +8,7 @@ from typing import Any
 from textual.widget import Widget
 
 from trunkwiz.domain.fields import TrunkField
-from trunkwiz.tui.screens.base import field_row
+from trunkwiz.tui.screens.form import field_row
 from trunkwiz.tui.widgets.compact import TextField
 
 

@@ -16,7 +16,8 @@ from trunkwiz.service.edit import draft_values
 from trunkwiz.service.errors import ServiceError
 from trunkwiz.service.routes import delete_trunk
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepResult, StepScreen, set_line, show_note
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.form import set_line, show_note
 from trunkwiz.tui.screens.manage import DeleteTrunkScreen
 from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 from trunkwiz.tui.widgets.trunklist import TrunkList

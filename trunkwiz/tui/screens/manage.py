@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Static
 from trunkwiz.domain.text import visible
 from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.plain import plain, plain_styled
-from trunkwiz.tui.screens.base import set_line
+from trunkwiz.tui.screens.form import set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
 

@@ -9,7 +9,8 @@ from textual.widgets import Checkbox, Static
 
 from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.options import TrunkOptions
-from trunkwiz.tui.screens.base import StepScreen, field_row
+from trunkwiz.tui.screens.base import StepScreen
+from trunkwiz.tui.screens.form import field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
 

@@ -22,7 +22,8 @@ from trunkwiz.service.routes import plan_routes
 from trunkwiz.service.validate import finding_step, review_check, step_of
 from trunkwiz.tui.flow import STEP_TITLES
 from trunkwiz.tui.plain import plain
-from trunkwiz.tui.screens.base import StepResult, StepScreen, show_note
+from trunkwiz.tui.screens.base import StepResult, StepScreen
+from trunkwiz.tui.screens.form import show_note
 from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.status import StatusPanel

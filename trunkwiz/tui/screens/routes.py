@@ -20,7 +20,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 from trunkwiz.domain.routes import TenantRoutes, flowroute_prepend, outbound_prefill, route_issues
 from trunkwiz.service.errors import ServiceError
 from trunkwiz.service.routes import trunk_routes
-from trunkwiz.tui.screens.base import StepScreen, set_line, show_note
+from trunkwiz.tui.screens.base import StepScreen
+from trunkwiz.tui.screens.form import set_line, show_note
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 from trunkwiz.tui.widgets.rules import RuleForm, TenantSection, rule_data
 

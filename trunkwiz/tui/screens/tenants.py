@@ -32,7 +32,8 @@ from trunkwiz.service.errors import ServiceError
 from trunkwiz.service.pools import PoolSources
 from trunkwiz.service.tenants import TenantIndex
 from trunkwiz.tui.plain import plain, plain_styled
-from trunkwiz.tui.screens.base import StepScreen, set_line
+from trunkwiz.tui.screens.base import StepScreen
+from trunkwiz.tui.screens.form import set_line
 from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 

@@ -20,7 +20,7 @@ from trunkwiz.domain.didpool import check_pool
 from trunkwiz.domain.labels import ROUTE_LABELS, plain_words
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, caller_id_problem, did_problem
 from trunkwiz.tui.plain import plain, plain_styled
-from trunkwiz.tui.screens.base import form_grid, set_line
+from trunkwiz.tui.screens.form import form_grid, set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
 if TYPE_CHECKING:

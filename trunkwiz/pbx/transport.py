@@ -1,4 +1,5 @@
-"""The HTTP core of the PBX client: one ``httpx.AsyncClient``, tokens, retries, paging.
+"""The HTTP transport of the PBX client (``ApiCore``): one ``httpx.AsyncClient``, TLS,
+tokens, sending, retries.
 
 - Bearer tokens are renewed shortly before they expire, and once after a 401 (the request
   is then sent again once).
@@ -6,20 +7,11 @@
   errors, timeouts, 5xx and 429. POSTs are never re-sent after a failure: if the
   connection dropped after the request went out, ``UnavailableError(outcome_unknown=True)``
   tells the caller to re-read the PBX's state.
-- Every list call pages through all items (``top`` <= 100), with a bounded loop. The
-  ``skip`` convention (0-based per the spec's schema, 1-based per its text) is detected
-  once per client, the first time a list needs a second page, by comparing the first
-  items of ``skip=0`` and ``skip=1``. A page that is short or empty before ``count``
-  items arrived is an error, never the silent end of the list.
 - Bounded I/O: each request (connect, send, the whole body) has an overall time limit
   (``request_timeout``), the whole client an optional deadline (``set_deadline``), and a
   body is read as a stream and abandoned past ``max_body`` bytes.
-- Answers are checked for shape: only a 2xx with a JSON body (an object or the paged
-  ``{"items": [objects]}`` form where one is expected) counts; an HTML page, a redirect,
-  truncated JSON or a wrong shape raises ``BadAnswer`` instead of reading as "nothing".
-  Every body is decoded by ``trunkwiz.domain.jsonbounds.loads`` (size and depth limits):
-  an answer nested deeper than ``MAX_DEPTH`` levels is a ``BadAnswer`` too, and an error
-  answer that deep is read as one without a PBX message.
+- Answers are checked for shape by ``trunkwiz.pbx.shapes``; lists are paged by
+  ``trunkwiz.pbx.paging`` (``ApiCore`` is a ``PagedLists``).
 - The logger ``trunkwiz.pbx.http`` logs every exchange at DEBUG (method, URL, status,
   time, body) with passwords and tokens redacted (``trunkwiz.pbx.redact``).
 """
@@ -39,8 +31,6 @@ import httpx
 from pydantic import SecretStr
 
 from trunkwiz import compat
-from trunkwiz.domain.jsonbounds import JsonRefused
-from trunkwiz.domain.jsonbounds import loads as json_loads
 from trunkwiz.pbx.errors import (
     AuthError,
     BadAnswer,
@@ -52,16 +42,16 @@ from trunkwiz.pbx.errors import (
     UntrustedCertificate,
     error_from_response,
 )
+from trunkwiz.pbx.paging import PagedLists
 from trunkwiz.pbx.redact import redact_body
-from trunkwiz.pbx.session import REQUEST_CONCURRENCY, RequestStats, RetryPolicy, Tokens
+from trunkwiz.pbx.session import RequestStats, RetryPolicy, Tokens
+from trunkwiz.pbx.shapes import decode, error_json, expect_object, not_api
 from trunkwiz.pbx.tls import TlsPolicy, build_transport, fetch_fingerprint, pin_error, tls_failure
 
 log = logging.getLogger(__name__)
 http_log = logging.getLogger("trunkwiz.pbx.http")
 
 Sleep = Callable[[float], Awaitable[None]]
-PAGE_SIZE = 100
-MAX_PAGES = 1000
 DEFAULT_REQUEST_TIMEOUT = 30.0
 """Seconds one request may take in all (connect, send, the whole answer)."""
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
@@ -105,7 +95,7 @@ def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     )
 
 
-class ApiCore:
+class ApiCore(PagedLists):
     """Authenticated, retrying JSON requests against ``<pbx>/api``."""
 
     def __init__(
@@ -218,7 +208,7 @@ class ApiCore:
                     "the session expired and could not be renewed: sign in again",
                     status=resp.status_code,
                 )
-            self._on_refreshed(self._store_tokens(_json(resp)))  # AuthError if unusable
+            self._on_refreshed(self._store_tokens(error_json(resp)))  # AuthError if unusable
 
     def _on_refreshed(self, lifetime: float) -> None:
         """Hook: the session learns the new expiry."""
@@ -368,10 +358,10 @@ class ApiCore:
                 if 200 <= resp.status_code < 300:
                     return resp
                 if resp.status_code < 400:
-                    raise _not_api(resp, method, path)
+                    raise not_api(resp, method, path)
                 err = error_from_response(
                     resp.status_code,
-                    _json(resp),
+                    error_json(resp),
                     method=method,
                     path=path,
                     sent_change=not idempotent,
@@ -405,188 +395,3 @@ class ApiCore:
     async def post_json(self, path: str, body: Any = None) -> Any:
         """POST ``body`` to ``path``; return the decoded JSON body (None when empty)."""
         return decode(await self.request("POST", path, json=body), "POST", path, empty_ok=True)
-
-    async def _page(
-        self, path: str, params: dict[str, Any] | None, skip: int, top: int = PAGE_SIZE
-    ) -> tuple[list[dict[str, Any]], int | None]:
-        body = await self.get_json(path, {**(params or {}), "skip": skip, "top": top})
-        items = page_items(body, f"GET {path}")  # BadAnswer for a wrong shape
-        count = body.get("count")
-        return items, count if isinstance(count, int) and not isinstance(count, bool) else None
-
-    async def _detect_skip_base(
-        self, path: str, params: dict[str, Any] | None, first: dict[str, Any]
-    ) -> int:
-        """1 when ``skip=1`` starts with the same item as ``skip=0``, else 0 (once)."""
-        if self.skip_base is None:
-            probe, _ = await self._page(path, params, 1, 1)
-            same = bool(probe) and _same_item(probe[0], first)
-            self.skip_base = 1 if same else 0
-            log.debug("GET %s: skip is %s-based", path, self.skip_base)
-        return self.skip_base
-
-    async def list_all(
-        self,
-        path: str,
-        params: dict[str, Any] | None = None,
-        *,
-        max_pages: int = MAX_PAGES,
-        concurrency: int = REQUEST_CONCURRENCY,
-    ) -> list[dict[str, Any]]:
-        """Every item of a paged collection (``top=100``), in the PBX's order.
-
-        The first page gives ``count``; after the skip convention is known, the remaining
-        pages are fetched at once, at most ``concurrency`` in flight. Raises
-        ``UnavailableError`` when a page is short or empty before ``count`` items arrived
-        (the list changed meanwhile, or the PBX pages differently), or when more than
-        ``max_pages`` pages would be needed.
-        """
-        items, count = await self._page(path, params, 0)
-        if count is None:
-            return await self._list_without_count(path, params, items, max_pages)
-        if len(items) >= count or not items:
-            if not items and count > 0:
-                raise _short(path, 0, count)
-            return items[:count] if count else items
-        offsets = list(range(len(items), count, PAGE_SIZE))
-        if len(offsets) > max_pages:
-            raise UnavailableError(
-                f"GET {path}: {count} items would take more than {max_pages} pages; stopped"
-            )
-        base = await self._detect_skip_base(path, params, items[0])
-        pages = await self._pages(path, params, [base + o for o in offsets], concurrency)
-        for offset, page in zip(offsets, pages, strict=True):
-            want = min(PAGE_SIZE, count - offset)
-            if len(page) < want:
-                raise _short(path, offset + len(page), count)
-            items.extend(page[:want])
-        return items
-
-    async def _pages(
-        self, path: str, params: dict[str, Any] | None, skips: list[int], concurrency: int
-    ) -> list[list[dict[str, Any]]]:
-        """The pages at ``skips``, in that order, at most ``concurrency`` requests at once;
-        the first failure cancels the rest and is raised."""
-        gate = asyncio.Semaphore(max(1, concurrency))
-
-        async def one(skip: int) -> list[dict[str, Any]]:
-            async with gate:
-                page, _ = await self._page(path, params, skip)
-                return page
-
-        tasks = [asyncio.ensure_future(one(skip)) for skip in skips]
-        try:
-            return list(await asyncio.gather(*tasks))
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)  # none left unawaited
-            raise
-
-    async def _list_without_count(
-        self,
-        path: str,
-        params: dict[str, Any] | None,
-        items: list[dict[str, Any]],
-        max_pages: int,
-    ) -> list[dict[str, Any]]:
-        """A list answer without ``count``: pages until a short page (the only sign)."""
-        if len(items) < PAGE_SIZE:
-            return items
-        base = await self._detect_skip_base(path, params, items[0])
-        for _ in range(max_pages):
-            page, _ = await self._page(path, params, base + len(items))
-            items.extend(page)
-            if len(page) < PAGE_SIZE:
-                return items
-        raise UnavailableError(
-            f"GET {path}: the PBX kept returning full pages ({len(items)} items after "
-            f"{max_pages} pages); stopped"
-        )
-
-
-def _describe_body(resp: httpx.Response) -> str:
-    kind = resp.headers.get("content-type", "").split(";")[0].strip() or "no content type"
-    return f"{kind}, {len(resp.content)} bytes"
-
-
-def _not_api(resp: httpx.Response, method: str, path: str) -> BadAnswer:
-    where = resp.headers.get("location", "")
-    to = f" to {where.encode('unicode_escape').decode('ascii')}" if where else ""
-    return BadAnswer(
-        f"{method} {path}: the PBX answered HTTP {resp.status_code} (a redirect{to}) instead "
-        "of the API's JSON: is the URL that of the PBX's API (https://HOST:8887)?",
-        status=resp.status_code,
-    )
-
-
-def decode(resp: httpx.Response, method: str, path: str, *, empty_ok: bool = False) -> Any:
-    """The JSON body of a successful answer; ``BadAnswer`` if it is not JSON (an HTML
-    page, truncated JSON) or empty (unless ``empty_ok``: then None)."""
-    if not resp.content.strip():
-        if empty_ok:
-            return None
-        raise BadAnswer(f"{method} {path}: the PBX sent an empty answer", status=resp.status_code)
-    try:
-        return json_loads(resp.content)
-    except JsonRefused as exc:
-        if exc.kind != "syntax":
-            raise BadAnswer(
-                f"{method} {path}: the PBX's answer is {exc} ({_describe_body(resp)})",
-                status=resp.status_code,
-            ) from None
-        raise BadAnswer(
-            f"{method} {path}: the PBX's answer is not JSON ({_describe_body(resp)}): "
-            "is the URL that of the PBX's API, and is no proxy in between?",
-            status=resp.status_code,
-        ) from None
-
-
-def expect_object(body: Any, what: str) -> dict[str, Any]:
-    """``body`` if it is a JSON object, else ``BadAnswer``."""
-    if not isinstance(body, dict):
-        raise BadAnswer(f"{what}: the PBX answered {_kind(body)} where an object belongs")
-    return body
-
-
-def page_items(body: Any, what: str) -> list[dict[str, Any]]:
-    """The ``items`` of a paged answer: a list of objects (``BadAnswer`` otherwise)."""
-    items = expect_object(body, what).get("items")
-    if not isinstance(items, list):
-        raise BadAnswer(f"{what}: the PBX's answer has no list of items ({_kind(items)})")
-    for item in items:
-        if not isinstance(item, dict):
-            raise BadAnswer(f"{what}: the PBX's list holds {_kind(item)} where objects belong")
-    return items
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
-    )
-
-
-def _same_item(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if "id" in a or "id" in b:
-        return a.get("id") == b.get("id")
-    return a == b
-
-
-def _short(path: str, got: int, count: int) -> UnavailableError:
-    return UnavailableError(
-        f"GET {path}: the PBX said {count} items but returned only {got}; the list is "
-        "incomplete (it may have changed meanwhile): try again"
-    )
-
-
-def _json(resp: httpx.Response) -> Any:
-    """Decoded JSON body, or None for an empty, non-JSON, too large or too deep body (error
-    answers only)."""
-    if not resp.content:
-        return None
-    try:
-        return json_loads(resp.content)
-    except JsonRefused:
-        return None

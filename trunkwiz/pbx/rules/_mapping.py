@@ -1,35 +1,17 @@
-"""Inbound and outbound rules on the PBX: the calls, and the mapping to the route models.
-
-Rules are tenant objects. A Tenant Admin works in its own tenant; the System Admin first
-selects the tenant with ``POST /tenants/switch?id=`` (:meth:`RuleApi.enter`). The spec
-says only "Switch between tenants" and offers no way back, so the switch is made in a
-session of its own (:class:`TenantSession`: the same account signed in a second time,
-on the same connections): the caller's own session, which creates, shares and deletes
-trunks, is never switched. The switch is a property of that session, so rule calls of
-different tenants must not run at the same time: :class:`RuleApi` serialises them.
-
-trunkwiz manages, per tenant, the rules that *use one trunk*: inbound rules whose
-``provider_id`` is the trunk, and the route through the trunk of outbound rules. An
-outbound rule may route through other trunks too: an update changes only this trunk's
-route, and removing the trunk's use of the rule removes only its route
-(:func:`without_route`); the rule itself goes only when no other route is left.
-"""
+"""The rules as the PBX returns them (:class:`TenantRules`, :class:`RulesInUse`) and the
+mapping between a rule's API body and the route models of :mod:`trunkwiz.domain.routes`:
+create/update bodies, the models read back, and the body that recreates a deleted rule."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from trunkwiz.domain.office_hours import OfficeHours
 from trunkwiz.domain.routes import Destination, InboundRoute, OutboundRoute, TenantRoutes
-from trunkwiz.pbx.client import PbxClient
-from trunkwiz.pbx.errors import PbxError, TwoFactorRequired
 
 RuleKind = Literal["inbound", "outbound"]
 RULE_KINDS: tuple[RuleKind, ...] = ("outbound", "inbound")
@@ -38,176 +20,6 @@ _FORWARDS = (
     ("after_hours", "non_office_hours_forward_rule"),
     ("holidays", "holiday_forward_rule"),
 )
-
-
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")
-
-
-class TenantSession(PbxClient):
-    """A second signed-in session of the same account, for tenant-scoped calls.
-
-    It shares the parent client's connection pool, request counters and deadline, and has
-    its own tokens: ``POST /tenants/switch`` on it leaves the parent's session as it was.
-    Closing it signs it out and leaves the connections to the parent.
-    """
-
-    _SHARED = (
-        "url",
-        "tls",
-        "request_timeout",
-        "max_body",
-        "retry",
-        "stats",
-        "skip_base",
-        "_sleep",
-        "_rng",
-        "_clock",
-        "_http",
-        "_credentials",
-    )
-    """What the session takes from its parent (read through attributes, so a wrapper of
-    the client does as well as the client)."""
-
-    def __init__(self, parent: PbxClient) -> None:  # no super().__init__: shares parent's
-        for name in self._SHARED:
-            setattr(self, name, getattr(parent, name))
-        self._parent = parent
-        self._tokens = None
-        self._token_gen = 0
-        self._refresh_lock = asyncio.Lock()
-        self._session = None
-
-    @property
-    def _deadline(self) -> float | None:
-        return self._parent._deadline
-
-    @_deadline.setter
-    def _deadline(self, value: float | None) -> None:
-        self._parent._deadline = value
-
-    @property
-    def _deadline_span(self) -> float:
-        return self._parent._deadline_span
-
-    @_deadline_span.setter
-    def _deadline_span(self, value: float) -> None:
-        self._parent._deadline_span = value
-
-    async def open(self) -> None:
-        """Sign in with the parent's credentials (kept in memory only)."""
-        try:
-            await self.sign_in_again()
-        except TwoFactorRequired:
-            raise PbxError(
-                "working in a tenant needs a second session of this account, and the "
-                "account signs in with two factors: sign in as the tenant's admin instead"
-            ) from None
-
-    async def aclose(self) -> None:
-        """Sign out (best effort); the connections stay the parent's."""
-        with contextlib.suppress(PbxError):
-            await self.sign_out()
-
-
-class RuleApi:
-    """Rule calls of one signed-in client, tenant by tenant. For the System Admin the rule
-    calls run in a :class:`TenantSession` opened on first use; :meth:`aclose` ends it."""
-
-    def __init__(self, client: PbxClient, *, system: bool | None = None) -> None:
-        self.parent = client
-        """The caller's own session (never switched to a tenant)."""
-        session = client.session
-        self.system = system if system is not None else bool(session and session.is_system_admin)
-        """Whether rule calls need ``POST /tenants/switch`` first (System Admin level)."""
-        self.lock = asyncio.Lock()
-        """Held around a tenant's batch of calls (the switch is per session)."""
-        self._scoped: TenantSession | None = None
-        self._opening = asyncio.Lock()
-
-    @property
-    def client(self) -> PbxClient:
-        """The session rule calls run in: the tenant session once opened, else the parent
-        (a Tenant Admin's own session, which never switches)."""
-        return self._scoped if self._scoped is not None else self.parent
-
-    async def enter(self, tenant_id: str | None) -> None:
-        """Work in ``tenant_id`` (System Admin, in the tenant session); nothing to do for a
-        Tenant Admin."""
-        if not self.system or tenant_id is None:
-            return
-        async with self._opening:
-            if self._scoped is None:
-                scoped = TenantSession(self.parent)
-                await scoped.open()
-                self._scoped = scoped
-        await self.client.request("POST", "/tenants/switch", params={"id": tenant_id})
-
-    async def aclose(self) -> None:
-        """End the tenant session, if one was opened."""
-        scoped, self._scoped = self._scoped, None
-        if scoped is not None:
-            await scoped.aclose()
-
-    async def __aenter__(self) -> RuleApi:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def rules(self, kind: RuleKind) -> list[dict[str, Any]]:
-        """Every rule of the kind in the tenant in scope (summaries; all pages)."""
-        return await self.client.list_all(f"/{kind}_rules")
-
-    async def detail(self, kind: RuleKind, rule_id: str) -> dict[str, Any]:
-        """``GET /{kind}_rules/{id}`` (outbound details carry ``routes``)."""
-        return dict(await self.client.get_json(f"/{kind}_rules/{_seg(rule_id)}") or {})
-
-    async def create(self, kind: RuleKind, body: dict[str, Any]) -> str:
-        """``POST /{kind}_rules``; the new rule's id."""
-        answer = await self.client.post_json(f"/{kind}_rules", body)
-        if not isinstance(answer, dict) or not answer.get("id"):
-            raise PbxError(f"POST /{kind}_rules: the PBX did not return the new rule's id")
-        return str(answer["id"])
-
-    async def update(self, kind: RuleKind, rule_id: str, body: dict[str, Any]) -> None:
-        """``POST /{kind}_rules/{id}`` (partial update)."""
-        await self.client.request("POST", f"/{kind}_rules/{_seg(rule_id)}", json=body)
-
-    async def destroy(self, kind: RuleKind, rule_id: str) -> None:
-        """``POST /{kind}_rules/{id}/destroy``."""
-        await self.client.request("POST", f"/{kind}_rules/{_seg(rule_id)}/destroy")
-
-    async def using(self, provider_id: str) -> TenantRules:
-        """The rules of the tenant in scope that use the trunk (full details)."""
-        return (await self.all_rules()).for_trunk(provider_id)
-
-    async def all_rules(self) -> TenantRules:
-        """Every rule of the tenant in scope (outbound rules with their routes)."""
-        inbound = await self.rules("inbound")
-        summaries = await self.rules("outbound")
-        details = await _bounded([self.detail("outbound", str(s["id"])) for s in summaries])
-        return TenantRules(tuple(inbound), tuple(details))
-
-    async def by_tenant(self, tenant_ids: Iterable[str | None]) -> dict[str | None, TenantRules]:
-        """Every rule of each tenant (one tenant at a time: the switch is per session)."""
-        found: dict[str | None, TenantRules] = {}
-        async with self.lock:
-            for tid in dict.fromkeys(tenant_ids):
-                await self.enter(tid)
-                found[tid] = await self.all_rules()
-        return found
-
-
-async def _bounded(calls: Sequence[Any], limit: int = 8) -> list[dict[str, Any]]:
-    sem = asyncio.Semaphore(limit)
-
-    async def one(call: Any) -> dict[str, Any]:
-        async with sem:
-            result: dict[str, Any] = await call
-            return result
-
-    return list(await asyncio.gather(*(one(c) for c in calls)))
 
 
 @dataclass(frozen=True)

@@ -1,50 +1,16 @@
-"""The wizard's draft: every value typed so far, keyed by API field name.
-
-Pure data (no Textual, no pydantic at import). ``to_dict`` is what the draft store writes:
-it never contains a password; the trunk password is kept in memory only, as a
-``SecretStr``, until the apply call sends it.
-"""
+"""The draft itself: ``WizardDraft`` (what it holds, as plain data and back, and its
+transitions) and ``TenantPick`` (one tenant the trunk is shared with)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from trunkwiz.domain.fields import ALL_KINDS, FIELDS_BY_NAME, WIZARD_FIELDS
+from trunkwiz.domain.fields import FIELDS_BY_NAME
+from trunkwiz.service.draft._fields import DRAFT_FIELD_BY_NAME
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
-
-
-@dataclass(frozen=True)
-class DraftField:
-    """One trunk value the wizard asks for: its API name, the step that shows it and the
-    kinds that have it (``None``: every kind)."""
-
-    name: str
-    step: str
-    kinds: frozenset[str] | None = None
-
-    def applies_to(self, kind: str | None) -> bool:
-        """Whether a trunk of ``kind`` has this value (an unchosen kind has them all)."""
-        return self.kinds is None or kind is None or kind in self.kinds
-
-
-#: Every value the steps show, in step order: the one list the wizard's field names come
-#: from (``STEP_FIELDS``, ``FIELD_STEP``, what a change of kind drops), derived from the
-#: trunk's field table (``trunkwiz.domain.fields``).
-DRAFT_FIELDS: tuple[DraftField, ...] = tuple(
-    DraftField(f.name, f.step, None if f.wizard_kinds == ALL_KINDS else f.wizard_kinds)
-    for f in WIZARD_FIELDS
-)
-
-#: The trunk fields each step fills (API field names); used to put errors on the right step.
-STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    step: tuple(f.name for f in DRAFT_FIELDS if f.step == step)
-    for step in dict.fromkeys(f.step for f in DRAFT_FIELDS)
-}
-
-_BY_NAME = {f.name: f for f in DRAFT_FIELDS}
 
 
 @dataclass
@@ -272,11 +238,11 @@ class WizardDraft:
             return
         self.kind = kind
         for name in list(self.fields):
-            known = _BY_NAME.get(name)
+            known = DRAFT_FIELD_BY_NAME.get(name)
             if known is not None and not known.applies_to(kind):
                 del self.fields[name]
                 self.prefilled.pop(name, None)
-        if not _BY_NAME["password"].applies_to(kind):
+        if not DRAFT_FIELD_BY_NAME["password"].applies_to(kind):
             self.password = None
 
     def load_trunk(self, values: dict[str, Any]) -> None:
@@ -307,7 +273,7 @@ class WizardDraft:
                         self.prefilled[slot] = flag
                         changed[slot] = flag
                 continue
-            known = _BY_NAME.get(key)
+            known = DRAFT_FIELD_BY_NAME.get(key)
             if known is None or not known.applies_to(self.kind):
                 continue
             if isinstance(value, list):

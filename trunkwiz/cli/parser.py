@@ -267,7 +267,7 @@ def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.Ar
 
 def _closest(word: str, choices: Sequence[str]) -> str | None:
     """The valid word closest to ``word`` (difflib), or None when none is close."""
-    import difflib
+    import difflib  # lazy: only on a usage error
 
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
@@ -277,7 +277,7 @@ def _usage_error(
     parser: argparse.ArgumentParser, message: str, near: str | None, *, prog: str | None = None
 ) -> None:
     """Print ``parser``'s usage and ``PROG: error: MESSAGE (did you mean NEAR?)``; exit 2."""
-    from trunkwiz.domain.text import visible
+    from trunkwiz.domain.text import visible  # lazy: only on a usage error
 
     hint = f" (did you mean {near}?)" if near else ""
     sys.stderr.write(parser.format_usage())

@@ -1,7 +1,8 @@
 """Modules import at their top; an import inside a function is an allowed exception.
 
 Start-up is fast by design: the command line imports only the module of the command
-being run (``trunkwiz.cli.COMMANDS``), and Textual loads its widgets on demand. Every
+being run (``trunkwiz.cli.COMMANDS``; none for ``--help`` and ``--version``), and Textual
+loads its widgets on demand. Every
 other import sits at the top of its module, where a reader sees what the module needs.
 An import inside a function stays only where it keeps measured work off a start-up path
 (``--help``, ``--version``, completion, the wizard's first frame), or where the module it
@@ -40,8 +41,6 @@ FIRST_FRAME = "kept off the wizard's first frame"
 ON_USE = "loaded on first use, not by every importer"
 #: The module may be missing on the platform (the import is guarded or conditional).
 PLATFORM = "platform-dependent module"
-#: ``trunkwiz --help`` and ``--version`` (no command: the wizard's) import cli.wizard.
-ROOT_HELP = "trunkwiz --help and --version import cli.wizard; the wizard's run imports this"
 #: Every command imports this module (the dispatcher, the parser); only an error path
 #: (a usage mistake, a crash) or an option few runs give needs the import.
 ON_ERROR = "every command loads this module; only an error path or --debug imports this"
@@ -90,15 +89,15 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("trunkwiz.cli.export", "secrets"): f"{HELP}: hashlib and random, ~2.5 ms",
     ("trunkwiz.cli.secret", "getpass"): f"{HELP}: termios, ~0.4 ms",
     ("trunkwiz.cli.sandbox", "logging"): f"{HELP}: ~5 ms",
-    # -- cli.wizard: trunkwiz --help / --version -----------------------------------------
-    ("trunkwiz.cli.wizard", "trunkwiz.service.services"): f"{ROOT_HELP}: ~7 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.paths"): f"{ROOT_HELP}: platformdirs, ~35 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.cli.passwords"): f"{ROOT_HELP}: asyncio and ssl, ~30 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.service.draft"): f"{ROOT_HELP}: ~4 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{ROOT_HELP}: Textual, ~430 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.tomlfile"): f"{ROOT_HELP}: ~25 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.checked"): f"{ROOT_HELP}: ~20 ms",
-    ("trunkwiz.cli.wizard", "shlex"): f"{ROOT_HELP}: ~0.3 ms",
+    # -- cli.wizard: trunkwiz wizard --help (trunkwiz --help and --version import no command)
+    ("trunkwiz.cli.wizard", "trunkwiz.service.services"): f"{HELP}: ~7 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~35 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.cli.passwords"): f"{HELP}: asyncio and ssl, ~30 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.service.draft"): f"{HELP}: ~4 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{HELP}: Textual, ~430 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.tomlfile"): f"{HELP}: ~25 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.store.checked"): f"{HELP}: ~20 ms",
+    ("trunkwiz.cli.wizard", "shlex"): f"{HELP}: ~0.3 ms",
     # -- the wizard's first frame ----------------------------------------------------------
     ("trunkwiz.store.drafts", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.store.profiles", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
@@ -290,7 +289,7 @@ def test_imports_sit_at_the_top_of_their_module() -> None:
 
 
 def test_every_allowed_import_has_a_reason() -> None:
-    reasons = (HELP, ROOT_HELP, FIRST_FRAME, ON_USE, ON_ERROR, PLATFORM)
+    reasons = (HELP, FIRST_FRAME, ON_USE, ON_ERROR, PLATFORM)
     assert all(why.startswith(reasons) for why in ALLOWLIST.values())
 
 
@@ -380,6 +379,14 @@ def loaded_by(argv: list[str], modules: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize("argv", FAST_PATHS, ids=" ".join)
 def test_help_version_and_completion_load_no_heavy_layer(argv: list[str]) -> None:
     assert loaded_by(argv, HEAVY) == []
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["--pbx", "URL", "-h"]], ids=" ".join)
+def test_help_and_version_import_no_command_module(argv: list[str]) -> None:
+    """No command is named: ``--help`` lists them from ``COMMANDS`` and ``--version`` needs
+    none, so not even the wizard's module (the default command) is imported."""
+    commands = tuple(module for module, _ in COMMANDS.values())
+    assert loaded_by(argv, commands) == []
 
 
 FIRST_FRAME_MODULES = (

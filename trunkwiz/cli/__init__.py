@@ -3,8 +3,8 @@
 Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
 ``DESCRIPTION`` and ``EPILOG`` (its ``--help`` text and examples), ``add_arguments(parser)``
 and ``run(args) -> int``. Only the module of the command being
-run is imported (the others are listed in ``--help`` from ``COMMANDS``), so ``trunkwiz
---help`` and the wizard start fast.
+run is imported (the others are listed in ``--help`` from ``COMMANDS``; ``trunkwiz --help``
+and ``--version`` import none), so they and the wizard start fast.
 
 The definitions and the parsing are in ``trunkwiz.cli.parser``; this module dispatches:
 ``main`` (guarded outputs, the command run, exit codes, ``last_resort`` for a bug no

@@ -3,8 +3,8 @@
 Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
 ``DESCRIPTION`` and ``EPILOG`` (its ``--help`` text and examples), ``add_arguments(parser)``
 and ``run(args) -> int``. Only the module of the command being
-run is imported (the others are listed in ``--help`` from ``COMMANDS``), so ``trunkwiz
---help`` and the wizard start fast.
+run is imported (the others are listed in ``--help`` from ``COMMANDS``; ``trunkwiz --help``
+and ``--version`` import none), so they and the wizard start fast.
 
 The definitions and the parsing are in ``trunkwiz.cli.parser``; this module dispatches:
 ``main`` (guarded outputs, the command run, exit codes, ``last_resort`` for a bug no
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from trunkwiz import streams
+from trunkwiz.cli.hardening import no_core_dumps
 from trunkwiz.cli.parser import COMMANDS, chosen_command, parse
 
 if TYPE_CHECKING:
@@ -47,8 +48,6 @@ INTERRUPTED_EARLY = "Interrupted (Ctrl+C). Nothing was typed, so no draft is kep
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from trunkwiz.cli.hardening import no_core_dumps
-
     no_core_dumps()  # before any password is read: a crash leaves no core dump behind
     # Start-up (importing Textual, building the first step) creates many objects that
     # live as long as the program; the cyclic collector would scan them again and again
@@ -62,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in INTERACTIVE:
             gc.enable()
         if getattr(args, "debug", False) or getattr(args, "debug_file", None):
-            from trunkwiz.cli import debug
+            from trunkwiz.cli import debug  # lazy: only with --debug
 
             problem = debug.setup(args, interactive=args.command in INTERACTIVE)
             if problem:
@@ -95,8 +94,8 @@ def last_resort(error: Exception, argv: Sequence[str] | None) -> int:
     """An exception no command caught: its traceback (no locals) goes to a private log
     (``trunkwiz.store.crashlog``) in the configuration directory, and ONE line on stderr
     says what happened (control characters made visible) and where the log is. Exit 1."""
-    from trunkwiz.store.crashlog import summary, write_crash_log
-    from trunkwiz.store.paths import config_dir
+    from trunkwiz.store.crashlog import summary, write_crash_log  # lazy: only after a crash
+    from trunkwiz.store.paths import config_dir  # lazy: only after a crash
 
     words = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import re
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -87,7 +89,7 @@ def on_stop_signals(
 
 def say(message: str) -> None:
     """A message for the human, on stderr (control characters shown escaped)."""
-    from trunkwiz.domain.text import visible
+    from trunkwiz.domain.text import visible  # lazy: keeps --help light
 
     print(visible(message, multiline=True), file=sys.stderr, flush=True)
 
@@ -100,9 +102,7 @@ def print_json(data: Any) -> None:
 def json_text(data: Any, indent: int | None = None) -> str:
     """``data`` as JSON; control and format characters json leaves raw (C1 controls,
     bidi overrides, line separators) are written as ``\\u`` escapes too."""
-    import re
-
-    from trunkwiz.domain.text import is_hidden
+    from trunkwiz.domain.text import is_hidden  # lazy: keeps --help light
 
     def escape(match: re.Match[str]) -> str:
         char = match.group()
@@ -121,7 +121,7 @@ def json_text(data: Any, indent: int | None = None) -> str:
 def visible(text: str) -> str:
     """``text`` with control characters (ESC, CR, BEL, NUL, DEL, C1, …) shown as escapes
     (``\\x1b``) so that outside text cannot drive the terminal; newlines are kept."""
-    from trunkwiz.domain.text import visible as shown
+    from trunkwiz.domain.text import visible as shown  # lazy: keeps --help light
 
     return "\n".join(shown(line) for line in text.split("\n"))
 
@@ -130,7 +130,7 @@ def as_cli_error(exc: BaseException) -> CliError:
     """The one-line failure for any exception a command can end with."""
     if isinstance(exc, CliError):
         return exc
-    from trunkwiz.pbx.errors import BadTarget, PbxError
+    from trunkwiz.pbx.errors import BadTarget, PbxError  # lazy: keeps --help light
 
     if isinstance(exc, BadTarget):
         return CliError(str(exc), EXIT_INPUT)
@@ -156,8 +156,6 @@ def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
 def seconds_option(args: argparse.Namespace, name: str, default: float) -> float:
     """A finite, positive number of seconds from ``--NAME`` (``CliError`` code 2)."""
-    import math
-
     value = getattr(args, name, None)
     if value is None:
         return default

@@ -74,7 +74,8 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full command line; with ``only``, just that command's module is imported.
+    """The full command line; with ``only``, just that command's module is imported
+    (with ``only=""``, none: enough for ``trunkwiz --help`` and ``--version``).
 
     The other commands then get a placeholder parser (their name and help line, any
     arguments); ``parse`` starts over with the full parser if one of them was chosen.
@@ -177,10 +178,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         near = _closest(command, list(COMMANDS))
         shown = (_subparser(build_parser(near), near) if near else None) or parser
         _usage_error(shown, f"unknown command {command!r}", near, prog="trunkwiz")
-    parser = build_parser(command)
+    only = "" if _asks_about_trunkwiz(words) else command
+    parser = build_parser(only)
     args, extra = parser.parse_known_args(words)
     if getattr(args, "_placeholder", False):  # guessed wrong: parse with every command
         parser = build_parser()
+        args, extra = parser.parse_known_args(words)
+    elif args.command is None and only != command:  # no help printed after all
+        parser = build_parser(command)
         args, extra = parser.parse_known_args(words)
     if args.command is None:
         args.command = "wizard"
@@ -222,6 +227,24 @@ def _given_options(words: Sequence[str], options: Sequence[str]) -> set[str]:
         if len(matches) == 1:
             found.add(matches[0])
     return found
+
+
+def _asks_about_trunkwiz(words: Sequence[str]) -> bool:
+    """Whether ``-h``, ``--help`` or ``--version`` comes before any command: argparse then
+    prints the top-level help or the version and exits, and no command's parser is used
+    (so none of their modules needs importing; ``trunkwiz --help`` lists them all from
+    ``COMMANDS``)."""
+    takes_value = {flag for flag, metavar, _ in GLOBAL_OPTIONS if metavar is not None}
+    items = iter(words)
+    for word in items:
+        if not word.startswith("-") or word in ("-", "--"):
+            return False
+        flag = _global_flag(word)
+        if flag in ("-h", "--help", "--version"):
+            return True
+        if flag in takes_value and "=" not in word:
+            next(items, None)
+    return False
 
 
 def _unknown_before_command(words: Sequence[str]) -> str | None:
@@ -267,7 +290,7 @@ def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.Ar
 
 def _closest(word: str, choices: Sequence[str]) -> str | None:
     """The valid word closest to ``word`` (difflib), or None when none is close."""
-    import difflib
+    import difflib  # lazy: only on a usage error
 
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
@@ -277,7 +300,7 @@ def _usage_error(
     parser: argparse.ArgumentParser, message: str, near: str | None, *, prog: str | None = None
 ) -> None:
     """Print ``parser``'s usage and ``PROG: error: MESSAGE (did you mean NEAR?)``; exit 2."""
-    from trunkwiz.domain.text import visible
+    from trunkwiz.domain.text import visible  # lazy: only on a usage error
 
     hint = f" (did you mean {near}?)" if near else ""
     sys.stderr.write(parser.format_usage())

@@ -37,9 +37,9 @@ async def sign_in(
     args: argparse.Namespace, target: Target, password: SecretStr
 ) -> tuple[Services, Connection]:
     """Sign in; PBX, TLS and network failures become ``CliError`` code 1."""
-    from trunkwiz.service.outcomes import NeedsTrust, Refused
-    from trunkwiz.service.services import ConnectDefaults, Services
-    from trunkwiz.store.paths import config_dir
+    from trunkwiz.service.outcomes import NeedsTrust, Refused  # lazy: keeps --help light
+    from trunkwiz.service.services import ConnectDefaults, Services  # lazy: keeps --help light
+    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
 
     defaults = ConnectDefaults(
         url=target.url,
@@ -52,7 +52,7 @@ async def sign_in(
     deadline = seconds_option(args, "deadline", DEFAULT_DEADLINE)
 
     def client(url: str, tls: TlsPolicy) -> PbxClient:
-        from trunkwiz.pbx.client import PbxClient
+        from trunkwiz.pbx.client import PbxClient  # lazy: keeps --help light
 
         made = PbxClient(url, tls=tls, request_timeout=request_timeout)
         made.set_deadline(deadline)
@@ -79,7 +79,7 @@ async def sign_in(
 
 def untrusted_message(target: Target, fingerprint: str | None) -> str:
     """What to do about a certificate this host does not trust."""
-    from urllib.parse import urlsplit
+    from urllib.parse import urlsplit  # lazy: keeps --help light
 
     parts = urlsplit(target.url)
     hostport = f"{parts.hostname}:{parts.port or 443}"

@@ -1,7 +1,8 @@
 """``trunkwiz`` / ``trunkwiz wizard``: the interactive wizard on the chosen PBX profile.
 
 Only argparse and the standard library are imported at module level; the App and the
-services are imported when the command runs, so ``trunkwiz --help`` stays fast.
+services are imported when the command runs, so ``trunkwiz wizard --help`` and completion
+(which build this command's parser) stay fast.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
     """What the Connect step shows, from the global options."""
-    from trunkwiz.service.services import (  # lazy: trunkwiz --help loads this module
+    from trunkwiz.service.services import (  # lazy: keeps --help light
         DEFAULT_URL,
         ConnectDefaults,
     )
@@ -80,8 +81,8 @@ def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
 
 def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     """The composition root of the wizard: stores, keyring and PBX client factory."""
-    from trunkwiz.service.services import Services  # lazy: trunkwiz --help loads this module
-    from trunkwiz.store.paths import config_dir  # lazy: trunkwiz --help loads this module
+    from trunkwiz.service.services import Services  # lazy: keeps --help light
+    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
 
     kwargs.setdefault("defaults", connect_defaults(args))
     kwargs.setdefault("secrets", _open_secret_store)
@@ -95,7 +96,7 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
 
 def _open_secret_store() -> Any:
     """The OS keyring (imported when the wizard first needs a password)."""
-    from trunkwiz.cli import passwords  # lazy: trunkwiz --help loads this module
+    from trunkwiz.cli import passwords  # lazy: keeps --help light
 
     return passwords.open_secret_store()
 
@@ -106,8 +107,8 @@ def make_app(args: argparse.Namespace) -> App[int]:
     A saved draft is offered on start (Resume / Start over); ``--resume`` takes it without
     asking. Either way the user signs in again, then the wizard returns to the saved step.
     """
-    from trunkwiz.service.draft import WizardDraft  # lazy: trunkwiz --help loads this module
-    from trunkwiz.tui.app import TrunkWizApp  # lazy: trunkwiz --help loads this module
+    from trunkwiz.service.draft import WizardDraft  # lazy: keeps --help light
+    from trunkwiz.tui.app import TrunkWizApp  # lazy: keeps --help light
 
     services = build_services(args)
     if getattr(args, "resume", False):
@@ -125,7 +126,7 @@ def make_app(args: argparse.Namespace) -> App[int]:
 def resume_command(args: argparse.Namespace, command: str = "") -> str:
     """The command line that offers a kept draft again: ``trunkwiz`` (or ``trunkwiz
     COMMAND``) with the ``--config`` given, shell-quoted."""
-    import shlex  # lazy: trunkwiz --help loads this module
+    import shlex  # lazy: keeps --help light
 
     words = ["trunkwiz"]
     config = getattr(args, "config", None)
@@ -139,7 +140,7 @@ def resume_command(args: argparse.Namespace, command: str = "") -> str:
 def _saved_draft(services: Services) -> dict[str, Any] | None:
     """The saved draft, or None (none saved; or of the wrong shape: the store moved it
     aside and said where)."""
-    from trunkwiz.store.tomlfile import ConfigFileError  # lazy: trunkwiz --help loads this module
+    from trunkwiz.store.tomlfile import ConfigFileError  # lazy: keeps --help light
 
     try:
         return services.load_draft()
@@ -159,7 +160,7 @@ def run_app(app: App[int]) -> int:
     file moved aside while the App had the terminal was reported into Textual's capture
     of stderr (not shown): its line is written then too. An exception escaping Textual
     itself is reported as one the App caught (``report_crash``)."""
-    from trunkwiz.store.checked import NOTICES  # lazy: trunkwiz --help loads this module
+    from trunkwiz.store.checked import NOTICES  # lazy: keeps --help light
 
     seen = len(NOTICES)
     result: object = None

@@ -7,6 +7,7 @@ start-up. The PBX connection (``Connection``) exists after a successful ``connec
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ class Services(LocalStores):
     # -- the sign-in remembered (blocking: call from thread workers) -------------------
     def remember_profile(self, url: str, user: str, domain: str, pinned: str | None) -> None:
         """Save the connection (never the password) as this run's profile."""
-        from trunkwiz.store.profiles import Profile
+        from trunkwiz.store.profiles import Profile  # lazy: off the first frame
 
         old = self.saved_profile()
         name = old.name if old is not None else self.profile_name
@@ -141,7 +142,7 @@ class Services(LocalStores):
     ) -> tuple[str, str]:
         """Save the profile and, when ``password`` is given, keep it in the keyring
         (blocking). Returns ``(profile problem, keyring problem)``, empty when fine."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
+        from trunkwiz.store.secrets import SecretStoreUnavailable  # lazy: off the first frame
 
         profile_problem = keyring_problem = ""
         try:
@@ -170,8 +171,8 @@ class Services(LocalStores):
         Raises the PBX client's errors: ``UntrustedCertificate`` (ask, then call again with
         ``pinned_sha256``), ``FingerprintMismatch``, ``AuthError``, ``UnavailableError``.
         """
-        from trunkwiz.pbx.tls import TlsPolicy
-        from trunkwiz.service.connection import Connection
+        from trunkwiz.pbx.tls import TlsPolicy  # lazy: off the first frame
+        from trunkwiz.service.connection import Connection  # lazy: off the first frame
 
         tls = TlsPolicy(
             ca_file=self.defaults.ca_file,
@@ -203,14 +204,18 @@ class Services(LocalStores):
     ) -> SignIn:
         """``connect``, its failures as a result: ``Connected``, ``NeedsTrust`` (ask, then
         sign in again with the fingerprint) or ``Refused`` (the field to show it on)."""
-        from trunkwiz.pbx.errors import (
+        from trunkwiz.pbx.errors import (  # lazy: off the first frame
             AuthError,
             BadTarget,
             FingerprintMismatch,
             PbxError,
             UntrustedCertificate,
         )
-        from trunkwiz.service.outcomes import Connected, NeedsTrust, Refused
+        from trunkwiz.service.outcomes import (  # lazy: off the first frame
+            Connected,
+            NeedsTrust,
+            Refused,
+        )
 
         try:
             conn = await self.connect(url, user, password, domain, pinned_sha256=pinned_sha256)
@@ -230,8 +235,8 @@ class Services(LocalStores):
         """Ask the carrier from this host: REGISTER for a Register-Based trunk whose
         password is known, else OPTIONS; nothing for Accept Register (the gateway
         registers to the PBX)."""
-        from trunkwiz.service.outcomes import CarrierTest
-        from trunkwiz.sip.probe import ProbeTarget
+        from trunkwiz.service.outcomes import CarrierTest  # lazy: off the first frame
+        from trunkwiz.sip.probe import ProbeTarget  # lazy: off the first frame
 
         kind = str(trunk.kind.value)
         if kind == "accept_register":
@@ -249,7 +254,7 @@ class Services(LocalStores):
 
     async def diagnose_registration(self, trunk: TrunkModel, password: SecretStr | None) -> str:
         """Why a Register-Based trunk stays OFFLINE, as far as this host can tell."""
-        from trunkwiz.sip.probe import ProbeTarget
+        from trunkwiz.sip.probe import ProbeTarget  # lazy: off the first frame
 
         target = ProbeTarget.from_trunk(trunk, password)
         try:
@@ -267,7 +272,7 @@ class Services(LocalStores):
     def _make_client(self, url: str, tls: TlsPolicy) -> PbxClient:
         if self._client_factory is not None:
             return self._client_factory(url, tls)
-        from trunkwiz.pbx.client import PbxClient
+        from trunkwiz.pbx.client import PbxClient  # lazy: off the first frame
 
         return PbxClient(url, tls=tls)
 
@@ -279,8 +284,8 @@ class Services(LocalStores):
         """
         if self._probe is not None:
             return await self._probe(target, register=register)
-        from trunkwiz.sip.probe import probe
-        from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter
+        from trunkwiz.sip.probe import probe  # lazy: off the first frame
+        from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter  # lazy: off the first frame
 
         if self._limiter is None:  # shared with other trunkwiz runs through the config dir
             self._limiter = RateLimiter(state=self.config_dir / STATE_FILE)
@@ -294,8 +299,6 @@ class Services(LocalStores):
 
     async def shutdown(self) -> None:
         """Close the connection and run the ``on_close`` clean-ups (when the App exits)."""
-        import asyncio
-
         await self.close()
         cleanups, self._cleanups = self._cleanups, []
         for cleanup in reversed(cleanups):

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trunkwiz.store.tomlfile import ConfigFileError
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
@@ -34,7 +36,7 @@ class LocalStores:
     def profiles(self) -> ProfileStore:
         """The connection profiles."""
         if self._profiles is None:
-            from trunkwiz.store.profiles import ProfileStore
+            from trunkwiz.store.profiles import ProfileStore  # lazy: off the first frame
 
             self._profiles = ProfileStore(self.config_dir)
         return self._profiles
@@ -43,7 +45,7 @@ class LocalStores:
     def drafts(self) -> DraftStore:
         """The wizard's draft slot."""
         if self._drafts is None:
-            from trunkwiz.store.drafts import DraftStore
+            from trunkwiz.store.drafts import DraftStore  # lazy: off the first frame
 
             self._drafts = DraftStore(self.config_dir)
         return self._drafts
@@ -55,7 +57,7 @@ class LocalStores:
             if self._secrets_factory is not None:
                 self._secrets = self._secrets_factory()
             else:
-                from trunkwiz.store.secrets import SecretStore
+                from trunkwiz.store.secrets import SecretStore  # lazy: off the first frame
 
                 self._secrets = SecretStore()
         return self._secrets
@@ -63,8 +65,7 @@ class LocalStores:
     # -- profile, password, draft (blocking: call from thread workers) -----------------
     def saved_profile(self) -> Profile | None:
         """The profile this run uses, if saved (a broken file counts as none)."""
-        from trunkwiz.store.profiles import ProfileNotFound
-        from trunkwiz.store.tomlfile import ConfigFileError
+        from trunkwiz.store.profiles import ProfileNotFound  # lazy: off the first frame
 
         try:
             if self.profile_name == "default":
@@ -75,25 +76,25 @@ class LocalStores:
 
     def saved_password(self, url: str, user: str, domain: str) -> SecretStr | None:
         """The PBX password from the keyring (``SecretStoreUnavailable`` if none usable)."""
-        from trunkwiz.store.secrets import pbx_key
+        from trunkwiz.store.secrets import pbx_key  # lazy: off the first frame
 
         return self.secrets.get(pbx_key(url, user, domain or None))
 
     def keep_password(self, url: str, user: str, domain: str, password: SecretStr) -> None:
         """Store the PBX password in the keyring (``SecretStoreUnavailable`` if impossible)."""
-        from trunkwiz.store.secrets import pbx_key
+        from trunkwiz.store.secrets import pbx_key  # lazy: off the first frame
 
         self.secrets.set(pbx_key(url, user, domain or None), password)
 
     def keep_trunk_password(self, url: str, name: str, password: SecretStr) -> None:
         """Store a trunk's SIP password in the keyring."""
-        from trunkwiz.store.secrets import trunk_key
+        from trunkwiz.store.secrets import trunk_key  # lazy: off the first frame
 
         self.secrets.set(trunk_key(url, name), password)
 
     def forget_trunk_password(self, url: str, name: str) -> bool:
         """Remove a deleted trunk's SIP password from the keyring; whether one was kept."""
-        from trunkwiz.store.secrets import trunk_key
+        from trunkwiz.store.secrets import trunk_key  # lazy: off the first frame
 
         return self.secrets.delete(trunk_key(url, name))
 
@@ -112,7 +113,7 @@ class LocalStores:
     def write_crash_log(self, error: BaseException, context: str = "") -> Path:
         """Write ``error``'s traceback (never a local variable) to a new private log in
         the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
-        from trunkwiz.store.crashlog import write_crash_log
+        from trunkwiz.store.crashlog import write_crash_log  # lazy: off the first frame
 
         try:
             where: Path | None = self.drafts.root
@@ -129,7 +130,7 @@ class LocalStores:
 
     def keep_trunk_password_or_say_why(self, url: str, name: str, password: SecretStr) -> str:
         """Keep a trunk's SIP password in the keyring (blocking); why not, or empty."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
+        from trunkwiz.store.secrets import SecretStoreUnavailable  # lazy: off the first frame
 
         try:
             self.keep_trunk_password(url, name, password)
@@ -139,7 +140,7 @@ class LocalStores:
 
     def forget_trunk_password_if_kept(self, url: str, name: str) -> None:
         """Remove a deleted trunk's SIP password from the keyring, if one is there."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable
+        from trunkwiz.store.secrets import SecretStoreUnavailable  # lazy: off the first frame
 
         try:
             self.forget_trunk_password(url, name)

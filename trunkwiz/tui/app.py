@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -34,6 +35,7 @@ from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
 from trunkwiz.tui.keyorder import KeyOrder
 from trunkwiz.tui.leaving import EMPTY, LeavingApp
+from trunkwiz.tui.terminal import driver_class
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
@@ -110,8 +112,6 @@ class TrunkWizApp(LeavingApp):
         open_trunk: str | None = None,
         resume_command: str = "trunkwiz",
     ) -> None:
-        from trunkwiz.tui.terminal import driver_class
-
         super().__init__(driver_class=driver_class())  # a lost terminal is a hang-up
         self.services = services
         self.draft = draft if draft is not None else WizardDraft()
@@ -215,7 +215,7 @@ class TrunkWizApp(LeavingApp):
 
     def _warm_up(self) -> None:
         """Import what the next steps need (a thread that pauses while keys are typed)."""
-        from trunkwiz.tui.warmup import warm_up
+        from trunkwiz.tui.warmup import warm_up  # lazy: off the first frame
 
         def run() -> list[str]:
             return warm_up(idle=self.idle_for)
@@ -318,7 +318,7 @@ class TrunkWizApp(LeavingApp):
         self.call_from_thread(setattr, self, "resume_pending", False)
 
     def _offer_resume(self, saved: dict[str, Any]) -> None:
-        from trunkwiz.tui.screens.manage import ResumeScreen
+        from trunkwiz.tui.screens.manage import ResumeScreen  # lazy: off the first frame
 
         self.push_screen(ResumeScreen(saved), callback=lambda a: self._resume_answer(a, saved))
 
@@ -339,7 +339,7 @@ class TrunkWizApp(LeavingApp):
     def action_abandon(self) -> None:
         """Ask before leaving (saying whether a draft will be kept); leaving so is the
         user's choice: exit 0, ``farewell`` says what became of the draft."""
-        from trunkwiz.tui.screens.dialogs import ConfirmScreen
+        from trunkwiz.tui.screens.dialogs import ConfirmScreen  # lazy: off the first frame
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -371,9 +371,7 @@ class TrunkWizApp(LeavingApp):
 
     def action_help(self) -> None:
         """Show the keys and what the current step is for."""
-        from rich.markup import escape
-
-        from trunkwiz.tui.screens.dialogs import HelpScreen
+        from trunkwiz.tui.screens.dialogs import HelpScreen  # lazy: off the first frame
 
         step_help = " ".join(str(getattr(self.screen, "HELP", "")).split("\n"))
         more = escape(str(getattr(self.screen, "more_help", "")))  # data text, never markup

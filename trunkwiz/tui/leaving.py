@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.worker import WorkerFailed
 
+from trunkwiz.domain.text import error_line
 from trunkwiz.service.draft import WizardDraft
 from trunkwiz.tui.flow import ALL_STEPS
 from trunkwiz.tui.keeper import DraftKeeper
@@ -205,10 +207,6 @@ class LeavingApp(App[int]):
         if self.crashed:
             return
         self.crashed = True
-        from textual.worker import WorkerFailed
-
-        from trunkwiz.domain.text import error_line
-
         cause = error.error if isinstance(error, WorkerFailed) else error
         state = self.keep_for_later()
         try:

@@ -40,6 +40,7 @@ import shlex
 
 from trunkwiz.cli.completion.names import HEADER, MAX_NAMES, NAMES_FILE, TRAILER
 from trunkwiz.cli.completion.templates import BASH, ZSH
+from trunkwiz.cli.parser import build_parser
 
 DESCRIPTION = "Print a completion script for bash or zsh (commands, options, trunk names)."
 
@@ -109,8 +110,6 @@ class _Shape:
     """The parser as the scripts need it: commands, options, what each value is."""
 
     def __init__(self) -> None:
-        from trunkwiz.cli.parser import build_parser
-
         parser = build_parser()
         self.top, self.values = _options(parser)
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

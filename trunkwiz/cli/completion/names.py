@@ -60,7 +60,11 @@ def decode_names(data: bytes) -> list[str] | None:
 def remember_names(args: argparse.Namespace, names: list[str]) -> None:
     """Keep the trunk names of a full listing for completion (best effort, never fails)."""
     try:
-        from trunkwiz.store.paths import config_dir, ensure_private_dir, resolved_root
+        from trunkwiz.store.paths import (  # lazy: keeps --help light
+            config_dir,
+            ensure_private_dir,
+            resolved_root,
+        )
 
         folder = ensure_private_dir(resolved_root(config_dir(getattr(args, "config", None))))
         data = encode_names(names)
@@ -81,6 +85,6 @@ def remember_names(args: argparse.Namespace, names: list[str]) -> None:
 
 def names_file(config: str | Path | None = None) -> Path:
     """Where the trunk names for completion are kept."""
-    from trunkwiz.store.paths import config_dir
+    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
 
     return config_dir(config) / NAMES_FILE

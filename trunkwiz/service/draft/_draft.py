@@ -310,7 +310,11 @@ class WizardDraft:
         Admin's own tenant), for ``service.routes.plan_routes``; empty when skipped. A
         tenant the trunk is no longer shared with is left out.
         Raises pydantic's ``ValidationError`` for a rule the domain refuses."""
-        from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
+        from trunkwiz.domain.routes import (  # lazy: off the first frame
+            InboundRoute,
+            OutboundRoute,
+            TenantRoutes,
+        )
 
         if self.routes_skipped:
             return {}
@@ -350,7 +354,7 @@ def _plain(value: object) -> str:
 
 def _option_defaults() -> dict[str, Any]:
     """Each option flag's default, from the domain model (imported when first needed)."""
-    from trunkwiz.domain.options import TrunkOptions
+    from trunkwiz.domain.options import TrunkOptions  # lazy: off the first frame
 
     return {name: info.default for name, info in TrunkOptions.model_fields.items()}
 

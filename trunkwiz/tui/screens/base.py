@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from trunkwiz.domain.text import visible
+from trunkwiz.service.draft import STEP_FIELDS
 from trunkwiz.tui.flow import STEP_TITLES, Flow
 from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.form import FieldError, set_line
@@ -125,8 +126,6 @@ class StepScreen(InViewScreen[StepResult]):
         """The values of this step's fields (``STEP_FIELDS[STEP]`` unless ``names`` given)
         that have a widget of that id here: a Select's value, a checkbox's state, an
         integer field's number (its text while it is no number), else the stripped text."""
-        from trunkwiz.service.draft import STEP_FIELDS
-
         values: dict[str, Any] = {}
         for name in names or STEP_FIELDS.get(self.STEP, ()):
             found = self.query(f"#{name}")
@@ -144,7 +143,7 @@ class StepScreen(InViewScreen[StepResult]):
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         """Errors for this step's fields (``{field: message}``); the domain model decides."""
-        from trunkwiz.service.validate import validate_step
+        from trunkwiz.service.validate import validate_step  # lazy: off the first frame
 
         return validate_step(self.draft.merged(values), self.STEP)
 

@@ -8,6 +8,7 @@ from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.inventory import Inventory, ProviderEntry, load_inventory
+from trunkwiz.pbx.objects import Assignee
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD, SandboxServer
 
@@ -74,7 +75,7 @@ def test_pools_for_host_labels_are_unique_and_include_own_pools() -> None:
             ProviderEntry(
                 "2",
                 {"name": "T", "hostname": "h"},
-                ({"tenant_id": "x", "did_numbers": "7"}, {"tenant_id": "y", "did_numbers": ""}),
+                (Assignee(tenant_id="x", did_numbers="7"), Assignee(tenant_id="y")),
             ),
             ProviderEntry("3", {"name": "T", "hostname": "h", "did_numbers": "9"}),
         ),

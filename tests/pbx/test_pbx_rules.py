@@ -123,7 +123,7 @@ async def test_update_remove_and_unassign_with_rules(
     assert drop.routes is not None
     assert {(op.kind, op.tenant_id) for op in drop.routes.before} == {(RuleOpKind.delete, tids[1])}
     await apply(admin, drop)
-    assert await admin.assignees(pid) == [
+    assert [a.model_dump() for a in await admin.assignees(pid)] == [
         {"tenant_id": tids[0], "did_numbers": POOLS[0], "concurrency": 100000}
     ]
     assert len(sandbox.state.inbound_rules) == 0 and len(sandbox.state.outbound_rules) == 1

@@ -149,7 +149,7 @@ async def test_a_failed_unshare_puts_the_route_back(
         await apply(admin, step)
     rule = failover(sandbox)
     assert rule is not None and [r["provider_id"] for r in rule["routes"]] == [b, a]
-    assert [x["tenant_id"] for x in await admin.assignees(a)] == [tenant["id"]]
+    assert [x.tenant_id for x in await admin.assignees(a)] == [tenant["id"]]
 
 
 # -- 3. disabled routes ------------------------------------------------------------------------

@@ -95,7 +95,7 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
         async with gate:
             detail, assignees = await signin.read_trunk(conn, pid)
         try:
-            return trunk_from_api(detail, assignees, names)
+            return trunk_from_api(detail, [a.model_dump() for a in assignees], names)
         except ValidationError as exc:
             common.say(f"Skipped trunk {item.get('name')}: the PBX's data breaks a rule ({exc})")
         except ValueError as exc:

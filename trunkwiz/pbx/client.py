@@ -27,7 +27,7 @@ from trunkwiz.pbx.errors import (
     TwoFactorRequired,
     UnavailableError,
 )
-from trunkwiz.pbx.objects import Network, Transport, parse, parse_items
+from trunkwiz.pbx.objects import Assignee, Network, Transport, parse, parse_items
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
 from trunkwiz.pbx.shapes import decode, expect_object, page_items
 from trunkwiz.pbx.transport import ApiCore
@@ -219,18 +219,20 @@ class PbxClient(ApiCore):
 
     # -- tenant assignment ----------------------------------------------------------
 
-    async def assignees(self, provider_id: str) -> list[dict[str, Any]]:
+    async def assignees(self, provider_id: str) -> list[Assignee]:
         """Tenants the trunk is shared with: ``tenant_id``, ``did_numbers``, ``concurrency``."""
         path = f"/providers/{_seg(provider_id)}/assignees"
-        return page_items(await self.get_json(path), f"GET {path}")
+        what = f"GET {path}"
+        return parse_items(Assignee, page_items(await self.get_json(path), what), what)
 
-    async def assignee(self, provider_id: str, tenant_id: str) -> dict[str, Any] | None:
+    async def assignee(self, provider_id: str, tenant_id: str) -> Assignee | None:
         """One tenant's assignment (``did_numbers``, ``concurrency``), None if not assigned."""
         path = f"/providers/{_seg(provider_id)}/assignees/{_seg(tenant_id)}"
         try:
-            return await self.get_object(path)
+            body = await self.get_object(path)
         except NotFoundError:
             return None
+        return parse(Assignee, body, f"GET {path}")
 
     async def assign(
         self, provider_id: str, tenant_id: str, did_numbers: str, concurrency: int

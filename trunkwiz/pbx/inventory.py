@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
-from trunkwiz.pbx.objects import Network, Transport, port_for
+from trunkwiz.pbx.objects import Assignee, Network, Transport, port_for
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
@@ -32,7 +32,7 @@ class ProviderEntry:
     id: str
     detail: dict[str, Any]
     """``GET /providers/{id}`` (the list summary when the detail could not be read)."""
-    assignees: tuple[dict[str, Any], ...] = ()
+    assignees: tuple[Assignee, ...] = ()
     """Tenants it is shared with (``tenant_id``, ``did_numbers``, ``concurrency``)."""
     status: str | None = None
     """``ONLINE``/``OFFLINE`` when loaded with ``with_status=True``."""
@@ -108,10 +108,10 @@ class Inventory:
             if own:
                 out[_unique(out, f"trunk {entry.name}")] = check_pool(own).pool
             for item in entry.assignees:
-                did = str(item.get("did_numbers") or "").strip()
+                did = item.did_numbers.strip()
                 if not did:
                     continue
-                tid = str(item.get("tenant_id"))
+                tid = item.tenant_id
                 label = f"trunk {entry.name} / tenant {names.get(tid, tid)}"
                 out[_unique(out, label)] = check_pool(did).pool
         return out

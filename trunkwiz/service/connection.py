@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.inventory import Inventory
-    from trunkwiz.pbx.objects import Network, Transport
+    from trunkwiz.pbx.objects import Assignee, Network, Transport
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
@@ -166,7 +166,7 @@ class Connection:
             limit=limit,
         )
 
-    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[Assignee]]:
         """``GET /providers/{id}`` and, for the System Admin only, its assignees.
 
         A Tenant Admin may not read ``/providers/{id}/assignees`` (the PBX answers 403), so
@@ -193,7 +193,9 @@ class Connection:
         detail, assignees = await self.read_trunk(trunk_id)
         names = await self.tenant_names() if assignees else {}
         level = None if self.session.is_system_admin else Level.tenant
-        return trunk_from_api(detail, assignees, names, level=level)
+        # the domain reads the PBX's JSON shapes (it imports nothing of pbx): checked items
+        dumped = [a.model_dump() for a in assignees]
+        return trunk_from_api(detail, dumped, names, level=level)
 
     async def delete_trunk(self, trunk_id: str) -> None:
         """``POST /providers/{id}/destroy``; the PBX's refusal is raised as a ``PbxError``."""

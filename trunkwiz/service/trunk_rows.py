@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.client import PbxClient
+    from trunkwiz.pbx.objects import Assignee
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ async def read_trunk_rows(
         except PbxError as exc:
             return exc
 
-    async def assignees_of(pid: str) -> list[dict[str, Any]] | PbxError:
+    async def assignees_of(pid: str) -> list[Assignee] | PbxError:
         # as read_trunk: a Tenant Admin may not read assignees (the PBX answers 403)
         if not system_admin:
             return []
@@ -134,9 +135,7 @@ async def read_trunk_rows(
             kind = mode.lower() or "?"
         if assignees and names_problem:
             problems.append(names_problem)
-        tenants = tuple(
-            sorted(names.get(str(a.get("tenant_id")), str(a.get("tenant_id"))) for a in assignees)
-        )
+        tenants = tuple(sorted(names.get(a.tenant_id, a.tenant_id) for a in assignees))
         return TrunkRow(
             id=pid,
             name=str(item.get("name") or detail.get("name") or pid),

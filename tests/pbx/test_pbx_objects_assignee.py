@@ -19,7 +19,7 @@ from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import BadAnswer
 from trunkwiz.pbx.inventory import load_inventory, read_current
 from trunkwiz.pbx.objects import Assignee, parse, parse_items
-from trunkwiz.pbx.plan import apply, plan
+from trunkwiz.pbx.plan import ApplyFailed, OpKind, apply, plan
 from trunkwiz.sandbox.server import SandboxServer
 
 LIST = "/providers/{id}/assignees"
@@ -103,6 +103,34 @@ async def test_a_call_cap_sent_as_text_reads_as_its_number(
     sandbox.state.trunks[pid].assignees[tenants[0]]["concurrency"] = " 7 "
     current = await read_current(admin, pid)
     assert [a.cap for a in current.assignees if a.tenant_id == tenants[0]] == [7]
+
+
+async def test_a_dropped_change_of_a_tenant_whose_cap_is_text_is_not_undone(
+    sandbox: SandboxServer, admin: PbxClient, shared: tuple[str, list[str]]
+) -> None:
+    """After an unknown outcome the tenant is read again: its cap sent as text is the
+    number it spells, so a change that never reached the PBX is seen as not made (and
+    nothing is sent to undo it)."""
+    pid, tenants = shared
+    sandbox.state.trunks[pid].assignees[tenants[0]]["concurrency"] = "7"
+    want = parse_trunk(
+        {
+            "kind": "ip",
+            "name": "Shared",
+            "hostname": "203.0.113.7",
+            "tenants": [
+                {"tenant_id": tenants[0], "did_numbers": "100-150", "concurrency": 7},
+                {"tenant_id": tenants[1], "did_numbers": "200"},
+            ],
+        }
+    )
+    change = plan(want, await read_current(admin, pid))
+    assert [op.kind for op in change.operations] == [OpKind.repool]
+    sandbox.faults.drop_nth(1)
+    with pytest.raises(ApplyFailed, match="outcome is unknown") as caught:
+        await apply(admin, change)
+    assert "Nothing had been changed." in str(caught.value), str(caught.value)
+    assert sandbox.state.trunks[pid].assignees[tenants[0]]["did_numbers"] == "100-199"
 
 
 def test_lenient_values_read_as_the_service_read_them() -> None:

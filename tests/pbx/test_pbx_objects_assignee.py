@@ -47,7 +47,7 @@ def test_the_model_names_every_field_of_the_spec_and_parses_its_examples() -> No
 @pytest.fixture
 async def shared(admin: PbxClient) -> tuple[str, list[str]]:
     """A trunk shared with two tenants: its id and the tenants' ids."""
-    tenants = [str(t["id"]) for t in (await admin.tenants())[:2]]
+    tenants = [t.id for t in (await admin.tenants())[:2]]
     want = parse_trunk(
         {
             "kind": "ip",

@@ -1,21 +1,22 @@
 """The PBX's objects as ``PbxClient`` returns them: small frozen pydantic models, checked at
 the edge, so nothing above the client indexes a JSON mapping from the PBX.
 
-``Transport`` (one SIP listener, ``GET /transports``), ``Network`` (the PBX's
-addresses, ``GET /network``) and ``Assignee`` (a tenant a trunk is shared with,
-``GET /providers/{id}/assignees``). ``parse`` and ``parse_items`` turn a decoded answer into
-them; a wrong shape is a ``BadAnswer`` naming the method, path and field (e.g.
-``GET /transports: items[1].port: the PBX sent an object where a port number belongs``).
+``Transport`` (one SIP listener, ``GET /transports``), ``Network`` (the PBX's addresses,
+``GET /network``), ``Assignee`` (a tenant a trunk is shared with,
+``GET /providers/{id}/assignees``) and ``Tenant`` (``GET /tenants``). ``parse`` and
+``parse_items`` turn a decoded answer into them; a wrong shape is a ``BadAnswer`` naming
+the method, path and field, never the value (e.g. ``GET /transports: items[1].port: the
+PBX sent an object where a port number belongs``).
 
-Lenient where the PBX may be: a missing or ``null`` field reads as empty, a port sent
-as ``"5060"`` is 5060, a port of 0 or ``""`` is no port, a call cap sent as ``"20"`` is
-20, an id sent as a number is its digits. Every field the model does not
-name is kept (``extra="allow"``; ``model_dump()`` gives the whole object back), so an
-object read and written back loses nothing.
+Lenient where the PBX may be: a missing or ``null`` field reads as empty, a port sent as
+``"5060"`` is 5060, a port of 0 or ``""`` is no port, a call cap sent as ``"20"`` is 20,
+an id sent as a number is its digits. Every field the model does not name is kept
+(``extra="allow"``; ``model_dump()`` gives the whole object back), so an object read and
+written back loses nothing.
 
 The next ones go here too, one model per object the client reads: the trunk
-(``GET /providers/{id}``, written back by ``update_provider``), the tenant (``id``,
-``name``, ``domain``) and the inbound/outbound rules.
+(``GET /providers/{id}``, written back by ``update_provider``) and the inbound/outbound
+rules.
 """
 
 from __future__ import annotations
@@ -192,6 +193,25 @@ class Assignee(PbxObject):
     def cap(self) -> int:
         """``concurrency``, 0 when the PBX gives none."""
         return self.concurrency or 0
+
+
+class Tenant(PbxObject):
+    """One tenant of the PBX (an item of ``GET /tenants``, or ``GET /tenants/{id}``)."""
+
+    id: str = ""
+    name: str = ""
+    domain: str = ""
+    """The tenant's SIP domain; empty when the PBX gives none."""
+
+    @field_validator("id", "name", "domain", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> str:
+        return _id_text(value)
+
+    @property
+    def label(self) -> str:
+        """The tenant's name, or its id when it has none."""
+        return self.name or self.id
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

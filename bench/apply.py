@@ -34,6 +34,7 @@ from pydantic import SecretStr
 
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
+from trunkwiz.pbx.objects import Tenant
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD
 
@@ -72,7 +73,7 @@ def sandbox_process(tenants: int) -> Iterator[str]:
             proc.wait()
 
 
-def desired(label: str, tenants: list[dict[str, Any]]) -> Any:
+def desired(label: str, tenants: list[Tenant]) -> Any:
     """A register trunk shared with ``tenants`` (100 DIDs each)."""
     return parse_trunk(
         {
@@ -83,8 +84,8 @@ def desired(label: str, tenants: list[dict[str, Any]]) -> Any:
             "password": "bench-secret",
             "tenants": [
                 {
-                    "tenant_id": t["id"],
-                    "tenant_name": t["name"],
+                    "tenant_id": t.id,
+                    "tenant_name": t.name,
                     "did_numbers": f"{10_000 + 100 * i}-{10_099 + 100 * i}",
                     "concurrency": 10,
                 }
@@ -106,7 +107,7 @@ async def faults(http: httpx.AsyncClient, **switches: int) -> dict[str, Any]:
 
 
 async def one_run(
-    pbx: PbxClient, http: httpx.AsyncClient, label: str, tenants: list[Any], conc: int
+    pbx: PbxClient, http: httpx.AsyncClient, label: str, tenants: list[Tenant], conc: int
 ) -> Run:
     """Plan (not timed), apply (timed), check, then destroy the trunk (not timed)."""
     steps = plan(desired(label, tenants), None)

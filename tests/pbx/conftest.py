@@ -164,6 +164,7 @@ async def snapshot(pbx: PbxClient) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for summary in await pbx.providers():
         pid = summary["id"]
-        assignees = sorted(await pbx.assignees(pid), key=lambda a: a["tenant_id"])
+        found = sorted(await pbx.assignees(pid), key=lambda a: a.tenant_id)
+        assignees = [a.model_dump() for a in found]
         out[summary["name"]] = {"detail": await pbx.provider(pid), "assignees": assignees}
     return out

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.inventory import load_inventory, read_current
+from trunkwiz.pbx.objects import Tenant
 from trunkwiz.pbx.plan import ApplyFailed, OpKind, Progress, apply, plan
 from trunkwiz.sandbox.server import SandboxServer
 
@@ -19,7 +20,7 @@ from .conftest import snapshot
 SECRET = "carrier-secret-42"
 
 
-def trunk(tenants: list[tuple[dict[str, Any], str, int]], **extra: Any):
+def trunk(tenants: list[tuple[Tenant, str, int]], **extra: Any):
     data: dict[str, Any] = {
         "kind": "register",
         "name": "Carrier A",
@@ -27,7 +28,7 @@ def trunk(tenants: list[tuple[dict[str, Any], str, int]], **extra: Any):
         "auth_id": "acct1",
         "password": SECRET,
         "tenants": [
-            {"tenant_id": t["id"], "tenant_name": t["name"], "did_numbers": d, "concurrency": c}
+            {"tenant_id": t.id, "tenant_name": t.name, "did_numbers": d, "concurrency": c}
             for t, d, c in tenants
         ],
     }
@@ -53,7 +54,7 @@ async def test_create_then_reapply_sends_nothing(sandbox: SandboxServer, admin: 
     assert [e.done for e in events] == [1, 2, 3, 4] and all(e.total == 4 for e in events)
     state = (await snapshot(admin))["Carrier A"]
     assert {a["tenant_id"]: a["did_numbers"] for a in state["assignees"]} == {
-        t["id"]: f"{1000 + 100 * i}-{1099 + 100 * i}" for i, t in enumerate(tenants)
+        t.id: f"{1000 + 100 * i}-{1099 + 100 * i}" for i, t in enumerate(tenants)
     }
     assert sandbox.state.trunks[result.trunk_id].password == SECRET
 
@@ -74,8 +75,8 @@ async def test_update_changes_only_what_differs(sandbox: SandboxServer, admin) -
     assert admin.stats.mutations - mutations == 3  # update, shrink tenant 0, assign tenant 1
     detail = await admin.provider(result.trunk_id)
     assert detail["concurrency"] == 40 and detail["hostname"] == "sip.carrier-a.example"
-    assignees = {a["tenant_id"]: a for a in await admin.assignees(result.trunk_id)}
-    assert assignees[tenants[1]["id"]]["did_numbers"] == "150-199"
+    assignees = {a.tenant_id: a for a in await admin.assignees(result.trunk_id)}
+    assert assignees[tenants[1].id].did_numbers == "150-199"
     assert sandbox.state.trunks[result.trunk_id].password == SECRET  # not re-sent
 
 
@@ -88,7 +89,7 @@ async def test_moving_and_swapping_ranges_pass_the_overlap_check(admin: PbxClien
     await converge(admin, swapped)
     state = (await snapshot(admin))["Carrier A"]
     got = {x["tenant_id"]: x["did_numbers"] for x in state["assignees"]}
-    assert got == {a["id"]: "150-299", b["id"]: "100-149", c["id"]: "300"}
+    assert got == {a.id: "150-299", b.id: "100-149", c.id: "300"}
 
 
 @pytest.mark.parametrize("fail_at", [2, 5, 9])

@@ -100,7 +100,7 @@ async def full_flow(server: SandboxServer, transport: Recorder) -> None:
                 "password": "pw-123456",
                 "additional_ips": ["203.0.113.0/24"],
                 "tenants": [
-                    {"tenant_id": t["id"], "did_numbers": f"{100 + i}", "concurrency": 2}
+                    {"tenant_id": t.id, "did_numbers": f"{100 + i}", "concurrency": 2}
                     for i, t in enumerate(tenants[:3])
                 ],
             }
@@ -109,10 +109,10 @@ async def full_flow(server: SandboxServer, transport: Recorder) -> None:
         pid = result.trunk_id
         assert pid
         await pbx.update_provider(pid, {"concurrency": 9, "keep_alive": True})
-        assert await pbx.assignee(pid, tenants[0]["id"])
-        assert await pbx.assignee(pid, tenants[10]["id"]) is None  # 404
+        assert await pbx.assignee(pid, tenants[0].id)
+        assert await pbx.assignee(pid, tenants[10].id) is None  # 404
         await pbx.status(pid)
-        await pbx.unassign(pid, tenants[0]["id"])
+        await pbx.unassign(pid, tenants[0].id)
         server.faults.expire_tokens()
         await pbx.providers()  # 401, refresh, retry
         await pbx.destroy_provider(pid)

@@ -223,7 +223,7 @@ async def test_paging_walks_every_page(fake: FakePbx, make_client) -> None:
         await pbx.sign_in("admin", SecretStr(PASSWORD))
         tenants = await pbx.tenants()
         assert pbx.skip_base == 0
-    assert [t["id"] for t in tenants] == [str(i) for i in range(250)]
+    assert [t.id for t in tenants] == [str(i) for i in range(250)]
     skips = [int(r.url.params["skip"]) for r in fake.calls("/tenants")]
     assert skips == [0, 1, 100, 200]  # skip=1 once: which convention the PBX uses
 

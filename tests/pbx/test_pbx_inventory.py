@@ -8,19 +8,19 @@ from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.inventory import Inventory, ProviderEntry, load_inventory
+from trunkwiz.pbx.objects import Assignee, Tenant
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD, SandboxServer
 
 
-def shared(name: str, host: str, tenants: list[tuple[dict, str]]) -> object:
+def shared(name: str, host: str, tenants: list[tuple[Tenant, str]]) -> object:
     return parse_trunk(
         {
             "kind": "ip",
             "name": name,
             "hostname": host,
             "tenants": [
-                {"tenant_id": t["id"], "tenant_name": t["name"], "did_numbers": d}
-                for t, d in tenants
+                {"tenant_id": t.id, "tenant_name": t.name, "did_numbers": d} for t, d in tenants
             ],
         }
     )
@@ -34,17 +34,17 @@ async def test_inventory_reads_trunks_assignees_and_facts(admin: PbxClient) -> N
     inv = await load_inventory(admin, with_status=True)
     assert sorted(p.name for p in inv.providers) == ["Alpha", "Beta", "Gamma"]
     assert all(p.auth_mode == "IP_AUTH" and p.status == "ONLINE" for p in inv.providers)
-    assert len(inv.tenants) == 120 and inv.find_tenant(a["domain"]) == a
-    assert inv.find_tenant(a["name"].upper()) == a and inv.find_tenant(b["id"]) == b
+    assert len(inv.tenants) == 120 and inv.find_tenant(a.domain) == a
+    assert inv.find_tenant(a.name.upper()) == a and inv.find_tenant(b.id) == b
     pools = inv.pools_for_host("sip.one.example")
     assert pools == {
-        f"trunk Alpha / tenant {a['name']}": DidPool.parse("100-199"),
-        f"trunk Beta / tenant {b['name']}": DidPool.parse("300"),
+        f"trunk Alpha / tenant {a.name}": DidPool.parse("100-199"),
+        f"trunk Beta / tenant {b.name}": DidPool.parse("300"),
     }
     alpha = inv.find("Alpha")
     assert alpha is not None
     assert list(inv.pools_for_host("sip.one.example", exclude_trunk_id=alpha.id)) == [
-        f"trunk Beta / tenant {b['name']}"
+        f"trunk Beta / tenant {b.name}"
     ]
     assert inv.has_transport("tcp") and inv.transport_port("TLS") == 5061
     assert not inv.has_transport("WS")
@@ -57,7 +57,7 @@ async def test_tenant_admin_inventory_skips_system_reads(sandbox: SandboxServer,
     a = (await admin.tenants())[0]
     await apply(admin, plan(shared("Alpha", "sip.one.example", [(a, "100-199")]), None))
     async with PbxClient(sandbox.url) as pbx:
-        await pbx.sign_in("manager", SecretStr(DEFAULT_TENANT_PASSWORD), domain=a["domain"])
+        await pbx.sign_in("manager", SecretStr(DEFAULT_TENANT_PASSWORD), domain=a.domain)
         requests = pbx.stats.requests
         inv = await load_inventory(pbx)
         sent = pbx.stats.by_method
@@ -74,11 +74,11 @@ def test_pools_for_host_labels_are_unique_and_include_own_pools() -> None:
             ProviderEntry(
                 "2",
                 {"name": "T", "hostname": "h"},
-                ({"tenant_id": "x", "did_numbers": "7"}, {"tenant_id": "y", "did_numbers": ""}),
+                (Assignee(tenant_id="x", did_numbers="7"), Assignee(tenant_id="y")),
             ),
             ProviderEntry("3", {"name": "T", "hostname": "h", "did_numbers": "9"}),
         ),
-        tenants=({"id": "x", "name": "Acme"},),
+        tenants=(Tenant(id="x", name="Acme"),),
     )
     assert inv.pools_for_host("H") == {
         "trunk T": DidPool.parse("1-5"),

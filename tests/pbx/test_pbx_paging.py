@@ -18,10 +18,10 @@ async def test_every_tenant_exactly_once(one_based: bool) -> None:
             tenants = await pbx.tenants()
             assert pbx.skip_base == (1 if one_based else 0)
             again = await pbx.tenants()
-        ids = [t["id"] for t in tenants]
+        ids = [t.id for t in tenants]
         assert len(ids) == 250 and len(set(ids)) == 250
         assert ids == list(sandbox.state.tenants)
-        assert [t["id"] for t in again] == ids
+        assert [t.id for t in again] == ids
 
 
 async def test_the_sandbox_serves_one_based_skip() -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.trunk import parse_trunk
+from trunkwiz.pbx.objects import Assignee
 from trunkwiz.pbx.plan import CurrentTrunk, OpKind, PlanError, plan
 
 SECRET = "carrier-secret-42"
@@ -33,7 +34,7 @@ def desired(tenants: list[tuple[str, str, int]] = (), **extra: Any):
 
 def current_of(trunk, assignees: list[tuple[str, str, int]], **detail: Any) -> CurrentTrunk:
     body = {"additional_ips": "", **trunk.to_create_payload(), "id": "P1", "shared": True, **detail}
-    items = [{"tenant_id": t, "did_numbers": d, "concurrency": c} for t, d, c in assignees]
+    items = [Assignee(tenant_id=t, did_numbers=d, concurrency=c) for t, d, c in assignees]
     return CurrentTrunk("P1", body, items)
 
 

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
+from trunkwiz.pbx.objects import Tenant
 from trunkwiz.pbx.plan import ApplyFailed, apply, plan
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.rules import RuleApi, routes_from_api
@@ -21,7 +22,7 @@ from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD, SandboxServer
 POOLS = ("16468097065-16468097069", "16468097070-16468097079")
 
 
-def trunk(tenants: list[dict[str, Any]], pools: tuple[str, ...] = POOLS) -> Any:
+def trunk(tenants: list[Tenant], pools: tuple[str, ...] = POOLS) -> Any:
     return parse_trunk(
         {
             "kind": "ip",
@@ -29,7 +30,7 @@ def trunk(tenants: list[dict[str, Any]], pools: tuple[str, ...] = POOLS) -> Any:
             "brand": "Flowroute",
             "hostname": "us-west-or.sip.flowroute.com",
             "tenants": [
-                {"tenant_id": t["id"], "tenant_name": t["name"], "did_numbers": pool}
+                {"tenant_id": t.id, "tenant_name": t.name, "did_numbers": pool}
                 for t, pool in zip(tenants, pools, strict=False)
             ],
         }
@@ -68,7 +69,7 @@ async def test_create_share_and_route_then_nothing_to_do(
     sandbox: SandboxServer, admin: PbxClient
 ) -> None:
     tenants = (await admin.tenants())[:2]
-    tids = [t["id"] for t in tenants]
+    tids = [t.id for t in tenants]
     want = {tids[0]: routes_for(16468097065), tids[1]: routes_for(16468097070)}
     api = RuleApi(admin)
     first = await plan_with_routes(api, plan(trunk(tenants), None), want)
@@ -94,7 +95,7 @@ async def test_update_remove_and_unassign_with_rules(
 ) -> None:
 
     tenants = (await admin.tenants())[:2]
-    tids = [t["id"] for t in tenants]
+    tids = [t.id for t in tenants]
     api = RuleApi(admin)
     want = {tids[0]: routes_for(16468097065), tids[1]: routes_for(16468097070)}
     pid = (
@@ -123,7 +124,7 @@ async def test_update_remove_and_unassign_with_rules(
     assert drop.routes is not None
     assert {(op.kind, op.tenant_id) for op in drop.routes.before} == {(RuleOpKind.delete, tids[1])}
     await apply(admin, drop)
-    assert await admin.assignees(pid) == [
+    assert [a.model_dump() for a in await admin.assignees(pid)] == [
         {"tenant_id": tids[0], "did_numbers": POOLS[0], "concurrency": 100000}
     ]
     assert len(sandbox.state.inbound_rules) == 0 and len(sandbox.state.outbound_rules) == 1
@@ -135,7 +136,7 @@ async def test_a_failing_call_rolls_the_rules_back(
 ) -> None:
 
     tenants = (await admin.tenants())[:2]
-    tids = [t["id"] for t in tenants]
+    tids = [t.id for t in tenants]
     api = RuleApi(admin)
     base = {tids[0]: routes_for(16468097065), tids[1]: TenantRoutes(outbound=(), inbound=())}
     pid = (
@@ -204,7 +205,7 @@ async def test_optional_fields_left_out_do_not_replan_forever(
     sandbox: SandboxServer, admin: PbxClient
 ) -> None:
     tenants = (await admin.tenants())[:1]
-    tid = tenants[0]["id"]
+    tid = tenants[0].id
     api = RuleApi(admin)
     full = routes_for(16468097065)
     pid = (
@@ -233,7 +234,7 @@ async def test_a_dropped_rule_call_is_reconciled_then_rolled_back(
     sandbox: SandboxServer, admin: PbxClient, nth: int
 ) -> None:
     tenants = (await admin.tenants())[:1]
-    tid = tenants[0]["id"]
+    tid = tenants[0].id
     api = RuleApi(admin)
     pid = (await apply(admin, plan(trunk(tenants), None))).trunk_id
     assert pid
@@ -279,7 +280,7 @@ async def test_a_rule_created_without_an_answer_is_found_and_removed(
     async with PbxClient(sandbox.url, transport=LoseAnswer("/api/inbound_rules")) as pbx:
         await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
         tenants = (await pbx.tenants())[:1]
-        want = {tenants[0]["id"]: routes_for(16468097065)}
+        want = {tenants[0].id: routes_for(16468097065)}
         step = await plan_with_routes(RuleApi(pbx), plan(trunk(tenants), None), want)
         with pytest.raises(ApplyFailed) as failed:
             await apply(pbx, step)

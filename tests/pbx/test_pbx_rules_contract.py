@@ -24,7 +24,7 @@ async def rule_flow(server: SandboxServer, transport: Recorder) -> None:
     async with PbxClient(server.url, transport=transport) as pbx:
         await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
         tenants = (await pbx.tenants())[:2]
-        tids = [t["id"] for t in tenants]
+        tids = [t.id for t in tenants]
         api = RuleApi(pbx)
         want = {tids[0]: routes_for(16468097065), tids[1]: routes_for(16468097070)}
         pid = (

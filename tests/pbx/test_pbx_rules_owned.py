@@ -15,6 +15,7 @@ from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
+from trunkwiz.pbx.objects import Tenant
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.rules import RuleApi, routes_from_api
@@ -26,14 +27,14 @@ POOL_A = "16468097065-16468097069"
 POOL_B = "16468097070-16468097079"
 
 
-def ip_trunk(name: str, host: str, tenants: list[tuple[dict[str, Any], str]]) -> Any:
+def ip_trunk(name: str, host: str, tenants: list[tuple[Tenant, str]]) -> Any:
     return parse_trunk(
         {
             "kind": "ip",
             "name": name,
             "hostname": host,
             "tenants": [
-                {"tenant_id": t["id"], "tenant_name": t["name"], "did_numbers": pool}
+                {"tenant_id": t.id, "tenant_name": t.name, "did_numbers": pool}
                 for t, pool in tenants
             ],
         }
@@ -43,7 +44,7 @@ def ip_trunk(name: str, host: str, tenants: list[tuple[dict[str, Any], str]]) ->
 @pytest.fixture
 async def two_trunks(
     sandbox: SandboxServer, admin: PbxClient
-) -> AsyncIterator[tuple[dict[str, Any], str, str, RuleApi]]:
+) -> AsyncIterator[tuple[Tenant, str, str, RuleApi]]:
     """Trunks A and B, both shared with one tenant, and an outbound rule "Failover" that
     routes through B, then A (created with explicit office hours, as a PBX admin would)."""
     tenant = (await admin.tenants())[0]
@@ -51,7 +52,7 @@ async def two_trunks(
     b = await apply(admin, plan(ip_trunk("Trunk B", "b.example.net", [(tenant, POOL_B)]), None))
     assert a.trunk_id and b.trunk_id
     async with RuleApi(admin) as api:
-        await api.enter(tenant["id"])
+        await api.enter(tenant.id)
         await api.create(
             "outbound",
             {
@@ -88,7 +89,7 @@ async def test_an_empty_outbound_list_removes_only_this_trunks_route(
     tenant, a, b, api = two_trunks
     trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
     step = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: TenantRoutes(outbound=())}
+        api, plan(trunk_a, await current(admin, a)), {tenant.id: TenantRoutes(outbound=())}
     )
     assert step.routes is not None
     assert [op.kind for op in step.routes.operations] == [RuleOpKind.unroute]
@@ -101,7 +102,7 @@ async def test_an_empty_outbound_list_removes_only_this_trunks_route(
     assert [r["provider_id"] for r in rule["routes"]] == [b]
     assert rule["routes"][0]["prepend"] == "9"
     again = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: TenantRoutes(outbound=())}
+        api, plan(trunk_a, await current(admin, a)), {tenant.id: TenantRoutes(outbound=())}
     )
     assert again.is_empty
 
@@ -110,7 +111,7 @@ async def test_the_last_route_removes_the_rule_and_the_plan_says_so(
     sandbox: SandboxServer, admin: PbxClient, two_trunks: Any
 ) -> None:
     tenant, a, b, api = two_trunks
-    want = {tenant["id"]: TenantRoutes(outbound=())}
+    want = {tenant.id: TenantRoutes(outbound=())}
     for pid, name, host, pool in ((a, "Trunk A", "a", POOL_A), (b, "Trunk B", "b", POOL_B)):
         trunk = ip_trunk(name, f"{host}.example.net", [(tenant, pool)])
         step = await plan_with_routes(api, plan(trunk, await current(admin, pid)), want)
@@ -149,7 +150,7 @@ async def test_a_failed_unshare_puts_the_route_back(
         await apply(admin, step)
     rule = failover(sandbox)
     assert rule is not None and [r["provider_id"] for r in rule["routes"]] == [b, a]
-    assert [x["tenant_id"] for x in await admin.assignees(a)] == [tenant["id"]]
+    assert [x.tenant_id for x in await admin.assignees(a)] == [tenant.id]
 
 
 # -- 3. disabled routes ------------------------------------------------------------------------
@@ -161,25 +162,23 @@ async def test_a_disabled_route_stays_disabled_when_its_prepend_changes(
     tenant, a, b, api = two_trunks
     rule = failover(sandbox)
     assert rule is not None
-    await api.enter(tenant["id"])
+    await api.enter(tenant.id)
     routes = [dict(r) for r in rule["routes"]]
     routes[1]["enabled"] = False  # the route through A is switched off on the PBX
     await api.update("outbound", rule["id"], {"routes": routes})
-    found = await load_rules(api, a, [tenant["id"]])
-    shown = routes_from_api(found.by_tenant[tenant["id"]], a)
+    found = await load_rules(api, a, [tenant.id])
+    shown = routes_from_api(found.by_tenant[tenant.id], a)
     assert shown.outbound is not None
     (model,) = shown.outbound
     assert model.enabled is False
     trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
-    same = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: shown}
-    )
+    same = await plan_with_routes(api, plan(trunk_a, await current(admin, a)), {tenant.id: shown})
     assert same.is_empty, same.describe()
     edited = model.model_copy(update={"prepend": "1"})
     step = await plan_with_routes(
         api,
         plan(trunk_a, await current(admin, a)),
-        {tenant["id"]: TenantRoutes(outbound=(edited,))},
+        {tenant.id: TenantRoutes(outbound=(edited,))},
     )
     assert step.routes is not None and "route disabled" in step.routes.describe()[0]
     await apply(admin, step)
@@ -198,32 +197,30 @@ async def test_names_differing_in_case_are_two_rules(
     sandbox: SandboxServer, admin: PbxClient, two_trunks: Any
 ) -> None:
     tenant, a, _b, api = two_trunks
-    await api.enter(tenant["id"])
+    await api.enter(tenant.id)
     for name in ("Dup", "DUP"):
         await api.create(
             "outbound",
             {"name": name, "number_prefix": "00", "office_hours": ALWAYS.to_api(),
              "routes": [{"provider_id": a, "enabled": True, "strip_digits": 0, "prepend": ""}]},
         )  # fmt: skip
-    found = await load_rules(api, a, [tenant["id"]])
-    shown = routes_from_api(found.by_tenant[tenant["id"]], a)
+    found = await load_rules(api, a, [tenant.id])
+    shown = routes_from_api(found.by_tenant[tenant.id], a)
     assert shown.outbound is not None
     assert sorted(r.name for r in shown.outbound) == ["DUP", "Dup", "Failover"]
     trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
-    same = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: shown}
-    )
+    same = await plan_with_routes(api, plan(trunk_a, await current(admin, a)), {tenant.id: shown})
     assert same.is_empty, same.describe()
     only_dup = tuple(r for r in shown.outbound if r.name != "DUP")
     step = await plan_with_routes(
         api,
         plan(trunk_a, await current(admin, a)),
-        {tenant["id"]: TenantRoutes(outbound=only_dup)},
+        {tenant.id: TenantRoutes(outbound=only_dup)},
     )
     assert step.routes is not None
     assert [(op.kind, op.name) for op in step.routes.operations] == [(RuleOpKind.delete, "DUP")]
     none = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: TenantRoutes(outbound=())}
+        api, plan(trunk_a, await current(admin, a)), {tenant.id: TenantRoutes(outbound=())}
     )
     assert none.routes is not None
     assert sorted(op.name for op in none.routes.operations) == ["DUP", "Dup", "Failover"]
@@ -241,13 +238,13 @@ async def test_rules_with_the_very_same_name_are_refused_naming_them(
     twin = {**rule, "id": "twin-of-failover"}
     with sandbox.state.lock:  # a state the PBX should not allow, made behind its back
         record = next(iter(sandbox.state.outbound_rules.values()))
-        sandbox.state.outbound_rules["twin-of-failover"] = type(record)(tenant["id"], twin)
+        sandbox.state.outbound_rules["twin-of-failover"] = type(record)(tenant.id, twin)
     trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
-    found = await load_rules(api, a, [tenant["id"]])
-    assert routes_from_api(found.by_tenant[tenant["id"]], a).outbound is None  # not shown
+    found = await load_rules(api, a, [tenant.id])
+    assert routes_from_api(found.by_tenant[tenant.id], a).outbound is None  # not shown
     with pytest.raises(RulesRefused) as refused:
         await plan_with_routes(
-            api, plan(trunk_a, await current(admin, a)), {tenant["id"]: TenantRoutes(outbound=())}
+            api, plan(trunk_a, await current(admin, a)), {tenant.id: TenantRoutes(outbound=())}
         )
     assert "\n" not in str(refused.value)
     assert "share a name ('Failover')" in str(refused.value)
@@ -289,7 +286,7 @@ async def test_every_rule_body_carries_explicit_office_hours(
         ),
     )  # fmt: skip
     async with RuleApi(admin) as api:
-        step = await plan_with_routes(api, plan(trunk, None), {tenant["id"]: want})
+        step = await plan_with_routes(api, plan(trunk, None), {tenant.id: want})
     lines = "\n".join(step.describe())
     assert "office hours always (every day 00:00-23:59)" in lines
     assert "office hours monday 09:00-17:00, saturday 10:00-12:00" in lines
@@ -324,13 +321,13 @@ async def test_a_rule_without_stated_hours_is_planned_to_get_them(
     assert rule is not None
     with sandbox.state.lock:
         rule.pop("office_hours")  # a rule made elsewhere, stating no hours
-    found = await load_rules(api, a, [tenant["id"]])
-    shown = routes_from_api(found.by_tenant[tenant["id"]], a)
+    found = await load_rules(api, a, [tenant.id])
+    shown = routes_from_api(found.by_tenant[tenant.id], a)
     assert shown.outbound is not None and shown.outbound[0].office_hours is None
     wanted = shown.outbound[0].model_copy(update={"office_hours": ALWAYS})
     trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
     step = await plan_with_routes(
-        api, plan(trunk_a, await current(admin, a)), {tenant["id"]: TenantRoutes((wanted,))}
+        api, plan(trunk_a, await current(admin, a)), {tenant.id: TenantRoutes((wanted,))}
     )
     assert step.routes is not None and len(step.routes.operations) == 1
     await apply(admin, step)
@@ -353,7 +350,7 @@ async def test_two_inbound_rules_for_one_did_are_refused_before_anything_is_sent
     )
     async with RuleApi(admin) as api:
         with pytest.raises(RulesRefused) as refused:
-            await plan_with_routes(api, plan(trunk, None), {tenant["id"]: want})
+            await plan_with_routes(api, plan(trunk, None), {tenant.id: want})
     text = str(refused.value)
     assert "inbound rule 'Sales'" in text and "already routed by inbound rule 'Main'" in text
     assert not sandbox.state.trunks and not sandbox.state.inbound_rules
@@ -366,7 +363,7 @@ async def test_a_wanted_rule_routed_by_other_trunks_gets_this_trunks_route(
     pool_c = "16468097080-16468097089"
     trunk_c = ip_trunk("Trunk C", "c.example.net", [(tenant, pool_c)])
     wanted = OutboundRoute(name="Failover", number_length="11", prepend="7")
-    step = await plan_with_routes(api, plan(trunk_c, None), {tenant["id"]: TenantRoutes((wanted,))})
+    step = await plan_with_routes(api, plan(trunk_c, None), {tenant.id: TenantRoutes((wanted,))})
     assert step.routes is not None
     assert [op.kind for op in step.routes.operations] == [RuleOpKind.attach]
     line = step.routes.describe()[0]
@@ -381,7 +378,7 @@ async def test_a_wanted_rule_routed_by_other_trunks_gets_this_trunks_route(
     again = await plan_with_routes(
         api,
         plan(trunk_c, await current(admin, made.trunk_id)),
-        {tenant["id"]: TenantRoutes((wanted,))},
+        {tenant.id: TenantRoutes((wanted,))},
     )
     assert again.is_empty, again.describe()
 
@@ -399,7 +396,7 @@ async def test_an_inbound_name_taken_by_another_trunk_is_refused_before_anything
         await plan_with_routes(
             api,
             plan(trunk_a, await current(admin, a)),
-            {tenant["id"]: TenantRoutes(inbound=(mine,))},
+            {tenant.id: TenantRoutes(inbound=(mine,))},
         ),
     )
     theirs = mine.model_copy(update={"did_numbers": "16468097080"})
@@ -408,6 +405,6 @@ async def test_an_inbound_name_taken_by_another_trunk_is_refused_before_anything
         RulesRefused, match=r"inbound rule 'Front desk' .* already exists for another trunk"
     ):
         await plan_with_routes(
-            api, plan(trunk_c, None), {tenant["id"]: TenantRoutes(inbound=(theirs,))}
+            api, plan(trunk_c, None), {tenant.id: TenantRoutes(inbound=(theirs,))}
         )
     assert len(sandbox.state.trunks) == 2

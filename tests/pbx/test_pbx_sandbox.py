@@ -52,7 +52,7 @@ async def test_system_admin_and_tenant_admin_sign_in(sandbox: SandboxServer) -> 
         system = await pbx.sign_in("admin", ADMIN)
         tenants = await pbx.tenants()
     assert system.is_system_admin and system.role == "SystemAdmin"
-    domain = tenants[0]["domain"]
+    domain = tenants[0].domain
     async with PbxClient(sandbox.url) as pbx:
         tenant = await pbx.sign_in("manager", SecretStr(DEFAULT_TENANT_PASSWORD), domain=domain)
         assert tenant.role == "Admin" and not tenant.is_system_admin
@@ -82,7 +82,7 @@ async def test_paging_reads_every_tenant(admin: PbxClient) -> None:
     before = admin.stats.requests
     tenants = await admin.tenants()
     assert len(tenants) == 120
-    assert len({t["id"] for t in tenants}) == 120
+    assert len({t.id for t in tenants}) == 120
     assert admin.stats.requests - before == 3  # top=100, skip=1&top=1 (the convention), skip=100
     before = admin.stats.requests
     assert len(await admin.tenants()) == 120
@@ -94,7 +94,7 @@ async def test_paging_with_more_than_two_pages() -> None:
         async with PbxClient(server.url) as pbx:
             await pbx.sign_in("admin", ADMIN)
             tenants = await pbx.tenants()
-    assert len({t["id"] for t in tenants}) == 250
+    assert len({t.id for t in tenants}) == 250
 
 
 async def test_create_read_update_destroy(admin: PbxClient) -> None:
@@ -139,11 +139,11 @@ async def test_duplicate_name_is_a_conflict(admin: PbxClient) -> None:
 async def test_overlapping_tenant_pools_are_refused(admin: PbxClient) -> None:
     pid = await admin.create_provider(trunk_body())
     a, b = (await admin.tenants())[:2]
-    await admin.assign(pid, a["id"], "1000-1099", 5)
+    await admin.assign(pid, a.id, "1000-1099", 5)
     with pytest.raises(PbxValidationError, match="overlaps") as info:
-        await admin.assign(pid, b["id"], "1050-1200", 5)
+        await admin.assign(pid, b.id, "1050-1200", 5)
     assert info.value.field == "did_numbers"
-    assert a["name"] in str(info.value)
+    assert a.name in str(info.value)
 
 
 async def test_get_is_retried_after_a_server_error(sandbox, admin: PbxClient) -> None:

@@ -18,7 +18,7 @@ from tests.pbx.test_pbx_core import PASSWORD, FakePbx
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import BadAnswer, PbxError
 from trunkwiz.pbx.inventory import load_inventory
-from trunkwiz.pbx.objects import Network, Transport
+from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
@@ -50,7 +50,11 @@ READS = {
     "/providers/p1/assignees/t1": lambda pbx: pbx.assignee("p1", "t1"),
 }
 TYPES = {"/network": Network, "/providers/p1": dict, "/providers/p1/status": str}
-ITEM_TYPES = {"/transports": Transport}
+ITEM_TYPES = {
+    "/transports": Transport,
+    "/providers/p1/assignees": Assignee,
+    "/tenants": Tenant,
+}
 
 
 def _answer(body: bytes) -> Callable[[httpx.Request], httpx.Response]:
@@ -74,7 +78,7 @@ def test_any_answer_is_a_typed_value_or_a_pbx_error(path: str, body: bytes) -> N
         return
     expected = TYPES.get(path, list)
     if path.endswith("/t1"):
-        assert isinstance(value, dict)
+        assert isinstance(value, Assignee)
     else:
         assert isinstance(value, expected)
     if isinstance(value, list):

@@ -31,7 +31,7 @@ async def test_trunks_are_created_shared_and_deleted_as_system_admin_after_rule_
             tenants = (await admin.tenants())[:2]
             first = trunk(tenants[:1])
             want = {
-                tenants[0]["id"]: TenantRoutes(
+                tenants[0].id: TenantRoutes(
                     outbound=(OutboundRoute(name="Out", number_length="11"),)
                 )
             }
@@ -46,7 +46,7 @@ async def test_trunks_are_created_shared_and_deleted_as_system_admin_after_rule_
             assert made.trunk_id is not None
             record = sandbox.state.trunks[made.trunk_id]
             assert record.owner_tenant_id is None, "the trunk was created inside the tenant"
-            assert list(record.assignees) == [tenants[1]["id"]]
+            assert list(record.assignees) == [tenants[1].id]
             assert len(await admin.providers()) == 2  # the session still sees every trunk
             await admin.destroy_provider(made.trunk_id)
             assert made.trunk_id not in sandbox.state.trunks

@@ -33,7 +33,7 @@ async def world() -> AsyncIterator[tuple[SandboxServer, Connection]]:
 
 async def make_routed_trunk(conn: Connection) -> tuple[str, list[str]]:
     tenants = (await conn.client.tenants())[:2]
-    tids = [t["id"] for t in tenants]
+    tids = [t.id for t in tenants]
     want = {tids[0]: routes_for(16468097065), tids[1]: routes_for(16468097070)}
     result = await apply(conn.client, await plan_routes(conn, plan(trunk(tenants), None), want))
     assert result.trunk_id

@@ -12,17 +12,18 @@ from pydantic import SecretStr
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
+from trunkwiz.pbx.objects import Tenant
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import TrunkInUse, delete_trunk, plan_routes, trunk_routes
 
-World = tuple[SandboxServer, Connection, dict[str, Any], str, str]
+World = tuple[SandboxServer, Connection, Tenant, str, str]
 
 
-def ip_trunk(name: str, tenant: dict[str, Any] | None, pool: str) -> Any:
-    tenants = [{"tenant_id": tenant["id"], "did_numbers": pool}] if tenant else []
+def ip_trunk(name: str, tenant: Tenant | None, pool: str) -> Any:
+    tenants = [{"tenant_id": tenant.id, "did_numbers": pool}] if tenant else []
     return parse_trunk(
         {"kind": "ip", "name": name, "hostname": f"{name[-1].lower()}.example.net",
          "tenants": tenants}
@@ -43,7 +44,7 @@ async def world() -> AsyncIterator[World]:
             assert a.trunk_id and b.trunk_id
             async with PbxClient(sandbox.url) as other:
                 await other.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
-                await other.request("POST", "/tenants/switch", params={"id": tenant["id"]})
+                await other.request("POST", "/tenants/switch", params={"id": tenant.id})
                 every_day = {"enabled": True, "ranges": [{"from": "00:00", "to": "23:59"}]}
                 days = ("monday", "tuesday", "wednesday", "thursday", "friday")
                 days += ("saturday", "sunday")
@@ -86,6 +87,6 @@ async def test_the_routes_step_removing_a_shared_rule_keeps_the_other_route(
     sandbox, conn, tenant, a, b = world
     trunk_a = ip_trunk("Trunk A", tenant, "16468097065")
     current = CurrentTrunk(a, await conn.client.provider(a), await conn.client.assignees(a))
-    step = await plan_routes(conn, plan(trunk_a, current), {tenant["id"]: TenantRoutes(())})
+    step = await plan_routes(conn, plan(trunk_a, current), {tenant.id: TenantRoutes(())})
     await apply(conn.client, step)
     assert failover_routes(sandbox) == [b], "the rule Trunk B routes through was deleted"

@@ -180,7 +180,7 @@ class ApplyRun:
         trunks = tf.trunks
         if wants_tenants:
             try:
-                trunks = resolve_tenants(tf, tenants)
+                trunks = resolve_tenants(tf, [t.model_dump() for t in tenants])
             except TrunkFileError as exc:
                 issues += exc.issues
         if issues:
@@ -194,7 +194,7 @@ class ApplyRun:
         if self.problems:
             return None
         items: list[Item] = []
-        names = {str(t["id"]): str(t.get("name") or t["id"]) for t in tenants}
+        names = {t.id: t.label for t in tenants}
         for index, trunk in enumerate(trunks):
             trunk_id = ids.get(trunk.name.casefold())
             secret, change = self._password(index, trunk, trunk_id, target, keyring)

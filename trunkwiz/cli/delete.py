@@ -166,8 +166,7 @@ class DeleteRun:
         rules = (await trunk_routes(conn, trunk_id)).rules
         self.report.update(
             trunk=name, id=trunk_id, rules=[r.describe() for r in rules], tenants=[
-                tenant_names.get(str(a.get("tenant_id")), str(a.get("tenant_id")))
-                for a in assignees
+                tenant_names.get(a.tenant_id, a.tenant_id) for a in assignees
             ]
         )  # fmt: skip
         self._show(conn, name, detail, self.report["tenants"], rules)

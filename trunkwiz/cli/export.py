@@ -12,12 +12,15 @@ import asyncio
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
+
+if TYPE_CHECKING:
+    from trunkwiz.pbx.objects import Tenant
 
 EPILOG = """\
 The file holds every key explicitly, so `trunkwiz apply` of it changes nothing; edit it
@@ -88,8 +91,8 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
         if not items:
             raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)
     tenants = await conn.client.tenants() if conn.session.is_system_admin else []
-    names = {str(t["id"]): str(t.get("name") or t["id"]) for t in tenants}
-    refs = {str(t["id"]): _reference(t, tenants) for t in tenants}
+    names = {t.id: t.label for t in tenants}
+    refs = {t.id: _reference(t, tenants) for t in tenants}
     gate = asyncio.Semaphore(8)
 
     async def one(item: dict[str, Any]) -> Any:
@@ -97,7 +100,7 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
         async with gate:
             detail, assignees = await signin.read_trunk(conn, pid)
         try:
-            return trunk_from_api(detail, assignees, names)
+            return trunk_from_api(detail, [a.model_dump() for a in assignees], names)
         except ValidationError as exc:
             common.say(f"Skipped trunk {item.get('name')}: the PBX's data breaks a rule ({exc})")
         except ValueError as exc:
@@ -125,14 +128,14 @@ async def load_routes(conn: Any, trunks: list[Any]) -> list[dict[str | None, Any
     return [found.get(by_name.get(t.name.strip().casefold(), ""), {}) for t in trunks]
 
 
-def _reference(tenant: dict[str, Any], tenants: list[dict[str, Any]]) -> str:
+def _reference(tenant: Tenant, tenants: list[Tenant]) -> str:
     """How the file names a tenant: its SIP domain, else a unique name, else its id."""
-    if tenant.get("domain"):
-        return str(tenant["domain"])
-    name = str(tenant.get("name") or "")
-    if name and sum(1 for t in tenants if str(t.get("name") or "") == name) == 1:
+    if tenant.domain:
+        return tenant.domain
+    name = tenant.name
+    if name and sum(1 for t in tenants if t.name == name) == 1:
         return name
-    return str(tenant["id"])
+    return tenant.id
 
 
 def _write(path: str, text: str) -> None:

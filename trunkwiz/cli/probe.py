@@ -107,7 +107,7 @@ async def _from_pbx(args: argparse.Namespace) -> int:
         from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
 
         detail, assignees = await signin.read_trunk(conn, trunk_id)
-        trunk = trunk_from_api(detail, assignees, {})
+        trunk = trunk_from_api(detail, [a.model_dump() for a in assignees], {})
     finally:
         await services.close()
     return await _probe_all(args, [trunk], given, target, keyring)
@@ -154,7 +154,7 @@ class _HeldHosts:
                 self._services, self._conn = await signin.sign_in(self.args, self.target, password)
             trunk_id = await signin.find_trunk_id(self._conn, name)
             detail, assignees = await signin.read_trunk(self._conn, trunk_id)
-            trunk = trunk_from_api(detail, assignees, {})
+            trunk = trunk_from_api(detail, [a.model_dump() for a in assignees], {})
         except (CliError, PbxError, OSError, ValueError) as exc:
             self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return None

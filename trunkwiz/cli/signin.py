@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from trunkwiz.pbx.client import PbxClient
+    from trunkwiz.pbx.objects import Assignee
     from trunkwiz.pbx.tls import TlsPolicy
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.services import Services
@@ -106,7 +107,7 @@ async def find_trunk_id(conn: Connection, name: str) -> str:
     raise CliError(f"no trunk named {name!r} on {conn.url} (trunks: {names})", 2)
 
 
-async def read_trunk(conn: Connection, trunk_id: str) -> tuple[dict[str, Any], list[Any]]:
+async def read_trunk(conn: Connection, trunk_id: str) -> tuple[dict[str, Any], list[Assignee]]:
     """A trunk's detail and, for the System Admin, its assignees (a Tenant Admin may not
     read assignees: the PBX answers 403)."""
     return await conn.read_trunk(trunk_id)

@@ -40,7 +40,7 @@ from trunkwiz.pbx.outcome import (
     Progress,
     StepStopped,
 )
-from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, same_pool
+from trunkwiz.pbx.planning import Operation, OpKind, Plan, Pool, pool_of, same_pool
 from trunkwiz.pbx.rollback import Rollback
 from trunkwiz.pbx.rules import RuleApi
 from trunkwiz.pbx.rules_ops import RuleOp
@@ -269,15 +269,10 @@ class _Run(Rollback):
                         return
             elif op.tenant_id is not None and self.trunk_id is not None:
                 now = await self.client.assignee(self.trunk_id, op.tenant_id)
-                state = None if now is None else _pool_of(now)
+                state = None if now is None else pool_of(now)
                 if not same_pool(state, op.before):
                     self._did(op)
             elif op.kind is OpKind.update:
                 self._did(op)  # restoring the old values is harmless either way
         except PbxError as exc:
             log.warning("could not re-read the PBX after %s: %s", op.describe(), exc)
-
-
-def _pool_of(item: dict[str, object]) -> Pool:
-    cap = item.get("concurrency")
-    return (str(item.get("did_numbers") or ""), int(cap) if isinstance(cap, int) else 0)

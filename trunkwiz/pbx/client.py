@@ -27,7 +27,7 @@ from trunkwiz.pbx.errors import (
     TwoFactorRequired,
     UnavailableError,
 )
-from trunkwiz.pbx.objects import Network, Transport, parse, parse_items
+from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, parse, parse_items
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
 from trunkwiz.pbx.shapes import decode, expect_object, page_items
 from trunkwiz.pbx.transport import ApiCore
@@ -165,14 +165,15 @@ class PbxClient(ApiCore):
         """All SIP listeners (``protocol``, ``port``, ``verification``), every page."""
         return parse_items(Transport, await self.list_all("/transports"), "GET /transports")
 
-    async def tenants(self, search: str | None = None) -> list[dict[str, Any]]:
+    async def tenants(self, search: str | None = None) -> list[Tenant]:
         """All tenants (System Admin), every page; ``search`` narrows on the PBX side."""
         found = await self.list_all("/tenants", {"search": search} if search else None)
-        return _with_ids(found, "GET /tenants")
+        return parse_items(Tenant, _with_ids(found, "GET /tenants"), "GET /tenants")
 
-    async def tenant(self, tenant_id: str) -> dict[str, Any]:
+    async def tenant(self, tenant_id: str) -> Tenant:
         """``GET /tenants/{id}``."""
-        return await self.get_object(f"/tenants/{_seg(tenant_id)}")
+        path = f"/tenants/{_seg(tenant_id)}"
+        return parse(Tenant, await self.get_object(path), f"GET {path}")
 
     # -- trunks (providers) ---------------------------------------------------------
 
@@ -219,18 +220,20 @@ class PbxClient(ApiCore):
 
     # -- tenant assignment ----------------------------------------------------------
 
-    async def assignees(self, provider_id: str) -> list[dict[str, Any]]:
+    async def assignees(self, provider_id: str) -> list[Assignee]:
         """Tenants the trunk is shared with: ``tenant_id``, ``did_numbers``, ``concurrency``."""
         path = f"/providers/{_seg(provider_id)}/assignees"
-        return page_items(await self.get_json(path), f"GET {path}")
+        what = f"GET {path}"
+        return parse_items(Assignee, page_items(await self.get_json(path), what), what)
 
-    async def assignee(self, provider_id: str, tenant_id: str) -> dict[str, Any] | None:
+    async def assignee(self, provider_id: str, tenant_id: str) -> Assignee | None:
         """One tenant's assignment (``did_numbers``, ``concurrency``), None if not assigned."""
         path = f"/providers/{_seg(provider_id)}/assignees/{_seg(tenant_id)}"
         try:
-            return await self.get_object(path)
+            body = await self.get_object(path)
         except NotFoundError:
             return None
+        return parse(Assignee, body, f"GET {path}")
 
     async def assign(
         self, provider_id: str, tenant_id: str, did_numbers: str, concurrency: int

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
-from trunkwiz.pbx.objects import Network, Transport, port_for
+from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, port_for
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
@@ -32,7 +32,7 @@ class ProviderEntry:
     id: str
     detail: dict[str, Any]
     """``GET /providers/{id}`` (the list summary when the detail could not be read)."""
-    assignees: tuple[dict[str, Any], ...] = ()
+    assignees: tuple[Assignee, ...] = ()
     """Tenants it is shared with (``tenant_id``, ``did_numbers``, ``concurrency``)."""
     status: str | None = None
     """``ONLINE``/``OFFLINE`` when loaded with ``with_status=True``."""
@@ -62,7 +62,7 @@ class Inventory:
     """A snapshot of the PBX, queried locally."""
 
     providers: tuple[ProviderEntry, ...] = ()
-    tenants: tuple[dict[str, Any], ...] = ()
+    tenants: tuple[Tenant, ...] = ()
     """All tenants (System Admin only; empty for a Tenant Admin)."""
     transports: tuple[Transport, ...] = ()
     network: Network = field(default_factory=Network)
@@ -70,19 +70,16 @@ class Inventory:
     @property
     def tenant_names(self) -> dict[str, str]:
         """Tenant id -> name."""
-        return {str(t["id"]): str(t.get("name") or t["id"]) for t in self.tenants if "id" in t}
+        return {t.id: t.label for t in self.tenants}
 
-    def find_tenant(self, ref: str) -> dict[str, Any] | None:
+    def find_tenant(self, ref: str) -> Tenant | None:
         """A tenant by id, name or SIP domain (case-insensitive for name and domain)."""
         key = ref.strip().casefold()
         for tenant in self.tenants:
-            if str(tenant.get("id")) == ref.strip():
+            if tenant.id == ref.strip():
                 return tenant
         for tenant in self.tenants:
-            if key in (
-                str(tenant.get("name", "")).casefold(),
-                str(tenant.get("domain", "")).casefold(),
-            ):
+            if key in (tenant.name.casefold(), tenant.domain.casefold()):
                 return tenant
         return None
 
@@ -108,10 +105,10 @@ class Inventory:
             if own:
                 out[_unique(out, f"trunk {entry.name}")] = check_pool(own).pool
             for item in entry.assignees:
-                did = str(item.get("did_numbers") or "").strip()
+                did = item.did_numbers.strip()
                 if not did:
                     continue
-                tid = str(item.get("tenant_id"))
+                tid = item.tenant_id
                 label = f"trunk {entry.name} / tenant {names.get(tid, tid)}"
                 out[_unique(out, label)] = check_pool(did).pool
         return out
@@ -164,7 +161,7 @@ async def load_inventory(
     *,
     concurrency: int = REQUEST_CONCURRENCY,
     with_status: bool = False,
-    tenants: Callable[[], Awaitable[list[dict[str, Any]]]] | None = None,
+    tenants: Callable[[], Awaitable[list[Tenant]]] | None = None,
 ) -> Inventory:
     """All trunks with details and assignees, plus tenants, transports and network.
 
@@ -197,5 +194,5 @@ async def load_inventory(
     return Inventory(tuple(entries), tuple(tenant_items), tuple(transports), network)
 
 
-async def _empty() -> list[dict[str, Any]]:
+async def _empty() -> list[Tenant]:
     return []

@@ -1,20 +1,22 @@
 """The PBX's objects as ``PbxClient`` returns them: small frozen pydantic models, checked at
 the edge, so nothing above the client indexes a JSON mapping from the PBX.
 
-``Transport`` (one SIP listener, ``GET /transports``) and ``Network`` (the PBX's
-addresses, ``GET /network``). ``parse`` and ``parse_items`` turn a decoded answer into
-them; a wrong shape is a ``BadAnswer`` naming the method, path and field (e.g.
-``GET /transports: items[1].port: the PBX sent an object where a port number belongs``).
+``Transport`` (one SIP listener, ``GET /transports``), ``Network`` (the PBX's addresses,
+``GET /network``), ``Assignee`` (a tenant a trunk is shared with,
+``GET /providers/{id}/assignees``) and ``Tenant`` (``GET /tenants``). ``parse`` and
+``parse_items`` turn a decoded answer into them; a wrong shape is a ``BadAnswer`` naming
+the method, path and field, never the value (e.g. ``GET /transports: items[1].port: the
+PBX sent an object where a port number belongs``).
 
-Lenient where the PBX may be: a missing or ``null`` field reads as empty, a port sent
-as ``"5060"`` is 5060, a port of 0 or ``""`` is no port. Every field the model does not
-name is kept (``extra="allow"``; ``model_dump()`` gives the whole object back), so an
-object read and written back loses nothing.
+Lenient where the PBX may be: a missing or ``null`` field reads as empty, a port sent as
+``"5060"`` is 5060, a port of 0 or ``""`` is no port, a call cap sent as ``"20"`` is 20,
+an id sent as a number is its digits. Every field the model does not name is kept
+(``extra="allow"``; ``model_dump()`` gives the whole object back), so an object read and
+written back loses nothing.
 
 The next ones go here too, one model per object the client reads: the trunk
-(``GET /providers/{id}``, written back by ``update_provider``), the assignee
-(``tenant_id``, ``did_numbers``, ``concurrency``), the tenant (``id``, ``name``,
-``domain``) and the inbound/outbound rules.
+(``GET /providers/{id}``, written back by ``update_provider``) and the inbound/outbound
+rules.
 """
 
 from __future__ import annotations
@@ -142,6 +144,74 @@ class Network(PbxObject):
         if value is None or isinstance(value, bool):
             return value
         raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
+
+
+def _id_text(value: object) -> str:
+    """An id: a string, or a number read as its digits; missing or ``null`` is empty."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
+class Assignee(PbxObject):
+    """A tenant a trunk is shared with: an item of ``GET /providers/{id}/assignees``, or
+    ``GET /providers/{id}/assignees/{tenant_id}`` (which has no ``tenant_id``)."""
+
+    tenant_id: str = ""
+    """Empty when the PBX gives none (callers skip such an item)."""
+    did_numbers: str = ""
+    """The tenant's DID pool on this trunk (``3000;12000-18000``); empty when none."""
+    concurrency: int | None = None
+    """The tenant's cap of concurrent calls; None when the PBX gives none."""
+
+    @field_validator("tenant_id", "did_numbers", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> str:
+        return _id_text(value)
+
+    @field_validator("concurrency", mode="before")
+    @classmethod
+    def _cap(cls, value: object) -> int | None:
+        if value is None or value == "":
+            return None
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            number = int(value.strip())
+        if number is None:
+            raise ValueError(f"the PBX sent {_kind(value)} where a number of calls belongs")
+        if number < 0:
+            raise ValueError("the PBX sent a negative number of calls")
+        return number
+
+    @property
+    def cap(self) -> int:
+        """``concurrency``, 0 when the PBX gives none."""
+        return self.concurrency or 0
+
+
+class Tenant(PbxObject):
+    """One tenant of the PBX (an item of ``GET /tenants``, or ``GET /tenants/{id}``)."""
+
+    id: str = ""
+    name: str = ""
+    domain: str = ""
+    """The tenant's SIP domain; empty when the PBX gives none."""
+
+    @field_validator("id", "name", "domain", mode="before")
+    @classmethod
+    def _texts(cls, value: object) -> str:
+        return _id_text(value)
+
+    @property
+    def label(self) -> str:
+        """The tenant's name, or its id when it has none."""
+        return self.name or self.id
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

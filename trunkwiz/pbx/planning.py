@@ -22,6 +22,7 @@ from trunkwiz.domain.labels import label_of, value_text
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+from trunkwiz.pbx.objects import Assignee
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.rules_ops import RoutePlan
@@ -54,7 +55,7 @@ class CurrentTrunk:
     """The trunk (provider) id."""
     detail: dict[str, Any]
     """The ``GET /providers/{id}`` body."""
-    assignees: list[dict[str, Any]] = field(default_factory=list)
+    assignees: list[Assignee] = field(default_factory=list)
     """The ``items`` of ``GET /providers/{id}/assignees``."""
     tenant_names: Mapping[str, str] = field(default_factory=dict)
     """Tenant id -> name, for messages (optional)."""
@@ -150,6 +151,11 @@ class Plan:
         return lines
 
 
+def pool_of(assignee: Assignee) -> Pool:
+    """What the PBX holds for a tenant as a ``Pool`` (no call cap reads as 0)."""
+    return (assignee.did_numbers, assignee.cap)
+
+
 def same_pool(a: Pool | None, b: Pool | None) -> bool:
     """Whether two assignments are equal (pools compared as number sets)."""
     if a is None or b is None:
@@ -190,11 +196,7 @@ def plan(desired: AnyTrunk, current: CurrentTrunk | None, *, change_password: bo
         if payload or change_password:
             changes = tuple((k, current.detail.get(k), v) for k, v in payload.items())
             ops.append(Operation(OpKind.update, 0, changes=changes, sets_password=change_password))
-        assigned = {
-            str(a["tenant_id"]): (str(a.get("did_numbers") or ""), int(a.get("concurrency") or 0))
-            for a in current.assignees
-            if a.get("tenant_id")
-        }
+        assigned = {a.tenant_id: pool_of(a) for a in current.assignees if a.tenant_id}
     if desired.level is not Level.tenant:
         names = dict(current.tenant_names) if current else {}
         names.update({t.tenant_id: t.label for t in desired.tenants})

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.inventory import Inventory
-    from trunkwiz.pbx.objects import Network, Transport
+    from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
@@ -57,8 +57,8 @@ class Connection:
         # The tenants, read once per connection (``forget`` reads them again): every page
         # of a 10,000-tenant PBX is 100 requests, and the Tenants step, the pool checks,
         # the trunk list and a quick edit all want them.
-        self._tenant_items: list[dict[str, Any]] | None = None
-        self._tenant_read: asyncio.Task[list[dict[str, Any]]] | None = None
+        self._tenant_items: list[Tenant] | None = None
+        self._tenant_read: asyncio.Task[list[Tenant]] | None = None
         self._tenant_infos: list[TenantInfo] | None = None
 
     @property
@@ -80,7 +80,7 @@ class Connection:
         """Read the tenants again next time (after a submit, or when the user asks)."""
         self._tenant_items, self._tenant_read, self._tenant_infos = None, None, None
 
-    async def tenant_items(self) -> list[dict[str, Any]]:
+    async def tenant_items(self) -> list[Tenant]:
         """``GET /tenants``, every page, once per connection; callers at the same time
         share one read, and one of them giving up (its screen left) does not stop it."""
         if self._tenant_items is not None:
@@ -101,7 +101,7 @@ class Connection:
         if self.session.is_system_admin and self._tenant_items is None:
             self._start_reading()
 
-    def _start_reading(self) -> asyncio.Task[list[dict[str, Any]]]:
+    def _start_reading(self) -> asyncio.Task[list[Tenant]]:
         """The read of the tenants in flight on this loop, started if there is none."""
         loop = asyncio.get_running_loop()
         read = self._tenant_read
@@ -115,14 +115,7 @@ class Connection:
         items = await self.tenant_items()
         if self._tenant_infos is not None and items is self._tenant_items:
             return list(self._tenant_infos)
-        found = [
-            TenantInfo(
-                str(t.get("id")), str(t.get("name") or t.get("id")), str(t.get("domain") or "")
-            )
-            for t in items
-            if t.get("id") is not None
-        ]
-        infos = in_natural_order(found)
+        infos = in_natural_order([TenantInfo(t.id, t.label, t.domain) for t in items])
         if items is self._tenant_items:
             self._tenant_infos = infos
         return list(infos)
@@ -168,7 +161,7 @@ class Connection:
             limit=limit,
         )
 
-    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[Assignee]]:
         """``GET /providers/{id}`` and, for the System Admin only, its assignees.
 
         A Tenant Admin may not read ``/providers/{id}/assignees`` (the PBX answers 403), so
@@ -192,7 +185,9 @@ class Connection:
         detail, assignees = await self.read_trunk(trunk_id)
         names = await self.tenant_names() if assignees else {}
         level = None if self.session.is_system_admin else Level.tenant
-        return trunk_from_api(detail, assignees, names, level=level)
+        # the domain reads the PBX's JSON shapes (it imports nothing of pbx): checked items
+        dumped = [a.model_dump() for a in assignees]
+        return trunk_from_api(detail, dumped, names, level=level)
 
     async def delete_trunk(self, trunk_id: str) -> None:
         """``POST /providers/{id}/destroy``; the PBX's refusal is raised as a ``PbxError``."""

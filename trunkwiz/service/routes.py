@@ -83,7 +83,7 @@ async def _tenants_of(conn: Connection, trunk_id: str) -> tuple[list[str | None]
     if conn.level != "system":
         return [None], {}
     assignees = await conn.client.assignees(trunk_id)
-    ids: list[str | None] = [str(a["tenant_id"]) for a in assignees if a.get("tenant_id")]
+    ids: list[str | None] = [a.tenant_id for a in assignees if a.tenant_id]
     names = await conn.tenant_names() if ids else {}
     return ids, names
 

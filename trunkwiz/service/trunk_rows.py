@@ -15,6 +15,7 @@ from trunkwiz.pbx.errors import PbxError
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.client import PbxClient
+    from trunkwiz.pbx.objects import Assignee
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ async def read_trunk_rows(
         except PbxError as exc:
             return exc
 
-    async def assignees_of(pid: str) -> list[dict[str, Any]] | PbxError:
+    async def assignees_of(pid: str) -> list[Assignee] | PbxError:
         # as read_trunk: a Tenant Admin may not read assignees (the PBX answers 403)
         if not system_admin:
             return []
@@ -132,9 +133,7 @@ async def read_trunk_rows(
             kind = mode.lower() or "?"
         if assignees and names_problem:
             problems.append(names_problem)
-        tenants = tuple(
-            sorted(names.get(str(a.get("tenant_id")), str(a.get("tenant_id"))) for a in assignees)
-        )
+        tenants = tuple(sorted(names.get(a.tenant_id, a.tenant_id) for a in assignees))
         return TrunkRow(
             id=pid,
             name=str(item.get("name") or detail.get("name") or pid),

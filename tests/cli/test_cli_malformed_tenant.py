@@ -1,0 +1,53 @@
+"""A tenant the PBX sends in a wrong shape: ``export`` and ``apply`` name the call and the
+field, write and change nothing, and never echo the value (a SIP domain that was an object
+used to be written into the exported file as the tenant's reference)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import REGISTER_TRUNK, SIP_PASSWORD, Cli, Recorder, admin_stdin
+from trunkwiz.sandbox.server import SandboxServer
+
+ODD = "zz-odd-value-zz"
+"""Text no message and no file may repeat."""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("domain", {"fqdn": ODD}, "an object where a string belongs"),
+        ("name", [ODD], "a list where a string belongs"),
+    ],
+)
+def test_export_and_apply_name_the_field_of_a_malformed_tenant(
+    cli: Cli,
+    sandbox: SandboxServer,
+    recorder: Recorder,
+    tmp_path: Path,
+    field: str,
+    value: object,
+    said: str,
+) -> None:
+    file = tmp_path / "trunks.toml"
+    file.write_text(REGISTER_TRUNK)
+    argv = ("--pbx", sandbox.url, "apply", str(file), "--password-stdin")
+    assert cli(*argv, stdin=admin_stdin(("Acme SIP", SIP_PASSWORD))).code == 0
+    (trunk,) = sandbox.state.trunks.values()
+    shared = next(iter(trunk.assignees))
+    sandbox.state.tenants[shared][field] = value
+    recorder.clear()
+    out = tmp_path / "out.toml"
+    exported = cli(
+        "--pbx", sandbox.url, "export", "-o", str(out), "--password-stdin", stdin=admin_stdin()
+    )
+    applied = cli(*argv, stdin=admin_stdin())
+    for r in (exported, applied):
+        assert r.code == 1, (r.code, r.out, r.err)
+        assert re.search(rf"GET /tenants: items\[\d+\]\.{field}: the PBX sent {said}", r.err)
+        assert ODD not in r.text and "Traceback" not in r.text
+    assert not out.exists()
+    assert recorder.mutating() == []

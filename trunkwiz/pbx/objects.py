@@ -52,6 +52,20 @@ def _text(value: object) -> str:
     return value
 
 
+def _whole_number(value: object) -> int | None:
+    """A whole number as the PBX may send one (``5060``, ``5060.0``, ``"5060"``, ``" 7 "``);
+    None for anything else (a boolean, a fraction, other text, an object, a list)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 class PbxObject(BaseModel):
     """An object read from the PBX: immutable, every unmodelled field kept."""
 
@@ -86,15 +100,7 @@ class Transport(PbxObject):
     def _port(cls, value: object) -> int | None:
         if value is None or value == "":
             return None
-        number: int | None = None
-        if isinstance(value, bool):
-            number = None
-        elif isinstance(value, int):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            number = int(value.strip())
+        number = _whole_number(value)
         if number is None:
             raise ValueError(f"the PBX sent {_kind(value)} where a port number belongs")
         if not 0 <= number <= 65535:
@@ -174,15 +180,7 @@ class Assignee(PbxObject):
     def _cap(cls, value: object) -> int | None:
         if value is None or value == "":
             return None
-        number: int | None = None
-        if isinstance(value, bool):
-            number = None
-        elif isinstance(value, int):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            number = int(value.strip())
+        number = _whole_number(value)
         if number is None:
             raise ValueError(f"the PBX sent {_kind(value)} where a number of calls belongs")
         if number < 0:

@@ -160,6 +160,22 @@ def admin_stdin(*trunks: tuple[str, str]) -> str:
     return "\n".join([DEFAULT_ADMIN_PASSWORD, *(f"{n}\t{p}" for n, p in trunks)]) + "\n"
 
 
+def apply_trunks(cli: Cli, sandbox: SandboxServer, file: Path, trunks: str) -> Path:
+    """``trunks`` written to ``file`` and applied to ``sandbox`` as the admin (the Register
+    trunk's password given too); fails the test unless the apply succeeded."""
+    file.write_text(trunks)
+    r = cli(
+        "--pbx",
+        sandbox.url,
+        "apply",
+        str(file),
+        "--password-stdin",
+        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
+    )
+    assert r.code == 0, r.err
+    return file
+
+
 def run_subprocess(
     argv: list[str], *, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

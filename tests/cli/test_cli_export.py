@@ -9,28 +9,18 @@ from pathlib import Path
 from tests.cli.conftest import (
     IP_TRUNK,
     REGISTER_TRUNK,
-    SIP_PASSWORD,
     Cli,
     Recorder,
     Result,
     admin_stdin,
+    apply_trunks,
 )
 from trunkwiz.domain.trunkfile import parse
 from trunkwiz.sandbox.server import SandboxServer
 
 
 def seed(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> None:
-    file = tmp_path / "seed.toml"
-    file.write_text(REGISTER_TRUNK + IP_TRUNK)
-    r = cli(
-        "--pbx",
-        sandbox.url,
-        "apply",
-        str(file),
-        "--password-stdin",
-        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
-    )
-    assert r.code == 0, r.err
+    apply_trunks(cli, sandbox, tmp_path / "seed.toml", REGISTER_TRUNK + IP_TRUNK)
 
 
 def test_export_then_apply_is_an_empty_plan(

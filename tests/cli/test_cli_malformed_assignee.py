@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import REGISTER_TRUNK, SIP_PASSWORD, Cli, Recorder, admin_stdin
+from tests.cli.conftest import REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
 from trunkwiz.sandbox.server import SandboxServer
 
 ODD = "zz-odd-value-zz"
@@ -17,17 +17,7 @@ ODD = "zz-odd-value-zz"
 
 
 def _shared(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> tuple[str, dict[str, Any]]:
-    file = tmp_path / "trunks.toml"
-    file.write_text(REGISTER_TRUNK)
-    r = cli(
-        "--pbx",
-        sandbox.url,
-        "apply",
-        str(file),
-        "--password-stdin",
-        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
-    )
-    assert r.code == 0, r.err
+    file = apply_trunks(cli, sandbox, tmp_path / "trunks.toml", REGISTER_TRUNK)
     (trunk,) = sandbox.state.trunks.values()
     return str(file), trunk.assignees
 

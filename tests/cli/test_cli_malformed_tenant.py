@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import REGISTER_TRUNK, SIP_PASSWORD, Cli, Recorder, admin_stdin
+from tests.cli.conftest import REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
 from trunkwiz.sandbox.server import SandboxServer
 
 ODD = "zz-odd-value-zz"
@@ -32,10 +32,8 @@ def test_export_and_apply_name_the_field_of_a_malformed_tenant(
     value: object,
     said: str,
 ) -> None:
-    file = tmp_path / "trunks.toml"
-    file.write_text(REGISTER_TRUNK)
+    file = apply_trunks(cli, sandbox, tmp_path / "trunks.toml", REGISTER_TRUNK)
     argv = ("--pbx", sandbox.url, "apply", str(file), "--password-stdin")
-    assert cli(*argv, stdin=admin_stdin(("Acme SIP", SIP_PASSWORD))).code == 0
     (trunk,) = sandbox.state.trunks.values()
     shared = next(iter(trunk.assignees))
     sandbox.state.tenants[shared][field] = value

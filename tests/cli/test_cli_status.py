@@ -14,25 +14,15 @@ from tests.cli.conftest import (
     IP_TRUNK,
     REGISTER_TRUNK,
     REPO,
-    SIP_PASSWORD,
     Cli,
     admin_stdin,
+    apply_trunks,
 )
 from trunkwiz.sandbox.server import SandboxServer
 
 
 def seed(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> None:
-    file = tmp_path / "seed.toml"
-    file.write_text(REGISTER_TRUNK + IP_TRUNK)
-    r = cli(
-        "--pbx",
-        sandbox.url,
-        "apply",
-        str(file),
-        "--password-stdin",
-        stdin=admin_stdin(("Acme SIP", SIP_PASSWORD)),
-    )
-    assert r.code == 0, r.err
+    apply_trunks(cli, sandbox, tmp_path / "seed.toml", REGISTER_TRUNK + IP_TRUNK)
 
 
 def test_status_table_and_json(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -52,6 +52,13 @@ def _text(value: object) -> str:
     return value
 
 
+def _id_text(value: object) -> str:
+    """An id: a string, or a number read as its digits; missing or ``null`` is empty."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
 def _whole_number(value: object) -> int | None:
     """A whole number as the PBX may send one (``5060``, ``5060.0``, ``"5060"``, ``" 7 "``);
     None for anything else (a boolean, a fraction, other text, an object, a list)."""
@@ -64,6 +71,17 @@ def _whole_number(value: object) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def _optional_whole(value: object, what: str) -> int | None:
+    """A whole number (``_whole_number``), None when missing, ``null`` or ``""``; anything
+    else is refused, saying it is not ``what``."""
+    if value is None or value == "":
+        return None
+    number = _whole_number(value)
+    if number is None:
+        raise ValueError(f"the PBX sent {_kind(value)} where {what} belongs")
+    return number
 
 
 class PbxObject(BaseModel):
@@ -86,9 +104,7 @@ class Transport(PbxObject):
     @field_validator("id", mode="before")
     @classmethod
     def _id(cls, value: object) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        return _text(value)
+        return _id_text(value)
 
     @field_validator("protocol", "verification", mode="before")
     @classmethod
@@ -98,11 +114,9 @@ class Transport(PbxObject):
     @field_validator("port", mode="before")
     @classmethod
     def _port(cls, value: object) -> int | None:
-        if value is None or value == "":
-            return None
-        number = _whole_number(value)
+        number = _optional_whole(value, "a port number")
         if number is None:
-            raise ValueError(f"the PBX sent {_kind(value)} where a port number belongs")
+            return None
         if not 0 <= number <= 65535:
             raise ValueError("the PBX sent a port outside 0-65535")
         return number or None
@@ -152,13 +166,6 @@ class Network(PbxObject):
         raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
 
 
-def _id_text(value: object) -> str:
-    """An id: a string, or a number read as its digits; missing or ``null`` is empty."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return _text(value)
-
-
 class Assignee(PbxObject):
     """A tenant a trunk is shared with: an item of ``GET /providers/{id}/assignees``, or
     ``GET /providers/{id}/assignees/{tenant_id}`` (which has no ``tenant_id``)."""
@@ -178,12 +185,8 @@ class Assignee(PbxObject):
     @field_validator("concurrency", mode="before")
     @classmethod
     def _cap(cls, value: object) -> int | None:
-        if value is None or value == "":
-            return None
-        number = _whole_number(value)
-        if number is None:
-            raise ValueError(f"the PBX sent {_kind(value)} where a number of calls belongs")
-        if number < 0:
+        number = _optional_whole(value, "a number of calls")
+        if number is not None and number < 0:
             raise ValueError("the PBX sent a negative number of calls")
         return number
 

@@ -80,13 +80,18 @@ def in_filter(term: Tmux) -> bool:
     return term.cursor_row() == 2
 
 
-def test_a_filter_typed_in_one_read_keeps_the_list_and_the_pick(term: Tmux) -> None:
-    to_tenants(term)
+def pick_first(term: Tmux) -> None:
+    """Into the tenant list, and pick its first tenant (each key awaited on screen)."""
     for key, what in (("Tab", "the list's focus"), ("Space", "pick")):
         before = term.styled_line(FIRST)
         term.keys(key)
         wait_until(what, lambda: term.styled_line(FIRST) != before, 10, term)  # noqa: B023
     assert picked(term)
+
+
+def test_a_filter_typed_in_one_read_keeps_the_list_and_the_pick(term: Tmux) -> None:
+    to_tenants(term)
+    pick_first(term)
     fill(term, "DID pool", POOL, tabs=1)
     term.keys("BTab", "BTab")  # back past the list to the filter
     wait_until("the cursor in the filter", lambda: in_filter(term), 10, term)
@@ -155,12 +160,7 @@ def add_rule(term: Tmux, button: str, marked: int) -> None:
 
 def test_a_rule_added_for_the_second_tenant_is_typed_on_screen(term: Tmux) -> None:
     to_tenants(term)
-    # Into the list, pick its first tenant, then the one under it.
-    for key, what in (("Tab", "the list's focus"), ("Space", "pick")):
-        before = term.styled_line(FIRST)
-        term.keys(key)
-        wait_until(what, lambda: term.styled_line(FIRST) != before, 10, term)  # noqa: B023
-    assert picked(term)
+    pick_first(term)  # then the one under it
     lines = term.screen().splitlines()
     under = lines[next(i for i, line in enumerate(lines) if FIRST in line) + 1]
     name = re.match(r"^ \[ \] (.+?)  \(", under)

@@ -321,12 +321,12 @@ class RouteRun:
                         await self.api.destroy(op.rule_kind, new_id)
                     elif (
                         op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach)
-                        and op.current
+                        and op.current is not None
                         and op.rule_id
                     ):
                         old = restore_body(op.current)
                         await self.api.update(op.rule_kind, op.rule_id, old)
-                    elif op.kind is RuleOpKind.delete and op.current:
+                    elif op.kind is RuleOpKind.delete and op.current is not None:
                         await self.api.create(op.rule_kind, restore_body(op.current))
                 except Exception as exc:
                     failed.append(f"{op.describe()}: {exc}")

@@ -120,8 +120,9 @@ def test_lenient_values_read_as_the_mapping_read_them() -> None:
         "priority": "5",
         "routing_strategy": None,
         "office_hours": ALWAYS.to_api(),
-        "holidays": ["h1", {"id": 2, "name": "New Year"}],
+        "holidays": ["h1", None, {"id": 2, "name": "New Year"}],
         "routes": [
+            None,
             {"provider_id": "B", "strip_digits": "0", "prepend": 9},
             {"provider_id": "A", "enabled": None, "strip_digits": 1, "outbound_caller_id": None},
         ],

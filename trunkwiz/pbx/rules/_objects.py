@@ -10,7 +10,8 @@ belongs``), never the value.
 Lenient where the PBX may be: a missing or ``null`` field reads as absent (an empty string,
 no forward rule, no office hours, no routes; a rule or route enabled), an id, a DID, a
 prefix or a number to forward to sent as a number is its digits, ``strip_digits`` or
-``priority`` sent as ``"2"`` is 2. A holiday may be an object or a bare id.
+``priority`` sent as ``"2"`` is 2, a ``null`` in a list of routes or holidays is left out.
+A holiday may be an object or a bare id.
 
 Every field a model does not name is kept (``extra="allow"``), and :meth:`RuleObject.body`
 gives back exactly the fields the PBX sent (``null`` ones left out, as absent), so a rule
@@ -91,6 +92,13 @@ class ForwardRule(RuleObject):
         return {"action": self.action, "number": self.number}
 
 
+def _items(value: object) -> list[object]:
+    """A list field: its items, a ``null`` item left out (as one never sent)."""
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"the PBX sent {_kind(value)} where a list belongs")
+    return [item for item in value if item is not None]
+
+
 def _hours(value: object) -> JsonBody:
     """``office_hours``: an object (read by the domain's ``OfficeHours.from_api``)."""
     if not isinstance(value, dict):
@@ -125,10 +133,8 @@ class Rule(RuleObject):
 
     @field_validator("holidays", mode="before")
     @classmethod
-    def _holidays(cls, value: object) -> object:
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"the PBX sent {_kind(value)} where a list belongs")
-        return value
+    def _holidays(cls, value: object) -> list[object]:
+        return _items(value)
 
 
 class InboundRule(Rule):
@@ -222,10 +228,8 @@ class OutboundRule(Rule):
 
     @field_validator("routes", mode="before")
     @classmethod
-    def _routes(cls, value: object) -> object:
-        if not isinstance(value, list | tuple):
-            raise ValueError(f"the PBX sent {_kind(value)} where a list belongs")
-        return value
+    def _routes(cls, value: object) -> list[object]:
+        return _items(value)
 
     def route_of(self, provider_id: str) -> OutboundRoute | None:
         """The route through the trunk (None: the rule does not use it)."""

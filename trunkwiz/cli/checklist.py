@@ -13,32 +13,8 @@ from typing import Any
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
-
-DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
-
-EPILOG = """\
-exit status: 0 shown, 1 PBX/network failure, 2 bad input (unknown trunk name, or a
---tech-prefix that is not digits or that the trunk's brand has no place for)
-
-examples:
-  trunkwiz checklist "Flowroute"
-  trunkwiz checklist "Flowroute" --tech-prefix 52709417
-  trunkwiz checklist "SIPTRUNK" --json
-"""
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz checklist``."""
-    p.add_argument("name", metavar="NAME", help="the trunk's name")
-    p.add_argument(
-        "--tech-prefix",
-        default="",
-        metavar="DIGITS",
-        help="the carrier's tech prefix (Flowroute: digits) to show where it goes; refused "
-        "for a brand without one",
-    )
-    common.add_password_stdin(p)
-    common.add_output_options(p)
+from trunkwiz.domain.brands import BrandCatalogue
+from trunkwiz.service.checklist import checklist_for
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,8 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _checklist(args: argparse.Namespace) -> int:
-    from trunkwiz.service.checklist import checklist_for  # lazy: keeps --help light
-
     prefix = args.tech_prefix.strip()
     if prefix and not prefix.isdigit():
         raise CliError(f"--tech-prefix must be digits, not {prefix!r}", EXIT_INPUT)
@@ -82,8 +56,6 @@ async def _checklist(args: argparse.Namespace) -> int:
 def takes_tech_prefix(brand: str) -> bool:
     """Whether the checklist of a ``brand`` trunk shows a tech prefix (the brand's guide
     puts a call prefix into the PBX), i.e. whether ``--tech-prefix`` does anything."""
-    from trunkwiz.domain.brands import BrandCatalogue  # lazy: keeps --help light
-
     found = BrandCatalogue.load().find(brand)
     prefix = found.call_prefix if found is not None else None
     return bool(prefix and prefix.get("where_used_in_pbx"))

@@ -1,8 +1,8 @@
 """``trunkwiz man``: the manual page (roff), generated from the argparse definitions.
 
 Every command's description, usage, arguments, options and examples come from the same
-``DESCRIPTION``, ``EPILOG`` and ``add_arguments`` that ``--help`` shows, so the page cannot
-drift from the program.
+``DESCRIPTION``, ``EPILOG`` and ``add_arguments`` (``trunkwiz.cli.args``) that ``--help``
+shows, so the page cannot drift from the program; no command's run module is imported.
 """
 
 from __future__ import annotations

@@ -329,6 +329,44 @@ def test_help_and_version_import_no_command_module(argv: list[str]) -> None:
     assert loaded_by(argv, commands) == []
 
 
+def outside_imports(path: Path, allowed: tuple[str, ...]) -> list[str]:
+    """The modules ``path`` imports (anywhere in it) that are neither in the standard
+    library nor under one of ``allowed``."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top in sys.stdlib_module_names or top == "__future__":
+                continue
+            if not any(name == a or name.startswith(a + ".") for a in allowed):
+                found.append(f"{path.name} imports {name}")
+    return found
+
+
+def test_command_definitions_import_only_the_standard_library(tmp_path: Path) -> None:
+    """``trunkwiz.cli.args`` is what every parser, script and page is built from: its
+    modules import the standard library and each other only."""
+    allowed = ("trunkwiz.cli.args",)
+    problems = [
+        problem
+        for path in sorted((SOURCE / "cli" / "args").glob("*.py"))
+        for problem in outside_imports(path, allowed)
+    ]
+    assert not problems, "\n".join(problems)
+    planted = tmp_path / "planted.py"
+    planted.write_text("import argparse\nfrom trunkwiz.cli import common\nimport pydantic\n")
+    assert outside_imports(planted, allowed) == [
+        "planted.py imports trunkwiz.cli",
+        "planted.py imports pydantic",
+    ]
+
+
 #: What the commands' runs share: no parser, script or page needs them.
 RUN_HELPERS = (
     "trunkwiz.cli.common",

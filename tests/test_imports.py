@@ -1,12 +1,14 @@
 """Modules import at their top; an import inside a function is an allowed exception.
 
-Start-up is fast by design: the command line imports only the module of the command
-being run (``trunkwiz.cli.COMMANDS``; none for ``--help`` and ``--version``), and Textual
-loads its widgets on demand. Every
-other import sits at the top of its module, where a reader sees what the module needs.
-An import inside a function stays only where it keeps measured work off a start-up path
-(``--help``, ``--version``, completion, the wizard's first frame), or where the module it
-names may be missing on the platform. Each such import is in ``ALLOWLIST`` with its reason
+Start-up is fast by design: a command's arguments are defined in a light module of
+``trunkwiz.cli.args`` (``--help``, ``completion`` and ``man`` import only those), the
+dispatcher imports the run module of the command being run only
+(``trunkwiz.cli.COMMANDS``; none for ``--help`` and ``--version``), and Textual loads its
+widgets on demand. Every other import sits at the top of its module, where a reader sees
+what the module needs. An import inside a function stays only where it keeps measured
+work off a path that does not need it (the wizard's first frame, a run's path that does
+not open the App, an error path), or where the module it names may be missing on the
+platform. Each such import is in ``ALLOWLIST`` with its reason
 and carries a ``# lazy: ...`` comment on its first line; an import inside a function that
 the list does not hold fails, and so does an entry whose import is gone (the list only
 shrinks). Imports under ``if TYPE_CHECKING:`` are not counted: they never run.
@@ -30,10 +32,9 @@ SOURCE = Path(__file__).resolve().parent.parent / "trunkwiz"
 # Reasons. The costs are import times measured on top of what the path loads anyway
 # (best of several runs; `python -X importtime` shows the same order of magnitude).
 
-#: ``trunkwiz COMMAND --help`` imports the command's module to build its parser, and
-#: ``trunkwiz completion`` imports every command's module (the script lists all options):
-#: what only the command's run needs is imported by the run.
-HELP = "COMMAND --help and completion import this module; the run imports this"
+#: A command's run imports this on the one path that needs it (the App opening, not the
+#: refusal without a terminal).
+RUN_PATH = "only the path of the command's run that needs it"
 #: The wizard's first frame (the Connect step, or the resume question when a draft is
 #: saved) comes before the heavy layers; they are warmed up after it (``tui.warmup``).
 FIRST_FRAME = "kept off the wizard's first frame"
@@ -48,54 +49,13 @@ ON_ERROR = "every command loads this module; only an error path or --debug impor
 #: ``(importing module, imported module) -> reason``; for ``from M import name`` the
 #: imported module is ``M.name`` when that is a module of trunkwiz, else ``M``.
 ALLOWLIST: dict[tuple[str, str], str] = {
-    # -- cli: a command's --help -----------------------------------------------------
-    ("trunkwiz.cli.apply", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
-    ("trunkwiz.cli.apply", "trunkwiz.cli.apply_run"): f"{HELP}: httpx and pydantic, ~300 ms",
-    ("trunkwiz.cli.checklist", "trunkwiz.service.checklist"): f"{HELP}: pydantic, ~95 ms",
-    ("trunkwiz.cli.checklist", "trunkwiz.domain.brands"): f"{HELP}: pydantic, ~130 ms",
-    ("trunkwiz.cli.delete", "trunkwiz.service.connection"): f"{HELP}: httpx, ~300 ms",
-    ("trunkwiz.cli.delete", "trunkwiz.service.routes"): f"{HELP}: httpx, ~300 ms",
-    ("trunkwiz.cli.demo", "pydantic"): f"{HELP}: ~20 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.sandbox.server"): f"{HELP}: the sandbox PBX, ~350 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.sip.registrar"): f"{HELP}: the SIP stack, ~160 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.store.drafts"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.tui.app"): f"{HELP}: Textual, ~430 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.store.memory"): f"{HELP}: keyring on its error path",
-    ("trunkwiz.cli.demo", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
-    ("trunkwiz.cli.edit", "trunkwiz.tui.editapp"): f"{HELP}: Textual, ~430 ms",
-    ("trunkwiz.cli.export", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
-    ("trunkwiz.cli.export", "pydantic"): f"{HELP}: ~20 ms",
-    ("trunkwiz.cli.export", "trunkwiz.service.routes"): f"{HELP}: httpx, ~300 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.domain.trunkfile"): f"{HELP}: pydantic models, ~200 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.sip.probe"): f"{HELP}: the SIP stack, ~150 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.sip.ratelimit"): f"{HELP}: ~10 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.registrations"): f"{HELP}: the sandbox, ~160 ms",
-    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.server"): f"{HELP}: the sandbox PBX, ~350 ms",
-    ("trunkwiz.cli.sandbox", "trunkwiz.sandbox.status"): f"{HELP}: the sandbox, ~125 ms",
-    ("trunkwiz.cli.secret", "trunkwiz.store.secrets"): f"{HELP}: pydantic, ~160 ms",
-    ("trunkwiz.cli.secret", "pydantic"): f"{HELP}: ~20 ms",
-    ("trunkwiz.cli.demo", "trunkwiz.cli.wizard"): f"{HELP}: ~1.5 ms",
-    ("trunkwiz.cli.edit", "trunkwiz.cli.wizard"): f"{HELP}: ~1.5 ms",
-    ("trunkwiz.cli.edit", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
-    ("trunkwiz.cli.delete", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
-    ("trunkwiz.cli.delete", "trunkwiz.pbx.errors"): f"{HELP}: ~5 ms",
-    ("trunkwiz.cli.status", "trunkwiz.domain.text"): f"{HELP}: ~3 ms",
-    ("trunkwiz.cli.probe", "trunkwiz.pbx.errors"): f"{HELP}: ~5 ms",
-    ("trunkwiz.cli.export", "secrets"): f"{HELP}: hashlib and random, ~2.5 ms",
-    ("trunkwiz.cli.secret", "getpass"): f"{HELP}: termios, ~0.4 ms",
-    ("trunkwiz.cli.sandbox", "logging"): f"{HELP}: ~5 ms",
-    # -- cli.wizard: trunkwiz wizard --help (trunkwiz --help and --version import no command)
-    ("trunkwiz.cli.wizard", "trunkwiz.service.services"): f"{HELP}: ~7 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~35 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.cli.passwords"): f"{HELP}: asyncio and ssl, ~30 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.service.draft"): f"{HELP}: ~4 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{HELP}: Textual, ~430 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.tomlfile"): f"{HELP}: ~25 ms",
-    ("trunkwiz.cli.wizard", "trunkwiz.store.checked"): f"{HELP}: ~20 ms",
-    ("trunkwiz.cli.wizard", "shlex"): f"{HELP}: ~0.3 ms",
+    # -- cli: the wizard's commands open Textual only when they open the App ---------------
+    ("trunkwiz.cli.demo", "trunkwiz.tui.app"): f"{RUN_PATH}: Textual, ~170 ms",
+    ("trunkwiz.cli.edit", "trunkwiz.tui.editapp"): f"{RUN_PATH}: Textual, ~160 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.tui.app"): f"{RUN_PATH}: Textual, ~170 ms",
+    ("trunkwiz.cli.wizard", "trunkwiz.cli.passwords"): (
+        f"{FIRST_FRAME}: the keyring's module with httpx and pydantic, ~160 ms"
+    ),
     # -- the wizard's first frame ----------------------------------------------------------
     ("trunkwiz.store.drafts", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.store.profiles", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
@@ -129,37 +89,17 @@ ALLOWLIST: dict[tuple[str, str], str] = {
         f"{ON_USE}: ~4 ms, for writes; importing the store loads no tomli_w (tests/store)"
     ),
     ("trunkwiz.cli.hardening", "ctypes"): (
-        f"{ON_USE}: ~2.5 ms on every command; only when _ctypes alone cannot reach prctl"
+        f"{ON_USE}: ~1.8 ms on every command; only when _ctypes alone cannot reach prctl"
     ),
     # -- platform --------------------------------------------------------------------------
     ("trunkwiz.cli.hardening", "resource"): f"{PLATFORM}: absent on Windows (caught)",
     ("trunkwiz.tui.terminal", "textual.drivers.linux_driver"): f"{PLATFORM}: POSIX only",
     # -- the dispatcher and the parser: every command ----------------------------------
-    ("trunkwiz.cli", "trunkwiz.cli.debug"): f"{ON_ERROR}: logging, ~5 ms, --debug only",
-    ("trunkwiz.cli", "trunkwiz.store.crashlog"): f"{ON_ERROR}: ~20 ms, after a crash only",
-    ("trunkwiz.cli", "trunkwiz.store.paths"): f"{ON_ERROR}: platformdirs, ~20 ms, a crash",
-    ("trunkwiz.cli.parser", "difflib"): f"{ON_ERROR}: ~2 ms, a usage error only",
-    ("trunkwiz.cli.parser", "trunkwiz.domain.text"): f"{ON_ERROR}: ~0.6 ms, a usage error only",
-    # -- cli: what the commands share (a command's --help, completion) -----------------
-    ("trunkwiz.cli.common", "trunkwiz.domain.text"): f"{HELP}: ~0.6 ms",
-    ("trunkwiz.cli.common", "trunkwiz.pbx.errors"): f"{HELP}: ~2 ms",
-    ("trunkwiz.cli.completion.names", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.passwords", "getpass"): f"{HELP}: termios, ~0.4 ms",
-    ("trunkwiz.cli.passwords", "ipaddress"): f"{HELP}: ~1.2 ms",
-    ("trunkwiz.cli.passwords", "pydantic"): f"{HELP}: ~20 ms",
-    ("trunkwiz.cli.passwords", "trunkwiz.store.secrets"): f"{HELP}: ~1.5 ms",
-    ("trunkwiz.cli.passwords", "urllib.parse"): f"{HELP}: ~2 ms",
-    ("trunkwiz.cli.signin", "trunkwiz.pbx.client"): f"{HELP}: httpx, ~300 ms",
-    ("trunkwiz.cli.signin", "trunkwiz.service.outcomes"): f"{HELP}: the PBX client, ~250 ms",
-    ("trunkwiz.cli.signin", "trunkwiz.service.services"): f"{HELP}: ~5 ms",
-    ("trunkwiz.cli.signin", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.signin", "urllib.parse"): f"{HELP}: ~2 ms",
-    ("trunkwiz.cli.target", "trunkwiz.pbx.errors"): f"{HELP}: ~2 ms",
-    ("trunkwiz.cli.target", "trunkwiz.pbx.tls"): f"{HELP}: ~80 ms",
-    ("trunkwiz.cli.target", "trunkwiz.pbx.transport"): f"{HELP}: httpx, ~300 ms",
-    ("trunkwiz.cli.target", "trunkwiz.store.paths"): f"{HELP}: platformdirs, ~20 ms",
-    ("trunkwiz.cli.target", "trunkwiz.store.profiles"): f"{HELP}: ~16 ms",
-    ("trunkwiz.cli.target", "trunkwiz.store.tomlfile"): f"{HELP}: ~13 ms",
+    ("trunkwiz.cli", "trunkwiz.cli.debug"): f"{ON_ERROR}: logging, ~6 ms, --debug only",
+    ("trunkwiz.cli", "trunkwiz.store.crashlog"): f"{ON_ERROR}: ~17 ms, after a crash only",
+    ("trunkwiz.cli", "trunkwiz.store.paths"): f"{ON_ERROR}: platformdirs, ~10 ms, a crash",
+    ("trunkwiz.cli.parser", "difflib"): f"{ON_ERROR}: ~0.7 ms, a usage error only",
+    ("trunkwiz.cli.parser", "trunkwiz.domain.text"): f"{ON_ERROR}: ~1.5 ms, a usage error only",
     # -- the wizard's first frame: service and tui -------------------------------------
     (
         "trunkwiz.service.draft._draft",
@@ -287,7 +227,7 @@ def test_imports_sit_at_the_top_of_their_module() -> None:
 
 
 def test_every_allowed_import_has_a_reason() -> None:
-    reasons = (HELP, FIRST_FRAME, ON_USE, ON_ERROR, PLATFORM)
+    reasons = (RUN_PATH, FIRST_FRAME, ON_USE, ON_ERROR, PLATFORM)
     assert all(why.startswith(reasons) for why in ALLOWLIST.values())
 
 
@@ -310,8 +250,8 @@ def test_the_check_sees_what_it_must(tmp_path: Path) -> None:
     )
     (pkg / "cli" / "common.py").write_text("")
     allow = {
-        ("trunkwiz.cli.run", "trunkwiz.cli.common"): HELP,
-        ("trunkwiz.cli.run", "yaml"): HELP,
+        ("trunkwiz.cli.run", "trunkwiz.cli.common"): RUN_PATH,
+        ("trunkwiz.cli.run", "yaml"): RUN_PATH,
     }
     run = pkg / "cli" / "run.py"
     assert report(pkg, allow) == [
@@ -322,7 +262,7 @@ def test_the_check_sees_what_it_must(tmp_path: Path) -> None:
         "ALLOWLIST holds trunkwiz.cli.run -> yaml, which no function imports any more: "
         "delete the entry",
     ]
-    allow[("trunkwiz.cli.run", "json")] = HELP  # allowed, but without its comment
+    allow[("trunkwiz.cli.run", "json")] = RUN_PATH  # allowed, but without its comment
     del allow[("trunkwiz.cli.run", "yaml")]
     assert report(pkg, allow) == [
         f"{run}:5 imports json inside a function without a `# lazy: ...` comment saying why",
@@ -355,6 +295,8 @@ FAST_PATHS = [
     ["--version"],
     ["--help"],
     ["completion", "bash"],
+    ["completion", "zsh"],
+    ["man"],
     *([name, "--help"] for name in COMMANDS),
 ]
 
@@ -385,6 +327,69 @@ def test_help_and_version_import_no_command_module(argv: list[str]) -> None:
     none, so not even the wizard's module (the default command) is imported."""
     commands = tuple(module for module, _ in COMMANDS.values())
     assert loaded_by(argv, commands) == []
+
+
+def outside_imports(path: Path, allowed: tuple[str, ...]) -> list[str]:
+    """The modules ``path`` imports (anywhere in it) that are neither in the standard
+    library nor under one of ``allowed``."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top in sys.stdlib_module_names or top == "__future__":
+                continue
+            if not any(name == a or name.startswith(a + ".") for a in allowed):
+                found.append(f"{path.name} imports {name}")
+    return found
+
+
+def test_command_definitions_import_only_the_standard_library(tmp_path: Path) -> None:
+    """``trunkwiz.cli.args`` is what every parser, script and page is built from: its
+    modules import the standard library and each other only."""
+    allowed = ("trunkwiz.cli.args",)
+    problems = [
+        problem
+        for path in sorted((SOURCE / "cli" / "args").glob("*.py"))
+        for problem in outside_imports(path, allowed)
+    ]
+    assert not problems, "\n".join(problems)
+    planted = tmp_path / "planted.py"
+    planted.write_text("import argparse\nfrom trunkwiz.cli import common\nimport pydantic\n")
+    assert outside_imports(planted, allowed) == [
+        "planted.py imports trunkwiz.cli",
+        "planted.py imports pydantic",
+    ]
+
+
+#: What the commands' runs share: no parser, script or page needs them.
+RUN_HELPERS = (
+    "trunkwiz.cli.common",
+    "trunkwiz.cli.passwords",
+    "trunkwiz.cli.target",
+    "trunkwiz.cli.signin",
+    "trunkwiz.cli.apply_run",
+    "trunkwiz.cli.completion.names",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["completion", "bash"], ["completion", "zsh"], ["man"], *([n, "--help"] for n in COMMANDS)],
+    ids=" ".join,
+)
+def test_parsers_scripts_and_the_page_import_no_other_commands_run(argv: list[str]) -> None:
+    """``completion`` and ``man`` build every command's parser from the light definitions
+    (``trunkwiz.cli.args``): no other command's run module, nor what the runs share, is
+    imported; a command's ``--help`` imports none at all."""
+    own = COMMANDS[argv[0]][0] if argv[-1] != "--help" else None
+    runs = tuple(module for module, _ in COMMANDS.values() if module != own)
+    assert loaded_by(argv, (*runs, *RUN_HELPERS)) == []
 
 
 FIRST_FRAME_MODULES = (

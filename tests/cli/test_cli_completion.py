@@ -26,7 +26,7 @@ from tests.cli.test_cli_completion_hostile import (
 )
 from tests.cli.test_cli_status import seed
 from tests.support.system import need_binary
-from trunkwiz.cli.completion.names import NAMES_FILE, decode_names
+from trunkwiz.cli.completion.records import NAMES_FILE, decode_names
 from trunkwiz.cli.parser import COMMANDS, build_parser
 from trunkwiz.sandbox.server import SandboxServer
 

@@ -23,7 +23,8 @@ import pytest
 
 from tests.cli.conftest import Cli
 from tests.support.system import need_binary
-from trunkwiz.cli.completion.names import NAMES_FILE, remember_names
+from trunkwiz.cli.completion.names import remember_names
+from trunkwiz.cli.completion.records import NAMES_FILE
 
 HOSTILE = [
     "k1 x`touch PWNED1`",
@@ -216,7 +217,7 @@ def test_bash_a_word_holding_an_expansion_gets_nothing(
 
 
 def wrong_shapes() -> dict[str, bytes]:
-    from trunkwiz.cli.completion.names import HEADER, TRAILER, encode_names
+    from trunkwiz.cli.completion.records import HEADER, TRAILER, encode_names
 
     good = encode_names(["k1 one"])
     return {
@@ -237,7 +238,7 @@ def wrong_shapes() -> dict[str, bytes]:
 def test_a_names_file_of_the_wrong_shape_offers_nothing_quietly(
     bash_script: str, tmp_path: Path, shape: str
 ) -> None:
-    from trunkwiz.cli.completion.names import decode_names
+    from trunkwiz.cli.completion.records import decode_names
 
     content = wrong_shapes()[shape]
     (tmp_path / NAMES_FILE).write_bytes(content)
@@ -258,7 +259,7 @@ def test_a_names_path_that_is_not_a_file_offers_nothing_quietly(
 
 
 def test_remember_names_keeps_every_name_exactly_in_a_private_file(tmp_path: Path) -> None:
-    from trunkwiz.cli.completion.names import decode_names
+    from trunkwiz.cli.completion.records import decode_names
 
     config = tmp_path / "cfg"
     args = argparse.Namespace(config=str(config))
@@ -271,7 +272,7 @@ def test_remember_names_keeps_every_name_exactly_in_a_private_file(tmp_path: Pat
 
 
 def test_remember_names_replaces_a_planted_link_without_following_it(tmp_path: Path) -> None:
-    from trunkwiz.cli.completion.names import decode_names
+    from trunkwiz.cli.completion.records import decode_names
 
     config = tmp_path / "cfg"
     config.mkdir(mode=0o700)

@@ -1,14 +1,17 @@
 """The command line: the one place that wires real objects together.
 
-Each sub-command lives in its own module (``trunkwiz/cli/<name>.py``) exposing
-``DESCRIPTION`` and ``EPILOG`` (its ``--help`` text and examples), ``add_arguments(parser)``
-and ``run(args) -> int``. Only the module of the command being
-run is imported (the others are listed in ``--help`` from ``COMMANDS``; ``trunkwiz --help``
-and ``--version`` import none), so they and the wizard start fast.
+Each sub-command has two modules. Its definitions, ``trunkwiz/cli/args/<name>.py``
+(``DESCRIPTION``, ``EPILOG``, ``add_arguments(parser)``, the options it refuses), import
+only the standard library: ``--help``, ``completion`` and ``man`` build parsers from them.
+Its run module (``COMMANDS``: ``trunkwiz/cli/<name>.py``, ``run(args) -> int``, and
+``make_app(args)`` for the wizard's commands) imports what it needs at its top.
 
 The definitions and the parsing are in ``trunkwiz.cli.parser``; this module dispatches:
 ``main`` (guarded outputs, the command run, exit codes, ``last_resort`` for a bug no
-command caught) and ``make_app``.
+command caught) and ``make_app``. By design, ``run_module`` here is the one place a
+command's run module is imported, on demand (``importlib.import_module``): only the
+command being run is loaded (``trunkwiz --help`` and ``--version`` import none), so the
+commands and the wizard start fast without imports scattered inside functions.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import gc
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from trunkwiz import streams
@@ -30,13 +34,18 @@ if TYPE_CHECKING:
 def make_app(argv: Sequence[str] | None = None) -> App[object]:
     """Return the Textual App exactly as the command line builds it, without running it."""
     args = parse(argv)
-    module = COMMANDS.get(args.command, COMMANDS["wizard"])[0]
-    mod = importlib.import_module(module)
+    mod = run_module(args.command if args.command in COMMANDS else "wizard")
     factory = getattr(mod, "make_app", None)
     if factory is None:
         raise SystemExit(f"trunkwiz {args.command} has no interactive app")
     app: App[object] = factory(args)
     return app
+
+
+def run_module(command: str) -> ModuleType:
+    """The run module of ``command`` (``COMMANDS``), imported now: the one place that
+    imports a command's run, so that only the command being run is loaded."""
+    return importlib.import_module(COMMANDS[command][0])
 
 
 #: Commands that start the wizard App: it turns the garbage collector back on once its
@@ -70,10 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "_missing", None):
             print(f"trunkwiz {args._missing}: not available in this build yet.", file=sys.stderr)
             return 2
-        if args.command == "wizard" and not hasattr(args, "_run"):
-            mod = importlib.import_module(COMMANDS["wizard"][0])
-            return _delivered(int(mod.run(args)))
-        return _delivered(int(args._run(args)))
+        return _delivered(int(run_module(args.command).run(args)))
     except streams.OutputLost as lost:  # a write failed and the command did not listen
         return lost.loss.code
     except KeyboardInterrupt:  # Ctrl+C before the command handles it (the wizard starting)

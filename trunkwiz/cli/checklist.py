@@ -13,36 +13,12 @@ from typing import TYPE_CHECKING
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+from trunkwiz.domain.brands import BrandCatalogue
+from trunkwiz.service.checklist import checklist_for
 
 if TYPE_CHECKING:
     from trunkwiz.domain.trunkfile import AnyTrunk
     from trunkwiz.service.connection import Connection
-
-DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
-
-EPILOG = """\
-exit status: 0 shown, 1 PBX/network failure, 2 bad input (unknown trunk name, or a
---tech-prefix that is not digits or that the trunk's brand has no place for)
-
-examples:
-  trunkwiz checklist "Flowroute"
-  trunkwiz checklist "Flowroute" --tech-prefix 52709417
-  trunkwiz checklist "SIPTRUNK" --json
-"""
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz checklist``."""
-    p.add_argument("name", metavar="NAME", help="the trunk's name")
-    p.add_argument(
-        "--tech-prefix",
-        default="",
-        metavar="DIGITS",
-        help="the carrier's tech prefix (Flowroute: digits) to show where it goes; refused "
-        "for a brand without one",
-    )
-    common.add_password_stdin(p)
-    common.add_output_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,8 +27,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _checklist(args: argparse.Namespace) -> int:
-    from trunkwiz.service.checklist import checklist_for  # lazy: keeps --help light
-
     prefix = args.tech_prefix.strip()
     if prefix and not prefix.isdigit():
         raise CliError(f"--tech-prefix must be digits, not {prefix!r}", EXIT_INPUT)
@@ -86,8 +60,6 @@ async def _checklist(args: argparse.Namespace) -> int:
 def takes_tech_prefix(brand: str) -> bool:
     """Whether the checklist of a ``brand`` trunk shows a tech prefix (the brand's guide
     puts a call prefix into the PBX), i.e. whether ``--tech-prefix`` does anything."""
-    from trunkwiz.domain.brands import BrandCatalogue  # lazy: keeps --help light
-
     found = BrandCatalogue.load().find(brand)
     prefix = found.call_prefix if found is not None else None
     return bool(prefix and prefix.get("where_used_in_pbx"))

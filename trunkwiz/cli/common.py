@@ -25,6 +25,10 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from trunkwiz.domain.text import is_hidden
+from trunkwiz.domain.text import visible as shown
+from trunkwiz.pbx.errors import BadTarget, PbxError
+
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 300.0
@@ -39,34 +43,13 @@ class CliError(Exception):
         self.code = code
 
 
-def add_output_options(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
-    """``--json`` and ``--pin`` (every command that talks to the PBX)."""
-    if json_output:
-        parser.add_argument("--json", action="store_true", help="print JSON on stdout")
-    parser.add_argument(
-        "--pin",
-        metavar="SHA256",
-        help="trust the PBX certificate with this SHA-256 fingerprint (self-signed PBX)",
-    )
-
-
-def add_password_stdin(parser: argparse.ArgumentParser) -> None:
-    """``--password-stdin`` with its format in the help."""
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read passwords from stdin: a line without TAB = the PBX admin password, "
-        "NAME<TAB>PASSWORD = trunk NAME's SIP password",
-    )
-
-
 #: The signals a command that changes the PBX stops on (and rolls back): Ctrl+C, `kill`,
 #: the SSH session dropping, Ctrl+\\. The exit code is 128 + the signal's number.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def on_stop_signals(
-    interrupt: Callable[[int, str, asyncio.Task[Any] | None], None],
+    interrupt: Callable[[int, str, asyncio.Task[Any] | None], None],  # Any: any task's result
 ) -> Callable[[], None]:
     """Call ``interrupt(128 + number, name, the current task)`` on the running loop for
     each of ``STOP_SIGNALS``; returns the function that removes those handlers."""
@@ -89,20 +72,17 @@ def on_stop_signals(
 
 def say(message: str) -> None:
     """A message for the human, on stderr (control characters shown escaped)."""
-    from trunkwiz.domain.text import visible  # lazy: keeps --help light
-
-    print(visible(message, multiline=True), file=sys.stderr, flush=True)
+    print(shown(message, multiline=True), file=sys.stderr, flush=True)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: Any) -> None:  # Any: any JSON value json.dumps takes
     """One JSON document on stdout (no raw control character, even in strings)."""
     print(json_text(data, indent=2), flush=True)
 
 
-def json_text(data: Any, indent: int | None = None) -> str:
+def json_text(data: Any, indent: int | None = None) -> str:  # Any: any JSON value
     """``data`` as JSON; control and format characters json leaves raw (C1 controls,
     bidi overrides, line separators) are written as ``\\u`` escapes too."""
-    from trunkwiz.domain.text import is_hidden  # lazy: keeps --help light
 
     def escape(match: re.Match[str]) -> str:
         char = match.group()
@@ -121,8 +101,6 @@ def json_text(data: Any, indent: int | None = None) -> str:
 def visible(text: str) -> str:
     """``text`` with control characters (ESC, CR, BEL, NUL, DEL, C1, …) shown as escapes
     (``\\x1b``) so that outside text cannot drive the terminal; newlines are kept."""
-    from trunkwiz.domain.text import visible as shown  # lazy: keeps --help light
-
     return "\n".join(shown(line) for line in text.split("\n"))
 
 
@@ -130,8 +108,6 @@ def as_cli_error(exc: BaseException) -> CliError:
     """The one-line failure for any exception a command can end with."""
     if isinstance(exc, CliError):
         return exc
-    from trunkwiz.pbx.errors import BadTarget, PbxError  # lazy: keeps --help light
-
     if isinstance(exc, BadTarget):
         return CliError(str(exc), EXIT_INPUT)
     if isinstance(exc, PbxError):
@@ -141,6 +117,7 @@ def as_cli_error(exc: BaseException) -> CliError:
     return CliError(f"unexpected error ({type(exc).__name__}: {exc}); please report it")
 
 
+# Any: a coroutine's yield and send types, whatever they are
 def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run ``main()``; any failure prints one line (``as_cli_error``) and gives its code."""
     try:

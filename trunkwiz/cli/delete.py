@@ -23,6 +23,10 @@ from typing import TYPE_CHECKING, Any, cast
 from trunkwiz.cli import common, passwords, signin
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.target import Target, resolve_target
+from trunkwiz.domain.text import visible
+from trunkwiz.pbx.errors import PbxError
+from trunkwiz.service.connection import close_names
+from trunkwiz.service.routes import delete_trunk, trunk_routes
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -31,44 +35,6 @@ if TYPE_CHECKING:
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.routes import RuleRef
     from trunkwiz.service.services import Services
-
-DESCRIPTION = "Delete a trunk from the PBX (shows what goes first; asks, or --yes)."
-
-EPILOG = """\
-The trunk, the tenants it is shared with and the rules that use it are shown first.
-On a terminal, type the trunk's name to confirm; elsewhere (a script, --password-stdin)
-add --yes. The PBX refuses to delete a trunk that rules use: --remove-rules removes
-those rules first (they are created again if the delete then fails). The trunk's SIP
-password leaves the keyring too, if it was kept there.
-
-exit status: 0 deleted (or shown, with --dry-run); 1 PBX/network failure; 2 bad input:
-no such trunk, rules use it without --remove-rules, not confirmed (nothing was sent);
-130/143/129/131 stopped by SIGINT/SIGTERM/SIGHUP/SIGQUIT: before the delete was sent
-nothing is deleted (removed rules are created again), after it the last line says so.
-
-examples:
-  trunkwiz delete "Acme SIP" --dry-run
-  trunkwiz delete "Acme SIP"
-  printf '%s\\n' "$PBX_PW" | trunkwiz delete "Acme SIP" --yes --password-stdin
-"""
-
-#: The signals that interrupt a delete.
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz delete``."""
-    p.add_argument("name", metavar="NAME", help="the trunk's name")
-    p.add_argument(
-        "--dry-run", action="store_true", help="show what would be deleted, send nothing"
-    )
-    p.add_argument("--yes", action="store_true", help="do not ask: delete (needed off a terminal)")
-    p.add_argument(
-        "--remove-rules",
-        action="store_true",
-        help="remove the rules that use the trunk first (the PBX refuses otherwise)",
-    )
-    common.add_password_stdin(p)
-    common.add_output_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,8 +71,6 @@ class DeleteRun:
 
     def out(self, line: str) -> None:
         """A human line: stdout, or stderr under ``--json``; control characters escaped."""
-        from trunkwiz.domain.text import visible  # lazy: keeps --help light
-
         stream = sys.stderr if self.args.json else sys.stdout
         print(visible(line, multiline=True), file=stream, flush=True)
 
@@ -150,10 +114,6 @@ class DeleteRun:
             await services.close()
 
     async def _delete(self, services: Services, conn: Connection) -> int:
-        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
-        from trunkwiz.service.connection import close_names  # lazy: keeps --help light
-        from trunkwiz.service.routes import delete_trunk, trunk_routes  # lazy: keeps --help light
-
         name = self.args.name
         trunks = await conn.trunk_lookup()
         found = trunks.matching(name)
@@ -272,8 +232,6 @@ class _StopBeforeDestroy:
         return getattr(self._conn, name)
 
     async def delete_trunk(self, trunk_id: str) -> None:
-        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
-
         if self._run.code is not None:
             raise PbxError(f"stopped by {self._run.why} before the trunk was deleted")
         self._run.stage = "sent"

@@ -20,39 +20,28 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import SecretStr
+
+from trunkwiz.cli.wizard import (
+    build_services,
+    connect_defaults,
+    refuse_without_terminal,
+    resume_command,
+    run_app,
+)
+from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
+from trunkwiz.store.drafts import DraftStore
+from trunkwiz.store.memory import MemoryKeyring
+from trunkwiz.store.paths import config_dir
+from trunkwiz.store.secrets import SecretStore
+
 if TYPE_CHECKING:
     from textual.app import App
-
-    from trunkwiz.store.drafts import DraftStore
 
 #: The demo carrier's account (a throw-away account of a loopback-only registrar).
 CARRIER_AUTH_ID = "demo-trunk"
 CARRIER_PASSWORD = "demo-carrier-secret"
-
-
-EPILOG = """\
-examples:
-  trunkwiz demo                      sandbox and carrier on free loopback ports
-  trunkwiz demo --tls                the sandbox over HTTPS: trust its fingerprint on Connect
-  trunkwiz demo --port 8887          the sandbox on a fixed port
-"""
-
-
-DESCRIPTION = (
-    "Try the whole flow against a built-in sandbox PBX (loopback only) and a demo "
-    "SIP carrier, so a Register-Based trunk can really go ONLINE."
-)
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz demo``."""
-    p.add_argument("--port", type=int, default=0, help="sandbox PBX port (default: a free one)")
-    p.add_argument(
-        "--carrier-port", type=int, default=0, help="demo carrier SIP port (default: a free one)"
-    )
-    p.add_argument(
-        "--tls", action="store_true", help="serve the sandbox over HTTPS with a self-signed cert"
-    )
 
 
 class BackgroundLoop:
@@ -65,6 +54,7 @@ class BackgroundLoop:
         )
         self.thread.start()
 
+    # Any: runs any coroutine of the registrar, returning its result
     def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 10.0) -> Any:
         """Run ``coro`` on the loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
@@ -81,11 +71,6 @@ class DemoWorld:
     """The sandbox PBX and the demo carrier, started together and stopped together."""
 
     def __init__(self, *, port: int = 0, carrier_port: int = 0, tls: bool = False) -> None:
-        from pydantic import SecretStr  # lazy: keeps --help light
-
-        from trunkwiz.sandbox.server import SandboxServer  # lazy: keeps --help light
-        from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser  # lazy: keeps --help light
-
         self.sandbox = SandboxServer(port=port, tls=tls)
         self.background = BackgroundLoop()
         self.registrar = DemoRegistrar(
@@ -114,7 +99,7 @@ class DemoWorld:
         self.sandbox.stop()
 
     @property
-    def carrier(self) -> dict[str, Any]:
+    def carrier(self) -> dict[str, Any]:  # Any: the draft's values, text or number
         """The demo carrier's values to type into the wizard."""
         return {
             "hostname": "127.0.0.1",
@@ -127,14 +112,13 @@ class DemoWorld:
 
 def demo_drafts(config: Path, url: str) -> DraftStore:
     """The demo's draft slot in ``config``, read back for the sandbox at ``url``."""
-    from trunkwiz.store.drafts import DraftStore  # lazy: keeps --help light
 
     class DemoDrafts(DraftStore):
         """``drafts/demo.toml``: each demo has a new sandbox, so a saved draft is read back
         with this sandbox's URL and user, and an edit of a trunk the old sandbox held
         becomes a new trunk with the same values."""
 
-        def load(self) -> dict[str, Any] | None:
+        def load(self) -> dict[str, Any] | None:  # Any: a draft's TOML table, as saved
             saved = super().load()
             if saved:
                 saved.update(url=url, user="admin")
@@ -147,16 +131,7 @@ def demo_drafts(config: Path, url: str) -> DraftStore:
 
 def make_app(args: argparse.Namespace) -> App[int]:
     """Start the demo world and return the wizard connected to it (it stops on exit)."""
-    from pydantic import SecretStr  # lazy: keeps --help light
-
-    from trunkwiz.cli.wizard import (  # lazy: keeps --help light
-        build_services,
-        connect_defaults,
-        resume_command,
-    )
-    from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD  # lazy: keeps --help light
-    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
-    from trunkwiz.tui.app import TrunkWizApp  # lazy: keeps --help light
+    from trunkwiz.tui.app import TrunkWizApp  # lazy: Textual, only when the App opens
 
     world = DemoWorld(
         port=getattr(args, "port", 0),
@@ -191,18 +166,13 @@ def make_app(args: argparse.Namespace) -> App[int]:
     return TrunkWizApp(services, ask_resume=True, resume_command=again)
 
 
-def _memory_store() -> Any:
-    from trunkwiz.store.memory import MemoryKeyring  # lazy: keeps --help light
-    from trunkwiz.store.secrets import SecretStore  # lazy: keeps --help light
-
+def _memory_store() -> SecretStore:
     return SecretStore(MemoryKeyring())
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; the sandbox and the carrier stop when the wizard exits (2 without a
     terminal, before anything is started)."""
-    from trunkwiz.cli.wizard import refuse_without_terminal, run_app  # lazy: keeps --help light
-
     refused = refuse_without_terminal()
     if refused is not None:
         return refused

@@ -5,8 +5,8 @@ signs in by itself, otherwise the Connect step asks. Then it opens trunk NAME (m
 case-insensitively) in the same screens as any edit. When NAME cannot be opened (no such
 trunk: exit 2, with the closest names; the PBX refused to list or read it: exit 1) the
 wizard leaves at once and one line on stderr says why: never a new-trunk flow instead.
-Another trunk whose status cannot be read changes nothing. Only argparse and the standard
-library are imported at module level.
+Another trunk whose status cannot be read changes nothing. Its arguments are
+``trunkwiz.cli.args.edit``; Textual is imported only when the App opens.
 """
 
 from __future__ import annotations
@@ -16,33 +16,16 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
+from trunkwiz.cli.wizard import build_services, refuse_without_terminal, resume_command, run_app
+from trunkwiz.domain.text import visible
+
 if TYPE_CHECKING:
     from trunkwiz.tui.editapp import EditApp
 
 
-DESCRIPTION = (
-    "Open trunk NAME in the wizard: change its fields, tenants, DID pools or "
-    "password; only the changed fields are sent. Brand and kind cannot change. "
-    "When NAME cannot be opened, one line on stderr says why and the exit status is 2 "
-    "(no such trunk) or 1 (the PBX refused to read it)."
-)
-EPILOG = (
-    "examples:\n"
-    '  trunkwiz edit "Acme SIP"\n'
-    "  trunkwiz --profile lab edit flowroute\n"
-    "  trunkwiz --pbx https://pbx.example.com:8887 --user admin edit Twilio"
-)
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz edit``."""
-    p.add_argument("name", metavar="NAME", help="the trunk's name (case-insensitive)")
-
-
 def make_app(args: argparse.Namespace) -> EditApp:
     """The wizard App opening trunk ``args.name`` once signed in (not running)."""
-    from trunkwiz.cli.wizard import build_services, resume_command  # lazy: keeps --help light
-    from trunkwiz.tui.editapp import EditApp  # lazy: keeps --help light
+    from trunkwiz.tui.editapp import EditApp  # lazy: Textual, only when the App opens
 
     name = str(args.name).strip()
     if not name:
@@ -52,8 +35,6 @@ def make_app(args: argparse.Namespace) -> EditApp:
 
 def refusal_line(app: EditApp) -> str | None:
     """The one line saying why NAME was not opened (control characters shown), if so."""
-    from trunkwiz.domain.text import visible  # lazy: keeps --help light
-
     if app.refusal is None:
         return None
     return f"trunkwiz edit: {visible(' '.join(app.refusal.split()))}"
@@ -63,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
     """Run the wizard on one trunk; 0 when the edit was submitted or the user left, 1
     after an unexpected error, 2 without a terminal; when NAME cannot be opened, one line
     on stderr and 2 (no such trunk) or 1 (the PBX refused to list or read it)."""
-    from trunkwiz.cli.wizard import refuse_without_terminal, run_app  # lazy: keeps --help light
-
     refused = refuse_without_terminal()
     if refused is not None:
         return refused

@@ -10,46 +10,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
+from trunkwiz.domain.trunkfile import emit
+from trunkwiz.service.routes import export_routes
 
 if TYPE_CHECKING:
     from trunkwiz.domain.routes import TenantRoutes
     from trunkwiz.domain.trunkfile import AnyTrunk
     from trunkwiz.pbx.objects import Tenant, TrunkSummary
     from trunkwiz.service.connection import Connection
-
-EPILOG = """\
-The file holds every key explicitly, so `trunkwiz apply` of it changes nothing; edit it
-and apply it to change trunks as code. Passwords are never written. With -o the file is
-replaced atomically (a new file with your umask's mode); a symbolic link at FILE is
-refused, never written through.
-
-exit status: 0 written, 1 PBX/network failure or FILE not writable, 2 bad input (unknown
-trunk name, FILE a symbolic link or not a regular file)
-
-examples:
-  trunkwiz export > trunks.toml
-  trunkwiz export "Acme SIP" -o acme.toml
-  trunkwiz --pbx https://pbx.example.com:8887 --pin AA:BB:... export
-"""
-
-
-DESCRIPTION = "Write the PBX's trunks (or one) as a trunk file (TOML, no passwords)."
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz export``."""
-    p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    common.add_password_stdin(p)
-    common.add_output_options(p, json_output=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from trunkwiz.domain.trunkfile import emit  # lazy: keeps --help light
-
     services, conn = await signin.sign_in_from_args(args)
     try:
         trunks, refs = await load_trunks(conn, args.name)
@@ -83,8 +60,6 @@ async def _export(args: argparse.Namespace) -> int:
 
 async def load_trunks(conn: Connection, name: str | None) -> tuple[list[AnyTrunk], dict[str, str]]:
     """The trunks (all, or the one named) as models, and tenant id -> reference."""
-    from pydantic import ValidationError  # lazy: keeps --help light
-
     if name is None:
         items = await conn.trunk_summaries()
     else:
@@ -115,8 +90,6 @@ async def load_routes(
     conn: Connection, trunks: list[AnyTrunk]
 ) -> list[dict[str | None, TenantRoutes]]:
     """The rules that use each trunk, per tenant (in the order of ``trunks``)."""
-    from trunkwiz.service.routes import export_routes  # lazy: keeps --help light
-
     lookup = await conn.trunk_lookup()
     wanted: dict[str, list[str | None]] = {}
     for trunk in trunks:
@@ -147,8 +120,6 @@ def _write(path: str, text: str) -> None:
     A symbolic link, directory or other non-regular file at ``path`` is refused (exit 2),
     and a link planted there after that check is replaced by the file by the rename, never
     written through."""
-    import secrets  # lazy: keeps --help light
-
     target = Path(path)
     try:
         info = os.lstat(target)

@@ -1,8 +1,8 @@
 """``trunkwiz man``: the manual page (roff), generated from the argparse definitions.
 
 Every command's description, usage, arguments, options and examples come from the same
-``DESCRIPTION``, ``EPILOG`` and ``add_arguments`` that ``--help`` shows, so the page cannot
-drift from the program.
+``DESCRIPTION``, ``EPILOG`` and ``add_arguments`` (``trunkwiz.cli.args``) that ``--help``
+shows, so the page cannot drift from the program; no command's run module is imported.
 """
 
 from __future__ import annotations
@@ -10,15 +10,8 @@ from __future__ import annotations
 import argparse
 
 from trunkwiz import __version__
-from trunkwiz.cli.parser import COMMANDS, GLOBAL_OPTIONS, build_parser
-
-DESCRIPTION = "Print the manual page (roff) made from the command-line definitions."
-
-EPILOG = """\
-examples:
-  trunkwiz man | man -l -
-  trunkwiz man > /usr/local/share/man/man1/trunkwiz.1 && mandb -q
-"""
+from trunkwiz.cli.args.options import GLOBAL_OPTIONS
+from trunkwiz.cli.parser import COMMANDS, build_parser
 
 ENVIRONMENT = (
     ("TRUNKWIZ_CONFIG_DIR", "the configuration directory (as --config)"),
@@ -28,10 +21,6 @@ ENVIRONMENT = (
         "answers, else the kernel keyring)",
     ),
 )
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """``trunkwiz man`` takes no arguments."""
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,21 +1,29 @@
-"""The command line's definitions: the sub-commands (``COMMANDS``: module and help line),
-the connection options every command understands (``GLOBAL_OPTIONS``), the options that
-do nothing for a command (``NO_EFFECT``, ``DEPENDS``), and ``parse``, which builds the
-parser with only the chosen command's module imported (``build_parser(only=...)``) and
-turns a mistake into the usage of the command concerned, the closest valid word and
-exit 2. ``completion`` and ``man`` read these definitions too.
+"""The command line's parsing: the sub-commands (``COMMANDS``: run module and help line),
+``build_parser`` and ``parse``, which builds the parser with only the chosen command's
+definitions (``build_parser(only=...)``) and turns a mistake into the usage of the
+command concerned, the closest valid word and exit 2.
+
+A command's arguments, help text and the options it refuses are in its light definition
+module, ``trunkwiz.cli.args.<command>`` (see that package); the options several commands
+share, in ``trunkwiz.cli.args.options``. Building a parser imports those modules only,
+never a command's run module: ``--help``, ``completion`` and ``man`` stay fast, and the
+dispatcher (``trunkwiz.cli``) imports the run module of the command it runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from trunkwiz import __version__
+from trunkwiz.cli.args.options import GLOBAL_OPTIONS, OFFLINE, add_global_options
 
-#: sub-command name -> (module, one-line help). Order is the order of ``--help``.
+#: sub-command name -> (run module, one-line help). Order is the order of ``--help``. Its
+#: arguments are defined in ``trunkwiz.cli.args.<name>`` (``ARGS``).
 COMMANDS: dict[str, tuple[str, str]] = {
     "wizard": ("trunkwiz.cli.wizard", "run the wizard (the default when no command is given)"),
     "demo": ("trunkwiz.cli.demo", "the wizard against an embedded sandbox PBX and demo carrier"),
@@ -40,37 +48,8 @@ examples:
 """
 
 
-#: (flag, metavar, help) of the connection options every command understands.
-GLOBAL_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
-    ("--pbx", "URL", "PBX base URL (default https://127.0.0.1:8887)"),
-    ("--user", "NAME", "admin user name"),
-    ("--domain", "SIP_DOMAIN", "tenant SIP domain (Tenant Admin)"),
-    ("--profile", "NAME", "saved connection profile to use"),
-    ("--config", "DIR", "config directory (or TRUNKWIZ_CONFIG_DIR)"),
-    ("--ca-file", "PEM", "trust this CA bundle for the PBX's TLS"),
-    ("--insecure", None, "INSECURE: do not verify the PBX's TLS certificate at all (labs only)"),
-    ("--allow-http", None, "allow plain http:// to a host other than loopback (password in clear)"),
-    ("--http-timeout", "S", "time limit of each PBX request in seconds (default 30)"),
-    ("--deadline", "S", "time limit of a command's PBX calls in seconds (default 300)"),
-    ("--debug", None, "log every HTTP request/answer and SIP message to stderr (secrets masked)"),
-    ("--debug-file", "FILE", "write the --debug log to FILE instead of stderr"),
-)
-
-
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
-    """Add the connection options (DESIGN: --pbx, --user, --domain, --profile, --config).
-
-    On a sub-command's parser they are repeated with ``suppress`` so that a value given
-    before the command is not overwritten by the sub-parser's default.
-    """
-    group = parser.add_argument_group("connection")
-    for flag, metavar, help_text in GLOBAL_OPTIONS:
-        if metavar is None:
-            action = group.add_argument(flag, action="store_true", help=help_text)
-        else:
-            action = group.add_argument(flag, metavar=metavar, help=help_text)
-        if suppress:
-            action.default = argparse.SUPPRESS
+#: The package of the commands' definition modules, one per command.
+ARGS = "trunkwiz.cli.args"
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -111,15 +90,17 @@ def chosen_command(argv: Sequence[str]) -> str:
     return "wizard"
 
 
+def definitions(name: str) -> ModuleType:
+    """The definition module of command ``name`` (``trunkwiz.cli.args.<name>``)."""
+    return importlib.import_module(f"{ARGS}.{name}")
+
+
 def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text: str) -> None:  # type: ignore[type-arg]
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
+    if importlib.util.find_spec(module) is None:  # the command's run is not in this build
         p = sub.add_parser(name, help=f"{help_text} (not available in this build)")
         p.set_defaults(_missing=name)
         return
+    mod = definitions(name)
     p = sub.add_parser(
         name,
         help=help_text,
@@ -128,13 +109,12 @@ def _register(sub: argparse._SubParsersAction, name: str, module: str, help_text
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     mod.add_arguments(p)
-    if NO_EFFECT.get(name) != _OFFLINE:  # man, completion: no PBX at all
+    if no_effect(name) != OFFLINE:  # man, completion: no PBX at all
         add_global_options_to_sub(p)
     else:
         group = p.add_argument_group("connection")
         flag, metavar, text = next(o for o in GLOBAL_OPTIONS if o[0] == "--config")
         group.add_argument(flag, metavar=metavar, default=argparse.SUPPRESS, help=text)
-    p.set_defaults(_run=mod.run)
 
 
 def add_global_options_to_sub(p: argparse.ArgumentParser) -> None:
@@ -144,24 +124,19 @@ def add_global_options_to_sub(p: argparse.ArgumentParser) -> None:
         add_global_options(p, suppress=True)
 
 
-#: Global options that do nothing for a command: given, they are refused (exit 2) rather
-#: than silently ignored. ``--config`` is taken everywhere (like TRUNKWIZ_CONFIG_DIR, it
-#: says where trunkwiz's files are, so a shell alias may always give it).
-_OFFLINE = frozenset(flag for flag, _, _ in GLOBAL_OPTIONS if flag != "--config")
-NO_EFFECT: dict[str, frozenset[str]] = {
-    "completion": _OFFLINE,
-    "man": _OFFLINE,
-    "sandbox": _OFFLINE - {"--debug", "--debug-file"},
-    "demo": frozenset({"--pbx", "--user", "--domain", "--profile"}),
-}
+def no_effect(name: str) -> frozenset[str]:
+    """The global options that do nothing for command ``name``: given, they are refused
+    (exit 2) rather than silently ignored (its definitions' ``NO_EFFECT``)."""
+    found: frozenset[str] = getattr(definitions(name), "NO_EFFECT", frozenset())
+    return found
 
 
-#: Options of a command that act only together with another (True) or only without it
-#: (False): given otherwise they would do nothing, so they are refused.
-DEPENDS: dict[str, dict[str, tuple[str, bool]]] = {
-    "status": {"--interval": ("--watch", True), "--count": ("--watch", True)},
-    "apply": {"--wait": ("--dry-run", False)},
-}
+def depends(name: str) -> dict[str, tuple[str, bool]]:
+    """Options of command ``name`` that act only together with another (True) or only
+    without it (False): given otherwise they would do nothing, so they are refused (its
+    definitions' ``DEPENDS``)."""
+    found: dict[str, tuple[str, bool]] = getattr(definitions(name), "DEPENDS", {})
+    return found
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -194,16 +169,16 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         word = extra[0]
         if word.startswith("-") and word != "-":
             flag = word.split("=", 1)[0]
-            if flag in NO_EFFECT.get(args.command, ()):
+            if flag in no_effect(args.command):
                 _usage_error(sub, f"{flag} has no effect on `trunkwiz {args.command}`", None)
             _usage_error(sub, f"unknown option {flag}", _closest(flag, _options(sub)))
         _usage_error(sub, f"unexpected argument {word!r}", None)
-    for flag in sorted(NO_EFFECT.get(args.command, ())):
+    for flag in sorted(no_effect(args.command)):
         dest = flag.lstrip("-").replace("-", "_")
         if getattr(args, dest, None) not in (None, False):
             _usage_error(sub, f"{flag} has no effect on `trunkwiz {args.command}`", None)
     given = _given_options(words, _options(sub))
-    for flag, (other, needed) in DEPENDS.get(args.command, {}).items():
+    for flag, (other, needed) in depends(args.command).items():
         if flag in given and (other in given) is not needed:
             how = "without" if needed else "with"
             _usage_error(sub, f"{flag} has no effect {how} {other}", None)

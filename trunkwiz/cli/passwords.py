@@ -13,14 +13,20 @@ cross the network unencrypted) unless ``--allow-http``, and an unreadable ``--ca
 from __future__ import annotations
 
 import argparse
+import getpass
+import ipaddress
 import ssl
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
 
 from trunkwiz.cli.common import CliError, say
 from trunkwiz.cli.target import Target
+from trunkwiz.store.secrets import SecretStore, SecretStoreUnavailable, pbx_key
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -48,8 +54,6 @@ class StdinSecrets:
 
 def parse_stdin_secrets(text: str) -> StdinSecrets:
     """Parse the ``--password-stdin`` text (``CliError`` code 2 when malformed)."""
-    from pydantic import SecretStr  # lazy: keeps --help light
-
     found = StdinSecrets()
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.removesuffix("\r")
@@ -84,8 +88,6 @@ def read_stdin_secrets(args: argparse.Namespace) -> StdinSecrets:
 
 def open_secret_store() -> SecretStore:
     """The keyring (``SecretStore``; tests replace this function with an in-memory one)."""
-    from trunkwiz.store.secrets import SecretStore  # lazy: keeps --help light
-
     return SecretStore()
 
 
@@ -103,8 +105,6 @@ class Keyring:
 
     def get(self, key: str) -> SecretStr | None:
         """The secret under ``key``, or None (absent or keyring unusable)."""
-        from trunkwiz.store.secrets import SecretStoreUnavailable  # lazy: keeps --help light
-
         if self.problem is not None:
             return None
         try:
@@ -125,9 +125,6 @@ def prompt_hidden(prompt: str) -> SecretStr | None:
     """Ask without echo on a terminal; None when not a terminal or nothing typed."""
     if not stdin_is_tty():
         return None
-    import getpass  # lazy: keeps --help light
-
-    from pydantic import SecretStr  # lazy: keeps --help light
 
     value = getpass.getpass(prompt)
     return SecretStr(value) if value else None
@@ -138,8 +135,6 @@ def pbx_password(target: Target, given: StdinSecrets, keyring: Keyring) -> Secre
 
     First checks that it may be sent to ``target`` (no plain ``http://`` to another host
     without ``--allow-http``; a readable ``--ca-file``)."""
-    from trunkwiz.store.secrets import pbx_key  # lazy: keeps --help light
-
     _refuse_plain_http(target.url, target.allow_http)
     if target.ca_file:
         _check_ca_file(target.ca_file)
@@ -160,9 +155,6 @@ def pbx_password(target: Target, given: StdinSecrets, keyring: Keyring) -> Secre
 
 def _refuse_plain_http(url: str, allowed: bool) -> None:
     """``http://`` sends the admin password in clear: only to loopback, or when allowed."""
-    import ipaddress  # lazy: keeps --help light
-    from urllib.parse import urlsplit  # lazy: keeps --help light
-
     parts = urlsplit(url)
     if parts.scheme.lower() != "http":
         return

@@ -20,6 +20,12 @@ from trunkwiz.cli import common, passwords, signin
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.target import Target, resolve_target
 from trunkwiz.domain.text import visible
+from trunkwiz.domain.trunkfile import TrunkFileError, parse
+from trunkwiz.pbx.errors import PbxError
+from trunkwiz.sip.probe import ProbeTarget, probe
+from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter
+from trunkwiz.store.paths import config_dir, ensure_private_dir
+from trunkwiz.store.secrets import trunk_key
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -27,40 +33,6 @@ if TYPE_CHECKING:
     from trunkwiz.domain.trunkfile import AnyTrunk
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.services import Services
-
-EPILOG = f"""\
-{passwords.STDIN_FORMAT}
-With FILE and one trunk, a single line is that trunk's SIP password. A password stored
-in the keyring is used for a file's trunk only when the PBX holds the same host for the
-trunk of that name (probe signs in to check; on a terminal it asks instead); else pipe
-the password with --password-stdin. OPTIONS and REGISTER are rate-limited per carrier
-host across every trunkwiz of this user (one probe per host every 5 s).
-
-exit status: 0 every probe succeeded, 1 a probe failed (the diagnosis says why) or the
-PBX could not be read, 2 bad input (bad file, unknown trunk, missing password)
-
-examples:
-  trunkwiz probe "Acme SIP"
-  printf 'Acme SIP\\t%s\\n' "$SIP_PW" | trunkwiz probe trunks.toml --password-stdin --json
-  trunkwiz probe trunks.toml --no-register
-"""
-
-
-DESCRIPTION = (
-    "Probe a trunk's carrier from this host: DNS, OPTIONS, REGISTER with "
-    "digest, un-REGISTER; explains failures in plain words."
-)
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz probe``."""
-    p.add_argument("target", metavar="NAME|FILE", help="a trunk on the PBX, or a trunk file")
-    p.add_argument("--no-register", action="store_true", help="OPTIONS only, no REGISTER")
-    p.add_argument(
-        "--timeout", type=float, default=8.0, metavar="S", help="seconds per trunk (default 8)"
-    )
-    common.add_password_stdin(p)
-    common.add_output_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,8 +47,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _from_file(args: argparse.Namespace, path: Path) -> int:
-    from trunkwiz.domain.trunkfile import TrunkFileError, parse  # lazy: keeps --help light
-
     try:
         tf = parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -149,8 +119,6 @@ class _HeldHosts:
 
     async def of(self, name: str) -> tuple[str, str] | None:
         """``(hostname, outbound server)`` on the PBX, or None (``problem`` says why)."""
-        from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
-
         try:
             conn = self._conn
             if conn is None:
@@ -208,10 +176,6 @@ async def _probe_all(
     keyring: passwords.Keyring,
     held: _HeldHosts | None = None,
 ) -> int:
-    from trunkwiz.sip.probe import ProbeTarget, probe  # lazy: keeps --help light
-    from trunkwiz.sip.ratelimit import RateLimiter  # lazy: keeps --help light
-    from trunkwiz.store.secrets import trunk_key  # lazy: keeps --help light
-
     jobs = []
     for trunk in trunks:
         register = _plan(args, trunk)
@@ -257,9 +221,6 @@ async def _probe_all(
 def shared_state(args: argparse.Namespace) -> Path | None:
     """The rate limiter's state file shared by every trunkwiz of this user (None if the
     config dir cannot be made: the limit is then per process)."""
-    from trunkwiz.sip.ratelimit import STATE_FILE  # lazy: keeps --help light
-    from trunkwiz.store.paths import config_dir, ensure_private_dir  # lazy: keeps --help light
-
     try:
         return ensure_private_dir(config_dir(getattr(args, "config", None))) / STATE_FILE
     except OSError:

@@ -10,51 +10,19 @@ the secret as an argument. Its last line says which store holds it and for how l
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
-from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
 
 from trunkwiz.cli import common, passwords
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.target import resolve_target
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr
-
-EPILOG = """\
-The keyring service is "trunkwiz"; entries are pbx:<url>:<user>[@<domain>] and
-trunk:<url>:<name>. apply, export, status and probe read them. The store is the
-Secret Service (gnome-keyring) when one runs, else the kernel keyring (a plain SSH
-login): kept in kernel memory until reboot or 3 days unused, asked again after that.
-
-exit status: 0 stored or deleted (deleting an absent entry is not an error),
-1 the keyring cannot be used (the message says how to fix it), 2 bad input
-
-examples:
-  trunkwiz --pbx https://pbx.example.com:8887 secret set pbx admin
-  printf '%s\\n' "$SIP_PW" | trunkwiz --pbx https://pbx.example.com:8887 secret set trunk "Acme SIP"
-  trunkwiz --pbx https://pbx.example.com:8887 --domain acme.example.com secret set pbx manager
-  trunkwiz secret delete trunk "Acme SIP"
-"""
-
-
-DESCRIPTION = "Store or delete a PBX admin password or a trunk's SIP password in the OS keyring."
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz secret``."""
-    p.add_argument("action", choices=("set", "delete"), help="store or remove")
-    p.add_argument("what", choices=("pbx", "trunk"), help="a PBX admin or a trunk password")
-    p.add_argument("name", metavar="NAME", help="the admin user (pbx) or the trunk name (trunk)")
+from trunkwiz.store.secrets import SecretStoreUnavailable, pbx_key, trunk_key
 
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 done, 1 keyring unavailable, 2 bad input."""
-    from trunkwiz.store.secrets import (  # lazy: keeps --help light
-        SecretStoreUnavailable,
-        pbx_key,
-        trunk_key,
-    )
-
     try:
         target = resolve_target(args)
         domain = getattr(args, "domain", None) or None
@@ -95,13 +63,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_secret(label: str) -> SecretStr | None:
     """The secret as a ``SecretStr``: stdin's first line, or a prompt typed twice."""
-    from pydantic import SecretStr as Secret  # lazy: keeps --help light
-
     if not passwords.stdin_is_tty():
         line = sys.stdin.readline() if sys.stdin is not None else ""
         value = line.removesuffix("\n").removesuffix("\r")
-        return Secret(value) if value else None
-    import getpass  # lazy: keeps --help light
+        return SecretStr(value) if value else None
 
     first = getpass.getpass(f"{label}: ")
     if not first:
@@ -109,4 +74,4 @@ def _read_secret(label: str) -> SecretStr | None:
     if getpass.getpass("Again, to confirm: ") != first:
         common.say("trunkwiz secret: the two entries differ; nothing stored")
         return None
-    return Secret(first)
+    return SecretStr(first)

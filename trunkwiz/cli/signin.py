@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from trunkwiz.cli.common import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, CliError, seconds_option
 from trunkwiz.cli.passwords import Keyring, pbx_password, read_stdin_secrets
 from trunkwiz.cli.target import Target, resolve_target
+from trunkwiz.pbx.client import PbxClient
+from trunkwiz.service.outcomes import NeedsTrust, Refused
+from trunkwiz.service.services import ConnectDefaults, Services
+from trunkwiz.store.paths import config_dir
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -37,10 +42,6 @@ async def sign_in(
     args: argparse.Namespace, target: Target, password: SecretStr
 ) -> tuple[Services, Connection]:
     """Sign in; PBX, TLS and network failures become ``CliError`` code 1."""
-    from trunkwiz.service.outcomes import NeedsTrust, Refused  # lazy: keeps --help light
-    from trunkwiz.service.services import ConnectDefaults, Services  # lazy: keeps --help light
-    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
-
     defaults = ConnectDefaults(
         url=target.url,
         user=target.user,
@@ -52,8 +53,6 @@ async def sign_in(
     deadline = seconds_option(args, "deadline", DEFAULT_DEADLINE)
 
     def client(url: str, tls: TlsPolicy) -> PbxClient:
-        from trunkwiz.pbx.client import PbxClient  # lazy: keeps --help light
-
         made = PbxClient(url, tls=tls, request_timeout=request_timeout)
         made.set_deadline(deadline)
         return made
@@ -79,8 +78,6 @@ async def sign_in(
 
 def untrusted_message(target: Target, fingerprint: str | None) -> str:
     """What to do about a certificate this host does not trust."""
-    from urllib.parse import urlsplit  # lazy: keeps --help light
-
     parts = urlsplit(target.url)
     hostport = f"{parts.hostname}:{parts.port or 443}"
     shown = fingerprint or "(could not be read)"

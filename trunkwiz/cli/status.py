@@ -19,47 +19,10 @@ import time
 from typing import Any
 
 from trunkwiz.cli import common, signin
+from trunkwiz.cli.args.status import MAX_INTERVAL, MIN_INTERVAL
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.completion.names import remember_names
-
-MIN_INTERVAL, MAX_INTERVAL = 0.5, 300.0
-
-EPILOG = """\
-exit status: 0 shown (whatever the status), 1 PBX/network failure (a trunk the PBX
-would not fully read is still listed, its STATUS saying why), 2 bad input (unknown trunk
-name). Ctrl+C ends --watch with status 0.
-
-examples:
-  trunkwiz status
-  trunkwiz status "Acme SIP" --json
-  trunkwiz status --watch --interval 5
-"""
-
-
-DESCRIPTION = "Show each trunk's registration status (ONLINE/OFFLINE)."
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz status``."""
-    p.add_argument("name", nargs="?", metavar="NAME", help="only this trunk")
-    p.add_argument("--watch", action="store_true", help="refresh until Ctrl+C")
-    p.add_argument(
-        "--interval",
-        type=float,
-        default=2.0,
-        metavar="S",
-        help=f"seconds between refreshes with --watch ({MIN_INTERVAL:g}-"
-        f"{MAX_INTERVAL:g}, default 2)",
-    )
-    p.add_argument(
-        "--count",
-        type=int,
-        default=0,
-        metavar="N",
-        help="with --watch: stop after N refreshes (default: until Ctrl+C)",
-    )
-    common.add_password_stdin(p)
-    common.add_output_options(p)
+from trunkwiz.domain.text import visible
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,6 +65,7 @@ async def _status(args: argparse.Namespace) -> int:
         await services.close()
 
 
+# Any: a signed-in Connection; a row holds text, numbers and None
 async def _rows(conn: Any, name: str | None) -> list[dict[str, Any]]:
     rows = [
         {
@@ -123,6 +87,7 @@ async def _rows(conn: Any, name: str | None) -> list[dict[str, Any]]:
     return chosen
 
 
+# Any: a row holds text, numbers and None
 def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bool) -> None:
     if args.json:
         if watching:
@@ -137,18 +102,16 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], *, watching: bo
     print(table(rows), flush=True)
 
 
-def shown_status(row: dict[str, Any]) -> str:
+def shown_status(row: dict[str, Any]) -> str:  # Any: text, numbers and None
     """The STATUS cell: the live status, or what could not be read and why."""
     problems = row.get("problems") or ()
     return "; ".join(problems) if problems else str(row["status"])
 
 
-def table(rows: list[dict[str, Any]]) -> str:
+def table(rows: list[dict[str, Any]]) -> str:  # Any: text, numbers and None
     """The rows as aligned columns NAME KIND HOST STATUS (the PBX's text shown with
     control characters escaped: a cell is one line and nothing in it reaches the terminal
     raw)."""
-    from trunkwiz.domain.text import visible  # lazy: keeps --help light
-
     if not rows:
         return "No trunks."
     heads = ("NAME", "KIND", "HOST", "STATUS")

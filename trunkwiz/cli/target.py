@@ -12,6 +12,12 @@ import argparse
 from dataclasses import dataclass
 
 from trunkwiz.cli.common import CliError, say
+from trunkwiz.pbx.errors import BadTarget
+from trunkwiz.pbx.tls import normalize_fingerprint
+from trunkwiz.pbx.transport import check_url
+from trunkwiz.store.paths import config_dir
+from trunkwiz.store.profiles import ProfileNotFound, ProfileStore
+from trunkwiz.store.tomlfile import ConfigFileError
 
 DEFAULT_URL = "https://127.0.0.1:8887"
 
@@ -31,10 +37,6 @@ class Target:
 
 def resolve_target(args: argparse.Namespace) -> Target:
     """The target from the profile and the options (``CliError`` code 2 when invalid)."""
-    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
-    from trunkwiz.store.profiles import ProfileNotFound, ProfileStore  # lazy: keeps --help light
-    from trunkwiz.store.tomlfile import ConfigFileError  # lazy: keeps --help light
-
     store = ProfileStore(config_dir(getattr(args, "config", None)))
     name = getattr(args, "profile", None)
     try:
@@ -49,8 +51,6 @@ def resolve_target(args: argparse.Namespace) -> Target:
     domain = getattr(args, "domain", None) or (profile.domain if same and profile else "") or ""
     pin = getattr(args, "pin", None) or (profile.pinned_sha256 if same and profile else None)
     if pin:
-        from trunkwiz.pbx.tls import normalize_fingerprint  # lazy: keeps --help light
-
         try:
             pin = normalize_fingerprint(pin)
         except ValueError as exc:
@@ -58,9 +58,6 @@ def resolve_target(args: argparse.Namespace) -> Target:
     flag = bool(getattr(args, "insecure", False))
     insecure = flag or bool(same and profile and profile.insecure)
     ca_file = getattr(args, "ca_file", None) or (profile.ca_file if same and profile else None)
-    from trunkwiz.pbx.errors import BadTarget  # lazy: keeps --help light
-    from trunkwiz.pbx.transport import check_url  # lazy: keeps --help light
-
     try:
         check_url(url)
     except BadTarget as exc:

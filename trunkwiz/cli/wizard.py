@@ -1,20 +1,27 @@
 """``trunkwiz`` / ``trunkwiz wizard``: the interactive wizard on the chosen PBX profile.
 
-Only argparse and the standard library are imported at module level; the App and the
-services are imported when the command runs, so ``trunkwiz wizard --help`` and completion
-(which build this command's parser) stay fast.
+Its arguments are ``trunkwiz.cli.args.wizard``. What the first frame needs is imported
+at the top; Textual only when the App opens (not for the refusal without a terminal), and
+the keyring's module (with the PBX client) when the wizard first needs a password.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import TYPE_CHECKING, Any
+
+from trunkwiz.service.draft import WizardDraft
+from trunkwiz.service.services import DEFAULT_URL, ConnectDefaults, Services
+from trunkwiz.store.checked import NOTICES
+from trunkwiz.store.paths import config_dir
+from trunkwiz.store.tomlfile import ConfigFileError
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from trunkwiz.service.services import ConnectDefaults, Services
+    from trunkwiz.store.secrets import SecretStore
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
@@ -44,31 +51,9 @@ def refuse_without_terminal() -> int | None:
     return 2
 
 
-DESCRIPTION = "Set up or edit a SIP trunk step by step (keyboard only, fits 80x24)."
-EPILOG = (
-    "examples:\n"
-    "  trunkwiz\n"
-    "  trunkwiz --pbx https://pbx.example.com:8887 --user admin\n"
-    "  trunkwiz wizard --resume"
-)
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz wizard``."""
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue the saved draft without asking (sign in again, then back to its step)",
-    )
-
-
+# Any: forwards keyword arguments to ConnectDefaults
 def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
     """What the Connect step shows, from the global options."""
-    from trunkwiz.service.services import (  # lazy: keeps --help light
-        DEFAULT_URL,
-        ConnectDefaults,
-    )
-
     return ConnectDefaults(
         url=getattr(args, "pbx", None) or DEFAULT_URL,
         user=getattr(args, "user", None) or "",
@@ -79,11 +64,9 @@ def connect_defaults(args: argparse.Namespace, **extra: Any) -> ConnectDefaults:
     )
 
 
+# Any: forwards keyword arguments to Services
 def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     """The composition root of the wizard: stores, keyring and PBX client factory."""
-    from trunkwiz.service.services import Services  # lazy: keeps --help light
-    from trunkwiz.store.paths import config_dir  # lazy: keeps --help light
-
     kwargs.setdefault("defaults", connect_defaults(args))
     kwargs.setdefault("secrets", _open_secret_store)
     kwargs.setdefault("read_ahead", True)  # the tenants, while the first steps are filled in
@@ -94,9 +77,9 @@ def build_services(args: argparse.Namespace, **kwargs: Any) -> Services:
     )
 
 
-def _open_secret_store() -> Any:
+def _open_secret_store() -> SecretStore:
     """The OS keyring (imported when the wizard first needs a password)."""
-    from trunkwiz.cli import passwords  # lazy: keeps --help light
+    from trunkwiz.cli import passwords  # lazy: httpx and pydantic, off the first frame
 
     return passwords.open_secret_store()
 
@@ -107,8 +90,7 @@ def make_app(args: argparse.Namespace) -> App[int]:
     A saved draft is offered on start (Resume / Start over); ``--resume`` takes it without
     asking. Either way the user signs in again, then the wizard returns to the saved step.
     """
-    from trunkwiz.service.draft import WizardDraft  # lazy: keeps --help light
-    from trunkwiz.tui.app import TrunkWizApp  # lazy: keeps --help light
+    from trunkwiz.tui.app import TrunkWizApp  # lazy: Textual, only when the App opens
 
     services = build_services(args)
     if getattr(args, "resume", False):
@@ -126,8 +108,6 @@ def make_app(args: argparse.Namespace) -> App[int]:
 def resume_command(args: argparse.Namespace, command: str = "") -> str:
     """The command line that offers a kept draft again: ``trunkwiz`` (or ``trunkwiz
     COMMAND``) with the ``--config`` given, shell-quoted."""
-    import shlex  # lazy: keeps --help light
-
     words = ["trunkwiz"]
     config = getattr(args, "config", None)
     if config:
@@ -137,11 +117,9 @@ def resume_command(args: argparse.Namespace, command: str = "") -> str:
     return " ".join(words)
 
 
-def _saved_draft(services: Services) -> dict[str, Any] | None:
+def _saved_draft(services: Services) -> dict[str, Any] | None:  # Any: a TOML table
     """The saved draft, or None (none saved; or of the wrong shape: the store moved it
     aside and said where)."""
-    from trunkwiz.store.tomlfile import ConfigFileError  # lazy: keeps --help light
-
     try:
         return services.load_draft()
     except (OSError, ValueError, ConfigFileError) as exc:
@@ -160,8 +138,6 @@ def run_app(app: App[int]) -> int:
     file moved aside while the App had the terminal was reported into Textual's capture
     of stderr (not shown): its line is written then too. An exception escaping Textual
     itself is reported as one the App caught (``report_crash``)."""
-    from trunkwiz.store.checked import NOTICES  # lazy: keeps --help light
-
     seen = len(NOTICES)
     result: object = None
     try:

@@ -28,7 +28,8 @@ under 1 ms with 30 trunk names, 20-50 ms with the 2,000 kept at most; zsh's read
 2,000 names about 13 ms), and printing the script costs one ``trunkwiz`` start (about
 0.25 s, once per shell start-up).
 
-The trunk names file is :mod:`trunkwiz.cli.completion.names`; the shell code of the two
+The trunk names file is :mod:`trunkwiz.cli.completion.names` (its format,
+:mod:`trunkwiz.cli.completion.records`); the shell code of the two
 scripts, :mod:`trunkwiz.cli.completion.templates`.
 """
 
@@ -38,30 +39,12 @@ import argparse
 import re
 import shlex
 
-from trunkwiz.cli.completion.names import HEADER, MAX_NAMES, NAMES_FILE, TRAILER
+from trunkwiz.cli.completion.records import HEADER, MAX_NAMES, NAMES_FILE, TRAILER
 from trunkwiz.cli.completion.templates import BASH, ZSH
 from trunkwiz.cli.parser import build_parser
 
-DESCRIPTION = "Print a completion script for bash or zsh (commands, options, trunk names)."
-
-EPILOG = """\
-Trunk names come from the last `trunkwiz status` or `trunkwiz export` of all trunks
-(kept in <config dir>/completion-names, names only). They are offered quoted for the
-shell, as data: a name is never run or expanded.
-
-examples:
-  eval "$(trunkwiz completion bash)"          # in ~/.bashrc
-  eval "$(trunkwiz completion zsh)"           # in ~/.zshrc
-  trunkwiz completion bash > /etc/bash_completion.d/trunkwiz
-"""
-
 _WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")  # commands and choices, as generated
 _FLAG = re.compile(r"^--?[A-Za-z0-9][A-Za-z0-9-]*$")
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options and arguments of ``trunkwiz completion``."""
-    p.add_argument("shell", choices=("bash", "zsh"), help="the shell to complete in")
 
 
 def run(args: argparse.Namespace) -> int:

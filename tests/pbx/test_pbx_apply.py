@@ -169,3 +169,23 @@ async def test_password_change_is_sent_only_when_asked(sandbox, admin: PbxClient
     assert [op.kind for op in change.operations] == [OpKind.update]
     await apply(admin, change, password=SecretStr("a-new-secret"))
     assert sandbox.state.trunks[result.trunk_id].password == "a-new-secret"
+
+
+async def test_the_new_trunk_id_is_told_before_the_rest_of_the_plan(
+    sandbox: SandboxServer, admin: PbxClient
+) -> None:
+    """``on_created`` hears the id once, when the PBX has created the trunk and before any
+    tenant is assigned (a submit cut off later is resumed as an edit of that trunk)."""
+    tenants = (await admin.tenants())[:2]
+    want = trunk([(t, f"{5000 + 100 * i}-{5099 + 100 * i}", 3) for i, t in enumerate(tenants)])
+    want = want.model_copy(update={"name": "Carrier told"})
+    heard: list[tuple[str, int]] = []
+    events: list[Progress] = []
+
+    def created(trunk_id: str) -> None:
+        heard.append((trunk_id, len(events)))
+
+    result = await apply(admin, plan(want, None), on_progress=events.append, on_created=created)
+    assert result.created
+    assert heard == [(result.trunk_id, 0)]  # once, before the first step was reported done
+    assert len(events) == 3

@@ -45,7 +45,6 @@ from trunkwiz.domain.trunkfile import (
 )
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.plan import ApplyInterrupted, Plan, PlanError, Progress
-from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import file_routes, plan_routes
@@ -311,10 +310,9 @@ class ApplyRun:
                 return self._stopped_between(applied, items[number:])
             out(self.args, f"Applying trunk {item.trunk.name} ...")
             self.stage = "apply"
-            conn.client.set_deadline(deadline)  # each trunk gets the whole --deadline
+            conn.set_deadline(deadline)  # each trunk gets the whole --deadline
             try:
-                result = await apply_plan(
-                    conn.client,
+                result = await conn.apply(
                     item.plan,
                     password=item.password,
                     on_progress=progress,
@@ -360,7 +358,7 @@ class ApplyRun:
             return EXIT_OK
         self.stage = "wait"
         timeout = common.seconds_option(self.args, "http_timeout", common.DEFAULT_TIMEOUT)
-        conn.client.set_deadline(self.args.wait + timeout)
+        conn.set_deadline(self.args.wait + timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.args.wait
         pending = {}

@@ -44,7 +44,7 @@ async def _status(args: argparse.Namespace) -> int:
         shown = 0
         while True:
             if shown:
-                conn.client.set_deadline(deadline)  # --deadline bounds each refresh
+                conn.set_deadline(deadline)  # --deadline bounds each refresh
             rows = await _rows(conn, args.name)
             if args.name is None and not shown:  # trunk names for shell completion
                 remember_names(args, [r["name"] for r in rows])

@@ -57,6 +57,7 @@ async def apply(
     password: SecretStr | None = None,
     concurrency: int = REQUEST_CONCURRENCY,
     on_progress: Callable[[Progress], None] | None = None,
+    on_created: Callable[[str], None] | None = None,
     stop: asyncio.Event | None = None,
     record: ApplyRecord | None = None,
     rollback_timeout: float = ROLLBACK_TIMEOUT,
@@ -67,7 +68,8 @@ async def apply(
     password change. Raises ``ValueError`` before sending anything when a needed password
     is missing, ``ApplyFailed`` after rolling back when a call fails, and
     ``ApplyInterrupted`` after rolling back when ``stop`` was set. ``record`` is kept up to
-    date as calls complete (see ``ApplyRecord``).
+    date as calls complete (see ``ApplyRecord``). ``on_created(trunk_id)`` runs as soon as
+    the PBX has created the trunk, before the rest of the plan is sent.
     """
     record = record if record is not None else ApplyRecord()
     record.trunk_id = record.trunk_id or plan.trunk_id
@@ -81,6 +83,7 @@ async def apply(
         raise ValueError("a password change was planned but no password was given")
     run = _Run(client, plan, secret if known else None, max(1, concurrency), on_progress)
     run.stop, run.record, run.rollback_timeout = stop or asyncio.Event(), record, rollback_timeout
+    run.on_created = on_created
     return await run.execute()
 
 
@@ -98,6 +101,8 @@ class _Run(Rollback):
         self.password = password
         self.concurrency = concurrency
         self.on_progress = on_progress
+        self.on_created: Callable[[str], None] | None = None
+        """Told the new trunk's id as soon as the PBX has created it."""
         self.trunk_id = plan.trunk_id
         self.done: list[Operation] = []
         self.stop = asyncio.Event()
@@ -239,6 +244,8 @@ class _Run(Rollback):
         pw = self.password.get_secret_value() if self.password else None
         if op.kind is OpKind.create:
             self.trunk_id = await self.client.create_provider(desired.to_create_payload(pw))
+            if self.on_created is not None:
+                self.on_created(self.trunk_id)
             return
         assert self.trunk_id is not None
         if op.kind is OpKind.update:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from trunkwiz.domain.options import Level
 from trunkwiz.pbx.errors import PbxError
@@ -77,6 +77,11 @@ class Connection:
         await self.client.aclose()
 
     # -- reads ----------------------------------------------------------------------------
+    def set_deadline(self, seconds: float | None) -> None:
+        """No PBX request of this connection may run past ``seconds`` from now (None: no
+        overall deadline); a command gives each trunk, or each refresh, its own."""
+        self.client.set_deadline(seconds)
+
     def forget(self) -> None:
         """Read the tenants again next time (after a submit, or when the user asks)."""
         self._tenant_items, self._tenant_read, self._tenant_infos = None, None, None
@@ -265,12 +270,14 @@ class Connection:
         no new call starts, what this submit changed is rolled back, then
         ``ApplyInterrupted`` (a ``ServiceError``) is raised.
         """
-        client = self.client
-        if on_created is not None:
-            client = cast("PbxClient", _Recording(self.client, on_created))
         try:
             return await apply(
-                client, the_plan, password=password, on_progress=on_progress, stop=stop
+                self.client,
+                the_plan,
+                password=password,
+                on_progress=on_progress,
+                on_created=on_created,
+                stop=stop,
             )
         finally:
             self.forget()  # what the PBX holds has changed: read it again
@@ -280,22 +287,6 @@ def _retrieved(task: asyncio.Task[list[Tenant]]) -> None:
     """Fetch a shared read's outcome, so a failure nobody awaited is not reported as lost."""
     if not task.cancelled():
         task.exception()
-
-
-class _Recording:
-    """The PBX client, telling ``on_created`` the id of each trunk it creates."""
-
-    def __init__(self, client: PbxClient, on_created: Callable[[str], None]) -> None:
-        self._client = client
-        self._on_created = on_created
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._client, name)
-
-    async def create_provider(self, payload: dict[str, object]) -> str:
-        trunk_id = await self._client.create_provider(payload)
-        self._on_created(str(trunk_id))
-        return trunk_id
 
 
 #: Default listener ports of a PortSIP PBX, used in the "create a transport" advice.

@@ -127,17 +127,17 @@ class DemoWorld:
 
 def demo_drafts(config: Path, url: str) -> DraftStore:
     """The demo's draft slot in ``config``, read back for the sandbox at ``url``."""
-    from trunkwiz.store.drafts import DraftStore  # lazy: keeps --help light
+    from trunkwiz.store.drafts import DraftStore, SavedDraft  # lazy: keeps --help light
 
     class DemoDrafts(DraftStore):
         """``drafts/demo.toml``: each demo has a new sandbox, so a saved draft is read back
         with this sandbox's URL and user, and an edit of a trunk the old sandbox held
         becomes a new trunk with the same values."""
 
-        def load(self) -> dict[str, Any] | None:
+        def load(self) -> SavedDraft | None:
             saved = super().load()
             if saved:
-                saved.update(url=url, user="admin")
+                saved.update({"url": url, "user": "admin"})
                 if saved.pop("trunk_id", None) is not None:
                     saved.pop("baseline", None)
             return saved

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from trunkwiz.service.services import ConnectDefaults, Services
+    from trunkwiz.store.drafts import SavedDraft
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
 
@@ -137,7 +138,7 @@ def resume_command(args: argparse.Namespace, command: str = "") -> str:
     return " ".join(words)
 
 
-def _saved_draft(services: Services) -> dict[str, Any] | None:
+def _saved_draft(services: Services) -> SavedDraft | None:
     """The saved draft, or None (none saved; or of the wrong shape: the store moved it
     aside and said where)."""
     from trunkwiz.store.tomlfile import ConfigFileError  # lazy: keeps --help light

@@ -14,7 +14,8 @@ from trunkwiz.store.tomlfile import ConfigFileError
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from trunkwiz.store.drafts import DraftStore, SavedDraft
+    from trunkwiz.store.drafts import DraftStore
+    from trunkwiz.store.drafts import SavedDraft as SavedDraft  # the front ends' name for it
     from trunkwiz.store.profiles import Profile, ProfileStore
     from trunkwiz.store.secrets import SecretStore
 

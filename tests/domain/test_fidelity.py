@@ -82,22 +82,6 @@ def test_siptrunk_associated_ips_cite_the_kb_screenshots_that_show_them() -> Non
         assert shot in item.note
 
 
-def test_an_option_flag_the_pbx_leaves_out_means_the_api_schema_default() -> None:
-    # v22 spec, GET /providers/{id}: rewrite_via_ip, verify_port, keep_alive default true;
-    # what trunkwiz sends stays the web UI's (off) and is always explicit.
-    from trunkwiz.domain.fromapi import trunk_from_api
-    from trunkwiz.domain.options import TrunkOptions
-
-    detail = {"id": "7", "name": "T", "auth_mode": "IP_AUTH", "hostname": "sip.example.test"}
-    options = trunk_from_api(detail, [], {}).options
-    assert (options.rewrite_via_ip, options.verify_port, options.keep_alive) == (True, True, True)
-    assert (options.inlan, options.keep_alive_interval) == (False, 360)
-    sent = TrunkOptions()
-    assert (sent.rewrite_via_ip, sent.verify_port, sent.keep_alive) == (False, False, False)
-    told = trunk_from_api({**detail, "keep_alive": False}, [], {}).options
-    assert told.keep_alive is False
-
-
 def test_inferred_and_example_values_are_not_prefilled() -> None:
     # Seed notes: Bandwidth's host is an "Example primary IP" (per account); CM.com's
     # register ranges "presumably apply"; Wavix's IP host is "presumably the same".

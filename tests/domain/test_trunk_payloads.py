@@ -1,13 +1,10 @@
-"""Create/update bodies and building a model from the PBX's data."""
+"""Create/update bodies (a trunk read from the PBX: ``tests/pbx/test_pbx_trunk_mapping``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from trunkwiz.domain.fromapi import infer_level, trunk_from_api
-from trunkwiz.domain.options import OPTION_FIELDS, Level
+from trunkwiz.domain.options import OPTION_FIELDS
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk, parse_trunk
 
 TENANTS = [{"tenant_id": "t1", "tenant_name": "Acme", "did_numbers": "3000-3010"}]
@@ -112,47 +109,6 @@ def test_update_compares_lists_and_pools_by_meaning() -> None:
     assert "did_numbers" not in own.to_update_payload(cur)
     cur = {**detail_of(own), "did_numbers": "3000-3007"}
     assert own.to_update_payload(cur) == {"did_numbers": "3000-3005;3006"}
-
-
-def test_trunk_from_api_builds_an_editable_model() -> None:
-    original = register(options={"keep_alive": True, "keep_alive_interval": 30}, port=5061)
-    detail = {**detail_of(original), "additional_ips": "192.0.2.0/24", "unknown_new": 1}
-    assignees = [{"tenant_id": "t1", "did_numbers": "3000-3010", "concurrency": 5}]
-    trunk = trunk_from_api(detail, assignees, {"t1": "Acme"})
-    assert isinstance(trunk, RegisterTrunk)
-    assert trunk.password is None
-    assert trunk.options.keep_alive is True and trunk.options.keep_alive_interval == 30
-    assert trunk.port == 5061 and trunk.additional_ips == ["192.0.2.0/24"]
-    assert trunk.tenants[0].tenant_name == "Acme" and trunk.tenants[0].concurrency == 5
-    assert trunk.to_update_payload(detail) == {}
-
-
-def test_trunk_from_api_defaults_missing_fields() -> None:
-    trunk = trunk_from_api(
-        {"auth_mode": "IP_AUTH", "name": "X", "hostname": "192.0.2.1", "port": None}, [], {}
-    )
-    assert isinstance(trunk, IpTrunk)
-    assert trunk.port == 5060 and trunk.options.single_via_header is True
-
-
-def test_trunk_from_api_level() -> None:
-    assert infer_level({"shared": True}, []) is Level.system
-    assert infer_level({"did_numbers": "3000"}, []) is Level.tenant
-    assert infer_level({}, [{"tenant_id": "a"}]) is Level.system
-    detail = {
-        "auth_mode": "REGISTER_AUTH",
-        "name": "T",
-        "hostname": "h.example",
-        "auth_id": "a",
-        "did_numbers": "3000",
-    }
-    trunk = trunk_from_api(detail, [], {})
-    assert trunk.level is Level.tenant and trunk.did_numbers == "3000"
-
-
-def test_trunk_from_api_refuses_kinds_it_cannot_edit() -> None:
-    with pytest.raises(ValueError, match="WHATS_APP"):
-        trunk_from_api({"auth_mode": "WHATS_APP", "name": "W", "hostname": "h"}, [], {})
 
 
 def test_parse_trunk_from_a_trunk_file_shape() -> None:

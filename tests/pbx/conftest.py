@@ -163,8 +163,9 @@ async def snapshot(pbx: PbxClient) -> dict[str, Any]:
     """Every trunk (detail) with its assignees, keyed by trunk name."""
     out: dict[str, Any] = {}
     for summary in await pbx.providers():
-        pid = summary["id"]
+        pid = summary.id
         found = sorted(await pbx.assignees(pid), key=lambda a: a.tenant_id)
         assignees = [a.model_dump() for a in found]
-        out[summary["name"]] = {"detail": await pbx.provider(pid), "assignees": assignees}
+        detail = (await pbx.provider(pid)).model_dump(exclude_unset=True)
+        out[summary.name] = {"detail": detail, "assignees": assignees}
     return out

@@ -74,7 +74,7 @@ async def test_update_changes_only_what_differs(sandbox: SandboxServer, admin) -
     result = await converge(admin, want)
     assert admin.stats.mutations - mutations == 3  # update, shrink tenant 0, assign tenant 1
     detail = await admin.provider(result.trunk_id)
-    assert detail["concurrency"] == 40 and detail["hostname"] == "sip.carrier-a.example"
+    assert detail.concurrency == 40 and detail.hostname == "sip.carrier-a.example"
     assignees = {a.tenant_id: a for a in await admin.assignees(result.trunk_id)}
     assert assignees[tenants[1].id].did_numbers == "150-199"
     assert sandbox.state.trunks[result.trunk_id].password == SECRET  # not re-sent

@@ -8,7 +8,7 @@ from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.inventory import Inventory, ProviderEntry, load_inventory
-from trunkwiz.pbx.objects import Assignee, Tenant
+from trunkwiz.pbx.objects import Assignee, Tenant, Trunk, TrunkSummary
 from trunkwiz.pbx.plan import apply, plan
 from trunkwiz.sandbox.server import DEFAULT_TENANT_PASSWORD, SandboxServer
 
@@ -70,13 +70,14 @@ async def test_tenant_admin_inventory_skips_system_reads(sandbox: SandboxServer,
 def test_pools_for_host_labels_are_unique_and_include_own_pools() -> None:
     inv = Inventory(
         providers=(
-            ProviderEntry("1", {"name": "T", "hostname": "h", "did_numbers": "1-5"}),
+            ProviderEntry("1", TrunkSummary(name="T", hostname="h", did_numbers="1-5")),
             ProviderEntry(
                 "2",
-                {"name": "T", "hostname": "h"},
+                TrunkSummary(name="T"),
+                Trunk(name="T", hostname="h"),
                 (Assignee(tenant_id="x", did_numbers="7"), Assignee(tenant_id="y")),
             ),
-            ProviderEntry("3", {"name": "T", "hostname": "h", "did_numbers": "9"}),
+            ProviderEntry("3", TrunkSummary(), Trunk(name="T", hostname="h", did_numbers="9")),
         ),
         tenants=(Tenant(id="x", name="Acme"),),
     )

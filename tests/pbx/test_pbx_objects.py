@@ -42,6 +42,8 @@ def _example(schema: dict[str, Any]) -> Any:
         return schema["enum"][0]
     if schema.get("type") == "object":
         return {k: _example(v) for k, v in schema.get("properties", {}).items()}
+    if schema.get("type") == "array":
+        return [_example(schema["items"])]
     return {"string": "x", "integer": 1, "boolean": True}[schema["type"]]
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from trunkwiz.domain.didpool import DidPool
 from trunkwiz.domain.trunk import parse_trunk
-from trunkwiz.pbx.objects import Assignee
+from trunkwiz.pbx.objects import Assignee, Trunk
 from trunkwiz.pbx.plan import CurrentTrunk, OpKind, PlanError, plan
 
 SECRET = "carrier-secret-42"
@@ -35,7 +35,7 @@ def desired(tenants: list[tuple[str, str, int]] = (), **extra: Any):
 def current_of(trunk, assignees: list[tuple[str, str, int]], **detail: Any) -> CurrentTrunk:
     body = {"additional_ips": "", **trunk.to_create_payload(), "id": "P1", "shared": True, **detail}
     items = [Assignee(tenant_id=t, did_numbers=d, concurrency=c) for t, d, c in assignees]
-    return CurrentTrunk("P1", body, items)
+    return CurrentTrunk("P1", Trunk.model_validate(body), items)
 
 
 def test_create_plan_lists_fields_and_hides_the_password() -> None:

@@ -1,16 +1,19 @@
 """Rules owned per trunk, against the sandbox over HTTP: a rule that routes through two
 trunks keeps the other trunk's route through every removal path (file, unshare, delete
-with rules); a disabled route stays disabled; names are matched exactly; office hours are
-always sent; duplicate DIDs and indistinguishable rules are refused before anything is
-sent."""
+with rules), whole, with the fields trunkwiz does not know; a disabled route stays
+disabled; names are matched exactly; office hours are always sent; duplicate DIDs and
+indistinguishable rules are refused before anything is sent."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
+from tests.pbx.test_pbx_contract import Recorder
 from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes
 from trunkwiz.domain.trunk import parse_trunk
@@ -21,7 +24,7 @@ from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.rules import RuleApi, routes_from_api
 from trunkwiz.pbx.rules_ops import RuleOpKind
 from trunkwiz.pbx.rules_plan import RulesRefused, load_rules, plan_with_routes
-from trunkwiz.sandbox.server import SandboxServer
+from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 
 POOL_A = "16468097065-16468097069"
 POOL_B = "16468097070-16468097079"
@@ -408,3 +411,101 @@ async def test_an_inbound_name_taken_by_another_trunk_is_refused_before_anything
             api, plan(trunk_c, None), {tenant.id: TenantRoutes(inbound=(theirs,))}
         )
     assert len(sandbox.state.trunks) == 2
+
+
+# -- 8. a rule written back keeps what trunkwiz does not model -------------------------------
+
+
+def with_newer_fields(sandbox: SandboxServer) -> Any:
+    """Failover's record, its routes (B, then A) and itself given fields of a newer PBX."""
+    (record,) = [r for r in sandbox.state.outbound_rules.values() if r.data["name"] == "Failover"]
+    record.data["x_newer"] = {"weights": [3, 1], "mode": "SMART"}
+    record.data["routes"][0]["x_route"] = {"weight": 3, "codecs": ["PCMU", None]}
+    record.data["routes"][1]["x_route"] = {"weight": 1}
+    return record
+
+
+def exchanged(recorder: Recorder, rule_id: str) -> tuple[list[Any], list[Any]]:
+    """(answers of ``GET /outbound_rules/{id}``, bodies of ``POST /outbound_rules/{id}``)."""
+    path = f"/api/outbound_rules/{rule_id}"
+    read = [json.loads(body) for r, _s, _h, body in recorder.exchanges if r.method == "GET"
+            and r.url.path == path]  # fmt: skip
+    sent = [json.loads(r.content) for r, *_ in recorder.exchanges if r.method == "POST"
+            and r.url.path == path]  # fmt: skip
+    return read, sent
+
+
+def exact(value: Any) -> str:
+    """``value`` as JSON text, keys sorted: equal texts are the same values and types."""
+    return json.dumps(value, sort_keys=True)
+
+
+@pytest.mark.parametrize("change", ["unroute", "update"])
+async def test_a_rule_written_back_keeps_the_other_route_and_unknown_fields_whole(
+    sandbox: SandboxServer, two_trunks: Any, change: str
+) -> None:
+    """Failover routes through B (with a field of a newer PBX), then A (with one too), and
+    has a top-level field of a newer PBX: removing A's route, or changing it, sends B's
+    route exactly as the PBX gave it, A's unknown field with A's route, and leaves the
+    rule's unknown field alone."""
+    tenant, a, b, _api = two_trunks
+    record = with_newer_fields(sandbox)
+    trunk_a = ip_trunk("Trunk A", "a.example.net", [(tenant, POOL_A)])
+    wanted = OutboundRoute(
+        name="Failover", number_length="11", strip_digits=1, prepend="7", office_hours=ALWAYS
+    )
+    want = TenantRoutes(outbound=() if change == "unroute" else (wanted,))
+    recorder = Recorder()
+    async with PbxClient(sandbox.url, transport=recorder) as pbx:
+        await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
+        async with RuleApi(pbx) as api:
+            step = await plan_with_routes(
+                api, plan(trunk_a, await current(pbx, a)), {tenant.id: want}
+            )
+        assert step.routes is not None
+        assert [op.kind.value for op in step.routes.operations] == [change]
+        await apply(pbx, step)
+    read, sent = exchanged(recorder, record.data["id"])
+    assert read and len(sent) == 1
+    got, (body,) = read[-1], sent
+    assert exact(body["routes"][0]) == exact(got["routes"][0])
+    assert body["routes"][0]["x_route"] == {"weight": 3, "codecs": ["PCMU", None]}
+    if change == "unroute":
+        assert body == {"routes": [got["routes"][0]]}
+    else:
+        assert exact(body["routes"][1]) == exact(
+            {**got["routes"][1], "enabled": True, "strip_digits": 1, "prepend": "7"}
+        )
+    assert record.data["x_newer"] == {"weights": [3, 1], "mode": "SMART"}
+    assert [r["provider_id"] for r in record.data["routes"]] == (
+        [b] if change == "unroute" else [b, a]
+    )
+
+
+async def test_a_rule_put_back_after_a_failure_has_every_field_it_had(
+    sandbox: SandboxServer, two_trunks: Any
+) -> None:
+    """Unsharing A takes A's route out of Failover; the unshare fails, and the rule is put
+    back with every field the PBX gave, the unknown ones included, both routes whole."""
+    _tenant, a, b, _api = two_trunks
+    record = with_newer_fields(sandbox)
+    recorder = Recorder()
+    async with PbxClient(sandbox.url, transport=recorder) as pbx:
+        await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
+        async with RuleApi(pbx) as api:
+            unshared = ip_trunk("Trunk A", "a.example.net", [])
+            step = await plan_with_routes(api, plan(unshared, await current(pbx, a)), {})
+        # the tenant session's sign-in (2 calls), switch, the unroute; then the unshare fails
+        sandbox.faults.fail_nth(5)
+        with pytest.raises(Exception, match="Rolled back"):
+            await apply(pbx, step)
+    read, sent = exchanged(recorder, record.data["id"])
+    got = read[-1]
+    assert [sorted(body) for body in sent] == [["routes"], sorted(k for k in got if k != "id")]
+    restored = sent[1]
+    assert exact(restored) == exact({k: v for k, v in got.items() if k != "id"} | {
+        "holidays": [h["id"] for h in got["holidays"]]
+    })  # fmt: skip
+    assert restored["routes"][0]["x_route"] == {"weight": 3, "codecs": ["PCMU", None]}
+    assert restored["x_newer"] == {"weights": [3, 1], "mode": "SMART"}
+    assert [r["provider_id"] for r in record.data["routes"]] == [b, a]

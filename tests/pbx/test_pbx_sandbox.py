@@ -100,9 +100,9 @@ async def test_paging_with_more_than_two_pages() -> None:
 async def test_create_read_update_destroy(admin: PbxClient) -> None:
     pid = await admin.create_provider(trunk_body())
     detail = await admin.provider(pid)
-    assert detail["name"] == "Carrier A" and "password" not in detail
+    assert detail.name == "Carrier A" and "password" not in detail.model_dump()
     await admin.update_provider(pid, {"concurrency": 7})
-    assert (await admin.provider(pid))["concurrency"] == 7
+    assert (await admin.provider(pid)).concurrency == 7
     assert await admin.status(pid) in {"ONLINE", "OFFLINE"}
     await admin.destroy_provider(pid)
     with pytest.raises(NotFoundError):

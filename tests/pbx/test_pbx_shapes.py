@@ -18,7 +18,7 @@ from tests.pbx.test_pbx_core import PASSWORD, FakePbx
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import BadAnswer, PbxError
 from trunkwiz.pbx.inventory import load_inventory
-from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport
+from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, Trunk, TrunkSummary
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
@@ -49,8 +49,9 @@ READS = {
     "/providers/p1/assignees": lambda pbx: pbx.assignees("p1"),
     "/providers/p1/assignees/t1": lambda pbx: pbx.assignee("p1", "t1"),
 }
-TYPES = {"/network": Network, "/providers/p1": dict, "/providers/p1/status": str}
+TYPES = {"/network": Network, "/providers/p1": Trunk, "/providers/p1/status": str}
 ITEM_TYPES = {
+    "/providers": TrunkSummary,
     "/transports": Transport,
     "/providers/p1/assignees": Assignee,
     "/tenants": Tenant,
@@ -109,7 +110,7 @@ def test_inventory_of_any_answers_loads_or_raises_a_pbx_error(
             await pbx.sign_in("admin", SecretStr(PASSWORD))
             inventory = await load_inventory(pbx)
             for entry in inventory.providers:
-                assert isinstance(entry.name, str) and isinstance(entry.detail, dict)
+                assert isinstance(entry.name, str) and isinstance(entry.trunk, Trunk)
                 inventory.pools_for_host(entry.hostname)
 
     with contextlib.suppress(PbxError):

@@ -109,8 +109,7 @@ async def names_in_order(services: Services) -> list[tuple[str, str]]:
     """``(id, name)`` of every trunk on the PBX as the list orders them (by name)."""
     conn = services.connection
     assert conn is not None
-    items = await conn.client.providers()
-    pairs = [(str(i["id"]), str(i["name"])) for i in items]
+    pairs = [(i.id, i.name) for i in await conn.trunk_summaries()]
     return sorted(pairs, key=lambda p: p[1].lower())
 
 

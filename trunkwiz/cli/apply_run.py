@@ -44,11 +44,12 @@ from trunkwiz.domain.trunkfile import (
     resolve_tenants,
 )
 from trunkwiz.pbx.errors import PbxError
-from trunkwiz.pbx.plan import ApplyInterrupted, CurrentTrunk, Plan, PlanError, Progress
+from trunkwiz.pbx.plan import ApplyInterrupted, Plan, PlanError, Progress
 from trunkwiz.pbx.plan import apply as apply_plan
 from trunkwiz.pbx.plan import plan as make_plan
 from trunkwiz.service.connection import Connection
 from trunkwiz.service.routes import file_routes, plan_routes
+from trunkwiz.service.trunk_rows import TrunkLookup
 from trunkwiz.service.validate import check_trunk
 from trunkwiz.store.secrets import trunk_key
 
@@ -59,6 +60,10 @@ def out(args: argparse.Namespace, line: str) -> None:
     print(visible(line, multiline=True), file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
+# Any: the --json report (and a trunk's entry in it), values of any JSON type
+Report = dict[str, Any]
+
+
 @dataclass
 class Item:
     """One trunk of the file, planned."""
@@ -67,7 +72,7 @@ class Item:
     trunk_id: str | None
     plan: Plan
     password: SecretStr | None
-    report: dict[str, Any]
+    report: Report
 
 
 class ApplyRun:
@@ -78,7 +83,7 @@ class ApplyRun:
         args: argparse.Namespace,
         tf: TrunkFile,
         given: StdinSecrets,
-        report: dict[str, Any],
+        report: Report,
     ) -> None:
         self.args, self.tf, self.given, self.report = args, tf, given, report
         self.problems: list[FileIssue] = []
@@ -116,7 +121,7 @@ class ApplyRun:
             unsignal()
 
     def _watch_outputs(
-        self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any] | None
+        self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[object] | None
     ) -> Callable[[], None]:
         """A lost stdout or stderr interrupts the run as a signal does (on the loop, like
         a signal handler); returns the function that stops watching."""
@@ -134,7 +139,7 @@ class ApplyRun:
             lost(loss)
         return watch.on_loss(lost)
 
-    def _interrupt(self, code: int, why: str, task: asyncio.Task[Any] | None) -> None:
+    def _interrupt(self, code: int, why: str, task: asyncio.Task[object] | None) -> None:
         """A signal or a lost output: stop the run (see the module's text)."""
         name = why
         if self.code is not None:
@@ -176,7 +181,7 @@ class ApplyRun:
         level = Level(conn.level)
         issues = level_issues(tf, level)
         wants_tenants = level is Level.system and any(e.trunk.tenants for e in tf.entries)
-        tenants = await conn.client.tenants() if wants_tenants else []
+        tenants = await conn.tenant_items() if wants_tenants else []
         trunks = tf.trunks
         if wants_tenants:
             try:
@@ -186,25 +191,16 @@ class ApplyRun:
         if issues:
             self.problems = issues
             return None
-        ids = {
-            str(p.get("name") or "").strip().casefold(): str(p["id"])
-            for p in await conn.client.providers()
-        }
+        ids = await conn.trunk_lookup()
         self.problems = await self._check(conn, trunks, ids)
         if self.problems:
             return None
         items: list[Item] = []
-        names = {t.id: t.label for t in tenants}
         for index, trunk in enumerate(trunks):
-            trunk_id = ids.get(trunk.name.casefold())
+            trunk_id = ids.id_of(trunk.name)
             secret, change = self._password(index, trunk, trunk_id, target, keyring)
             desired = trunk if secret is None else trunk.model_copy(update={"password": secret})
-            current = None
-            if trunk_id is not None:
-                detail, assignees = await signin.read_trunk(conn, trunk_id)
-                if assignees and not names:
-                    names.update(await signin.tenant_names(conn))
-                current = CurrentTrunk(trunk_id, detail, assignees, names)
+            current = None if trunk_id is None else await conn.current_trunk(trunk_id)
             try:
                 plan = make_plan(desired, current, change_password=change)
             except PlanError as exc:
@@ -212,13 +208,13 @@ class ApplyRun:
                 self.problems.append(tf.issue(index, key, str(exc)))
                 continue
             plan = await plan_routes(conn, plan, file_routes(tf.entries[index], trunk))
-            entry: dict[str, Any] = {"name": trunk.name, "id": trunk_id}
+            entry: Report = {"name": trunk.name, "id": trunk_id}
             self.report["trunks"].append(entry)
             items.append(Item(trunk, trunk_id, plan, secret, entry))
         return None if self.problems else items
 
     async def _check(
-        self, conn: Connection, trunks: list[AnyTrunk], ids: dict[str, str]
+        self, conn: Connection, trunks: list[AnyTrunk], ids: TrunkLookup
     ) -> list[FileIssue]:
         """The wizard's Review checks (``service.validate.check_trunk``) for every trunk of
         the file, on the PBX's pools read now: the file states the end result, so a trunk
@@ -228,14 +224,14 @@ class ApplyRun:
         found: list[FileIssue] = []
         earlier: list[tuple[str, str, DidPool]] = []  # (host, owner, pool) of the file
         read = await conn.inventory()  # read now, once for the file's plans
-        in_file = {ids[t.name.casefold()] for t in trunks if t.name.casefold() in ids}
+        in_file = {ids.id_of(t.name) for t in trunks} - {None}
         others = tuple(p for p in read.providers if p.id not in in_file)
         inventory = dataclasses.replace(read, providers=others)
         for index, trunk in enumerate(trunks):
             host = trunk.hostname.strip().rstrip(".").casefold()
             also = {owner: pool for h, owner, pool in earlier if h == host}
             routes = file_routes(self.tf.entries[index], trunk)
-            trunk_id = ids.get(trunk.name.casefold())
+            trunk_id = ids.id_of(trunk.name)
             checked = await check_trunk(
                 conn, trunk, trunk_id, routes, also=also, inventory=inventory
             )

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
+
+if TYPE_CHECKING:
+    from trunkwiz.domain.trunkfile import AnyTrunk
+    from trunkwiz.service.connection import Connection
 
 DESCRIPTION = "Show the carrier-portal checklist of a trunk, with the values to copy."
 
@@ -89,9 +93,8 @@ def takes_tech_prefix(brand: str) -> bool:
     return bool(prefix and prefix.get("where_used_in_pbx"))
 
 
-async def _trunk(conn: Any, name: str) -> Any:
-    wanted = name.strip().casefold()
-    for item in await conn.client.providers():
-        if str(item.get("name") or "").strip().casefold() == wanted:
-            return await conn.load_trunk(str(item["id"]))
+async def _trunk(conn: Connection, name: str) -> AnyTrunk:
+    trunk_id = await conn.trunk_id_by_name(name)
+    if trunk_id is not None:
+        return await conn.load_trunk(trunk_id)
     raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)

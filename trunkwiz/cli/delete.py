@@ -27,8 +27,10 @@ from trunkwiz.cli.target import Target, resolve_target
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from trunkwiz.pbx.objects import Trunk
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.routes import RuleRef
+    from trunkwiz.service.services import Services
 
 DESCRIPTION = "Delete a trunk from the PBX (shows what goes first; asks, or --yes)."
 
@@ -71,12 +73,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 deleted or shown, 1 PBX/network failure, 2 bad input, 128+N interrupted."""
-    report: dict[str, Any] = {"trunk": args.name, "dry_run": args.dry_run, "deleted": False}
+    report: Report = {"trunk": args.name, "dry_run": args.dry_run, "deleted": False}
     code = common.run_async(lambda: DeleteRun(args, report).main())
     if args.json:
         report.update(ok=code == EXIT_OK, exit=code)
         common.print_json(report)
     return code
+
+
+# Any: the --json report, values of any JSON type
+Report = dict[str, Any]
 
 
 class Interrupted(Exception):
@@ -90,7 +96,7 @@ class Interrupted(Exception):
 class DeleteRun:
     """Sign in, show, confirm, delete; interruptions as the module says."""
 
-    def __init__(self, args: argparse.Namespace, report: dict[str, Any]) -> None:
+    def __init__(self, args: argparse.Namespace, report: Report) -> None:
         self.args, self.report = args, report
         self.code: int | None = None
         self.why = ""
@@ -125,7 +131,7 @@ class DeleteRun:
         finally:
             unsignal()
 
-    def _interrupt(self, code: int, why: str, task: asyncio.Task[Any] | None) -> None:
+    def _interrupt(self, code: int, why: str, task: asyncio.Task[object] | None) -> None:
         if self.code is not None:
             return
         self.code, self.why = code, why
@@ -143,24 +149,20 @@ class DeleteRun:
         finally:
             await services.close()
 
-    async def _delete(self, services: Any, conn: Connection) -> int:
+    async def _delete(self, services: Services, conn: Connection) -> int:
         from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
         from trunkwiz.service.connection import close_names  # lazy: keeps --help light
         from trunkwiz.service.routes import delete_trunk, trunk_routes  # lazy: keeps --help light
 
         name = self.args.name
-        providers = await conn.client.providers()
-        names = [str(p.get("name") or "") for p in providers]
-        found = [p for p in providers if str(p.get("name") or "").strip() == name.strip()]
-        if not found:
-            folded = name.strip().casefold()
-            found = [p for p in providers if str(p.get("name") or "").strip().casefold() == folded]
+        trunks = await conn.trunk_lookup()
+        found = trunks.matching(name)
         if len(found) != 1:
-            near = close_names(name, names)
+            near = close_names(name, trunks.names)
             hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
             raise CliError(f"no trunk named {name!r} on {conn.url}{hint}", EXIT_INPUT)
-        trunk_id = str(found[0]["id"])
-        name = str(found[0].get("name") or name)
+        trunk_id = found[0].id
+        name = found[0].name or name
         detail, assignees = await conn.read_trunk(trunk_id)
         tenant_names = await conn.tenant_names() if assignees else {}
         rules = (await trunk_routes(conn, trunk_id)).rules
@@ -207,14 +209,14 @@ class DeleteRun:
         self,
         conn: Connection,
         name: str,
-        detail: dict[str, Any],
+        detail: Trunk,
         tenants: list[str],
         rules: tuple[RuleRef, ...],
     ) -> None:
         who = f"{conn.user}@{conn.domain}" if conn.domain else conn.user
         self.out(f"PBX {conn.url} (signed in as {who}, {conn.level} level)")
-        host = str(detail.get("hostname") or "")
-        mode = str(detail.get("auth_mode") or "")
+        host = detail.hostname or ""
+        mode = detail.auth_mode or ""
         self.out(f"Delete trunk {name} ({mode}, host {host}):")
         if tenants:
             self.out(f"  stops sharing it with {len(tenants)} tenant(s): {', '.join(tenants)}")
@@ -234,7 +236,7 @@ class DeleteRun:
                 EXIT_INPUT,
             )
 
-        def stop(number: int, _frame: Any) -> None:
+        def stop(number: int, _frame: object) -> None:
             raise Interrupted(128 + number, signal.Signals(number).name)
 
         loop = asyncio.get_running_loop()

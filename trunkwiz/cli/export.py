@@ -12,7 +12,7 @@ import asyncio
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.cli import common, signin
 from trunkwiz.cli.common import EXIT_INPUT, EXIT_OK, CliError
@@ -20,7 +20,10 @@ from trunkwiz.cli.completion.names import remember_names
 from trunkwiz.domain.text import visible
 
 if TYPE_CHECKING:
-    from trunkwiz.pbx.objects import Tenant
+    from trunkwiz.domain.routes import TenantRoutes
+    from trunkwiz.domain.trunkfile import AnyTrunk
+    from trunkwiz.pbx.objects import Tenant, TrunkSummary
+    from trunkwiz.service.connection import Connection
 
 EPILOG = """\
 The file holds every key explicitly, so `trunkwiz apply` of it changes nothing; edit it
@@ -78,33 +81,29 @@ async def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str, str]]:
+async def load_trunks(conn: Connection, name: str | None) -> tuple[list[AnyTrunk], dict[str, str]]:
     """The trunks (all, or the one named) as models, and tenant id -> reference."""
     from pydantic import ValidationError  # lazy: keeps --help light
 
-    from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
-
-    items = await conn.client.providers()
-    if name is not None:
-        wanted = name.strip().casefold()
-        items = [i for i in items if str(i.get("name") or "").strip().casefold() == wanted]
+    if name is None:
+        items = await conn.trunk_summaries()
+    else:
+        items = (await conn.trunk_lookup()).matching(name)
         if not items:
             raise CliError(f"no trunk named {name!r} on {conn.url}", EXIT_INPUT)
-    tenants = await conn.client.tenants() if conn.session.is_system_admin else []
+    tenants = await conn.tenant_items() if conn.session.is_system_admin else []
     names = {t.id: t.label for t in tenants}
     refs = {t.id: _reference(t, tenants) for t in tenants}
     gate = asyncio.Semaphore(8)
 
-    async def one(item: dict[str, Any]) -> Any:
-        pid = str(item["id"])
+    async def one(item: TrunkSummary) -> AnyTrunk | None:
         async with gate:
-            detail, assignees = await signin.read_trunk(conn, pid)
-        try:
-            return trunk_from_api(detail, [a.model_dump() for a in assignees], names)
-        except ValidationError as exc:
-            common.say(f"Skipped trunk {item.get('name')}: the PBX's data breaks a rule ({exc})")
-        except ValueError as exc:
-            common.say(f"Skipped trunk {item.get('name')}: {exc}")
+            try:
+                return await conn.trunk_model(item.id, names)
+            except ValidationError as exc:
+                common.say(f"Skipped trunk {item.name}: the PBX's data breaks a rule ({exc})")
+            except ValueError as exc:
+                common.say(f"Skipped trunk {item.name}: {exc}")
         return None
 
     found = await asyncio.gather(*(one(item) for item in items))
@@ -112,20 +111,21 @@ async def load_trunks(conn: Any, name: str | None) -> tuple[list[Any], dict[str,
     return trunks, refs
 
 
-async def load_routes(conn: Any, trunks: list[Any]) -> list[dict[str | None, Any]]:
+async def load_routes(
+    conn: Connection, trunks: list[AnyTrunk]
+) -> list[dict[str | None, TenantRoutes]]:
     """The rules that use each trunk, per tenant (in the order of ``trunks``)."""
     from trunkwiz.service.routes import export_routes  # lazy: keeps --help light
 
-    ids = await conn.client.providers()
-    by_name = {str(p.get("name") or "").strip().casefold(): str(p["id"]) for p in ids}
+    lookup = await conn.trunk_lookup()
     wanted: dict[str, list[str | None]] = {}
     for trunk in trunks:
-        pid = by_name.get(trunk.name.strip().casefold())
+        pid = lookup.id_of(trunk.name)
         if pid is not None:
             tenants = [t.tenant_id for t in trunk.tenants] if conn.level == "system" else [None]
             wanted[pid] = list(tenants)
     found = await export_routes(conn, wanted)
-    return [found.get(by_name.get(t.name.strip().casefold(), ""), {}) for t in trunks]
+    return [found.get(lookup.id_of(t.name) or "", {}) for t in trunks]
 
 
 def _reference(tenant: Tenant, tenants: list[Tenant]) -> str:

@@ -14,12 +14,19 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trunkwiz.cli import common, passwords, signin
 from trunkwiz.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, CliError
 from trunkwiz.cli.target import Target, resolve_target
 from trunkwiz.domain.text import visible
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from trunkwiz.domain.trunkfile import AnyTrunk
+    from trunkwiz.service.connection import Connection
+    from trunkwiz.service.services import Services
 
 EPILOG = f"""\
 {passwords.STDIN_FORMAT}
@@ -104,16 +111,13 @@ async def _from_pbx(args: argparse.Namespace) -> int:
     services, conn = await signin.sign_in(args, target, password)
     try:
         trunk_id = await signin.find_trunk_id(conn, args.target)
-        from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
-
-        detail, assignees = await signin.read_trunk(conn, trunk_id)
-        trunk = trunk_from_api(detail, [a.model_dump() for a in assignees], {})
+        trunk = await conn.trunk_model(trunk_id)
     finally:
         await services.close()
     return await _probe_all(args, [trunk], given, target, keyring)
 
 
-def _plan(args: argparse.Namespace, trunk: Any) -> bool:
+def _plan(args: argparse.Namespace, trunk: AnyTrunk) -> bool:
     """Whether to REGISTER for this trunk."""
     return (
         not args.no_register
@@ -139,22 +143,22 @@ class _HeldHosts:
     ) -> None:
         self.args, self.target, self.given = args, target, given
         self.keyring = passwords.Keyring()
-        self._services: Any = None
-        self._conn: Any = None
+        self._services: Services | None = None
+        self._conn: Connection | None = None
         self.problem = ""
 
     async def of(self, name: str) -> tuple[str, str] | None:
         """``(hostname, outbound server)`` on the PBX, or None (``problem`` says why)."""
-        from trunkwiz.domain.fromapi import trunk_from_api  # lazy: keeps --help light
         from trunkwiz.pbx.errors import PbxError  # lazy: keeps --help light
 
         try:
-            if self._conn is None:
+            conn = self._conn
+            if conn is None:
                 password = passwords.pbx_password(self.target, self.given, self.keyring)
-                self._services, self._conn = await signin.sign_in(self.args, self.target, password)
-            trunk_id = await signin.find_trunk_id(self._conn, name)
-            detail, assignees = await signin.read_trunk(self._conn, trunk_id)
-            trunk = trunk_from_api(detail, [a.model_dump() for a in assignees], {})
+                self._services, conn = await signin.sign_in(self.args, self.target, password)
+                self._conn = conn
+            trunk_id = await signin.find_trunk_id(conn, name)
+            trunk = await conn.trunk_model(trunk_id)
         except (CliError, PbxError, OSError, ValueError) as exc:
             self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return None
@@ -165,7 +169,7 @@ class _HeldHosts:
             await self._services.close()
 
 
-async def _stored_secret(trunk: Any, held: _HeldHosts, key: str) -> Any:
+async def _stored_secret(trunk: AnyTrunk, held: _HeldHosts, key: str) -> SecretStr | None:
     """The keyring password of ``trunk`` when the PBX holds the host the file names (or
     the user confirms on a terminal); ``CliError`` (bad input) otherwise."""
     stored = held.keyring.get(key)
@@ -198,7 +202,7 @@ async def _stored_secret(trunk: Any, held: _HeldHosts, key: str) -> Any:
 
 async def _probe_all(
     args: argparse.Namespace,
-    trunks: list[Any],
+    trunks: list[AnyTrunk],
     given: passwords.StdinSecrets,
     target: Target,
     keyring: passwords.Keyring,
@@ -262,7 +266,7 @@ def shared_state(args: argparse.Namespace) -> Path | None:
         return None
 
 
-def _describe(entry: dict[str, Any]) -> str:
+def _describe(entry: dict[str, Any]) -> str:  # Any: a probe result's JSON (to_dict)
     entry = {k: visible(v) if isinstance(v, str) else v for k, v in entry.items()}
     entry["notes"] = [visible(note) for note in entry["notes"]]
     mode = "OPTIONS + REGISTER" if entry["register"] else "OPTIONS only"

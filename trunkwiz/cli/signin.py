@@ -2,14 +2,14 @@
 
 ``sign_in_from_args`` is the usual way in: the target (``trunkwiz.cli.target``), the
 admin password (``trunkwiz.cli.passwords``), then ``sign_in``, which turns an untrusted
-certificate, a refusal and network failures into a ``CliError``. ``find_trunk_id``,
-``read_trunk`` and ``tenant_names`` read what the commands show or change.
+certificate, a refusal and network failures into a ``CliError``. ``find_trunk_id`` finds
+the trunk a command names (``Connection.trunk_lookup``), or says which trunks there are.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.cli.common import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, CliError, seconds_option
 from trunkwiz.cli.passwords import Keyring, pbx_password, read_stdin_secrets
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from trunkwiz.pbx.client import PbxClient
-    from trunkwiz.pbx.objects import Assignee
     from trunkwiz.pbx.tls import TlsPolicy
     from trunkwiz.service.connection import Connection
     from trunkwiz.service.services import Services
@@ -97,22 +96,11 @@ def untrusted_message(target: Target, fingerprint: str | None) -> str:
 
 
 async def find_trunk_id(conn: Connection, name: str) -> str:
-    """The id of the trunk called ``name`` (case-insensitive; ``CliError`` code 2 if none)."""
-    items = await conn.client.providers()
-    folded = name.strip().casefold()
-    for item in items:
-        if str(item.get("name") or "").strip().casefold() == folded:
-            return str(item["id"])
-    names = ", ".join(sorted(str(i.get("name")) for i in items)) or "none"
+    """The id of the trunk called ``name`` (exactly, else in any case; ``CliError`` code 2
+    if none)."""
+    trunks = await conn.trunk_lookup()
+    found = trunks.id_of(name)
+    if found is not None:
+        return found
+    names = ", ".join(sorted(trunks.names)) or "none"
     raise CliError(f"no trunk named {name!r} on {conn.url} (trunks: {names})", 2)
-
-
-async def read_trunk(conn: Connection, trunk_id: str) -> tuple[dict[str, Any], list[Assignee]]:
-    """A trunk's detail and, for the System Admin, its assignees (a Tenant Admin may not
-    read assignees: the PBX answers 403)."""
-    return await conn.read_trunk(trunk_id)
-
-
-async def tenant_names(conn: Connection) -> dict[str, str]:
-    """Tenant id -> name (System Admin; empty for a Tenant Admin)."""
-    return await conn.tenant_names()

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
         check_pool,
         find_collisions,
     )
-    from trunkwiz.domain.fromapi import infer_level, trunk_from_api
     from trunkwiz.domain.options import (
         Level,
         TenantAssignment,
@@ -68,9 +67,7 @@ _HOME = {
     "error_messages": "trunkwiz.domain.rules",
     "find_collisions": "trunkwiz.domain.didpool",
     "hostname_problem": "trunkwiz.domain.rules",
-    "infer_level": "trunkwiz.domain.fromapi",
     "parse_trunk": "trunkwiz.domain.trunk",
-    "trunk_from_api": "trunkwiz.domain.fromapi",
 }
 
 
@@ -112,7 +109,5 @@ __all__ = [
     "error_messages",
     "find_collisions",
     "hostname_problem",
-    "infer_level",
     "parse_trunk",
-    "trunk_from_api",
 ]

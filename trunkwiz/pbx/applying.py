@@ -263,8 +263,8 @@ class _Run(Rollback):
             if op.kind is OpKind.create:
                 name = self.plan.desired.name
                 for item in await self.client.providers():
-                    if item.get("name") == name and item.get("id"):
-                        self.trunk_id = str(item["id"])
+                    if item.name == name and item.id:
+                        self.trunk_id = item.id
                         self._did(op)
                         return
             elif op.tenant_id is not None and self.trunk_id is not None:

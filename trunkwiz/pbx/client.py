@@ -27,7 +27,16 @@ from trunkwiz.pbx.errors import (
     TwoFactorRequired,
     UnavailableError,
 )
-from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, parse, parse_items
+from trunkwiz.pbx.objects import (
+    Assignee,
+    Network,
+    Tenant,
+    Transport,
+    Trunk,
+    TrunkSummary,
+    parse,
+    parse_items,
+)
 from trunkwiz.pbx.session import SYSTEM_ADMIN_ROLE, Session
 from trunkwiz.pbx.shapes import decode, expect_object, page_items
 from trunkwiz.pbx.transport import ApiCore
@@ -177,13 +186,15 @@ class PbxClient(ApiCore):
 
     # -- trunks (providers) ---------------------------------------------------------
 
-    async def providers(self) -> list[dict[str, Any]]:
-        """Summaries of all trunks visible to the caller, every page."""
-        return _with_ids(await self.list_all("/providers"), "GET /providers")
+    async def providers(self) -> list[TrunkSummary]:
+        """Summaries of all trunks visible to the caller, every page (each has an id)."""
+        found = _with_ids(await self.list_all("/providers"), "GET /providers")
+        return parse_items(TrunkSummary, found, "GET /providers")
 
-    async def provider(self, provider_id: str) -> dict[str, Any]:
+    async def provider(self, provider_id: str) -> Trunk:
         """``GET /providers/{id}``: every field except the password."""
-        return await self.get_object(f"/providers/{_seg(provider_id)}")
+        path = f"/providers/{_seg(provider_id)}"
+        return parse(Trunk, await self.get_object(path), f"GET {path}")
 
     async def status(self, provider_id: str) -> str:
         """``ONLINE`` or ``OFFLINE``."""

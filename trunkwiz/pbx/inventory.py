@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TypeVar
 
 from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import AuthError, NotFoundError
-from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, port_for
+from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, Trunk, TrunkSummary, port_for
 from trunkwiz.pbx.planning import CurrentTrunk
 from trunkwiz.pbx.session import REQUEST_CONCURRENCY
 
@@ -30,31 +31,43 @@ class ProviderEntry:
     """One trunk the PBX holds."""
 
     id: str
-    detail: dict[str, Any]
-    """``GET /providers/{id}`` (the list summary when the detail could not be read)."""
+    summary: TrunkSummary
+    """Its item of ``GET /providers``."""
+    detail: Trunk | None = None
+    """Its ``GET /providers/{id}``; None when the detail could not be read."""
     assignees: tuple[Assignee, ...] = ()
     """Tenants it is shared with (``tenant_id``, ``did_numbers``, ``concurrency``)."""
     status: str | None = None
     """``ONLINE``/``OFFLINE`` when loaded with ``with_status=True``."""
 
+    @cached_property
+    def trunk(self) -> Trunk:
+        """The detail, or what the list told when the detail could not be read."""
+        return self.detail if self.detail is not None else Trunk.of_summary(self.summary)
+
     @property
     def name(self) -> str:
         """The trunk's name."""
-        return str(self.detail.get("name") or "")
+        return self.trunk.name or ""
 
     @property
     def hostname(self) -> str:
         """The carrier host."""
-        return str(self.detail.get("hostname") or "")
+        return self.trunk.hostname or ""
 
     @property
     def auth_mode(self) -> str:
         """``REGISTER_AUTH``, ``IP_AUTH``, … (empty if only the summary is known)."""
-        return str(self.detail.get("auth_mode") or "")
+        return self.trunk.auth_mode or ""
+
+    @property
+    def did_numbers(self) -> str:
+        """The trunk's own DID pool (a tenant's trunk); empty when none."""
+        return self.trunk.did_numbers or ""
 
     def current(self, tenant_names: Mapping[str, str] | None = None) -> CurrentTrunk:
         """This trunk as ``plan`` takes it."""
-        return CurrentTrunk(self.id, dict(self.detail), list(self.assignees), tenant_names or {})
+        return CurrentTrunk(self.id, self.trunk, list(self.assignees), tenant_names or {})
 
 
 @dataclass(frozen=True)
@@ -101,7 +114,7 @@ class Inventory:
         for entry in self.providers:
             if entry.id == exclude_trunk_id or _host_key(entry.hostname) != host:
                 continue
-            own = str(entry.detail.get("did_numbers") or "").strip()
+            own = entry.did_numbers.strip()
             if own:
                 out[_unique(out, f"trunk {entry.name}")] = check_pool(own).pool
             for item in entry.assignees:
@@ -127,7 +140,7 @@ class Inventory:
         return self.network.public_ipv4 or None
 
 
-def _unique(existing: Mapping[str, Any], label: str) -> str:
+def _unique(existing: Mapping[str, object], label: str) -> str:
     n, out = 2, label
     while out in existing:
         out, n = f"{label} ({n})", n + 1
@@ -171,17 +184,17 @@ async def load_inventory(
     system = client.session is None or client.session.is_system_admin
     sem = asyncio.Semaphore(max(1, concurrency))
 
-    async def entry(summary: dict[str, Any]) -> ProviderEntry:
-        pid = str(summary["id"])
+    async def entry(summary: TrunkSummary) -> ProviderEntry:
+        pid = summary.id
         async with sem:
-            detail = await _optional(client.provider(pid), dict(summary))
+            detail = await _optional(client.provider(pid), None)
         async with sem:
             assignees = await _optional(client.assignees(pid), []) if system else []
         status = None
         if with_status:
             async with sem:
                 status = await _optional(client.status(pid), None)
-        return ProviderEntry(pid, {**summary, **detail}, tuple(assignees), status)
+        return ProviderEntry(pid, summary, detail, tuple(assignees), status)
 
     read_tenants = tenants or client.tenants
     summaries, tenant_items, transports, network = await asyncio.gather(
@@ -190,7 +203,7 @@ async def load_inventory(
         _optional(client.transports(), []),
         _optional(client.network(), Network()),
     )
-    entries = await asyncio.gather(*(entry(s) for s in summaries if s.get("id")))
+    entries = await asyncio.gather(*(entry(s) for s in summaries if s.id))
     return Inventory(tuple(entries), tuple(tenant_items), tuple(transports), network)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.compat import StrEnum
 from trunkwiz.domain.didpool import DidPool, check_pool
@@ -22,7 +22,7 @@ from trunkwiz.domain.labels import label_of, value_text
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
-from trunkwiz.pbx.objects import Assignee
+from trunkwiz.pbx.objects import Assignee, Trunk
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.rules_ops import RoutePlan
@@ -53,8 +53,8 @@ class CurrentTrunk:
 
     id: str
     """The trunk (provider) id."""
-    detail: dict[str, Any]
-    """The ``GET /providers/{id}`` body."""
+    detail: Trunk
+    """Its ``GET /providers/{id}``."""
     assignees: list[Assignee] = field(default_factory=list)
     """The ``items`` of ``GET /providers/{id}/assignees``."""
     tenant_names: Mapping[str, str] = field(default_factory=dict)
@@ -73,7 +73,7 @@ class Operation:
     """The tenant's assignment after this operation (None: not assigned)."""
     before: Pool | None = None
     """The tenant's assignment right before this operation (None: not assigned)."""
-    changes: tuple[tuple[str, Any, Any], ...] = ()
+    changes: tuple[tuple[str, object, object], ...] = ()
     """create/update: (field, old value, new value) for each field sent (no password)."""
     sets_password: bool = False
 
@@ -110,7 +110,8 @@ class Plan:
     trunk_id: str | None
     """The existing trunk's id; None when the trunk will be created."""
     operations: tuple[Operation, ...]
-    current_detail: dict[str, Any] | None = None
+    current_detail: dict[str, object] | None = None
+    """What the PBX held of the trunk's fields (``Trunk.api_values``) when planned."""
     routes: RoutePlan | None = None
     """Rule changes (see ``trunkwiz.pbx.rules_plan.plan_with_routes``)."""
 
@@ -163,7 +164,7 @@ def same_pool(a: Pool | None, b: Pool | None) -> bool:
     return a[1] == b[1] and same_value("did_numbers", a[0], b[0])
 
 
-def _show(key: str, value: Any) -> str:
+def _show(key: str, value: object) -> str:
     """A value as the portal shows it (a kind by its name, a switch as on/off)."""
     if isinstance(value, bool):
         return "on" if value else "off"
@@ -185,6 +186,8 @@ def plan(desired: AnyTrunk, current: CurrentTrunk | None, *, change_password: bo
     """
     has_password = getattr(desired, "password", None) is not None
     ops: list[Operation] = []
+    held: dict[str, object] | None = None
+    changes: tuple[tuple[str, object, object], ...]
     if current is None:
         fields = desired.to_create_payload()
         changes = tuple((k, None, v) for k, v in fields.items())
@@ -192,9 +195,10 @@ def plan(desired: AnyTrunk, current: CurrentTrunk | None, *, change_password: bo
         assigned: dict[str, Pool] = {}
     else:
         _refuse_immutable(desired, current.detail)
-        payload = desired.to_update_payload(current.detail)
+        held = current.detail.api_values()
+        payload = desired.to_update_payload(held)
         if payload or change_password:
-            changes = tuple((k, current.detail.get(k), v) for k, v in payload.items())
+            changes = tuple((k, held.get(k), v) for k, v in payload.items())
             ops.append(Operation(OpKind.update, 0, changes=changes, sets_password=change_password))
         assigned = {a.tenant_id: pool_of(a) for a in current.assignees if a.tenant_id}
     if desired.level is not Level.tenant:
@@ -205,18 +209,18 @@ def plan(desired: AnyTrunk, current: CurrentTrunk | None, *, change_password: bo
         desired=desired,
         trunk_id=current.id if current else None,
         operations=tuple(ops),
-        current_detail=current.detail if current else None,
+        current_detail=held,
     )
 
 
-def _refuse_immutable(desired: AnyTrunk, detail: Mapping[str, Any]) -> None:
+def _refuse_immutable(desired: AnyTrunk, detail: Trunk) -> None:
     mode = desired.trunk_kind.auth_mode
-    if detail.get("auth_mode") and detail["auth_mode"] != mode:
+    if detail.auth_mode and detail.auth_mode != mode:
         raise PlanError(
-            f"the PBX cannot change a trunk's kind ({detail['auth_mode']} → {mode}): "
+            f"the PBX cannot change a trunk's kind ({detail.auth_mode} → {mode}): "
             "delete the trunk and create it again"
         )
-    brand = str(detail.get("brand") or "")
+    brand = detail.brand or ""
     if brand and brand.strip().casefold() != desired.brand.strip().casefold():
         raise PlanError(
             f"the PBX cannot change a trunk's brand ({brand} → {desired.brand}): "

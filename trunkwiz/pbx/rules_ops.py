@@ -13,14 +13,15 @@ still uses); creates and updates run after the trunk and its tenant assignments
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from trunkwiz.compat import StrEnum
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute
 from trunkwiz.pbx.rules import (
+    JsonBody,
+    OutboundRule,
+    Rule,
     RuleKind,
     inbound_body,
-    other_routes,
     outbound_body,
     without_route,
 )
@@ -52,15 +53,15 @@ class RuleOp:
     name: str
     route: AnyRoute | None = None
     """create/update: the wanted rule."""
-    current: dict[str, Any] | None = None
-    """update/unroute/delete: the rule's detail on the PBX."""
+    current: Rule | None = None
+    """update/unroute/attach/delete: the rule's detail on the PBX."""
     trunk_id: str | None = None
     """unroute: the trunk whose route is taken out."""
 
     @property
     def rule_id(self) -> str | None:
         """The existing rule's id (update/delete)."""
-        return str(self.current["id"]) if self.current and self.current.get("id") else None
+        return (self.current.id or None) if self.current is not None else None
 
     def describe(self) -> str:
         """One human line."""
@@ -71,13 +72,13 @@ class RuleOp:
         if self.kind is RuleOpKind.update:
             return f"update {what}: {summary(self.route)}"
         if self.kind is RuleOpKind.attach:
-            kept = len(other_routes(self.current or {}, ""))
+            kept = _others(self.current, "")
             return (
                 f"add this trunk's route to {what} (it keeps its {kept} route(s) through "
                 f"other trunks): {summary(self.route)}"
             )
         if self.kind is RuleOpKind.unroute:
-            left = len(other_routes(self.current or {}, self.trunk_id or ""))
+            left = _others(self.current, self.trunk_id or "")
             return (
                 f"remove this trunk's route from {what} (the rule stays: {left} route(s) "
                 "through other trunks)"
@@ -86,13 +87,14 @@ class RuleOp:
             return f"remove {what} (no other trunk routes it)"
         return f"remove {what}"
 
-    def body(self, provider_id: str) -> dict[str, Any]:
+    def body(self, provider_id: str) -> JsonBody:
         """The create/update body (the trunk id is known only at apply time)."""
+        current = self.current if isinstance(self.current, OutboundRule) else None
         if self.kind is RuleOpKind.unroute:
-            assert self.current is not None and self.trunk_id is not None
-            return without_route(self.current, self.trunk_id)
+            assert current is not None and self.trunk_id is not None
+            return without_route(current, self.trunk_id)
         if isinstance(self.route, OutboundRoute):
-            return outbound_body(self.route, provider_id, self.current)
+            return outbound_body(self.route, provider_id, current)
         assert isinstance(self.route, InboundRoute)
         return inbound_body(self.route, provider_id)
 
@@ -124,6 +126,11 @@ def summary(route: AnyRoute | None) -> str:
     return ""
 
 
+def _others(rule: Rule | None, trunk_id: str) -> int:
+    """Routes of an outbound rule through trunks other than ``trunk_id`` (0: not one)."""
+    return len(rule.other_routes(trunk_id)) if isinstance(rule, OutboundRule) else 0
+
+
 def _hours(route: AnyRoute) -> str:
     hours = route.office_hours
     return "office hours " + (hours.describe() if hours is not None else "not stated")
@@ -133,13 +140,13 @@ def removal(
     rule_kind: RuleKind,
     tenant_id: str | None,
     label: str,
-    detail: dict[str, Any],
+    detail: Rule,
     trunk_id: str | None,
 ) -> RuleOp:
     """The operation that ends the trunk's use of a rule: ``unroute`` for an outbound rule
     that other trunks still route, else ``delete``."""
-    name = str(detail.get("name") or "")
-    if rule_kind == "outbound" and trunk_id is not None and other_routes(detail, trunk_id):
+    name = detail.name
+    if rule_kind == "outbound" and trunk_id is not None and _others(detail, trunk_id):
         return RuleOp(RuleOpKind.unroute, rule_kind, tenant_id, label, name, None, detail, trunk_id)
     return RuleOp(RuleOpKind.delete, rule_kind, tenant_id, label, name, None, detail)
 

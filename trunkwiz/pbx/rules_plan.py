@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from trunkwiz.domain.routes import OutboundRoute, TenantRoutes, duplicate_issues
 from trunkwiz.pbx.errors import PbxError, UnavailableError
 from trunkwiz.pbx.planning import OpKind, Plan
 from trunkwiz.pbx.rules import (
     RULE_KINDS,
+    InboundRule,
+    OutboundRule,
+    Rule,
     RuleApi,
     RuleKind,
     RulesInUse,
@@ -85,7 +87,7 @@ def plan_routes(
                     "cannot tell them apart; rename one on the PBX"
                 )
                 continue
-            by_name = {str(r.get("name") or ""): r for r in rules}
+            by_name = {r.name: r for r in rules}
             others = current.elsewhere.get(tid, TenantRules()).of(kind)
             keep: set[str] = set()
             for route in wanted:
@@ -103,7 +105,7 @@ def plan_routes(
                         RuleOp(RuleOpKind.update, kind, tid, label, route.name, route, old)
                     )
             for old in rules:
-                if str(old.get("name") or "") not in keep:
+                if old.name not in keep:
                     before.append(removal(kind, tid, label, old, provider_id))
     if refused:
         raise RulesRefused("; ".join(refused))
@@ -119,13 +121,13 @@ def _new_rule(
     tid: str | None,
     label: str,
     route: AnyRoute,
-    others: tuple[dict[str, Any], ...],
+    others: tuple[Rule, ...],
 ) -> tuple[RuleOp | None, str]:
     """A wanted rule that does not use the trunk yet: created, or, when the tenant has an
     outbound rule of exactly that name through other trunks, that rule gets the trunk's
     route (an inbound rule of that name on another trunk is refused: one trunk each)."""
     where = f" of tenant {label}" if tid is not None else ""
-    named = [r for r in others if str(r.get("name") or "") == route.name]
+    named = [r for r in others if r.name == route.name]
     if not named:
         return RuleOp(RuleOpKind.create, kind, tid, label, route.name, route), ""
     if kind == "inbound":
@@ -138,7 +140,7 @@ def _new_rule(
             f"outbound rules{where} share a name ('{route.name}'): trunkwiz cannot tell "
             "them apart; rename one on the PBX"
         )
-    routes = [r for r in named[0].get("routes") or [] if isinstance(r, dict)]
+    routes = named[0].routes if isinstance(named[0], OutboundRule) else ()
     if len(routes) >= MAX_ROUTES:
         return None, (
             f"outbound rule '{route.name}'{where} already routes through {len(routes)} "
@@ -147,12 +149,12 @@ def _new_rule(
     return RuleOp(RuleOpKind.attach, kind, tid, label, route.name, route, named[0]), ""
 
 
-def _same(detail: dict[str, Any], route: AnyRoute, provider_id: str) -> bool:
+def _same(detail: Rule, route: AnyRoute, provider_id: str) -> bool:
     """Whether the PBX's rule already is ``route``. An inbound rule's ``after_hours`` or
     ``holidays`` left out of ``route`` is not managed: the PBX's value is kept."""
     if isinstance(route, OutboundRoute):
-        return outbound_from_api(detail, provider_id) == route
-    have = inbound_from_api(detail)
+        return isinstance(detail, OutboundRule) and outbound_from_api(detail, provider_id) == route
+    have = inbound_from_api(detail) if isinstance(detail, InboundRule) else None
     if have is None:
         return False
     unmanaged = {k: None for k in ("after_hours", "holidays") if getattr(route, k) is None}
@@ -288,11 +290,11 @@ class RouteRun:
         try:
             every = await self.api.all_rules()
             mine = every.for_trunk(provider_id).of(op.rule_kind) if provider_id else ()
-            same = [r for r in mine if r.get("name") == op.name]
+            same = [r for r in mine if r.name == op.name]
             if op.kind is RuleOpKind.create and same:
-                done.append((op, str(same[0]["id"])))
+                done.append((op, same[0].id or None))
             elif op.kind is RuleOpKind.delete and not any(
-                r.get("id") == op.rule_id for r in every.of(op.rule_kind)
+                r.id == op.rule_id for r in every.of(op.rule_kind)
             ):
                 done.append((op, None))
             elif op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach):
@@ -319,13 +321,13 @@ class RouteRun:
                         await self.api.destroy(op.rule_kind, new_id)
                     elif (
                         op.kind in (RuleOpKind.update, RuleOpKind.unroute, RuleOpKind.attach)
-                        and op.current
+                        and op.current is not None
                         and op.rule_id
                     ):
-                        old = restore_body(op.rule_kind, op.current)
+                        old = restore_body(op.current)
                         await self.api.update(op.rule_kind, op.rule_id, old)
-                    elif op.kind is RuleOpKind.delete and op.current:
-                        await self.api.create(op.rule_kind, restore_body(op.rule_kind, op.current))
+                    elif op.kind is RuleOpKind.delete and op.current is not None:
+                        await self.api.create(op.rule_kind, restore_body(op.current))
                 except Exception as exc:
                     failed.append(f"{op.describe()}: {exc}")
                     continue

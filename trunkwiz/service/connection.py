@@ -1,25 +1,26 @@
 """``Connection``: the signed-in PBX and the wizard's reads and writes through it.
 
-Wraps ``trunkwiz.pbx`` (client, inventory, plan/apply) with what the screens need:
-tenants sorted by name, the trunk list with kind and live status, transport checks, the
-PBX's public address, the inventory of DID pools for overlap checks.
+Wraps ``trunkwiz.pbx`` (client, inventory, plan/apply) with what the screens and the
+commands need: tenants sorted by name, the trunk list with kind and live status, a trunk
+found by name, a trunk as a domain model, transport checks, the PBX's public address, the
+inventory of DID pools for overlap checks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import difflib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, cast
 
-from trunkwiz.domain.fromapi import trunk_from_api
 from trunkwiz.domain.options import Level
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.inventory import load_inventory
 from trunkwiz.pbx.objects import port_for
 from trunkwiz.pbx.plan import CurrentTrunk, apply, plan
+from trunkwiz.pbx.trunk_mapping import trunk_from_api
 from trunkwiz.service.tenants import TenantInfo, in_natural_order
-from trunkwiz.service.trunk_rows import TrunkRow, read_trunk_rows
+from trunkwiz.service.trunk_rows import TrunkLookup, TrunkRow, read_trunk_rows
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.inventory import Inventory
-    from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport
+    from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, Trunk, TrunkSummary
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
@@ -161,7 +162,19 @@ class Connection:
             limit=limit,
         )
 
-    async def read_trunk(self, trunk_id: str) -> tuple[dict[str, Any], list[Assignee]]:
+    async def trunk_summaries(self) -> list[TrunkSummary]:
+        """``GET /providers``, every page: each trunk's id, name, host, own DID pool."""
+        return await self.client.providers()
+
+    async def trunk_lookup(self) -> TrunkLookup:
+        """The trunks read now, to find one or several by name (``TrunkLookup``)."""
+        return TrunkLookup(tuple(await self.trunk_summaries()))
+
+    async def trunk_id_by_name(self, name: str) -> str | None:
+        """The id of the trunk called ``name`` (exactly, else in any case), None if none."""
+        return (await self.trunk_lookup()).id_of(name)
+
+    async def read_trunk(self, trunk_id: str) -> tuple[Trunk, list[Assignee]]:
         """``GET /providers/{id}`` and, for the System Admin only, its assignees.
 
         A Tenant Admin may not read ``/providers/{id}/assignees`` (the PBX answers 403), so
@@ -185,9 +198,23 @@ class Connection:
         detail, assignees = await self.read_trunk(trunk_id)
         names = await self.tenant_names() if assignees else {}
         level = None if self.session.is_system_admin else Level.tenant
-        # the domain reads the PBX's JSON shapes (it imports nothing of pbx): checked items
-        dumped = [a.model_dump() for a in assignees]
-        return trunk_from_api(detail, dumped, names, level=level)
+        return trunk_from_api(detail, assignees, names, level=level)
+
+    async def trunk_model(
+        self, trunk_id: str, tenant_names: Mapping[str, str] | None = None
+    ) -> TrunkModel:
+        """A trunk as the PBX holds it, as a domain model at the level the PBX's data says
+        (``infer_level``), tenants named from ``tenant_names``: what ``export`` writes and
+        ``probe`` probes. ``ValueError`` for a kind this tool does not handle,
+        ``ValidationError`` when the PBX's data breaks a rule."""
+        detail, assignees = await self.read_trunk(trunk_id)
+        return trunk_from_api(detail, assignees, tenant_names or {})
+
+    async def current_trunk(self, trunk_id: str) -> CurrentTrunk:
+        """A trunk as ``plan`` takes it: its detail, assignees and their tenants' names."""
+        detail, assignees = await self.read_trunk(trunk_id)
+        names = await self.tenant_names() if assignees else {}
+        return CurrentTrunk(trunk_id, detail, assignees, names)
 
     async def delete_trunk(self, trunk_id: str) -> None:
         """``POST /providers/{id}/destroy``; the PBX's refusal is raised as a ``PbxError``."""
@@ -218,11 +245,7 @@ class Connection:
         self, trunk: TrunkModel, trunk_id: str | None, *, change_password: bool = False
     ) -> Plan:
         """The changes that make the PBX hold ``trunk`` (``trunkwiz.pbx.plan.Plan``)."""
-        current = None
-        if trunk_id:
-            detail, assignees = await self.read_trunk(trunk_id)
-            names = await self.tenant_names() if assignees else {}
-            current = CurrentTrunk(trunk_id, detail, assignees, names)
+        current = await self.current_trunk(trunk_id) if trunk_id else None
         return plan(trunk, current, change_password=change_password)
 
     async def apply(
@@ -253,7 +276,7 @@ class Connection:
             self.forget()  # what the PBX holds has changed: read it again
 
 
-def _retrieved(task: asyncio.Task[Any]) -> None:
+def _retrieved(task: asyncio.Task[list[Tenant]]) -> None:
     """Fetch a shared read's outcome, so a failure nobody awaited is not reported as lost."""
     if not task.cancelled():
         task.exception()
@@ -269,7 +292,7 @@ class _Recording:
     def __getattr__(self, name: str) -> object:
         return getattr(self._client, name)
 
-    async def create_provider(self, payload: dict[str, Any]) -> str:
+    async def create_provider(self, payload: dict[str, object]) -> str:
         trunk_id = await self._client.create_provider(payload)
         self._on_created(str(trunk_id))
         return trunk_id

@@ -19,7 +19,7 @@ from trunkwiz.domain.routes import RouteIssue, TenantRoutes, route_issues
 from trunkwiz.domain.trunkfile import TrunkEntry
 from trunkwiz.pbx.errors import PbxError
 from trunkwiz.pbx.planning import Plan
-from trunkwiz.pbx.rules import RULE_KINDS, RuleApi, TenantRules, other_routes, routes_from_api
+from trunkwiz.pbx.rules import RULE_KINDS, OutboundRule, RuleApi, TenantRules, routes_from_api
 from trunkwiz.pbx.rules_ops import RoutePlan, RuleOp, removal
 from trunkwiz.pbx.rules_plan import RouteRun, RuleStepFailed, plan_with_routes, unassigned_by
 
@@ -97,9 +97,8 @@ def _refs(
         for kind in RULE_KINDS:
             for rule in mine.of(kind):
                 label = names.get(tid or "", tid or "")
-                others = len(other_routes(rule, trunk_id)) if kind == "outbound" else 0
-                name = str(rule.get("name") or "")
-                refs.append(RuleRef(kind, name, str(rule["id"]), tid, label, others))
+                others = len(rule.other_routes(trunk_id)) if isinstance(rule, OutboundRule) else 0
+                refs.append(RuleRef(kind, rule.name, rule.id, tid, label, others))
     return tuple(refs)
 
 

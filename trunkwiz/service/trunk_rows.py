@@ -1,21 +1,22 @@
 """The trunk list: one ``TrunkRow`` per trunk the PBX holds, with its kind, tenants and
 live status, read concurrently (``read_trunk_rows``; ``Connection.trunk_rows`` is the way
 the screens and ``trunkwiz status`` call it). A read the PBX refuses never hides a trunk:
-its row says what is unknown and why (``unread``)."""
+its row says what is unknown and why (``unread``). ``TrunkLookup`` finds a trunk by the
+name a command is given (``Connection.trunk_lookup``)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.domain.options import TrunkKind
 from trunkwiz.pbx.errors import PbxError
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.client import PbxClient
-    from trunkwiz.pbx.objects import Assignee
+    from trunkwiz.pbx.objects import Assignee, Trunk, TrunkSummary
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,34 @@ class TrunkRow:
     def status_text(self) -> str:
         """The status column: the live status, or what could not be read."""
         return "; ".join(self.problems) if self.problems else self.status
+
+
+@dataclass(frozen=True)
+class TrunkLookup:
+    """The trunks of ``GET /providers`` found by name, as every command names a trunk:
+    the name exactly (spaces around it ignored), else the name in any case."""
+
+    summaries: tuple[TrunkSummary, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """Every trunk's name, in the PBX's order."""
+        return [s.name for s in self.summaries]
+
+    def matching(self, name: str) -> list[TrunkSummary]:
+        """The trunks called ``name``: those with the exact name, else those whose name
+        equals it case-folded (empty when none)."""
+        wanted = name.strip()
+        exact = [s for s in self.summaries if s.name.strip() == wanted]
+        if exact:
+            return exact
+        folded = wanted.casefold()
+        return [s for s in self.summaries if s.name.strip().casefold() == folded]
+
+    def id_of(self, name: str) -> str | None:
+        """The id of the (first) trunk called ``name`` (``matching``), None when none."""
+        found = self.matching(name)
+        return found[0].id if found else None
 
 
 def unread(what: str, exc: Exception) -> str:
@@ -95,7 +124,7 @@ async def read_trunk_rows(
         except PbxError as exc:
             return exc
 
-    async def detail_of(pid: str) -> dict[str, Any] | PbxError:
+    async def detail_of(pid: str) -> Trunk | PbxError:
         try:
             return await client.provider(pid)
         except PbxError as exc:
@@ -110,8 +139,8 @@ async def read_trunk_rows(
         except PbxError as exc:
             return exc
 
-    async def row(item: dict[str, Any]) -> TrunkRow:
-        pid = str(item.get("id"))
+    async def row(item: TrunkSummary) -> TrunkRow:
+        pid = item.id
         async with gate:
             detail, assignees, status = await asyncio.gather(
                 detail_of(pid), assignees_of(pid), status_of(pid)
@@ -120,13 +149,15 @@ async def read_trunk_rows(
         if isinstance(status, PbxError):
             problems.append(unread("status", status))
             status = "UNKNOWN"
+        held = None
         if isinstance(detail, PbxError):
             problems.append(unread("details", detail))
-            detail = item
+        else:
+            held = detail
         if isinstance(assignees, PbxError):
             problems.append(unread("tenants", assignees))
             assignees = []
-        mode = str(detail.get("auth_mode") or "")
+        mode = (held.auth_mode if held else None) or ""
         try:
             kind = TrunkKind.from_auth_mode(mode).value
         except ValueError:
@@ -134,15 +165,16 @@ async def read_trunk_rows(
         if assignees and names_problem:
             problems.append(names_problem)
         tenants = tuple(sorted(names.get(a.tenant_id, a.tenant_id) for a in assignees))
+        shared = held.shared if held is not None and held.shared is not None else item.shared
         return TrunkRow(
             id=pid,
-            name=str(item.get("name") or detail.get("name") or pid),
+            name=item.name or (held.name if held else None) or pid,
             kind=kind,
-            brand=str(item.get("brand") or detail.get("brand") or ""),
-            host=str(item.get("hostname") or detail.get("hostname") or ""),
+            brand=item.brand or (held.brand if held else None) or "",
+            host=item.hostname or (held.hostname if held else None) or "",
             status=status,
             tenants=tenants,
-            shared=bool(detail.get("shared", item.get("shared", False))),
+            shared=bool(shared),
             problems=tuple(problems),
         )
 

@@ -14,9 +14,11 @@ outbound rule may route through other trunks too: an update changes only this tr
 route, and removing the trunk's use of the rule removes only its route
 (:func:`without_route`); the rule itself goes only when no other route is left.
 
-Parts (private modules): ``_api`` (the calls: :class:`RuleApi`, :class:`TenantSession`)
-and ``_mapping`` (the rules as read, and their bodies and models). Import the names below
-from here.
+Parts (private modules): ``_objects`` (the rules as the PBX returns them: typed, frozen,
+every unknown field kept), ``_api`` (the calls: :class:`RuleApi`, :class:`TenantSession`)
+and ``_mapping`` (the rules per tenant, and their bodies and models). Import the names
+below from here. A rule's ``OutboundRoute`` here is the PBX's route object; the wizard's
+route model is :class:`trunkwiz.domain.routes.OutboundRoute`.
 """
 
 from trunkwiz.pbx.rules._api import RuleApi, TenantSession
@@ -36,11 +38,29 @@ from trunkwiz.pbx.rules._mapping import (
     same_names,
     without_route,
 )
+from trunkwiz.pbx.rules._objects import (
+    ForwardRule,
+    Holiday,
+    InboundRule,
+    JsonBody,
+    OutboundRoute,
+    OutboundRule,
+    Rule,
+    RuleObject,
+)
 
 __all__ = [
     "RULE_KINDS",
+    "ForwardRule",
+    "Holiday",
+    "InboundRule",
+    "JsonBody",
+    "OutboundRoute",
+    "OutboundRule",
+    "Rule",
     "RuleApi",
     "RuleKind",
+    "RuleObject",
     "RulesInUse",
     "TenantRules",
     "TenantSession",

@@ -1,18 +1,23 @@
 """The rule calls: :class:`RuleApi` (one signed-in client's rule calls, tenant by tenant,
 serialised) and :class:`TenantSession` (the second session a System Admin's rule calls
-run in, so the caller's own session is never switched to a tenant)."""
+run in, so the caller's own session is never switched to a tenant). Rules come back typed
+(:mod:`trunkwiz.pbx.rules._objects`), checked as they arrive."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Literal, TypeVar, overload
 from urllib.parse import quote
 
 from trunkwiz.pbx.client import PbxClient
-from trunkwiz.pbx.errors import PbxError, TwoFactorRequired
+from trunkwiz.pbx.errors import BadAnswer, PbxError, TwoFactorRequired
+from trunkwiz.pbx.objects import parse, parse_items
 from trunkwiz.pbx.rules._mapping import RuleKind, TenantRules
+from trunkwiz.pbx.rules._objects import InboundRule, JsonBody, OutboundRule, Rule
+
+_T = TypeVar("_T")
 
 
 def _seg(value: str) -> str:
@@ -130,22 +135,41 @@ class RuleApi:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def rules(self, kind: RuleKind) -> list[dict[str, Any]]:
+    @overload
+    async def rules(self, kind: Literal["inbound"]) -> list[InboundRule]: ...
+    @overload
+    async def rules(self, kind: Literal["outbound"]) -> list[OutboundRule]: ...
+    @overload
+    async def rules(self, kind: RuleKind) -> list[InboundRule] | list[OutboundRule]: ...
+    async def rules(self, kind: RuleKind) -> list[InboundRule] | list[OutboundRule]:
         """Every rule of the kind in the tenant in scope (summaries; all pages)."""
-        return await self.client.list_all(f"/{kind}_rules")
+        path = f"/{kind}_rules"
+        items = await self.client.list_all(path)
+        if kind == "inbound":
+            return parse_items(InboundRule, items, f"GET {path}")
+        return parse_items(OutboundRule, items, f"GET {path}")
 
-    async def detail(self, kind: RuleKind, rule_id: str) -> dict[str, Any]:
+    @overload
+    async def detail(self, kind: Literal["inbound"], rule_id: str) -> InboundRule: ...
+    @overload
+    async def detail(self, kind: Literal["outbound"], rule_id: str) -> OutboundRule: ...
+    @overload
+    async def detail(self, kind: RuleKind, rule_id: str) -> Rule: ...
+    async def detail(self, kind: RuleKind, rule_id: str) -> Rule:
         """``GET /{kind}_rules/{id}`` (outbound details carry ``routes``)."""
-        return dict(await self.client.get_json(f"/{kind}_rules/{_seg(rule_id)}") or {})
+        path = f"/{kind}_rules/{_seg(rule_id)}"
+        body = await self.client.get_json(path)
+        model = InboundRule if kind == "inbound" else OutboundRule
+        return parse(model, body if body is not None else {}, f"GET {path}")
 
-    async def create(self, kind: RuleKind, body: dict[str, Any]) -> str:
+    async def create(self, kind: RuleKind, body: JsonBody) -> str:
         """``POST /{kind}_rules``; the new rule's id."""
         answer = await self.client.post_json(f"/{kind}_rules", body)
         if not isinstance(answer, dict) or not answer.get("id"):
             raise PbxError(f"POST /{kind}_rules: the PBX did not return the new rule's id")
         return str(answer["id"])
 
-    async def update(self, kind: RuleKind, rule_id: str, body: dict[str, Any]) -> None:
+    async def update(self, kind: RuleKind, rule_id: str, body: JsonBody) -> None:
         """``POST /{kind}_rules/{id}`` (partial update)."""
         await self.client.request("POST", f"/{kind}_rules/{_seg(rule_id)}", json=body)
 
@@ -161,7 +185,10 @@ class RuleApi:
         """Every rule of the tenant in scope (outbound rules with their routes)."""
         inbound = await self.rules("inbound")
         summaries = await self.rules("outbound")
-        details = await _bounded([self.detail("outbound", str(s["id"])) for s in summaries])
+        missing = next((i for i, s in enumerate(summaries) if not s.id), None)
+        if missing is not None:
+            raise BadAnswer(f"GET /outbound_rules: items[{missing}].id: the PBX sent no id")
+        details = await _bounded([self.detail("outbound", s.id) for s in summaries])
         return TenantRules(tuple(inbound), tuple(details))
 
     async def by_tenant(self, tenant_ids: Iterable[str | None]) -> dict[str | None, TenantRules]:
@@ -174,12 +201,11 @@ class RuleApi:
         return found
 
 
-async def _bounded(calls: Sequence[Any], limit: int = 8) -> list[dict[str, Any]]:
+async def _bounded(calls: Sequence[Awaitable[_T]], limit: int = 8) -> list[_T]:
     sem = asyncio.Semaphore(limit)
 
-    async def one(call: Any) -> dict[str, Any]:
+    async def one(call: Awaitable[_T]) -> _T:
         async with sem:
-            result: dict[str, Any] = await call
-            return result
+            return await call
 
     return list(await asyncio.gather(*(one(c) for c in calls)))

@@ -1,0 +1,59 @@
+"""The PBX's objects as ``PbxClient`` returns them: small frozen pydantic models, checked at
+the edge, so nothing above the client indexes a JSON mapping from the PBX.
+
+``Transport`` (one SIP listener, ``GET /transports``), ``Network`` (the PBX's addresses,
+``GET /network``), ``Assignee`` (a tenant a trunk is shared with,
+``GET /providers/{id}/assignees``), ``Tenant`` (``GET /tenants``), ``TrunkSummary`` (an
+item of ``GET /providers``) and ``Trunk`` (``GET /providers/{id}``). ``parse`` and
+``parse_items`` turn a decoded answer into them; a wrong shape is a ``BadAnswer`` naming
+the method, path and field, never the value (e.g. ``GET /transports: items[1].port: the
+PBX sent an object where a port number belongs``).
+
+Lenient where the PBX may be: a missing or ``null`` field reads as empty (a trunk's
+fields as None, where "not given" matters), a port sent as ``"5060"`` is 5060, a port of
+0 or ``""`` is no port, a call cap sent as ``"20"`` is 20, an id sent as a number is its
+digits. Every field the model does not name is kept (``extra="allow"``; ``model_dump()``
+gives the whole object back), so an object read and written back loses nothing.
+
+The parts: ``_read`` (``PbxObject``, the readers, ``parse``), ``_network``, ``_tenants``,
+``_trunk``; import every name from here. The rules' models (``trunkwiz.pbx.rules``,
+``_objects``) are built on the same base and readers (the ``_``-named exports below).
+"""
+
+from __future__ import annotations
+
+from trunkwiz.pbx.objects._network import Network, Transport, port_for
+from trunkwiz.pbx.objects._read import (
+    PbxObject,
+    _id_text,
+    _kind,
+    _optional_flag,
+    _optional_text,
+    _optional_whole,
+    _text,
+    _whole_number,
+    parse,
+    parse_items,
+)
+from trunkwiz.pbx.objects._tenants import Assignee, Tenant
+from trunkwiz.pbx.objects._trunk import Trunk, TrunkSummary
+
+__all__ = [
+    "Assignee",
+    "Network",
+    "PbxObject",
+    "Tenant",
+    "Transport",
+    "Trunk",
+    "TrunkSummary",
+    "_id_text",
+    "_kind",
+    "_optional_flag",
+    "_optional_text",
+    "_optional_whole",
+    "_text",
+    "_whole_number",
+    "parse",
+    "parse_items",
+    "port_for",
+]

@@ -45,7 +45,7 @@ class _StrEnum310(str, enum.Enum):
     """``enum.StrEnum`` as 3.11 has it: members are strings, ``str()`` and ``format()``
     give the value, and ``auto()`` gives the member's name in lower case."""
 
-    def __new__(cls, *values: Any) -> _StrEnum310:
+    def __new__(cls, *values: object) -> _StrEnum310:
         if len(values) != 1 or not isinstance(values[0], str):
             raise TypeError(f"{values!r} is not a single string")
         member = str.__new__(cls, values[0])
@@ -59,6 +59,7 @@ class _StrEnum310(str, enum.Enum):
         return str.__format__(self, spec)
 
     @staticmethod
+    # Any: the signature enum.Enum declares for this hook
     def _generate_next_value_(name: str, start: int, count: int, last_values: list[Any]) -> str:
         return name.lower()
 
@@ -77,7 +78,7 @@ async def _wait_for_310(awaitable: Awaitable[_T], timeout: float | None) -> _T:
         raise TimeoutError() from exc
 
 
-def uncancel(task: asyncio.Task[Any]) -> None:
+def uncancel(task: asyncio.Task[object]) -> None:
     """``task.uncancel()`` (3.11+), after handling a cancellation to go on awaiting. 3.10
     counts no cancellations: a handled one is gone, and there is nothing to undo."""
     if sys.version_info >= (3, 11):
@@ -90,7 +91,7 @@ class _Timeout310:
 
     def __init__(self, delay: float | None) -> None:
         self._delay = delay
-        self._handle: Any = None
+        self._handle: asyncio.TimerHandle | None = None
         self._expired = False
 
     async def __aenter__(self) -> _Timeout310:
@@ -142,7 +143,7 @@ elif sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
     wait_for = _wait_for_310
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # Any: a module or a function, by the name asked for
     """The names that load a module, on first use: ``tomllib`` (``tomli``, its source, on
     3.10) and, on 3.11+, ``asyncio``'s ``timeout``/``wait_for``."""
     if name == "tomllib":

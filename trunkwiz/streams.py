@@ -34,7 +34,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import BinaryIO, TextIO
 
 LOST_PIPE = 128 + signal.SIGPIPE
 LOST_TERMINAL = 128 + signal.SIGHUP
@@ -73,7 +73,7 @@ def _errno(error: BaseException) -> int | None:
     return getattr(error, "errno", None) if isinstance(error, OSError) else None
 
 
-def detach(stream: Any) -> None:
+def detach(stream: TextIO) -> None:
     """Point ``stream``'s file descriptor at ``/dev/null`` and drop what it still buffers
     there (nothing when it has no descriptor: a test's in-memory stream)."""
     try:
@@ -162,7 +162,7 @@ class GuardedStream(io.TextIOBase):
         return getattr(self.stream, "errors", None)
 
     @property
-    def buffer(self) -> Any:
+    def buffer(self) -> BinaryIO:
         return self.stream.buffer
 
 

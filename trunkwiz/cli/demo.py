@@ -31,7 +31,7 @@ from trunkwiz.cli.wizard import (
 )
 from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
 from trunkwiz.sip.registrar import DemoRegistrar, RegistrarUser
-from trunkwiz.store.drafts import DraftStore
+from trunkwiz.store.drafts import DraftStore, SavedDraft
 from trunkwiz.store.memory import MemoryKeyring
 from trunkwiz.store.paths import config_dir
 from trunkwiz.store.secrets import SecretStore
@@ -118,10 +118,10 @@ def demo_drafts(config: Path, url: str) -> DraftStore:
         with this sandbox's URL and user, and an edit of a trunk the old sandbox held
         becomes a new trunk with the same values."""
 
-        def load(self) -> dict[str, Any] | None:  # Any: a draft's TOML table, as saved
+        def load(self) -> SavedDraft | None:
             saved = super().load()
             if saved:
-                saved.update(url=url, user="admin")
+                saved.update({"url": url, "user": "admin"})
                 if saved.pop("trunk_id", None) is not None:
                     saved.pop("baseline", None)
             return saved

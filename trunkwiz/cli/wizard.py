@@ -21,6 +21,7 @@ from trunkwiz.store.tomlfile import ConfigFileError
 if TYPE_CHECKING:
     from textual.app import App
 
+    from trunkwiz.store.drafts import SavedDraft
     from trunkwiz.store.secrets import SecretStore
 
 STEPS = ("connect", "kind", "basic", "credentials", "options", "tenants", "review")
@@ -117,7 +118,7 @@ def resume_command(args: argparse.Namespace, command: str = "") -> str:
     return " ".join(words)
 
 
-def _saved_draft(services: Services) -> dict[str, Any] | None:  # Any: a TOML table
+def _saved_draft(services: Services) -> SavedDraft | None:
     """The saved draft, or None (none saved; or of the wrong shape: the store moved it
     aside and said where)."""
     try:

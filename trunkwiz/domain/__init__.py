@@ -71,7 +71,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # Any: whichever re-exported name is asked for
     """Import a re-exported name from its module the first time it is asked for."""
     module = _HOME.get(name)
     if module is None:

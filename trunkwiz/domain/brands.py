@@ -12,8 +12,8 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
 
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.domain.labels import label_of, plain_words
 from trunkwiz.domain.options import OPTION_FIELDS, TrunkKind
 
@@ -65,7 +65,7 @@ class Brand:
     provider: str = ""
     documented: bool = True
     sms_supported: bool = False
-    call_prefix: Mapping[str, Any] | None = None
+    call_prefix: JsonMapping | None = None
     did_pool_example: str = ""
     outbound_number_format: str = ""
     caller_id_format: str = ""
@@ -91,12 +91,12 @@ class Brand:
             raise ValueError(f"{self.name} documents only: {supported}")
         return dict(self.prefill.get(kind, {}))
 
-    def model_values(self, kind: TrunkKind, *, unfilled: bool = False) -> dict[str, Any]:
+    def model_values(self, kind: TrunkKind, *, unfilled: bool = False) -> JsonObject:
         """The pre-fill as trunk-model input: ``brand``, ``kind``, fields with a value, and
         option flags nested under ``options``. ``unfilled``: also the fields the brand
         leaves to the user, as ``None`` (so an earlier brand's pre-fill can be cleared)."""
-        values: dict[str, Any] = {"kind": kind.value, "brand": self.api_value}
-        options: dict[str, Any] = {}
+        values: JsonObject = {"kind": kind.value, "brand": self.api_value}
+        options: JsonObject = {}
         for key, item in self.prefill_for(kind).items():
             if item.value is None:
                 if unfilled and key not in OPTION_FIELDS:
@@ -136,7 +136,7 @@ class BrandCatalogue:
         return cls.from_dict(json.loads(text))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> BrandCatalogue:
+    def from_dict(cls, data: JsonMapping) -> BrandCatalogue:
         """A catalogue from the data file's structure."""
         return cls([_brand(item) for item in data["brands"]])
 
@@ -246,7 +246,7 @@ def step_kinds(step: str) -> frozenset[TrunkKind]:
     return frozenset(TrunkKind)
 
 
-def _brand(item: Mapping[str, Any]) -> Brand:
+def _brand(item: JsonMapping) -> Brand:
     kinds = tuple(TrunkKind(k) for k in item["kinds"])
     prefill = {
         TrunkKind(kind): {key: _prefill(raw) for key, raw in fields.items()}
@@ -279,7 +279,7 @@ def _brand(item: Mapping[str, Any]) -> Brand:
     )
 
 
-def _prefill(raw: Mapping[str, Any]) -> Prefill:
+def _prefill(raw: JsonMapping) -> Prefill:
     value = raw.get("value")
     if isinstance(value, list):
         value = [str(v) for v in value]
@@ -293,7 +293,7 @@ def _prefill(raw: Mapping[str, Any]) -> Prefill:
     )
 
 
-def _facts(raw: Mapping[str, Any]) -> KindFacts:
+def _facts(raw: JsonMapping) -> KindFacts:
     return KindFacts(
         who_can_create=str(raw.get("who_can_create", "")),
         ui_label=str(raw.get("ui_label", "")),

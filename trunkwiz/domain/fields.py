@@ -17,6 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+FieldValue = str | int | float | bool | list[str] | None
+"""One field's value as the wizard's draft and steps hold it: text, a number, a flag, a
+list of addresses, or None (not set)."""
+FieldValues = dict[str, FieldValue]
+"""A trunk's field values by API field name (the draft's ``fields`` and ``options``)."""
+
 Widget = Literal["text", "int", "choice", "flag", "secret", "ips", "pool", "options", "tenants"]
 """How a field is entered: text, a whole number, one of a list, on/off, a password, a
 ``;``-separated IP list, a DID pool, the options table, the tenant assignments."""

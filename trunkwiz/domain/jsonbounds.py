@@ -18,7 +18,14 @@ pass over its text. The module is pure.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+JsonObject = dict[str, Any]  # Any: a JSON or TOML object; readers check each value they use
+"""A JSON or TOML object as plain data (a PBX body, a trunk file's table, the draft file).
+Name it instead of ``dict[str, Any]``: its values are checked where they are read."""
+JsonMapping = Mapping[str, Any]  # Any: the same plain data, taken read-only
+"""A :data:`JsonObject` a function only reads."""
 
 MAX_DEPTH = 32
 """Levels of nesting accepted (an object or list is one level; PBX answers use < 8)."""
@@ -39,14 +46,14 @@ class JsonRefused(ValueError):
         self.kind = kind
 
 
-def value_deeper_than(value: Any, levels: int) -> bool:
+def value_deeper_than(value: object, levels: int) -> bool:
     """Whether ``value`` (decoded JSON) nests objects and lists more than ``levels`` deep
     (an object or list is one level); iterative, so any depth is measured safely."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, dict):
-            children: Any = node.values()
+            children: Iterable[object] = node.values()
         elif isinstance(node, list):
             children = node
         else:
@@ -59,7 +66,7 @@ def value_deeper_than(value: Any, levels: int) -> bool:
 
 def loads(
     data: bytes | bytearray | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
-) -> Any:
+) -> Any:  # Any: decoded JSON of any shape; each caller checks it
     """The value ``data`` holds; `JsonRefused` if it is larger than ``max_bytes``, nested
     deeper than ``max_depth`` or not JSON. Bytes are decoded as ``json.loads`` does
     (UTF-8, -16 or -32)."""

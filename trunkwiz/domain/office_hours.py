@@ -23,7 +23,8 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from trunkwiz.domain.jsonbounds import JsonObject
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SHORT = {d[:3]: d for d in DAYS}
@@ -77,7 +78,7 @@ class OfficeHours:
     # -- reading ------------------------------------------------------------------------
 
     @classmethod
-    def parse(cls, value: Any) -> OfficeHours:
+    def parse(cls, value: object) -> OfficeHours:
         """From the trunk file or a form: ``"always"``, ``"global"``, a one-line weekly
         schedule, or a table of weekdays. Raises ``ValueError``."""
         if isinstance(value, OfficeHours):
@@ -98,7 +99,7 @@ class OfficeHours:
         return cls._weekly(days)
 
     @classmethod
-    def _weekly(cls, days: Mapping[str, Any]) -> OfficeHours:
+    def _weekly(cls, days: Mapping[str, object]) -> OfficeHours:
         found: dict[str, Ranges] = {}
         for key, ranges in days.items():
             name = str(key).strip().casefold()
@@ -126,12 +127,12 @@ class OfficeHours:
 
     # -- the API --------------------------------------------------------------------------
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self) -> JsonObject:
         """The explicit ``office_hours`` object to send."""
         if self.mode == "global":
             return {"mode": "GLOBAL"}
         days = tuple((ALL_DAY,) for _ in DAYS) if self.mode == "always" else self.days
-        body: dict[str, Any] = {"mode": "CUSTOM"}
+        body: JsonObject = {"mode": "CUSTOM"}
         for day, ranges in zip(DAYS, days, strict=True):
             body[day] = {
                 "enabled": bool(ranges),
@@ -140,7 +141,7 @@ class OfficeHours:
         return body
 
     @classmethod
-    def from_api(cls, value: Any) -> OfficeHours | None:
+    def from_api(cls, value: object) -> OfficeHours | None:
         """From the PBX's ``office_hours`` (None: absent or unreadable). A day ``enabled``
         with no range is all day, as the spec's description says."""
         if not isinstance(value, dict):

@@ -7,13 +7,13 @@ a property of the v22 request schema; nothing else is invented.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from trunkwiz.domain.didpool import DidPool, DidPoolError
 from trunkwiz.domain.fields import IMMUTABLE_FIELDS  # fields the update body lacks
+from trunkwiz.domain.jsonbounds import JsonObject
 
 
-def build_create_payload(fields: dict[str, Any], password: str | None) -> dict[str, Any]:
+def build_create_payload(fields: JsonObject, password: str | None) -> JsonObject:
     """The create body: ``fields`` without an empty ``additional_ips``, plus ``password``."""
     body = dict(fields)
     if not body.get("additional_ips"):
@@ -24,8 +24,8 @@ def build_create_payload(fields: dict[str, Any], password: str | None) -> dict[s
 
 
 def build_update_payload(
-    fields: dict[str, Any], current: dict[str, Any] | None, password: str | None
-) -> dict[str, Any]:
+    fields: JsonObject, current: JsonObject | None, password: str | None
+) -> JsonObject:
     """The update body: all mutable fields, or only those differing from ``current``.
 
     An emptied ``additional_ips`` is sent as ``""`` so the PBX clears its list.
@@ -38,7 +38,7 @@ def build_update_payload(
     return body
 
 
-def same_value(key: str, wanted: Any, current: Any) -> bool:
+def same_value(key: str, wanted: object, current: object) -> bool:
     """Whether the PBX's ``current`` value already means ``wanted`` for field ``key``.
 
     ``additional_ips`` compares as a set of networks and ``did_numbers`` as the set of
@@ -57,7 +57,7 @@ def same_value(key: str, wanted: Any, current: Any) -> bool:
     return bool(wanted == current)
 
 
-def _networks(value: Any) -> set[str]:
+def _networks(value: object) -> set[str]:
     items = value if isinstance(value, list) else str(value).replace(",", ";").split(";")
     out: set[str] = set()
     for item in items:

@@ -11,7 +11,6 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -110,7 +109,7 @@ def normalize_network(value: str) -> str:
     )
 
 
-def split_ip_list(value: Any) -> Any:
+def split_ip_list(value: object) -> object:
     """Accept ``additional_ips`` as the API's ``;``-separated text or as a list."""
     if isinstance(value, str):
         return [part for part in re.split(r"[;,\s]+", value) if part]
@@ -124,7 +123,7 @@ class RuleError:
     loc: tuple[str | int, ...]
     message: str
     code: str = "trunk_rule"
-    ctx: dict[str, Any] = field(default_factory=dict)
+    ctx: dict[str, object] = field(default_factory=dict)
 
 
 def raise_rule_errors(title: str, errors: Sequence[RuleError]) -> None:
@@ -149,7 +148,7 @@ def raise_rule_errors(title: str, errors: Sequence[RuleError]) -> None:
 REDACTED = "**********"
 
 
-def redact(value: Any) -> Any:
+def redact(value: object) -> object:
     """``value`` with any ``password`` key masked (for error inputs)."""
     if isinstance(value, Mapping) and "password" in value:
         return {**value, "password": REDACTED}

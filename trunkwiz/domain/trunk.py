@@ -10,7 +10,7 @@ trunk the PBX already holds (the PBX keeps the stored one): validate with the co
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from trunkwiz.compat import Self
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.domain.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PORT,
@@ -131,7 +132,7 @@ class TrunkBase(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _redact_errors(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+    def _redact_errors(cls, data: object, handler: ModelWrapValidatorHandler[Self]) -> Self:
         """Errors never carry the password in their inputs (``errors()`` shows inputs)."""
         try:
             return handler(data)
@@ -156,10 +157,10 @@ class TrunkBase(BaseModel):
         """
         raise_rule_errors(type(self).__name__, self.rule_errors(password_known=password_known))
 
-    def api_fields(self) -> dict[str, Any]:
+    def api_fields(self) -> JsonObject:
         """Every API field this trunk sets (no password), in the create body's form."""
         kind = self.trunk_kind
-        fields: dict[str, Any] = {
+        fields: JsonObject = {
             "name": self.name,
             "brand": self.brand,
             "auth_mode": kind.auth_mode,
@@ -177,16 +178,16 @@ class TrunkBase(BaseModel):
             fields["did_numbers"] = self.did_numbers.strip()
         return fields
 
-    def _credential_fields(self) -> dict[str, Any]:
+    def _credential_fields(self) -> JsonObject:
         return {}
 
-    def to_create_payload(self, password: str | None = None) -> dict[str, Any]:
+    def to_create_payload(self, password: str | None = None) -> JsonObject:
         """The ``POST /providers`` body: every flag explicit, ``password`` only if passed."""
         return build_create_payload(self.api_fields(), password)
 
     def to_update_payload(
-        self, current: dict[str, Any] | None = None, *, password: str | None = None
-    ) -> dict[str, Any]:
+        self, current: JsonObject | None = None, *, password: str | None = None
+    ) -> JsonObject:
         """The ``POST /providers/{id}`` body (no ``brand``/``auth_mode``).
 
         With ``current`` (a ``GET /providers/{id}`` body) only the changed fields are
@@ -230,7 +231,7 @@ class CredentialTrunk(TrunkBase):
             errors.append(RuleError(("password",), "Enter the SIP password for this account"))
         return errors
 
-    def _credential_fields(self) -> dict[str, Any]:
+    def _credential_fields(self) -> JsonObject:
         return {
             "auth_id": self.auth_id,
             "username": self.username,
@@ -280,7 +281,7 @@ def _trunk_adapter() -> TypeAdapter[RegisterTrunk | IpTrunk | AcceptRegisterTrun
 
 
 def parse_trunk(
-    data: dict[str, Any], *, editing: bool = False
+    data: JsonObject, *, editing: bool = False
 ) -> RegisterTrunk | IpTrunk | AcceptRegisterTrunk:
     """Validate ``data`` (with a ``kind`` key) into the matching model.
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from trunkwiz.service.draft import DRAFT_FIELDS, TenantPick
+from trunkwiz.service.draft import DRAFT_FIELDS, StepValues, TenantPick
 
 if TYPE_CHECKING:
     from trunkwiz.service.connection import TrunkModel
@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 _NOT_FIELDS = frozenset({"password", "options", "tenants"})
 
 
-def draft_values(trunk: TrunkModel, trunk_id: str) -> dict[str, Any]:
+def draft_values(trunk: TrunkModel, trunk_id: str) -> StepValues:
     """The values ``WizardDraft.load_trunk`` takes to edit ``trunk`` (no password: the PBX
     keeps it). Every field of ``DRAFT_FIELDS`` the model has is taken as the PBX holds it,
     also one the kind's steps do not show (it is sent back unchanged)."""
     level = str(trunk.level.value)
-    values: dict[str, Any] = {}
+    values: StepValues = {}
     for known in DRAFT_FIELDS:
         name = known.name
         if name in _NOT_FIELDS or not hasattr(trunk, name):

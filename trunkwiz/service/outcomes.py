@@ -2,8 +2,9 @@
 
 The TUI and the CLI see the PBX and the keyring only through ``trunkwiz.service``: a
 sign-in answers ``Connected | NeedsTrust | Refused``, a carrier test a ``CarrierTest``, a
-failed submit is explained as a ``SubmitFailure``. ``ServiceError`` is the one exception
-type a PBX read or write raises (``trunkwiz.service.errors``).
+running submit reports ``Progress``, a failed one is explained as a ``SubmitFailure``.
+``ServiceError`` is the one exception type a PBX read or write raises
+(``trunkwiz.service.errors``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from trunkwiz.domain.labels import STEP_TITLES, label_of
 from trunkwiz.pbx.errors import PbxError, field_hint
 from trunkwiz.pbx.outcome import ApplyFailed
+from trunkwiz.pbx.outcome import Progress as Progress  # what a running submit reports
 from trunkwiz.service.validate import step_of
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trunkwiz.service.stores import LocalStores
 
@@ -86,7 +86,7 @@ class Services(LocalStores):
         timing: Timing | None = None,
         probe: ProbeFn | None = None,
         clock: Callable[[], float] = time.monotonic,
-        demo_carrier: dict[str, Any] | None = None,
+        demo_carrier: Mapping[str, object] | None = None,
         read_ahead: bool = False,
         drafts: DraftStore | None = None,
     ) -> None:

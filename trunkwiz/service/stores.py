@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from trunkwiz.domain.jsonbounds import JsonMapping
 from trunkwiz.store.tomlfile import ConfigFileError
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from trunkwiz.store.drafts import DraftStore
+    from trunkwiz.store.drafts import SavedDraft as SavedDraft  # the front ends' name for it
     from trunkwiz.store.profiles import Profile, ProfileStore
     from trunkwiz.store.secrets import SecretStore
 
@@ -98,11 +100,11 @@ class LocalStores:
 
         return self.secrets.delete(trunk_key(url, name))
 
-    def save_draft(self, data: dict[str, Any]) -> None:
+    def save_draft(self, data: JsonMapping) -> None:
         """Write the wizard's draft (the caller passes no password)."""
         self.drafts.save(data)
 
-    def load_draft(self) -> dict[str, Any] | None:
+    def load_draft(self) -> SavedDraft | None:
         """The saved draft, if any."""
         return self.drafts.load()
 

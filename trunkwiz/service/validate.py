@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.draft import WizardDraft
+    from trunkwiz.service.tenants import TenantInfo
 
 #: The step where an error on a field (first part of its dotted path) is shown.
 FIELD_STEP: dict[str, str] = {
@@ -60,7 +61,7 @@ def validate_step(draft: WizardDraft, step: str) -> dict[str, str]:
     return {}
 
 
-def tenant_domain_clash(hostname: str, tenants: Iterable[Any]) -> str | None:
+def tenant_domain_clash(hostname: str, tenants: Iterable[TenantInfo]) -> str | None:
     """Why ``hostname`` cannot be an Accept-Register trunk's host, or None.
 
     The gateway registers to the PBX under the trunk's host, so the host is a label that

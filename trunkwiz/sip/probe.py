@@ -13,7 +13,7 @@ import asyncio
 import logging
 import ssl
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import SecretStr
 
@@ -29,6 +29,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 8.0
 PROBE_EXPIRES = 60
+
+
+class HasHostname(Protocol):
+    """A trunk as ``ProbeTarget.from_trunk`` reads it: a host, and any of the trunk's
+    other API field names (read when present)."""
+
+    @property
+    def hostname(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class ProbeTarget:
     """Outbound proxy port (None/0 = SRV)."""
 
     @classmethod
-    def from_trunk(cls, trunk: Any, password: SecretStr | None = None) -> ProbeTarget:
+    def from_trunk(cls, trunk: HasHostname, password: SecretStr | None = None) -> ProbeTarget:
         """Build from any object with the trunk's API field names (e.g. a domain model)."""
         transport = getattr(trunk, "transport", "UDP")
         return cls(
@@ -92,6 +100,7 @@ class _Run:
     def mark(self, step: str, since: float) -> None:
         self.timings[step] = round((self.loop.time() - since) * 1000, 1)
 
+    # Any: keyword fields passed on to ProbeResult as they are
     def result(self, outcome: Outcome, diagnosis: str, **kw: Any) -> ProbeResult:
         self.mark("total", self.start)
         dialled = self.target.outbound_server or self.target.hostname

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from trunkwiz.compat import StrEnum
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.sip.resolve import ResolvedTarget
 
 
@@ -58,7 +58,7 @@ class ProbeResult:
         """True when the probe succeeded."""
         return self.outcome is Outcome.OK
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """A JSON-ready dict."""
         resolved = None
         if self.resolved is not None:

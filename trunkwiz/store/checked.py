@@ -25,9 +25,10 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from trunkwiz.compat import UTC
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.domain.text import visible
 from trunkwiz.store.paths import ConfigFileError, UntrustedPath, open_trusted
 from trunkwiz.store.tomlfile import parse_toml, read_regular
@@ -40,7 +41,7 @@ NOTICES: list[str] = []
 _REASON_CHARS = 160
 
 
-def load_checked(path: Path, build: Callable[[dict[str, Any]], T], *, what: str) -> T | None:
+def load_checked(path: Path, build: Callable[[JsonObject], T], *, what: str) -> T | None:
     """The file at ``path`` as ``build`` makes it, or ``None`` when there is none or it
     was unusable (then moved aside and reported). Raises ``UntrustedPath``."""
     try:
@@ -97,7 +98,7 @@ def _reason(exc: BaseException) -> str:
 _UNION_TAGS = frozenset({"str", "bool", "int", "float"})
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
+def _dotted(loc: tuple[str | int, ...]) -> str:
     """``('tenants', 0, 'tenant_id')`` -> ``tenants[0].tenant_id`` (without the member
     names pydantic adds inside a union, ``str``, ``list[...]``)."""
     out = ""

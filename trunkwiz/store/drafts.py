@@ -28,9 +28,10 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 
 from trunkwiz.compat import UTC
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import check_trusted_dir, resolved_root
 from trunkwiz.store.tomlfile import write_toml
@@ -38,6 +39,37 @@ from trunkwiz.store.tomlfile import write_toml
 DRAFTS_DIR = "drafts"
 SAVED_AT = "saved_at"
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class SavedTenant(TypedDict, total=False):
+    """One tenant the saved trunk is shared with (``schemas.TenantEntry``)."""
+
+    tenant_id: str
+    tenant_name: str
+    did_numbers: str
+    concurrency: int
+
+
+class SavedDraft(TypedDict, total=False):
+    """A saved draft as ``DraftStore.load`` returns it: the keys ``schemas.DraftFile``
+    checked, each present only when the draft holds it."""
+
+    saved_at: datetime
+    step: str
+    url: str
+    user: str
+    domain: str
+    kind: str
+    level: str
+    trunk_id: str
+    fields: JsonObject
+    options: JsonObject
+    tenants: list[SavedTenant]
+    baseline: JsonObject
+    prefilled: JsonObject
+    routes: dict[str, JsonObject]
+    routes_skipped: bool
+    tech_prefix: str
 
 
 class DraftStore:
@@ -50,7 +82,7 @@ class DraftStore:
         self.root = resolved_root(Path(config_dir))
         self.path = self.root / DRAFTS_DIR / f"{key}.toml"
 
-    def save(self, draft: Mapping[str, Any]) -> datetime:
+    def save(self, draft: JsonMapping) -> datetime:
         """Write ``draft`` atomically with a fresh ``saved_at``; return that timestamp.
 
         Raises ``SecretKeyRefused`` for a secret-looking key and ``TypeError`` for a value
@@ -63,7 +95,7 @@ class DraftStore:
         write_toml(self.path, {SAVED_AT: saved_at, **body})
         return saved_at
 
-    def load(self) -> dict[str, Any] | None:
+    def load(self) -> SavedDraft | None:
         """The saved draft (with ``saved_at`` as an aware datetime), or ``None``.
 
         The file must have the shape of a wizard draft (``schemas.DraftFile``); one that
@@ -87,16 +119,16 @@ class DraftStore:
         return True
 
 
-def _draft_table(data: dict[str, Any]) -> dict[str, Any]:
+def _draft_table(data: JsonObject) -> SavedDraft:
     """``data`` when it has the shape of a draft (``ValidationError`` otherwise)."""
     from trunkwiz.store.schemas import DraftFile  # lazy: pydantic off the first frame
 
     DraftFile.model_validate(data)
-    return data
+    return cast("SavedDraft", data)  # true: DraftFile has just checked every key and value
 
 
-def _drop_none(value: Mapping[str, Any], where: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+def _drop_none(value: JsonMapping, where: str) -> JsonObject:
+    result: JsonObject = {}
     for key, item in value.items():
         if not isinstance(key, str):
             raise TypeError(f"{where}: keys must be text, not {type(key).__name__}")

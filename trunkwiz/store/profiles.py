@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import ensure_private_dir, resolved_root
 from trunkwiz.store.tomlfile import keep_backup, write_toml
@@ -99,7 +99,7 @@ class Profile:
         if not isinstance(self.insecure, bool):
             raise ValueError("insecure must be true or false")
 
-    def to_table(self) -> dict[str, Any]:
+    def to_table(self) -> JsonObject:
         """The profile as a TOML table (without the name; ``None`` fields left out)."""
         table = asdict(self)
         del table["name"]
@@ -112,7 +112,7 @@ def _text(value: object, field: str) -> str:
     return value.strip()
 
 
-def _profiles_file(data: dict[str, Any]) -> tuple[str | None, dict[str, Profile]]:
+def _profiles_file(data: JsonObject) -> tuple[str | None, dict[str, Profile]]:
     """The default's name and the profiles of a ``profiles.toml`` table: its shape checked
     by ``schemas.ProfilesFile``, each profile's values by ``Profile`` (``ValueError``)."""
     from trunkwiz.store.schemas import ProfilesFile  # lazy: pydantic off the first frame
@@ -155,7 +155,7 @@ class ProfileStore:
         return found if found is not None else (None, {})
 
     def _write(self, default: str | None, profiles: dict[str, Profile]) -> None:
-        data: dict[str, Any] = {}
+        data: JsonObject = {}
         if default is not None and default in profiles:
             data["default"] = default
         data["profiles"] = {name: profiles[name].to_table() for name in sorted(profiles)}

@@ -18,9 +18,9 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from trunkwiz.compat import tomllib
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.store.paths import FILE_MODE, ConfigFileError, ensure_private_dir, open_trusted
 
 __all__ = ["ConfigFileError", "SecretKeyRefused", "read_toml", "write_toml"]
@@ -44,7 +44,7 @@ class SecretKeyRefused(ValueError):
         )
 
 
-def find_secret_keys(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+def find_secret_keys(data: JsonMapping, prefix: str = "") -> list[str]:
     """Return the dotted paths of every key in ``data`` (any depth) that looks secret."""
     found: list[str] = []
     for key, value in data.items():
@@ -66,7 +66,7 @@ def _secret_keys_in(value: object, prefix: str) -> list[str]:
     return []
 
 
-def write_toml(path: Path, data: Mapping[str, Any]) -> None:
+def write_toml(path: Path, data: JsonMapping) -> None:
     """Write ``data`` as TOML to ``path`` atomically with mode 0600.
 
     Raises ``SecretKeyRefused`` (nothing written) when any key looks like a secret, and
@@ -128,7 +128,7 @@ MAX_BYTES = 1 << 20
 """The largest configuration file read (1 MiB): a draft of 120 tenants is about 20 KiB."""
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> JsonObject:
     """Parse the TOML file at ``path``.
 
     Raises ``FileNotFoundError`` when it does not exist, ``UntrustedPath`` (nothing read)
@@ -166,7 +166,7 @@ def read_regular(path: Path, fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+def parse_toml(path: Path, raw: bytes) -> JsonObject:
     """``raw`` as TOML; ``ConfigFileError`` (line, column, message) when it is not valid
     UTF-8 TOML."""
     try:

@@ -39,6 +39,7 @@ from trunkwiz.tui.terminal import driver_class
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
+    from trunkwiz.service.stores import SavedDraft
     from trunkwiz.tui.screens.base import StepResult, StepScreen
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ class TrunkWizApp(LeavingApp):
         self._push_step(self._first_step, screen)
         self.screen.call_after_refresh(self._after_first_frame)
 
-    async def _premount(self, screen: Screen[Any]) -> bool:
+    async def _premount(self, screen: StepScreen) -> bool:
         """Compose and mount ``screen`` (not shown yet), so its first frame is complete.
 
         A pushed screen is painted as soon as it is mounted itself, before the widgets
@@ -317,12 +318,12 @@ class TrunkWizApp(LeavingApp):
                 log.warning("the empty draft was not removed: %s", exc)
         self.call_from_thread(setattr, self, "resume_pending", False)
 
-    def _offer_resume(self, saved: dict[str, Any]) -> None:
+    def _offer_resume(self, saved: SavedDraft) -> None:
         from trunkwiz.tui.screens.manage import ResumeScreen  # lazy: off the first frame
 
         self.push_screen(ResumeScreen(saved), callback=lambda a: self._resume_answer(a, saved))
 
-    def _resume_answer(self, answer: str | None, saved: dict[str, Any]) -> None:
+    def _resume_answer(self, answer: str | None, saved: SavedDraft) -> None:
         self.resume_pending = False
         if answer == "fresh":
             self.run_worker(self.services.discard_draft, thread=True, group="draft")
@@ -378,6 +379,7 @@ class TrunkWizApp(LeavingApp):
         text = HELP + ("\n" + step_help if step_help else "") + ("\n\n" + more if more else "")
         self.push_screen(HelpScreen(text))
 
+    # Any: Textual's screens are generic over any result
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: the wizard's own commands first."""
         yield SystemCommand("Help", "Keys and what this step is for", self.action_help)

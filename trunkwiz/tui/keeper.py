@@ -15,9 +15,10 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from trunkwiz.domain.jsonbounds import JsonMapping
     from trunkwiz.service.services import Services
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class DraftKeeper:
         """A number ordering this save after every earlier one (take it on the loop)."""
         return next(self._tickets)
 
-    def write(self, data: dict[str, Any], ticket: int) -> bool:
+    def write(self, data: JsonMapping, ticket: int) -> bool:
         """Write ``data`` unless a newer save already happened; whether it was written.
 
         Never raises: a draft that cannot be written is logged (the wizard goes on).

@@ -30,6 +30,7 @@ from trunkwiz.tui.widgets.compact import TextField
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
     from textual.screen import Screen
     from textual.widget import Widget
 
@@ -40,7 +41,7 @@ class KeyOrder:
     ``fallback`` hands a key to Textual's usual dispatch (``App.on_event``).
     """
 
-    def __init__(self, app: App[Any], fallback: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[int], fallback: Callable[[events.Key], Awaitable[None]]) -> None:
         self.app = app
         self.fallback = fallback
         self.held: deque[events.Key] = deque()
@@ -52,7 +53,7 @@ class KeyOrder:
         """Screens and fields still to handle what was posted to them before keys go on."""
         self.settled: Widget | None = None
         """The focused widget once it had handled its Focus event."""
-        self.presses: dict[object, Any] = {}
+        self.presses: dict[object, DOMNode] = {}
         """Button presses whose ``Pressed`` is still on its way up (``_hold_for_press``)."""
 
     def start(self) -> None:
@@ -62,6 +63,7 @@ class KeyOrder:
             self.started = True
             self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
 
+    # Any: Textual's screens are generic over any result
     def _screen_changed(self, screen: Screen[Any]) -> None:
         self._release_presses()  # a dialog a press opened takes the keys now
         self._hold(screen)
@@ -78,7 +80,7 @@ class KeyOrder:
         token = object()
         self.presses[token] = button
 
-        def climb(node: Any) -> None:
+        def climb(node: DOMNode) -> None:
             if token not in self.presses:
                 return  # released meanwhile
             parent = node.parent

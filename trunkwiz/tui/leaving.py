@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.worker import WorkerFailed
@@ -31,6 +31,8 @@ from trunkwiz.tui.flow import ALL_STEPS
 from trunkwiz.tui.keeper import DraftKeeper
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from trunkwiz.service.services import Services
 
 log = logging.getLogger(__name__)
@@ -194,7 +196,7 @@ class LeavingApp(App[int]):
             self._exception_event.set()
         self._close_messages_no_wait()
 
-    def panic(self, *renderables: Any) -> None:
+    def panic(self, *renderables: RenderableType) -> None:
         """Textual's "exit showing these": routed through the guard too. What was to be
         shown (it may be a traceback) goes to the crash log, never to the terminal."""
         shown = "\n".join(str(r) for r in renderables)

@@ -33,6 +33,7 @@ def driver_class() -> type[Driver] | None:
     class GuardedLinuxDriver(LinuxDriver):
         """Textual's Linux driver; a lost terminal leaves the App as a hang-up does."""
 
+        # Any: Textual's App and driver options, passed on as they are
         def __init__(self, app: Any, **kwargs: Any) -> None:
             super().__init__(app, **kwargs)
             loop = asyncio.get_running_loop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import overload
 
 from trunkwiz.domain.didpool import _intervals as iv
 from trunkwiz.domain.didpool._block import Block, parse_region
@@ -78,7 +78,7 @@ class DidPool:
         object.__setattr__(self, "_counts", counts_of(self._blocks))
         object.__setattr__(self, "_intervals", None)
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("DidPool is immutable")
 
     @classmethod

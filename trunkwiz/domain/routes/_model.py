@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from trunkwiz.compat import Self, StrEnum
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.options import Name64
 
@@ -95,12 +96,12 @@ class Destination:
         found = _RANGE.fullmatch(self.number) if self.action is Action.number else None
         return None if found is None else int(found.group(2)) - int(found.group(1)) + 1
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self) -> JsonObject:
         """The API's ``{action, number}`` (``number`` left out for hang up)."""
         return {"action": self.action.value} | ({"number": self.number} if self.number else {})
 
     @classmethod
-    def from_api(cls, value: Any) -> Destination | None:
+    def from_api(cls, value: object) -> Destination | None:
         """From ``{action, number}``; None when absent or unusable (no number to forward to)."""
         if not isinstance(value, dict):
             return None
@@ -114,7 +115,7 @@ class Destination:
         return cls(action, "" if action is Action.hangup else number)
 
 
-def default_inbound_hours(after_hours: Any) -> OfficeHours:
+def default_inbound_hours(after_hours: object) -> OfficeHours:
     """An inbound rule's hours when none are given: with an after-hours destination, the
     tenant's office hours (``global``: "after hours" means after those); without one,
     ``always`` (every call goes to ``forward_to``, at any hour)."""
@@ -170,7 +171,7 @@ class OutboundRoute(BaseModel):
 
     @field_validator("office_hours", mode="before")
     @classmethod
-    def _hours(cls, value: Any) -> Any:
+    def _hours(cls, value: object) -> OfficeHours | None:
         return None if value is None else OfficeHours.parse(value)
 
     @field_validator("number_prefix")
@@ -231,14 +232,14 @@ class InboundRoute(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_hours(cls, data: Any) -> Any:
+    def _default_hours(cls, data: object) -> object:
         if isinstance(data, dict) and "office_hours" not in data:
             return {**data, "office_hours": default_inbound_hours(data.get("after_hours"))}
         return data
 
     @field_validator("office_hours", mode="before")
     @classmethod
-    def _hours(cls, value: Any) -> Any:
+    def _hours(cls, value: object) -> OfficeHours | None:
         return None if value is None else OfficeHours.parse(value)
 
     @field_validator("did_numbers")
@@ -249,7 +250,7 @@ class InboundRoute(BaseModel):
 
     @field_validator("forward_to", "after_hours", "holidays", mode="before")
     @classmethod
-    def _destination(cls, value: Any) -> Any:
+    def _destination(cls, value: object) -> object:
         return Destination.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")

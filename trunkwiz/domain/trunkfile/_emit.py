@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any
 
 import tomli_w
 
 from trunkwiz.domain.fields import TRUNK_FIELDS
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden
@@ -37,7 +37,7 @@ def trunk_table(
     trunk: AnyTrunk,
     tenant_refs: Mapping[str, str] | None = None,
     routes: Mapping[str | None, TenantRoutes] | None = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     """One ``[[trunk]]`` table. ``tenant_refs`` maps a tenant id to the reference written
     in ``tenant`` (e.g. its SIP domain); without an entry the id is written. ``routes``
     maps a tenant id (None: a Tenant Admin's own trunk) to the rules written for it."""
@@ -45,7 +45,7 @@ def trunk_table(
     rules = routes or {}
     kind = trunk.trunk_kind
     proxy = bool(trunk.outbound_server or trunk.outbound_server_port)
-    table: dict[str, Any] = {}
+    table: JsonObject = {}
     for field in TRUNK_FIELDS:  # in file order
         name = field.name
         if not field.file_key or not field.applies_to(kind.value):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from trunkwiz.domain.jsonbounds import JsonObject
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import visible
 from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
@@ -46,7 +46,7 @@ class FileIssue:
             where = f"trunk #{self.trunk + 1}" + (f' "{self.name}"' if self.name else "") + ": "
         return visible(f"{head}{where}{self.key + ': ' if self.key else ''}{self.message}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """A JSON-ready dict (``trunk`` counted from 1)."""
         return {
             "trunk": None if self.trunk is None else self.trunk + 1,

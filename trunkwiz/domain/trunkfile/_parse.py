@@ -6,13 +6,13 @@ in a :class:`~trunkwiz.domain.trunkfile._model.TrunkFileError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
 from trunkwiz.compat import tomllib
 from trunkwiz.domain.fields import file_keys
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
 from trunkwiz.domain.routes import TenantRoutes
@@ -64,7 +64,7 @@ def parse(text: str) -> TrunkFile:
     return parse_data(data, LineIndex.scan(text))
 
 
-def parse_data(data: Mapping[str, Any], lines: LineIndex | None = None) -> TrunkFile:
+def parse_data(data: JsonMapping, lines: LineIndex | None = None) -> TrunkFile:
     """Validate an already-decoded trunk file; raises :class:`TrunkFileError`."""
     try:
         return _parse_data(data, lines or LineIndex())
@@ -72,7 +72,7 @@ def parse_data(data: Mapping[str, Any], lines: LineIndex | None = None) -> Trunk
         raise TrunkFileError([FileIssue(TOO_DEEP)]) from None
 
 
-def _parse_data(data: Mapping[str, Any], lines: LineIndex) -> TrunkFile:
+def _parse_data(data: JsonMapping, lines: LineIndex) -> TrunkFile:
     issues: list[FileIssue] = []
     for key in data:
         if key != "trunk" and not is_secret(key):
@@ -108,7 +108,7 @@ def _parse_data(data: Mapping[str, Any], lines: LineIndex) -> TrunkFile:
 class _TrunkChecker:
     """Checks one raw ``[[trunk]]`` table and builds its model."""
 
-    def __init__(self, index: int, raw: dict[str, Any], lines: LineIndex) -> None:
+    def __init__(self, index: int, raw: JsonObject, lines: LineIndex) -> None:
         self.index, self.raw, self.lines = index, raw, lines
         name = raw.get("name")
         self.name = name.strip() if isinstance(name, str) else ""
@@ -148,7 +148,7 @@ class _TrunkChecker:
         tenants = self._tenants()
         if kind is None:
             return None
-        data: dict[str, Any] = {
+        data: JsonObject = {
             k: raw[k]
             for k in allowed
             if k in raw
@@ -197,14 +197,14 @@ class _TrunkChecker:
             self.issues.append(FileIssue(p.message, self.index, self.name, p.key, p.line))
         return own, tuple(per_tenant)
 
-    def _typed(self, key: str, value: Any, tenant: int | None = None) -> bool:
+    def _typed(self, key: str, value: object, tenant: int | None = None) -> bool:
         """Whether ``value`` has the TOML type ``key`` needs (else an issue is added)."""
         problem = type_problem(key.rpartition(".")[2], value)
         if problem is not None:
             self.add(key, problem, tenant)
         return problem is None
 
-    def _rules_anyway(self, kind: TrunkKind, data: dict[str, Any]) -> None:
+    def _rules_anyway(self, kind: TrunkKind, data: JsonObject) -> None:
         """The cross-field rules (pools, overlaps, level), which pydantic skips when a
         field is invalid, run on whatever parts are valid so one run reports them too."""
         tenants: list[TenantAssignment] = []
@@ -234,7 +234,7 @@ class _TrunkChecker:
             return TrunkKind(value)
         return None
 
-    def _options(self) -> dict[str, Any]:
+    def _options(self) -> JsonObject:
         options = self.raw.get("options", {})
         if not isinstance(options, dict):
             self.add("options", "must be a table: write [trunk.options]")
@@ -248,12 +248,12 @@ class _TrunkChecker:
             if k in OPTION_FIELDS and self._typed(f"options.{k}", v)
         }
 
-    def _tenants(self) -> list[dict[str, Any]]:
+    def _tenants(self) -> list[JsonObject]:
         tenants = self.raw.get("tenants", [])
         if not isinstance(tenants, list) or not all(isinstance(t, dict) for t in tenants):
             self.add("tenants", "must be an array of tables: write [[trunk.tenants]]")
             return []
-        out: list[dict[str, Any]] = []
+        out: list[JsonObject] = []
         for j, item in enumerate(tenants):
             for key in item:
                 if key not in TENANT_KEYS and not is_secret(key):
@@ -269,7 +269,7 @@ class _TrunkChecker:
             if pool is None:
                 self.add("did_numbers", "must be text ('a-b;c') or a list of entries", j)
                 pool = ""
-            entry: dict[str, Any] = {
+            entry: JsonObject = {
                 "tenant_id": ref.strip(),
                 "tenant_name": ref.strip(),
                 "did_numbers": pool,
@@ -279,7 +279,7 @@ class _TrunkChecker:
             out.append(entry)
         return out
 
-    def _model_error(self, loc: list[Any], message: str, level: Level) -> None:
+    def _model_error(self, loc: list[str | int], message: str, level: Level) -> None:
         if loc and loc[0] in {k.value for k in TrunkKind}:
             loc = loc[1:]
         message = "required" if message == "Field required" else message
@@ -299,7 +299,7 @@ class _TrunkChecker:
         self.add(key, message, model=True)
 
 
-def _duplicate_names(raw_trunks: Sequence[Any], lines: LineIndex) -> list[FileIssue]:
+def _duplicate_names(raw_trunks: Sequence[object], lines: LineIndex) -> list[FileIssue]:
     seen: dict[str, int] = {}
     issues: list[FileIssue] = []
     for index, raw in enumerate(raw_trunks):

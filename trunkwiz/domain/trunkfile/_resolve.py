@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.domain.trunkfile._model import AnyTrunk, FileIssue, TrunkFile, TrunkFileError
@@ -27,11 +27,11 @@ class TenantIndex:
     CANDIDATES = 5
     """How many labels sharing the most trigrams with a reference difflib compares."""
 
-    def __init__(self, tenants: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, tenants: Sequence[JsonMapping]) -> None:
         self.tenants = tenants
-        self.by_id: dict[str, Mapping[str, Any]] = {}
-        self.by_domain: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-        self.by_name: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        self.by_id: dict[str, JsonMapping] = {}
+        self.by_domain: dict[str, list[JsonMapping]] = defaultdict(list)
+        self.by_name: dict[str, list[JsonMapping]] = defaultdict(list)
         labels: dict[str, str] = {}  # folded -> as the PBX writes it
         for tenant in tenants:
             self.by_id.setdefault(str(tenant.get("id")), tenant)
@@ -85,9 +85,7 @@ def _trigrams(folded: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def match_tenant(
-    ref: str, tenants: Sequence[Mapping[str, Any]] | TenantIndex
-) -> tuple[str | None, str]:
+def match_tenant(ref: str, tenants: Sequence[JsonMapping] | TenantIndex) -> tuple[str | None, str]:
     """The id of the tenant ``ref`` names (id, then SIP domain, then name; case-insensitive
     for domain and name), or ``(None, why)``. ``tenants`` are ``GET /tenants`` items, or a
     :class:`TenantIndex` of them (build it once to match many references)."""
@@ -110,7 +108,7 @@ def match_tenant(
     return None, f"no tenant {text!r} on the PBX (by name, SIP domain or id).{hint}"
 
 
-def resolve_tenants(file: TrunkFile, tenants: Sequence[Mapping[str, Any]]) -> list[AnyTrunk]:
+def resolve_tenants(file: TrunkFile, tenants: Sequence[JsonMapping]) -> list[AnyTrunk]:
     """The file's trunks with each ``tenant`` reference replaced by the tenant's id (and
     its name for messages). Raises ``TrunkFileError`` listing every unknown or ambiguous
     reference, and a tenant listed twice under different references."""
@@ -123,7 +121,7 @@ def resolve_tenants(file: TrunkFile, tenants: Sequence[Mapping[str, Any]]) -> li
         if not trunk.tenants:
             out.append(trunk)
             continue
-        resolved: list[dict[str, Any]] = []
+        resolved: list[JsonObject] = []
         for j, assignment in enumerate(trunk.tenants):
             found, why = match_tenant(assignment.tenant_id, lookup)
             if found is None:

@@ -33,13 +33,13 @@ Caller IDs and inbound DIDs must lie inside the pool the file gives that tenant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from trunkwiz.domain.didpool import DidPool, check_pool
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, route_issues
 from trunkwiz.domain.trunkfile._lines import LineIndex
 
@@ -73,7 +73,7 @@ def _where(tenant: int | None, kind: str, k: int | None = None, key: str = "") -
 
 
 def check_routes(
-    raw: Mapping[str, Any], tenant: int | None, pool_text: str, trunk: int, lines: LineIndex
+    raw: JsonMapping, tenant: int | None, pool_text: str, trunk: int, lines: LineIndex
 ) -> tuple[TenantRoutes, list[RouteProblem]]:
     """Read the ``outbound``/``inbound`` lists of one tenant entry (or of a Tenant Admin's
     trunk, ``tenant=None``); ``pool_text`` is that tenant's DID pool in the file."""
@@ -83,6 +83,7 @@ def check_routes(
         line = lines.route_line(trunk, tenant, kind, k, key)
         problems.append(RouteProblem(_where(tenant, kind, k, key), line, message))
 
+    # Any: outbound rules under "outbound", inbound ones under "inbound"
     lists: dict[str, tuple[Any, ...] | None] = {}
     for kind, model, allowed in (
         ("outbound", OutboundRoute, OUTBOUND_KEYS),
@@ -97,9 +98,9 @@ def check_routes(
             add(kind, None, "", f"must be an array of tables: write {header}")
             lists[kind] = None
             continue
-        built: list[Any] = []
+        built: list[Any] = []  # Any: rules of the kind this loop reads
         for k, item in enumerate(items):
-            data: dict[str, Any] = {}
+            data: JsonObject = {}
             for key, value in item.items():
                 if key not in allowed:
                     add(kind, k, key, f"unknown key {key!r}: allowed: {', '.join(allowed)}")
@@ -141,10 +142,10 @@ def check_routes(
     return routes, problems
 
 
-def route_tables(routes: TenantRoutes) -> dict[str, list[dict[str, Any]]]:
+def route_tables(routes: TenantRoutes) -> dict[str, list[JsonObject]]:
     """The ``outbound``/``inbound`` lists of one tenant as trunk-file tables (kinds that
     are not managed are left out)."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[JsonObject]] = {}
     if routes.outbound is not None:
         out["outbound"] = [_outbound_table(r) for r in routes.outbound]
     if routes.inbound is not None:
@@ -152,8 +153,8 @@ def route_tables(routes: TenantRoutes) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _outbound_table(rule: OutboundRoute) -> dict[str, Any]:
-    table: dict[str, Any] = {"name": rule.name}
+def _outbound_table(rule: OutboundRoute) -> JsonObject:
+    table: JsonObject = {"name": rule.name}
     if rule.number_length:
         table["number_length"] = rule.number_length
     if rule.number_prefix:
@@ -169,8 +170,8 @@ def _outbound_table(rule: OutboundRoute) -> dict[str, Any]:
     return table
 
 
-def _inbound_table(rule: InboundRoute) -> dict[str, Any]:
-    table: dict[str, Any] = {
+def _inbound_table(rule: InboundRoute) -> JsonObject:
+    table: JsonObject = {
         "name": rule.name,
         "did_numbers": rule.did_numbers,
         "forward_to": rule.forward_to.text,

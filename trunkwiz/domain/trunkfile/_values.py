@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from trunkwiz.domain.fields import keys_of_widget
 from trunkwiz.domain.options import OPTION_FIELDS
@@ -17,7 +16,7 @@ _IP_KEYS = keys_of_widget("ips")
 _FLAG_KEYS = keys_of_widget("flag")
 
 
-def type_problem(key: str, value: Any) -> str | None:
+def type_problem(key: str, value: object) -> str | None:
     """Why ``value`` has the wrong TOML type for ``key`` (None when it is right)."""
     if key in _INT_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool)
@@ -34,7 +33,7 @@ def type_problem(key: str, value: Any) -> str | None:
     return None
 
 
-def pool_text(value: Any) -> str | None:
+def pool_text(value: object) -> str | None:
     """A DID pool given as text or as a list of entries, as text (None: wrong type)."""
     if isinstance(value, str):
         return value
@@ -49,7 +48,7 @@ def is_secret(key: str) -> bool:
     return any(word in lowered for word in _SECRET_WORDS)
 
 
-def secret_paths(value: Any, prefix: str) -> list[str]:
+def secret_paths(value: object, prefix: str) -> list[str]:
     """Dotted paths (tenants counted from 1) of every password-like key in ``value``."""
     found: list[str] = []
     if isinstance(value, dict):

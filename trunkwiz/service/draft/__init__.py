@@ -8,7 +8,7 @@ Parts (private modules): ``_fields`` (the values each step asks for) and ``_draf
 draft and its transitions). Import the names below from here.
 """
 
-from trunkwiz.service.draft._draft import TenantPick, WizardDraft
+from trunkwiz.service.draft._draft import StepValues, TenantPick, WizardDraft
 from trunkwiz.service.draft._fields import DRAFT_FIELDS, STEP_FIELDS, DraftField
 
-__all__ = ["DRAFT_FIELDS", "STEP_FIELDS", "DraftField", "TenantPick", "WizardDraft"]
+__all__ = ["DRAFT_FIELDS", "STEP_FIELDS", "DraftField", "StepValues", "TenantPick", "WizardDraft"]

@@ -6,11 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from trunkwiz.domain.fields import FIELDS_BY_NAME
+from trunkwiz.domain.fields import FIELDS_BY_NAME, FieldValues
+from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
 from trunkwiz.service.draft._fields import DRAFT_FIELD_BY_NAME
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
+
+    from trunkwiz.domain.routes import TenantRoutes
+    from trunkwiz.store.drafts import SavedTenant
+
+# Any: field values by name, and draft parts (kind, options, tenants, password) by name
+StepValues = dict[str, Any]
+"""What a step hands the draft (``WizardDraft.apply``): its fields' values by API name,
+and draft attributes (``kind``, ``options``, ``tenants``, ``reset``, ...) by name."""
 
 
 @dataclass
@@ -22,9 +31,9 @@ class TenantPick:
     did_numbers: str = ""
     concurrency: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SavedTenant:
         """Plain data for the draft file."""
-        out: dict[str, Any] = {
+        out: SavedTenant = {
             "tenant_id": self.tenant_id,
             "tenant_name": self.tenant_name,
             "did_numbers": self.did_numbers,
@@ -52,17 +61,17 @@ class WizardDraft:
     kind: str | None = None
     level: str | None = None
     trunk_id: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
+    fields: FieldValues = field(default_factory=dict)
+    options: FieldValues = field(default_factory=dict)
     tenants: list[TenantPick] = field(default_factory=list)
     password: SecretStr | None = field(default=None, repr=False, compare=False)
     """The trunk password (memory only, never written)."""
-    baseline: dict[str, Any] | None = field(default=None, compare=False)
+    baseline: JsonObject | None = field(default=None, compare=False)
     """An edit: the trunk's values as the PBX held them when it was loaded (plain data)."""
-    prefilled: dict[str, Any] = field(default_factory=dict, compare=False)
+    prefilled: FieldValues = field(default_factory=dict, compare=False)
     """Values the last chosen brand filled in (a later brand may replace these, never a
     value the user typed)."""
-    routes: dict[str, Any] = field(default_factory=dict)
+    routes: dict[str, JsonObject] = field(default_factory=dict)
     """The Routes step: per tenant id (``""``: a Tenant Admin's own tenant) the rules as
     plain data, ``{"outbound": [...], "inbound": [...]}`` in trunk-file keys. Only the
     tenants whose rules the user changed are here; the others are left as the PBX holds
@@ -76,9 +85,9 @@ class WizardDraft:
         """True when the draft edits an existing trunk (``trunk_id``)."""
         return self.trunk_id is not None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """Plain data for the draft store: every value except the password."""
-        out: dict[str, Any] = {"step": self.step, "url": self.url, "user": self.user}
+        out: JsonObject = {"step": self.step, "url": self.url, "user": self.user}
         for key in ("domain", "kind", "level", "trunk_id"):
             value = getattr(self, key)
             if value:
@@ -98,7 +107,7 @@ class WizardDraft:
             out["tech_prefix"] = self.tech_prefix
         return out
 
-    def trunk_values(self) -> dict[str, Any]:
+    def trunk_values(self) -> JsonObject:
         """The trunk's own values as plain data (kind, level, fields, options, tenants)."""
         out = self.to_dict()
         for key in ("step", "url", "user", "domain", "baseline", "prefilled", "routes"):
@@ -108,7 +117,7 @@ class WizardDraft:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> WizardDraft:
+    def from_dict(cls, data: JsonMapping) -> WizardDraft:
         """Rebuild a draft from ``to_dict`` output (unknown keys are ignored)."""
         baseline = data.get("baseline")
         return cls(
@@ -182,9 +191,9 @@ class WizardDraft:
             for name, value in self.options.items()
         )
 
-    def trunk_data(self) -> dict[str, Any]:
+    def trunk_data(self) -> JsonObject:
         """The trunk as a plain dict for the domain's ``parse_trunk`` (no password)."""
-        data: dict[str, Any] = {k: v for k, v in self.fields.items() if v not in (None, "")}
+        data: JsonObject = {k: v for k, v in self.fields.items() if v not in (None, "")}
         data["kind"] = self.kind or "register"
         if self.level:
             data["level"] = self.level
@@ -201,7 +210,7 @@ class WizardDraft:
         return data
 
     # -- transitions ------------------------------------------------------------------
-    def apply(self, values: dict[str, Any]) -> None:
+    def apply(self, values: StepValues) -> None:
         """Merge a step's slice: draft attributes by name, ``options`` merged, the rest fields.
 
         ``reset=True`` first forgets the trunk (``forget_trunk``): "a new trunk instead"
@@ -245,12 +254,12 @@ class WizardDraft:
         if not DRAFT_FIELD_BY_NAME["password"].applies_to(kind):
             self.password = None
 
-    def load_trunk(self, values: dict[str, Any]) -> None:
+    def load_trunk(self, values: StepValues) -> None:
         """Fill the draft once from a trunk the PBX holds (``service.edit.draft_values``):
         it becomes an edit of that trunk, with those values as the baseline."""
         self.apply({**values, "reset": True})
 
-    def prefill_brand(self, brand_values: dict[str, Any]) -> dict[str, Any]:
+    def prefill_brand(self, brand_values: JsonObject) -> FieldValues:
         """A brand was picked for a new trunk: fill what it documents; returns what changed.
 
         ``brand_values`` is ``Brand.model_values(kind)`` (fields, ``options`` nested). A
@@ -261,7 +270,7 @@ class WizardDraft:
         """
         if self.is_edit:
             return {}
-        changed: dict[str, Any] = {}
+        changed: FieldValues = {}
         for key, value in brand_values.items():
             if key in ("kind", "brand"):
                 continue
@@ -305,7 +314,7 @@ class WizardDraft:
             step="kind", url=self.url, user=self.user, domain=self.domain, level=self.level
         )
 
-    def tenant_routes(self) -> dict[str | None, Any]:
+    def tenant_routes(self) -> dict[str | None, TenantRoutes]:
         """The Routes step's rules as ``TenantRoutes`` keyed by tenant id (None: a Tenant
         Admin's own tenant), for ``service.routes.plan_routes``; empty when skipped. A
         tenant the trunk is no longer shared with is left out.
@@ -318,7 +327,7 @@ class WizardDraft:
 
         if self.routes_skipped:
             return {}
-        out: dict[str | None, Any] = {}
+        out: dict[str | None, TenantRoutes] = {}
         shared = {t.tenant_id for t in self.tenants}
         for key, rules in self.routes.items():
             if (key != "" or self.level != "tenant") and (key == "" or key not in shared):
@@ -334,7 +343,7 @@ class WizardDraft:
             )
         return out
 
-    def merged(self, values: dict[str, Any]) -> WizardDraft:
+    def merged(self, values: StepValues) -> WizardDraft:
         """A copy with ``values`` applied (the draft itself is unchanged)."""
         copy = WizardDraft.from_dict(self.to_dict())
         copy.password = self.password
@@ -352,7 +361,7 @@ def _plain(value: object) -> str:
     return str(value).strip()
 
 
-def _option_defaults() -> dict[str, Any]:
+def _option_defaults() -> dict[str, object]:
     """Each option flag's default, from the domain model (imported when first needed)."""
     from trunkwiz.domain.options import TrunkOptions  # lazy: off the first frame
 

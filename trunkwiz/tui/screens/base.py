@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
-from textual.worker import NoActiveWorker, Worker, get_current_worker
+from textual.worker import NoActiveWorker, Worker, WorkType, get_current_worker
 
 from trunkwiz.domain.text import visible
 from trunkwiz.service.draft import STEP_FIELDS
@@ -29,9 +29,11 @@ from trunkwiz.tui.widgets.keyhints import KeyHints
 from trunkwiz.tui.widgets.steps import StepIndicator
 
 if TYPE_CHECKING:
-    from trunkwiz.service.draft import WizardDraft
+    from trunkwiz.service.draft import StepValues, WizardDraft
     from trunkwiz.service.services import Services
+    from trunkwiz.tui.widgets.didpool import DidPoolInput
 
+_R = TypeVar("_R")
 
 INSECURE_MARK = "TLS NOT VERIFIED (--insecure)"
 """Shown before every step's title while certificate checks are off."""
@@ -43,7 +45,7 @@ class StepResult:
 
     action: Literal["next", "back", "finish", "stay"]
     """``stay`` shows the same step again (with the values applied)."""
-    values: dict[str, Any] = field(default_factory=dict)
+    values: StepValues = field(default_factory=dict)
 
 
 class StepScreen(InViewScreen[StepResult]):
@@ -118,15 +120,15 @@ class StepScreen(InViewScreen[StepResult]):
         return iter(())
 
     # -- the slice --------------------------------------------------------------------
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         """The values this step fills, keyed by API field name (override)."""
         return {}
 
-    def field_values(self, names: Iterable[str] = ()) -> dict[str, Any]:
+    def field_values(self, names: Iterable[str] = ()) -> StepValues:
         """The values of this step's fields (``STEP_FIELDS[STEP]`` unless ``names`` given)
         that have a widget of that id here: a Select's value, a checkbox's state, an
         integer field's number (its text while it is no number), else the stripped text."""
-        values: dict[str, Any] = {}
+        values: StepValues = {}
         for name in names or STEP_FIELDS.get(self.STEP, ()):
             found = self.query(f"#{name}")
             if not found:
@@ -141,7 +143,7 @@ class StepScreen(InViewScreen[StepResult]):
                 values[name] = int(raw) if widget.type == "integer" and raw.isdigit() else raw
         return values
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
+    def check(self, values: StepValues) -> dict[str, str]:
         """Errors for this step's fields (``{field: message}``); the domain model decides."""
         from trunkwiz.service.validate import validate_step  # lazy: off the first frame
 
@@ -212,7 +214,7 @@ class StepScreen(InViewScreen[StepResult]):
     def _stop_work(self) -> None:
         """Stop this step's timers and workers (not the worker now calling ``leave``)."""
         try:
-            current: Worker[Any] | None = get_current_worker()
+            current: Worker[object] | None = get_current_worker()
         except NoActiveWorker:
             current = None
         for worker in list(self.app.workers):
@@ -221,9 +223,10 @@ class StepScreen(InViewScreen[StepResult]):
         for timer in list(getattr(self, "_timers", ())):
             timer.stop()
 
-    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Worker[Any]:
+    # Any: the rest of Textual's run_worker arguments, passed on as they are
+    def run_worker(self, work: WorkType[_R], *args: Any, **kwargs: Any) -> Worker[_R]:
         """Start a worker; on a step that is leaving it is cancelled at once."""
-        worker: Worker[Any] = super().run_worker(work, *args, **kwargs)
+        worker: Worker[_R] = super().run_worker(work, *args, **kwargs)
         if self.leaving:
             worker.cancel()
         return worker
@@ -257,7 +260,7 @@ class StepScreen(InViewScreen[StepResult]):
         return line
 
     # -- errors -----------------------------------------------------------------------
-    def on_did_pool_input_checked(self, event: Any) -> None:
+    def on_did_pool_input_checked(self, event: DidPoolInput.Checked) -> None:
         """A DID pool was checked: its message goes on the pool's error line."""
         lines = self.query(f"#{event.pool_input.id}-error")
         if lines:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +22,16 @@ from trunkwiz.tui.screens.form import field_row, set_line, show_note
 from trunkwiz.tui.widgets.compact import TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from trunkwiz.domain.brands import Prefill
+    from trunkwiz.domain.jsonbounds import JsonObject
+    from trunkwiz.service.draft import StepValues
+
 TRANSPORTS = ("UDP", "TCP", "TLS")
 _LABEL_HINT = "A name for the gateway, e.g. gw1.example.net; not a tenant's SIP domain."
+# Any: options for Textual's Input, by field
 _INPUT_EXTRA: dict[str, dict[str, Any]] = {"name": {"max_length": 64}}
 
 
@@ -45,7 +53,7 @@ class BasicScreen(StepScreen):
     """The chosen brand's notes from the vendor's guide, shown by F1 under ``HELP``."""
 
     @cached_property
-    def catalogue(self) -> Any:
+    def catalogue(self) -> BrandCatalogue:
         """The brand catalogue (package data)."""
         return BrandCatalogue.load()
 
@@ -138,7 +146,7 @@ class BasicScreen(StepScreen):
         self.more_help = hint.details
         show_note(note, hint.short)
 
-    def _ask_placeholders(self, values: dict[str, Any]) -> None:
+    def _ask_placeholders(self, values: Mapping[str, Prefill]) -> None:
         """A field the brand's guide gives no value for says what to ask the carrier."""
         for field in step_rows(self.STEP, self.draft.kind, self.draft.level):
             found = self.query(f"#{field.name}")
@@ -148,7 +156,7 @@ class BasicScreen(StepScreen):
                     item.ask if item is not None and item.ask else field.placeholder
                 )
 
-    def _prefill(self, brand_values: dict[str, Any]) -> None:
+    def _prefill(self, brand_values: JsonObject) -> None:
         """Hand the brand's values to the draft, which fills only what nobody typed; the
         ones this step shows are put in their fields."""
         on_screen = self.collect()
@@ -226,7 +234,7 @@ class BasicScreen(StepScreen):
             set_line(line, problem or "")
         return problem
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
+    def check(self, values: StepValues) -> dict[str, str]:
         errors = super().check(values)
         if self.draft.kind == "accept_register" and "hostname" not in errors:
             problem = self._check_label(str(values.get("hostname", "")))
@@ -237,7 +245,7 @@ class BasicScreen(StepScreen):
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", TextField).value.strip()
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         values = self.field_values()  # every Basic field shown here (DID pool: Tenant Admin)
         brand = self.catalogue.find(values["brand"])
         values["brand"] = brand.api_value if brand else "Generic"

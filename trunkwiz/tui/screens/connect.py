@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +14,9 @@ from trunkwiz.tui.plain import plain
 from trunkwiz.tui.screens.base import StepResult, StepScreen
 from trunkwiz.tui.screens.form import form_grid
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
+
+if TYPE_CHECKING:
+    from trunkwiz.service.draft import StepValues
 
 
 class ConnectScreen(StepScreen):
@@ -119,14 +122,14 @@ class ConnectScreen(StepScreen):
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", TextField).value.strip()
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         return {
             "url": self._value("url"),
             "user": self._value("user"),
             "domain": self._value("domain"),
         }
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
+    def check(self, values: StepValues) -> dict[str, str]:
         errors = {}
         if not values["url"].startswith(("https://", "http://")):
             errors["url"] = "Enter the PBX URL, e.g. https://127.0.0.1:8887"
@@ -145,7 +148,7 @@ class ConnectScreen(StepScreen):
             self._connect(values, pinned=None)
 
     @work(exclusive=True, group="connect")
-    async def _connect(self, values: dict[str, Any], pinned: str | None) -> None:
+    async def _connect(self, values: StepValues, pinned: str | None) -> None:
         from pydantic import SecretStr  # lazy: off the first frame
 
         from trunkwiz.service.outcomes import (  # lazy: PBX client off the first frame
@@ -225,7 +228,7 @@ class ConnectScreen(StepScreen):
         )
         return line
 
-    def _ask_trust(self, values: dict[str, Any], url: str, fingerprint: str) -> None:
+    def _ask_trust(self, values: StepValues, url: str, fingerprint: str) -> None:
         from trunkwiz.tui.screens.dialogs import TrustCertificateScreen  # lazy: off the first frame
 
         def answer(yes: bool | None) -> None:

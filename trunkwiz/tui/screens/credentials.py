@@ -7,7 +7,7 @@ the one the PBX holds).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 from textual.app import ComposeResult
@@ -18,6 +18,11 @@ from trunkwiz.tui.screens.base import StepScreen
 from trunkwiz.tui.screens.field_rows import input_row
 from trunkwiz.tui.screens.form import field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
+
+if TYPE_CHECKING:
+    from trunkwiz.service.draft import StepValues, WizardDraft
+    from trunkwiz.service.services import Services
+    from trunkwiz.tui.flow import Flow
 
 GATEWAY_INTRO = "The account the carrier or gateway will use to register to this PBX."
 GATEWAY_ID_HINT = "The gateway registers with this ID (its SIP user ID)."
@@ -35,8 +40,8 @@ class CredentialsScreen(StepScreen):
         "Editing: leave the password empty to keep it, or type a new one to change it."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(services, draft, flow)
         self.gateway = self.draft.kind == "accept_register"
 
     def intro(self) -> str:
@@ -84,7 +89,7 @@ class CredentialsScreen(StepScreen):
     def on_mount(self) -> None:
         self.query_one("#auth_id").focus()
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         password = self.query_one("#password", TextField).value  # as typed, never stripped
         values = self.field_values()
         values["password"] = SecretStr(password) if password else None

@@ -14,11 +14,11 @@ from trunkwiz.tui.widgets.compact import TextField
 
 def input_row(
     field: TrunkField,
-    values: Mapping[str, Any],
+    values: Mapping[str, object],
     *,
     label: str | None = None,
     hint: str | None = None,
-    **extra: Any,
+    **extra: Any,  # Any: the input's options (max_length, password), passed on
 ) -> Iterable[Widget]:
     """A labelled text or number input for ``field``, showing the draft's value or the
     field's default; ``label``/``hint`` replace the table's words, ``extra`` goes to the

@@ -4,10 +4,13 @@ wholly shown after every focus change and every layout that moved them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.screen import Screen, ScreenResultType
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 class InViewScreen(Screen[ScreenResultType]):
@@ -65,7 +68,7 @@ class InViewScreen(Screen[ScreenResultType]):
     def _message_of(self, widget: Widget) -> Widget | None:
         """The shown message line about ``widget`` (its own ``#id-error``, else the one
         of the nearest container that has one, e.g. a rule form's), or None."""
-        node: Any = widget
+        node: DOMNode | None = widget
         while isinstance(node, Widget) and node is not self:
             if node.id:
                 found = self.query(f"#{node.id}-error.-shown")

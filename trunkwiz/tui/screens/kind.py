@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from textual import on, work
@@ -23,7 +23,10 @@ from trunkwiz.tui.widgets.compact import CompactButton, MarkedRadioButton
 from trunkwiz.tui.widgets.trunklist import TrunkList
 
 if TYPE_CHECKING:
+    from trunkwiz.service.draft import StepValues, WizardDraft
+    from trunkwiz.service.services import Services
     from trunkwiz.service.trunk_rows import TrunkRow
+    from trunkwiz.tui.flow import Flow
 
 KIND_LABELS = {
     "register": "Register-Based: the PBX registers to the carrier with an account",
@@ -48,8 +51,8 @@ class KindScreen(StepScreen):
     )
     BINDINGS = [Binding("delete", "delete_trunk", "Delete trunk")]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(services, draft, flow)
         self.rows: dict[str, TrunkRow] = {}
 
     @property
@@ -173,12 +176,12 @@ class KindScreen(StepScreen):
         pressed = self.query_one("#kind", RadioSet).pressed_button
         return (pressed.id or "kind-register").removeprefix("kind-") if pressed else "register"
 
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         if self.editing:
             return {"kind": self.draft.kind, "trunk_id": self.draft.trunk_id}
         return {"kind": self.chosen_kind(), "trunk_id": None}
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
+    def check(self, values: StepValues) -> dict[str, str]:
         conn = self.services.connection
         if values["kind"] == "ip" and conn is not None and conn.level == "tenant":
             return {"kind": "Only the System Admin can create IP-Based trunks."}

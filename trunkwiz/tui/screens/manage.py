@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,8 +20,11 @@ from trunkwiz.tui.plain import plain, plain_styled
 from trunkwiz.tui.screens.form import set_line
 from trunkwiz.tui.widgets.compact import CompactButton, TextField
 
+if TYPE_CHECKING:
+    from trunkwiz.service.stores import SavedDraft
 
-def draft_summary(saved: dict[str, Any]) -> str:
+
+def draft_summary(saved: SavedDraft) -> str:
     """One paragraph saying what a saved draft holds (never a password: none is saved)."""
     fields = saved.get("fields") or {}
     name = str(fields.get("name") or "").strip()
@@ -28,8 +32,8 @@ def draft_summary(saved: dict[str, Any]) -> str:
     what = "an edit of trunk " if saved.get("trunk_id") else "a new trunk "
     trunk = what + (name or "(no name yet)") + (f" ({kind})" if kind else "")
     step = STEP_TITLES.get(str(saved.get("step")), str(saved.get("step")))
-    when: Any = saved.get("saved_at")
-    stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if hasattr(when, "astimezone") else ""
+    when = saved.get("saved_at")
+    stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else ""
     where = f" on {saved['url']}" if saved.get("url") else ""
     tenants = len(saved.get("tenants") or [])
     shared = f", {tenants} tenant(s)" if tenants else ""
@@ -51,7 +55,7 @@ class ResumeScreen(ModalScreen[str | None]):
         Binding("s", "answer('fresh')", "Start over"),
     ]
 
-    def __init__(self, saved: dict[str, Any]) -> None:
+    def __init__(self, saved: SavedDraft) -> None:
         super().__init__(classes="dialog")
         self.saved = saved
 

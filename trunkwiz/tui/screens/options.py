@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Static
@@ -13,8 +13,12 @@ from trunkwiz.tui.screens.base import StepScreen
 from trunkwiz.tui.screens.form import field_row
 from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 
+if TYPE_CHECKING:
+    from trunkwiz.domain.fields import FieldValues
+    from trunkwiz.service.draft import StepValues
 
-def option_specs() -> list[tuple[str, Any, str]]:
+
+def option_specs() -> list[tuple[str, object, str]]:
     """``(name, default, hint)`` of each flag, from the domain model: what it does, its
     default in the same words for every flag, and its API name as a detail."""
     specs = []
@@ -52,12 +56,12 @@ class OptionsScreen(StepScreen):
     def on_mount(self) -> None:
         self.query_one("#concurrency").focus()
 
-    def collect(self) -> dict[str, Any]:
-        def number(widget_id: str) -> Any:
+    def collect(self) -> StepValues:
+        def number(widget_id: str) -> int | str:
             raw = self.query_one(f"#{widget_id}", TextField).value.strip()
             return int(raw) if raw.isdigit() else raw
 
-        options: dict[str, Any] = {}
+        options: FieldValues = {}
         for name, default, _ in option_specs():
             if isinstance(default, bool):
                 options[name] = self.query_one(f"#{name}", Checkbox).value

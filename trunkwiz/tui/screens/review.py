@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,13 @@ from trunkwiz.tui.screens.review_plan import PlanView
 from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.status import StatusPanel
 
+if TYPE_CHECKING:
+    from trunkwiz.service.connection import Connection
+    from trunkwiz.service.draft import WizardDraft
+    from trunkwiz.service.outcomes import Progress
+    from trunkwiz.service.services import Services
+    from trunkwiz.tui.flow import Flow
+
 
 def step_title(field: str) -> str:
     """The title of the step that shows ``field`` ("Basic info", "Credentials")."""
@@ -47,11 +54,11 @@ class ReviewScreen(StepScreen):
     )
     BINDINGS = [Binding("ctrl+t", "probe", "Test carrier")]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan: Any = None
-        self.trunk: Any = None
-        self.result: Any = None
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(services, draft, flow)
+        self.plan: Any = None  # Any: None until the review made the Plan; used once set
+        self.trunk: Any = None  # Any: None until the review checked the trunk; used once set
+        self.result: Any = None  # Any: None until a submit returned its ApplyResult
         self._stop: asyncio.Event | None = None
         """Set while a submit runs: setting it stops the submit and rolls it back."""
         self._leave_code: int | None = None
@@ -119,7 +126,7 @@ class ReviewScreen(StepScreen):
         self._warnings(conn)
         self._checklist()
 
-    def _warnings(self, conn: Any) -> None:
+    def _warnings(self, conn: Connection) -> None:
         """A trunk shared with no tenant, or a tenant with an empty DID pool."""
         found = review_warnings(self.trunk, self.draft.level or conn.level)
         show_note(
@@ -201,7 +208,7 @@ class ReviewScreen(StepScreen):
         def say() -> None:
             show_note(line, f"{self._said}   {int(clock() - started)} s")
 
-        def progress(p: Any) -> None:
+        def progress(p: Progress) -> None:
             bar.update(total=max(1, p.total), progress=p.done)
             self._said = ("Rolling back: " if p.stage == "rollback" else "") + p.line
             say()

@@ -27,6 +27,7 @@ class PlanView(Static):
 
     MAX_ROWS = 4
 
+    # Any: Textual's widget options, passed on as they are
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(text, markup=False, **kwargs)
         self.lines = [visible(line) for line in text.splitlines()]

@@ -10,7 +10,7 @@ whose rules changed goes into the draft, so an unchanged edit plans nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +26,11 @@ from trunkwiz.tui.widgets.compact import CompactCheckbox, TextField
 from trunkwiz.tui.widgets.rules import RuleForm, TenantSection, rule_data
 
 if TYPE_CHECKING:
+    from trunkwiz.service.draft import StepValues, WizardDraft
+    from trunkwiz.service.services import Services
+    from trunkwiz.tui.flow import Flow
+    from trunkwiz.tui.widgets.rules import RuleData
+
     pass
 
 
@@ -50,8 +55,8 @@ class RoutesScreen(StepScreen):
     RoutesScreen #routes-note { height: auto; }
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(services, draft, flow)
         self.ready = False
         """Set once the rules the PBX holds are read (an edit) and the forms are filled."""
 
@@ -103,7 +108,7 @@ class RoutesScreen(StepScreen):
     @work(exclusive=True, group="load")
     async def _load(self) -> None:
         note = self.query_one("#routes-note", Static)
-        loaded: dict[str | None, Any] = {}
+        loaded: dict[str | None, TenantRoutes] = {}
         conn = self.services.connection
         if self.draft.trunk_id is not None and conn is not None and self.sections():
             show_note(note, "Reading the rules that use this trunk…")
@@ -150,7 +155,7 @@ class RoutesScreen(StepScreen):
                     self._recheck_all()
                     return
 
-    def _new_rule(self, section: TenantSection, kind: str) -> dict[str, Any]:
+    def _new_rule(self, section: TenantSection, kind: str) -> RuleData:
         """A new rule with a name and what the brand's guide documents."""
         base = str(self.draft.fields.get("name") or "Trunk")[:56]
         count = len(section.forms(kind))
@@ -229,20 +234,20 @@ class RoutesScreen(StepScreen):
         )
 
     # -- the slice ------------------------------------------------------------------------
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         skipped = self.query_one("#routes-skip", Checkbox).value
         found = self.query("#tech_prefix")
         prefix = found.first(TextField).value.strip() if found else self.draft.tech_prefix
         if not self.ready:  # still reading the PBX: keep what the draft holds
             return {"routes_skipped": skipped, "tech_prefix": prefix}
-        routes: dict[str, Any] = {}
+        routes: dict[str, dict[str, list[RuleData]]] = {}
         for section in self.sections():
             changed = section.changed()
             if changed:
                 routes[section.key] = changed
         return {"routes": routes, "routes_skipped": skipped, "tech_prefix": prefix}
 
-    def check(self, values: dict[str, Any]) -> dict[str, str]:
+    def check(self, values: StepValues) -> dict[str, str]:
         if values.get("routes_skipped"):
             return {}
         if not self.ready:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -38,7 +38,10 @@ from trunkwiz.tui.widgets.compact import MarkedSelectionList, TextField
 from trunkwiz.tui.widgets.didpool import DidPoolInput
 
 if TYPE_CHECKING:
+    from trunkwiz.service.draft import StepValues, WizardDraft
+    from trunkwiz.service.services import Services
     from trunkwiz.service.tenants import TenantInfo
+    from trunkwiz.tui.flow import Flow
 
 
 #: Options the list holds at once; another window is added when the highlight nears its
@@ -91,8 +94,8 @@ class TenantsScreen(StepScreen):
     TenantsScreen #tenant-none { height: 7; margin-top: 1; color: $text-warning; }
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
+        super().__init__(services, draft, flow)
         self.tenants: list[TenantInfo] = []
         self.picked: dict[str, TenantPick] = {t.tenant_id: t for t in self.draft.tenants}
         self.cache: dict[str, TenantPick] = dict(self.picked)
@@ -321,7 +324,7 @@ class TenantsScreen(StepScreen):
         )
 
     # -- the slice ---------------------------------------------------------------------
-    def collect(self) -> dict[str, Any]:
+    def collect(self) -> StepValues:
         return {"tenants": [row.read() for row in self.rows()]}
 
     def error_target(self, key: str) -> str | None:

@@ -86,6 +86,7 @@ class TextField(Input, inherit_css=False):
     }
     """
 
+    # Any: Textual's widget options, passed on as they are
     def __init__(self, value: object = "", **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         kwargs.setdefault("highlighter", ControlPictures())
@@ -162,6 +163,7 @@ class CompactButton(Button, inherit_css=False):
     ]
     """Enter or Space presses the focused button (Textual's ``Button`` takes only Enter)."""
 
+    # Any: Textual's widget options, passed on as they are
     def __init__(self, label: str, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, **kwargs)
@@ -205,6 +207,7 @@ class CompactCheckbox(Checkbox, inherit_css=False):
     }
     """
 
+    # Any: Textual's widget options, passed on as they are
     def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, value, **kwargs)

@@ -21,7 +21,7 @@ from trunkwiz.domain.didpool import check_pool, find_collisions, is_list_paste, 
 from trunkwiz.tui.widgets.compact import TextField
 
 if TYPE_CHECKING:
-    from trunkwiz.domain.didpool import DidPool, PoolIndex, PoolIssue
+    from trunkwiz.domain.didpool import DidPool, PoolCheck, PoolIndex, PoolIssue
 
 ERROR_STYLE = "underline bold red"
 WARNING_STYLE = "underline yellow"
@@ -46,7 +46,7 @@ class DidPoolInput(TextField):
         """The pool was checked (after every change): ``ok`` when no error remains."""
 
         def __init__(
-            self, pool_input: DidPoolInput, ok: bool, issues: tuple[PoolIssue, ...], pool: Any
+            self, pool_input: DidPoolInput, ok: bool, issues: tuple[PoolIssue, ...], pool: DidPool
         ) -> None:
             super().__init__()
             self.pool_input = pool_input
@@ -64,6 +64,7 @@ class DidPoolInput(TextField):
             """The first error in source order, if any."""
             return next((i for i in self.issues if i.severity == "error"), None)
 
+    # Any: Textual's Input options, passed on as they are
     def __init__(self, value: object = "", *, allow_empty: bool = False, **kwargs: Any) -> None:
         self._marks = IssueHighlighter()
         kwargs.setdefault("placeholder", "16468097065-16468097066;16468097070")
@@ -71,7 +72,7 @@ class DidPoolInput(TextField):
         self.allow_empty = allow_empty
         self._index: PoolIndex | None = None
         self._siblings: Mapping[str, DidPool] = {}
-        self._last: Any = None
+        self._last: PoolCheck | None = None
         self.issues: tuple[PoolIssue, ...] = ()
         self.pool: DidPool | None = None
         self.ok = True
@@ -116,7 +117,7 @@ class DidPoolInput(TextField):
         """Check the current text and mark what is wrong."""
         last = self._last
         same_text = last is not None and last.pool.text == self.value
-        result = last if same_text else check_pool(self.value, previous=last)
+        result = last if last is not None and same_text else check_pool(self.value, previous=last)
         issues = [i for i in result.issues if not (self.allow_empty and i.code == "empty")]
         pool = result.pool
         self._last = result

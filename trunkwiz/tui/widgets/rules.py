@@ -52,17 +52,20 @@ HOURS_HINT = (
 )
 _ids = itertools.count(1)
 
+RuleData = dict[str, object]
+"""One rule as the draft holds it: trunk-file keys, destinations and hours as text."""
 
-def rule_data(kind: str, rule: Any) -> dict[str, Any]:
+
+def rule_data(kind: str, rule: OutboundRoute | InboundRoute) -> RuleData:
     """A rule model as the draft's plain data (trunk-file keys; destinations, office hours
     and the route switch as text)."""
     hours = "" if rule.office_hours is None else rule.office_hours.text
-    if kind == "outbound":
-        data = dict(rule.model_dump())
+    if isinstance(rule, OutboundRoute):  # a rule of kind "outbound"
+        data: RuleData = dict(rule.model_dump())
         data["enabled"] = "yes" if rule.enabled else "no"
         data["office_hours"] = hours
         return data
-    out: dict[str, Any] = {
+    out: RuleData = {
         "name": rule.name,
         "did_numbers": rule.did_numbers,
         "forward_to": rule.forward_to.text,
@@ -78,7 +81,7 @@ def rule_data(kind: str, rule: Any) -> dict[str, Any]:
     return out
 
 
-def _pydantic_lines(exc: Any) -> list[str]:
+def _pydantic_lines(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
         where = ".".join(ROUTE_LABELS.get(str(p), str(p)) for p in err.get("loc", ()))
@@ -91,7 +94,7 @@ def _pydantic_lines(exc: Any) -> list[str]:
 class RuleForm(Vertical):
     """One rule: its fields in one grid, a Remove button and one line of problems."""
 
-    def __init__(self, kind: str, data: dict[str, Any]) -> None:
+    def __init__(self, kind: str, data: RuleData) -> None:
         self.uid = f"rule{next(_ids)}"
         super().__init__(classes=f"rule-form rule-{kind}", id=self.uid)
         self.kind = kind
@@ -121,9 +124,9 @@ class RuleForm(Vertical):
         """Whether the form's fields are mounted (a rule just added may not be yet)."""
         return len(self.query(TextField)) == len(self.fields)
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> RuleData:
         """The form's values as plain data (empty optional destinations left out)."""
-        out: dict[str, Any] = {}
+        out: RuleData = {}
         for name, _label, _hint in self.fields:
             value = self.query_one(f"#{self.uid}-{name}", TextField).value.strip()
             if name == "strip_digits":
@@ -134,7 +137,7 @@ class RuleForm(Vertical):
                 out[name] = value
         return out
 
-    def model(self) -> Any:
+    def model(self) -> Any:  # Any: an OutboundRoute or an InboundRoute, by the form's kind
         """The rule as a domain model; raises ``ValidationError``."""
         cls = OutboundRoute if self.kind == "outbound" else InboundRoute
         return cls.model_validate(self.read())
@@ -193,17 +196,17 @@ class TenantSection(Vertical):
     def forms(self, kind: str | None = None) -> list[RuleForm]:
         return [f for f in self.query(RuleForm) if kind is None or f.kind == kind]
 
-    async def add(self, kind: str, data: dict[str, Any]) -> RuleForm:
+    async def add(self, kind: str, data: RuleData) -> RuleForm:
         form = RuleForm(kind, data)
         await self.query_one(f"#routes-{self.number}-{kind}", Vertical).mount(form)
         return form
 
-    def plain_rules(self) -> dict[str, list[dict[str, Any]]]:
+    def plain_rules(self) -> dict[str, list[RuleData]]:
         return {kind: [f.read() for f in self.forms(kind)] for kind in ("outbound", "inbound")}
 
-    def changed(self) -> dict[str, list[dict[str, Any]]]:
+    def changed(self) -> dict[str, list[RuleData]]:
         """The kinds whose rules differ from what the PBX holds (or held when loaded)."""
-        out: dict[str, list[dict[str, Any]]] = {}
+        out: dict[str, list[RuleData]] = {}
         for kind, rules in self.plain_rules().items():
             held = getattr(self.loaded, kind, None) if self.loaded is not None else None
             before = [rule_data(kind, r) for r in held or ()]
@@ -212,11 +215,11 @@ class TenantSection(Vertical):
         return out
 
 
-def _normal(kind: str, rules: list[dict[str, Any]]) -> list[Any]:
+def _normal(kind: str, rules: list[RuleData]) -> list[object]:
     """Rules compared as the domain reads them (so ``1001`` equals `` 1001``)."""
 
     cls = OutboundRoute if kind == "outbound" else InboundRoute
-    out: list[Any] = []
+    out: list[object] = []
     for rule in rules:
         try:
             out.append(cls.model_validate(rule))

@@ -48,7 +48,7 @@ class StatusPanel(Static):
         diagnose: Diagnose | None = None,
         tick: float = 1.0,
         submitted: bool = True,
-        **kwargs: Any,
+        **kwargs: Any,  # Any: Textual's Static options, passed on as they are
     ) -> None:
         super().__init__("Status: reading it from the PBX…", **kwargs)
         self._poll, self._clock = poll, clock

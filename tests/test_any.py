@@ -31,11 +31,6 @@ EXEMPT: dict[str, str] = {
     "trunkwiz/pbx/errors.py": "the PBX client's JSON edge: reads the raw body of an error answer",
 }
 
-#: Files and folders still being reworked on another branch (the command line's modules):
-#: ``test_not_yet_checked_files`` reports them without failing. Empty this set once that
-#: branch is in, and every package is checked strictly.
-NOT_YET_CHECKED: frozenset[str] = frozenset({"trunkwiz/cli"})
-
 PACKAGES = ("top", "domain", "store", "sip", "pbx", "service", "cli", "tui")
 
 _REASON = re.compile(r"#\s*Any:\s*(?P<reason>.*)$")
@@ -170,11 +165,11 @@ def package_files(package: str) -> list[Path]:
     return sorted((PACKAGE_ROOT / package).rglob("*.py"))
 
 
-def _failures(package: str, *, pending: bool) -> list[str]:
+def _failures(package: str) -> list[str]:
     out: list[str] = []
     for path in package_files(package):
         rel = path.relative_to(ROOT).as_posix()
-        if _under(rel, EXEMPT) or _under(rel, NOT_YET_CHECKED) != pending:
+        if _under(rel, EXEMPT):
             continue
         out += any_without_reason(path, rel)
     return out
@@ -183,30 +178,12 @@ def _failures(package: str, *, pending: bool) -> list[str]:
 @pytest.mark.parametrize("package", PACKAGES)
 def test_any_has_a_reason(package: str) -> None:
     assert package_files(package)
-    failures = _failures(package, pending=False)
+    failures = _failures(package)
     assert not failures, "\n" + "\n".join(failures)
 
 
-_PENDING_PACKAGES = sorted(
-    {
-        p
-        for p in PACKAGES
-        if any(_under(f.relative_to(ROOT).as_posix(), NOT_YET_CHECKED) for f in package_files(p))
-    }
-)
-
-
-@pytest.mark.xfail(
-    strict=False, reason="files still reworked on another branch; checked once it is in"
-)
-@pytest.mark.parametrize("package", _PENDING_PACKAGES or ["none"])
-def test_not_yet_checked_files(package: str) -> None:
-    failures = [] if package == "none" else _failures(package, pending=True)
-    assert not failures, "\n" + "\n".join(failures)
-
-
-def test_exemptions_and_pending_paths_exist() -> None:
-    for rel in [*EXEMPT, *NOT_YET_CHECKED]:
+def test_exempt_paths_exist() -> None:
+    for rel in EXEMPT:
         assert (ROOT / rel).exists(), rel
 
 

@@ -18,6 +18,7 @@ Nothing here raises: a platform without these calls runs as before.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 PR_SET_DUMPABLE = 4
@@ -44,7 +45,7 @@ def prctl(option: int, arg: int) -> int:
     return int(_prctl()(option, arg, 0, 0, 0))
 
 
-def _prctl() -> Any:
+def _prctl() -> Callable[[int, int, int, int, int], int]:
     try:
         return _from_c_module()
     except (ImportError, AttributeError, OSError, TypeError):
@@ -53,9 +54,9 @@ def _prctl() -> Any:
         return ctypes.CDLL(None, use_errno=True).prctl
 
 
-def _from_c_module() -> Any:
+def _from_c_module() -> Callable[[int, int, int, int, int], int]:
     """``prctl`` through ``_ctypes`` alone (what ``ctypes.CDLL(None).prctl`` builds)."""
-    c: Any = __import__("_ctypes")
+    c: Any = __import__("_ctypes")  # Any: _ctypes's private classes, typed by no stub
 
     class _Int(c._SimpleCData):  # type: ignore[misc]
         _type_ = "i"

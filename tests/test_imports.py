@@ -60,7 +60,7 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("trunkwiz.store.drafts", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.store.profiles", "trunkwiz.store.schemas"): f"{FIRST_FRAME}: pydantic, ~80 ms",
     ("trunkwiz.tui.screens.connect", "pydantic"): f"{FIRST_FRAME}: ~18 ms",
-    ("trunkwiz.tui.screens.connect", "trunkwiz.tui.screens.dialogs"): f"{FIRST_FRAME}: ~1.7 ms",
+    ("trunkwiz.tui.screens.connect", "trunkwiz.tui.screens.dialogs"): f"{FIRST_FRAME}: ~1.5 ms",
     ("trunkwiz.tui.screens.connect", "trunkwiz.service.outcomes"): (
         f"{FIRST_FRAME}: the PBX client, httpx and pydantic, ~250 ms"
     ),
@@ -112,16 +112,10 @@ ALLOWLIST: dict[tuple[str, str], str] = {
     ("trunkwiz.service.services", "trunkwiz.service.connection"): f"{FIRST_FRAME}: httpx",
     ("trunkwiz.service.services", "trunkwiz.service.outcomes"): f"{FIRST_FRAME}: the PBX client",
     ("trunkwiz.service.services", "trunkwiz.sip.probe"): f"{FIRST_FRAME}: the SIP stack, ~55 ms",
-    ("trunkwiz.service.services", "trunkwiz.sip.ratelimit"): f"{FIRST_FRAME}: ~1.6 ms",
-    ("trunkwiz.service.services", "trunkwiz.store.profiles"): f"{FIRST_FRAME}: ~1 ms",
-    ("trunkwiz.service.services", "trunkwiz.store.secrets"): f"{FIRST_FRAME}: ~1.3 ms",
-    ("trunkwiz.service.stores", "trunkwiz.store.crashlog"): f"{FIRST_FRAME}: ~0.1 ms",
-    ("trunkwiz.service.stores", "trunkwiz.store.drafts"): f"{FIRST_FRAME}: ~0.3 ms",
-    ("trunkwiz.service.stores", "trunkwiz.store.profiles"): f"{FIRST_FRAME}: ~1 ms",
-    ("trunkwiz.service.stores", "trunkwiz.store.secrets"): f"{FIRST_FRAME}: ~1.3 ms",
-    ("trunkwiz.tui.app", "trunkwiz.tui.screens.dialogs"): f"{FIRST_FRAME}: ~0.9 ms",
+    ("trunkwiz.service.services", "trunkwiz.store.secrets"): f"{FIRST_FRAME}: ~2 ms",
+    ("trunkwiz.service.stores", "trunkwiz.store.secrets"): f"{FIRST_FRAME}: ~2 ms",
+    ("trunkwiz.tui.app", "trunkwiz.tui.screens.dialogs"): f"{FIRST_FRAME}: ~1.5 ms",
     ("trunkwiz.tui.app", "trunkwiz.tui.screens.manage"): f"{FIRST_FRAME}: ~0.8 ms",
-    ("trunkwiz.tui.app", "trunkwiz.tui.warmup"): f"{FIRST_FRAME}: ~0.1 ms, runs after it",
     ("trunkwiz.tui.screens.base", "trunkwiz.service.validate"): (
         f"{FIRST_FRAME}: pydantic models, ~110 ms"
     ),

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trunkwiz.service.stores import LocalStores
+from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter
+from trunkwiz.store.profiles import Profile
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
     from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.outcomes import CarrierTest, SignIn
     from trunkwiz.sip.probe import ProbeTarget
-    from trunkwiz.sip.ratelimit import RateLimiter
     from trunkwiz.sip.result import ProbeResult
     from trunkwiz.store.drafts import DraftStore
     from trunkwiz.store.profiles import ProfileStore
@@ -121,8 +122,6 @@ class Services(LocalStores):
     # -- the sign-in remembered (blocking: call from thread workers) -------------------
     def remember_profile(self, url: str, user: str, domain: str, pinned: str | None) -> None:
         """Save the connection (never the password) as this run's profile."""
-        from trunkwiz.store.profiles import Profile  # lazy: off the first frame
-
         old = self.saved_profile()
         name = old.name if old is not None else self.profile_name
         self.profiles.save(
@@ -285,7 +284,6 @@ class Services(LocalStores):
         if self._probe is not None:
             return await self._probe(target, register=register)
         from trunkwiz.sip.probe import probe  # lazy: off the first frame
-        from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter  # lazy: off the first frame
 
         if self._limiter is None:  # shared with other trunkwiz runs through the config dir
             self._limiter = RateLimiter(state=self.config_dir / STATE_FILE)

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trunkwiz.domain.jsonbounds import JsonMapping
+from trunkwiz.store.crashlog import write_crash_log
+from trunkwiz.store.drafts import DraftStore
+from trunkwiz.store.drafts import SavedDraft as SavedDraft  # the front ends' name for it
+from trunkwiz.store.profiles import Profile, ProfileNotFound, ProfileStore
 from trunkwiz.store.tomlfile import ConfigFileError
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from trunkwiz.store.drafts import DraftStore
-    from trunkwiz.store.drafts import SavedDraft as SavedDraft  # the front ends' name for it
-    from trunkwiz.store.profiles import Profile, ProfileStore
     from trunkwiz.store.secrets import SecretStore
 
 
@@ -38,8 +39,6 @@ class LocalStores:
     def profiles(self) -> ProfileStore:
         """The connection profiles."""
         if self._profiles is None:
-            from trunkwiz.store.profiles import ProfileStore  # lazy: off the first frame
-
             self._profiles = ProfileStore(self.config_dir)
         return self._profiles
 
@@ -47,8 +46,6 @@ class LocalStores:
     def drafts(self) -> DraftStore:
         """The wizard's draft slot."""
         if self._drafts is None:
-            from trunkwiz.store.drafts import DraftStore  # lazy: off the first frame
-
             self._drafts = DraftStore(self.config_dir)
         return self._drafts
 
@@ -67,8 +64,6 @@ class LocalStores:
     # -- profile, password, draft (blocking: call from thread workers) -----------------
     def saved_profile(self) -> Profile | None:
         """The profile this run uses, if saved (a broken file counts as none)."""
-        from trunkwiz.store.profiles import ProfileNotFound  # lazy: off the first frame
-
         try:
             if self.profile_name == "default":
                 return self.profiles.default()
@@ -115,8 +110,6 @@ class LocalStores:
     def write_crash_log(self, error: BaseException, context: str = "") -> Path:
         """Write ``error``'s traceback (never a local variable) to a new private log in
         the configuration directory of the draft (``trunkwiz.store.crashlog``); its path."""
-        from trunkwiz.store.crashlog import write_crash_log  # lazy: off the first frame
-
         try:
             where: Path | None = self.drafts.root
         except Exception:  # no usable configuration directory: the temp dir then

@@ -36,6 +36,7 @@ from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_s
 from trunkwiz.tui.keyorder import KeyOrder
 from trunkwiz.tui.leaving import EMPTY, LeavingApp
 from trunkwiz.tui.terminal import driver_class
+from trunkwiz.tui.warmup import warm_up
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
@@ -216,7 +217,6 @@ class TrunkWizApp(LeavingApp):
 
     def _warm_up(self) -> None:
         """Import what the next steps need (a thread that pauses while keys are typed)."""
-        from trunkwiz.tui.warmup import warm_up  # lazy: off the first frame
 
         def run() -> list[str]:
             return warm_up(idle=self.idle_for)

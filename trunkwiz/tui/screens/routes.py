@@ -126,7 +126,7 @@ class RoutesScreen(StepScreen):
                 if chosen is not None and kind in chosen:
                     rules = list(chosen[kind])
                 else:
-                    rules = [rule_data(kind, r) for r in getattr(held, kind, None) or ()]
+                    rules = [rule_data(r) for r in getattr(held, kind, None) or ()]
                 for data in rules:
                     await section.add(kind, data)
         self.ready = True

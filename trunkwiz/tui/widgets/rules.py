@@ -56,11 +56,11 @@ RuleData = dict[str, object]
 """One rule as the draft holds it: trunk-file keys, destinations and hours as text."""
 
 
-def rule_data(kind: str, rule: OutboundRoute | InboundRoute) -> RuleData:
+def rule_data(rule: OutboundRoute | InboundRoute) -> RuleData:
     """A rule model as the draft's plain data (trunk-file keys; destinations, office hours
     and the route switch as text)."""
     hours = "" if rule.office_hours is None else rule.office_hours.text
-    if isinstance(rule, OutboundRoute):  # a rule of kind "outbound"
+    if isinstance(rule, OutboundRoute):
         data: RuleData = dict(rule.model_dump())
         data["enabled"] = "yes" if rule.enabled else "no"
         data["office_hours"] = hours
@@ -209,7 +209,7 @@ class TenantSection(Vertical):
         out: dict[str, list[RuleData]] = {}
         for kind, rules in self.plain_rules().items():
             held = getattr(self.loaded, kind, None) if self.loaded is not None else None
-            before = [rule_data(kind, r) for r in held or ()]
+            before = [rule_data(r) for r in held or ()]
             if _normal(kind, rules) != _normal(kind, before):
                 out[kind] = rules
         return out

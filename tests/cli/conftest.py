@@ -176,6 +176,14 @@ def apply_trunks(cli: Cli, sandbox: SandboxServer, file: Path, trunks: str) -> P
     return file
 
 
+def apply_and_export(cli: Cli, url: str, file: str, out: Path) -> tuple[Result, Result]:
+    """``apply FILE`` then ``export -o OUT`` against the PBX at ``url``, signed in as the
+    admin: what a malformed answer does to both commands."""
+    applied = cli("--pbx", url, "apply", file, "--password-stdin", stdin=admin_stdin())
+    exported = cli("--pbx", url, "export", "-o", str(out), "--password-stdin", stdin=admin_stdin())
+    return applied, exported
+
+
 def run_subprocess(
     argv: list[str], *, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
+from tests.cli.conftest import (
+    REGISTER_TRUNK,
+    Cli,
+    Recorder,
+    admin_stdin,
+    apply_and_export,
+    apply_trunks,
+)
 from trunkwiz.sandbox.server import SandboxServer
 
 ODD = "zz-odd-value-zz"
@@ -49,12 +56,8 @@ def test_apply_export_and_status_name_the_field_of_a_malformed_trunk(
     data[field] = value
     where = f"GET /providers: items[0].{field}" if listed else f"GET /providers/{pid}: {field}"
     recorder.clear()
-    applied = cli("--pbx", sandbox.url, "apply", file, "--password-stdin", stdin=admin_stdin())
     out = tmp_path / "out.toml"
-    exported = cli(
-        "--pbx", sandbox.url, "export", "-o", str(out), "--password-stdin", stdin=admin_stdin()
-    )
-    for r in (applied, exported):
+    for r in apply_and_export(cli, sandbox.url, file, out):
         assert r.code == 1, (r.code, r.out, r.err)
         assert f"{where}: the PBX sent {said}" in r.err, r.err
         assert ODD not in r.text and "Traceback" not in r.text

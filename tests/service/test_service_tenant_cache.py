@@ -8,13 +8,12 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from pydantic import SecretStr
 
 from tests.cli.conftest import Recorder
+from tests.service.conftest import admin_connection
 from trunkwiz.domain.trunk import parse_trunk
-from trunkwiz.pbx.client import PbxClient
 from trunkwiz.sandbox import server as server_module
-from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.connection import Connection
 
 TENANTS = 250  # three pages
@@ -32,9 +31,8 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 async def conn(sandbox: SandboxServer) -> AsyncIterator[Connection]:
-    async with PbxClient(sandbox.url) as pbx:
-        session = await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
-        yield Connection(pbx, session, url=sandbox.url, user="admin")
+    async with admin_connection(sandbox.url) as connection:
+        yield connection
 
 
 def tenant_reads(conn: Connection) -> int:

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from pydantic import SecretStr
 
+from tests.service.conftest import admin_connection
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunk import parse_trunk
-from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.objects import Trunk, TrunkSummary
-from trunkwiz.sandbox.server import DEFAULT_ADMIN_PASSWORD, SandboxServer
+from trunkwiz.sandbox.server import SandboxServer
 from trunkwiz.service.connection import Connection
 from trunkwiz.service.trunk_rows import TrunkLookup
 
@@ -27,9 +26,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 async def conn(sandbox: SandboxServer) -> AsyncIterator[Connection]:
-    async with PbxClient(sandbox.url) as pbx:
-        session = await pbx.sign_in("admin", SecretStr(DEFAULT_ADMIN_PASSWORD))
-        yield Connection(pbx, session, url=sandbox.url, user="admin")
+    async with admin_connection(sandbox.url) as connection:
+        yield connection
 
 
 async def _made(conn: Connection, name: str, tenants: int = 0) -> str:

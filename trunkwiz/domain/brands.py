@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.domain.labels import label_of, plain_words
 from trunkwiz.domain.options import OPTION_FIELDS, TrunkKind
 

@@ -18,14 +18,8 @@ pass over its text. The module is pure.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
-
-JsonObject = dict[str, Any]  # Any: a JSON or TOML object; readers check each value they use
-"""A JSON or TOML object as plain data (a PBX body, a trunk file's table, the draft file).
-Name it instead of ``dict[str, Any]``: its values are checked where they are read."""
-JsonMapping = Mapping[str, Any]  # Any: the same plain data, taken read-only
-"""A :data:`JsonObject` a function only reads."""
 
 MAX_DEPTH = 32
 """Levels of nesting accepted (an object or list is one level; PBX answers use < 8)."""

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SHORT = {d[:3]: d for d in DAYS}

@@ -10,7 +10,7 @@ import ipaddress
 
 from trunkwiz.domain.didpool import DidPool, DidPoolError
 from trunkwiz.domain.fields import IMMUTABLE_FIELDS  # fields the update body lacks
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 
 
 def build_create_payload(fields: JsonObject, password: str | None) -> JsonObject:

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from trunkwiz.compat import Self
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.domain.options import (
     DEFAULT_CONCURRENCY,
     DEFAULT_PORT,

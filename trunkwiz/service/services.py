@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trunkwiz.service.stores import LocalStores
-from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter
 from trunkwiz.store.profiles import Profile
 
 if TYPE_CHECKING:
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.outcomes import CarrierTest, SignIn
     from trunkwiz.sip.probe import ProbeTarget
+    from trunkwiz.sip.ratelimit import RateLimiter
     from trunkwiz.sip.result import ProbeResult
     from trunkwiz.store.drafts import DraftStore
     from trunkwiz.store.profiles import ProfileStore
@@ -284,6 +284,7 @@ class Services(LocalStores):
         if self._probe is not None:
             return await self._probe(target, register=register)
         from trunkwiz.sip.probe import probe  # lazy: off the first frame
+        from trunkwiz.sip.ratelimit import STATE_FILE, RateLimiter  # lazy: off the first frame
 
         if self._limiter is None:  # shared with other trunkwiz runs through the config dir
             self._limiter = RateLimiter(state=self.config_dir / STATE_FILE)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trunkwiz.domain.jsonbounds import JsonMapping
+from trunkwiz.domain.jsondata import JsonMapping
 from trunkwiz.store.crashlog import write_crash_log
 from trunkwiz.store.drafts import DraftStore
 from trunkwiz.store.drafts import SavedDraft as SavedDraft  # the front ends' name for it

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from trunkwiz.compat import StrEnum
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.sip.resolve import ResolvedTarget
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from trunkwiz.compat import UTC
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.domain.text import visible
 from trunkwiz.store.paths import ConfigFileError, UntrustedPath, open_trusted
 from trunkwiz.store.tomlfile import parse_toml, read_regular

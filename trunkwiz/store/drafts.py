@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TypedDict, cast
 
 from trunkwiz.compat import UTC
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import check_trusted_dir, resolved_root
 from trunkwiz.store.tomlfile import write_toml

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.store.checked import load_checked
 from trunkwiz.store.paths import ensure_private_dir, resolved_root
 from trunkwiz.store.tomlfile import keep_backup, write_toml

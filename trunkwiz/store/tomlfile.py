@@ -19,8 +19,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from trunkwiz.compat import tomllib
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz import compat
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.store.paths import FILE_MODE, ConfigFileError, ensure_private_dir, open_trusted
 
 __all__ = ["ConfigFileError", "SecretKeyRefused", "read_toml", "write_toml"]
@@ -175,8 +175,8 @@ def parse_toml(path: Path, raw: bytes) -> JsonObject:
         bad_line = raw[: exc.start].count(b"\n") + 1
         raise ConfigFileError(path, bad_line, "not valid UTF-8 text") from None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return compat.tomllib.loads(text)  # the parser loads here: not for a missing file
+    except compat.tomllib.TOMLDecodeError as exc:
         message, line, column = _split_position(str(exc), text)
         raise ConfigFileError(path, line, message, column=column) from None
 

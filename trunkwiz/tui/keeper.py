@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from trunkwiz.domain.jsonbounds import JsonMapping
+    from trunkwiz.domain.jsondata import JsonMapping
     from trunkwiz.service.services import Services
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from trunkwiz.compat import Self, StrEnum
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.domain.office_hours import ALWAYS, GLOBAL, OfficeHours
 from trunkwiz.domain.options import Name64
 

@@ -14,7 +14,7 @@ from enum import Enum
 import tomli_w
 
 from trunkwiz.domain.fields import TRUNK_FIELDS
-from trunkwiz.domain.jsonbounds import JsonObject
+from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import is_hidden

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from trunkwiz.compat import tomllib
 from trunkwiz.domain.fields import file_keys
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.domain.options import OPTION_FIELDS, Level, TenantAssignment, TrunkKind
 from trunkwiz.domain.poolrules import level_errors
 from trunkwiz.domain.routes import TenantRoutes

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.trunk import parse_trunk
 from trunkwiz.domain.trunkfile._model import AnyTrunk, FileIssue, TrunkFile, TrunkFileError

@@ -39,7 +39,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from trunkwiz.domain.didpool import DidPool, check_pool
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.domain.routes import InboundRoute, OutboundRoute, TenantRoutes, route_issues
 from trunkwiz.domain.trunkfile._lines import LineIndex
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trunkwiz.domain.fields import FIELDS_BY_NAME, FieldValues
-from trunkwiz.domain.jsonbounds import JsonMapping, JsonObject
+from trunkwiz.domain.jsondata import JsonMapping, JsonObject
 from trunkwiz.service.draft._fields import DRAFT_FIELD_BY_NAME
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from trunkwiz.domain.brands import Prefill
-    from trunkwiz.domain.jsonbounds import JsonObject
+    from trunkwiz.domain.jsondata import JsonObject
     from trunkwiz.service.draft import StepValues
 
 TRANSPORTS = ("UDP", "TCP", "TLS")

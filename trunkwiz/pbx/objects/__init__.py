@@ -15,17 +15,35 @@ fields as None, where "not given" matters), a port sent as ``"5060"`` is 5060, a
 digits. Every field the model does not name is kept (``extra="allow"``; ``model_dump()``
 gives the whole object back), so an object read and written back loses nothing.
 
-The parts: ``_read`` (``PbxObject``, the readers, ``parse``), ``_network``, ``_tenants``,
-``_trunk``; import every name from here. The rules' models (``trunkwiz.pbx.rules``,
-``_objects``) are built on the same base and readers (the ``_``-named exports below).
+The parts: ``_read`` (``PbxObject``, the readers, the field types made of them,
+``parse``), ``_network``, ``_tenants``, ``_trunk``; import every name from here. A field
+is declared with the type of its reading (``id: IdText = ""``, ``port: PortNumber =
+None``): ``Text``, ``IdText``, ``OptionalText``, ``Flag`` (true or false only),
+``OptionalFlag`` (a switch, also 1/0 or text), ``JsonObject``, and the whole numbers,
+each named for the message that refuses it: ``PortNumber``, ``WholeNumber``,
+``CallCount``, ``Priority``, ``DigitCount``. The rules' models (``trunkwiz.pbx.rules``,
+``_objects``) are built on the same base, types and readers.
 """
 
 from __future__ import annotations
 
 from trunkwiz.pbx.objects._network import Network, Transport, port_for
 from trunkwiz.pbx.objects._read import (
+    CallCount,
+    DigitCount,
+    Flag,
+    IdText,
+    JsonObject,
+    OptionalFlag,
+    OptionalText,
     PbxObject,
+    PortNumber,
+    Priority,
+    Text,
+    WholeNumber,
+    _flag,
     _id_text,
+    _json_object,
     _kind,
     _optional_flag,
     _optional_text,
@@ -40,13 +58,26 @@ from trunkwiz.pbx.objects._trunk import Trunk, TrunkSummary
 
 __all__ = [
     "Assignee",
+    "CallCount",
+    "DigitCount",
+    "Flag",
+    "IdText",
+    "JsonObject",
     "Network",
+    "OptionalFlag",
+    "OptionalText",
     "PbxObject",
+    "PortNumber",
+    "Priority",
     "Tenant",
+    "Text",
     "Transport",
     "Trunk",
     "TrunkSummary",
+    "WholeNumber",
+    "_flag",
     "_id_text",
+    "_json_object",
     "_kind",
     "_optional_flag",
     "_optional_text",

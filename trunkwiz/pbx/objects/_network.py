@@ -7,34 +7,23 @@ from collections.abc import Sequence
 
 from pydantic import field_validator
 
-from trunkwiz.pbx.objects._read import PbxObject, _id_text, _kind, _optional_whole, _text
+from trunkwiz.pbx.objects._read import Flag, IdText, PbxObject, PortNumber, Text
 
 
 class Transport(PbxObject):
     """One SIP listener of the PBX (``GET /transports``)."""
 
-    id: str = ""
-    protocol: str = ""
+    id: IdText = ""
+    protocol: Text = ""
     """As the PBX spells it (``UDP``, ``TCP``, ``TLS``, …); compare with ``speaks``."""
-    port: int | None = None
+    port: PortNumber = None
     """The listening port; None when the PBX gives none (missing, ``null``, 0, ``""``)."""
-    verification: str = ""
+    verification: Text = ""
     """TLS client certificates: ``DISABLE``, ``OPTIONAL`` or ``MANDATORY``."""
 
-    @field_validator("id", mode="before")
+    @field_validator("port")
     @classmethod
-    def _id(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("protocol", "verification", mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _text(value)
-
-    @field_validator("port", mode="before")
-    @classmethod
-    def _port(cls, value: object) -> int | None:
-        number = _optional_whole(value, "a port number")
+    def _port(cls, number: int | None) -> int | None:
         if number is None:
             return None
         if not 0 <= number <= 65535:
@@ -54,33 +43,12 @@ def port_for(transports: Sequence[Transport], protocol: str) -> int | None:
 class Network(PbxObject):
     """The PBX's addresses (``GET /network``); empty strings where the PBX has none."""
 
-    web_domain: str = ""
-    private_ipv4: str = ""
-    public_ipv4: str = ""
+    web_domain: Text = ""
+    private_ipv4: Text = ""
+    public_ipv4: Text = ""
     """The address a carrier reaches (to whitelist there); empty when not set."""
-    enable_ipv6: bool | None = None
-    private_ipv6: str = ""
-    public_ipv6: str = ""
-    primary_dns_server: str = ""
-    secondary_dns_server: str = ""
-
-    @field_validator(
-        "web_domain",
-        "private_ipv4",
-        "public_ipv4",
-        "private_ipv6",
-        "public_ipv6",
-        "primary_dns_server",
-        "secondary_dns_server",
-        mode="before",
-    )
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _text(value)
-
-    @field_validator("enable_ipv6", mode="before")
-    @classmethod
-    def _flag(cls, value: object) -> bool | None:
-        if value is None or isinstance(value, bool):
-            return value
-        raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
+    enable_ipv6: Flag | None = None
+    private_ipv6: Text = ""
+    public_ipv6: Text = ""
+    primary_dns_server: Text = ""
+    secondary_dns_server: Text = ""

@@ -1,14 +1,16 @@
 """What every PBX object shares: ``PbxObject`` (frozen, every unmodelled field kept), the
-lenient readers of its fields, and ``parse``/``parse_items``, which turn a decoded answer
-into objects or raise a ``BadAnswer`` naming the call and the field, never the value.
+lenient readers of its fields and the field types they make (``Text``, ``IdText``, …: a
+model declares ``id: IdText = ""`` and the reader runs before pydantic's own check), and
+``parse``/``parse_items``, which turn a decoded answer into objects or raise a
+``BadAnswer`` naming the call and the field, never the value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from trunkwiz.pbx.errors import BadAnswer
 
@@ -79,6 +81,20 @@ def _optional_flag(value: object) -> bool | None:
     raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
 
 
+def _flag(value: object) -> bool:
+    """A boolean field that takes ``true`` or ``false`` only."""
+    if not isinstance(value, bool):
+        raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
+    return value
+
+
+def _json_object(value: object) -> dict[str, object]:
+    """A JSON object kept as it came (its items are not read)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"the PBX sent {_kind(value)} where an object belongs")
+    return value
+
+
 def _optional_whole(value: object, what: str) -> int | None:
     """A whole number (``_whole_number``), None when missing, ``null`` or ``""``; anything
     else is refused, saying it is not ``what``."""
@@ -88,6 +104,46 @@ def _optional_whole(value: object, what: str) -> int | None:
     if number is None:
         raise ValueError(f"the PBX sent {_kind(value)} where {what} belongs")
     return number
+
+
+def _whole_of(what: str) -> Callable[[object], int | None]:
+    """``_optional_whole`` for the numbers that are ``what`` (``"a port number"``)."""
+
+    def read(value: object) -> int | None:
+        return _optional_whole(value, what)
+
+    return read
+
+
+def _digit_count(value: object) -> int:
+    return _optional_whole(value, "a number of digits") or 0
+
+
+# The field types: each names one lenient reading of a field, run before pydantic checks
+# the type (a reader's ValueError is the BadAnswer's message). ``Flag | None`` and
+# ``JsonObject | None`` let ``null`` through as None and read anything else.
+Text = Annotated[str, BeforeValidator(_text)]
+"""``_text``: a string; missing or ``null`` is empty."""
+IdText = Annotated[str, BeforeValidator(_id_text)]
+"""``_id_text``: a string, a number read as its digits; missing or ``null`` is empty."""
+OptionalText = Annotated[str | None, BeforeValidator(_optional_text)]
+"""``_optional_text``: ``IdText``, but None when missing or ``null``."""
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""``_flag``: ``true`` or ``false``, nothing else."""
+OptionalFlag = Annotated[bool | None, BeforeValidator(_optional_flag)]
+"""``_optional_flag``: a switch, also sent as 1/0 or text; None when missing or ``null``."""
+JsonObject = Annotated[dict[str, object], BeforeValidator(_json_object)]
+"""``_json_object``: an object, kept as it came."""
+PortNumber = Annotated[int | None, BeforeValidator(_whole_of("a port number"))]
+"""A port (``"5060"`` is 5060); None when missing, ``null`` or ``""``."""
+WholeNumber = Annotated[int | None, BeforeValidator(_whole_of("a whole number"))]
+"""A count or a number of seconds (``"30"`` is 30); None when missing, ``null`` or ``""``."""
+CallCount = Annotated[int | None, BeforeValidator(_whole_of("a number of calls"))]
+"""A cap of concurrent calls (``"20"`` is 20); None when missing, ``null`` or ``""``."""
+Priority = Annotated[int | None, BeforeValidator(_whole_of("a priority"))]
+"""A rule's priority (``"2"`` is 2); None when missing, ``null`` or ``""``."""
+DigitCount = Annotated[int, BeforeValidator(_digit_count)]
+"""A number of digits (``"2"`` is 2); 0 when ``""``."""
 
 
 class PbxObject(BaseModel):

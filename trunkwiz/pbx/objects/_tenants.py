@@ -5,29 +5,23 @@ from __future__ import annotations
 
 from pydantic import field_validator
 
-from trunkwiz.pbx.objects._read import PbxObject, _id_text, _optional_whole
+from trunkwiz.pbx.objects._read import CallCount, IdText, PbxObject
 
 
 class Assignee(PbxObject):
     """A tenant a trunk is shared with: an item of ``GET /providers/{id}/assignees``, or
     ``GET /providers/{id}/assignees/{tenant_id}`` (which has no ``tenant_id``)."""
 
-    tenant_id: str = ""
+    tenant_id: IdText = ""
     """Empty when the PBX gives none (callers skip such an item)."""
-    did_numbers: str = ""
+    did_numbers: IdText = ""
     """The tenant's DID pool on this trunk (``3000;12000-18000``); empty when none."""
-    concurrency: int | None = None
+    concurrency: CallCount = None
     """The tenant's cap of concurrent calls; None when the PBX gives none."""
 
-    @field_validator("tenant_id", "did_numbers", mode="before")
+    @field_validator("concurrency")
     @classmethod
-    def _texts(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("concurrency", mode="before")
-    @classmethod
-    def _cap(cls, value: object) -> int | None:
-        number = _optional_whole(value, "a number of calls")
+    def _cap(cls, number: int | None) -> int | None:
         if number is not None and number < 0:
             raise ValueError("the PBX sent a negative number of calls")
         return number
@@ -41,15 +35,10 @@ class Assignee(PbxObject):
 class Tenant(PbxObject):
     """One tenant of the PBX (an item of ``GET /tenants``, or ``GET /tenants/{id}``)."""
 
-    id: str = ""
-    name: str = ""
-    domain: str = ""
+    id: IdText = ""
+    name: IdText = ""
+    domain: IdText = ""
     """The tenant's SIP domain; empty when the PBX gives none."""
-
-    @field_validator("id", "name", "domain", mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _id_text(value)
 
     @property
     def label(self) -> str:

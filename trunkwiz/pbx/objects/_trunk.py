@@ -12,78 +12,31 @@ from __future__ import annotations
 from pydantic import field_validator
 
 from trunkwiz.pbx.objects._read import (
+    IdText,
+    JsonObject,
+    OptionalFlag,
+    OptionalText,
     PbxObject,
+    PortNumber,
+    WholeNumber,
     _id_text,
-    _kind,
-    _optional_flag,
     _optional_text,
-    _optional_whole,
 )
-
-_TEXTS = (
-    "name",
-    "brand",
-    "auth_mode",
-    "transport",
-    "hostname",
-    "auth_id",
-    "username",
-    "outbound_server",
-    "did_numbers",
-)
-_FLAGS = (
-    "enabled",
-    "registration",
-    "inlan",
-    "single_via_header",
-    "rewrite_via_ip",
-    "verify_port",
-    "keep_alive",
-    "adjust_sdp_direction",
-    "remove_srtp_info",
-    "stir_shaken_signature_required",
-    "shared",
-)
-_PORTS = ("port", "outbound_server_port")
-_SECONDS = ("register_interval", "keep_alive_interval")
-
-
-def _ports(value: object) -> int | None:
-    return _optional_whole(value, "a port number")
-
-
-def _whole(value: object) -> int | None:
-    return _optional_whole(value, "a whole number")
 
 
 class TrunkSummary(PbxObject):
     """One trunk of ``GET /providers`` (the list's short form: no ``auth_mode``)."""
 
-    id: str = ""
-    name: str = ""
+    id: IdText = ""
+    name: IdText = ""
     """Empty when the PBX gives none."""
-    enabled: bool | None = None
-    brand: str = ""
-    hostname: str = ""
-    port: int | None = None
-    did_numbers: str = ""
+    enabled: OptionalFlag = None
+    brand: IdText = ""
+    hostname: IdText = ""
+    port: PortNumber = None
+    did_numbers: IdText = ""
     """The trunk's own DID pool (a tenant's trunk); empty when none."""
-    shared: bool | None = None
-
-    @field_validator("id", "name", "brand", "hostname", "did_numbers", mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("enabled", "shared", mode="before")
-    @classmethod
-    def _flags(cls, value: object) -> bool | None:
-        return _optional_flag(value)
-
-    @field_validator("port", mode="before")
-    @classmethod
-    def _port(cls, value: object) -> int | None:
-        return _ports(value)
+    shared: OptionalFlag = None
 
 
 class Trunk(PbxObject):
@@ -94,64 +47,39 @@ class Trunk(PbxObject):
     a switch sent as 1/0 or ``"true"``/``"false"`` is on/off.
     """
 
-    id: str = ""
-    name: str | None = None
-    enabled: bool | None = None
-    brand: str | None = None
-    auth_mode: str | None = None
+    id: IdText = ""
+    name: OptionalText = None
+    enabled: OptionalFlag = None
+    brand: OptionalText = None
+    auth_mode: OptionalText = None
     """``REGISTER_AUTH``, ``IP_AUTH``, ``ACCEPT_REGISTER``, ``TEAMS`` or ``WHATS_APP``."""
-    transport: str | None = None
-    hostname: str | None = None
-    port: int | None = None
-    auth_id: str | None = None
-    username: str | None = None
-    registration: bool | None = None
-    register_interval: int | None = None
-    outbound_server: str | None = None
-    outbound_server_port: int | None = None
-    inlan: bool | None = None
-    single_via_header: bool | None = None
-    rewrite_via_ip: bool | None = None
-    verify_port: bool | None = None
-    keep_alive: bool | None = None
-    keep_alive_interval: int | None = None
-    concurrency: int | None = None
+    transport: OptionalText = None
+    hostname: OptionalText = None
+    port: PortNumber = None
+    auth_id: OptionalText = None
+    username: OptionalText = None
+    registration: OptionalFlag = None
+    register_interval: WholeNumber = None
+    outbound_server: OptionalText = None
+    outbound_server_port: PortNumber = None
+    inlan: OptionalFlag = None
+    single_via_header: OptionalFlag = None
+    rewrite_via_ip: OptionalFlag = None
+    verify_port: OptionalFlag = None
+    keep_alive: OptionalFlag = None
+    keep_alive_interval: WholeNumber = None
+    concurrency: WholeNumber = None
     additional_ips: str | None = None
     """``;``-separated addresses and networks (a list the PBX sends is joined so)."""
-    adjust_sdp_direction: bool | None = None
-    remove_srtp_info: bool | None = None
-    stir_shaken_signature_required: bool | None = None
-    did_numbers: str | None = None
+    adjust_sdp_direction: OptionalFlag = None
+    remove_srtp_info: OptionalFlag = None
+    stir_shaken_signature_required: OptionalFlag = None
+    did_numbers: OptionalText = None
     """The trunk's own DID pool (a tenant's trunk)."""
-    inbound_parameters: dict[str, object] | None = None
-    outbound_parameters: dict[str, object] | None = None
-    shared: bool | None = None
+    inbound_parameters: JsonObject | None = None
+    outbound_parameters: JsonObject | None = None
+    shared: OptionalFlag = None
     """True for a System Admin's trunk shared with tenants."""
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator(*_TEXTS, mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str | None:
-        return _optional_text(value)
-
-    @field_validator(*_FLAGS, mode="before")
-    @classmethod
-    def _flags(cls, value: object) -> bool | None:
-        return _optional_flag(value)
-
-    @field_validator(*_PORTS, mode="before")
-    @classmethod
-    def _ports(cls, value: object) -> int | None:
-        return _ports(value)
-
-    @field_validator(*_SECONDS, "concurrency", mode="before")
-    @classmethod
-    def _numbers(cls, value: object) -> int | None:
-        return _whole(value)
 
     @field_validator("additional_ips", mode="before")
     @classmethod
@@ -159,13 +87,6 @@ class Trunk(PbxObject):
         if isinstance(value, list):
             return ";".join(_id_text(item) for item in value)
         return _optional_text(value)
-
-    @field_validator("inbound_parameters", "outbound_parameters", mode="before")
-    @classmethod
-    def _parameters(cls, value: object) -> object:
-        if value is None or isinstance(value, dict):
-            return value
-        raise ValueError(f"the PBX sent {_kind(value)} where an object belongs")
 
     @classmethod
     def of_summary(cls, summary: TrunkSummary) -> Trunk:

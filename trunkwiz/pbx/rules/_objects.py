@@ -22,17 +22,19 @@ from __future__ import annotations
 
 from pydantic import field_validator, model_validator
 
-from trunkwiz.pbx.objects import PbxObject, _id_text, _kind, _optional_whole, _text
+from trunkwiz.pbx.objects import (
+    DigitCount,
+    Flag,
+    IdText,
+    JsonObject,
+    PbxObject,
+    Priority,
+    Text,
+    _kind,
+)
 
 JsonBody = dict[str, object]
 """A rule's JSON body as sent to the PBX (values of any JSON type)."""
-
-
-def _flag(value: object) -> bool:
-    """A boolean field (``null`` or missing was already taken as absent)."""
-    if not isinstance(value, bool):
-        raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
-    return value
 
 
 class RuleObject(PbxObject):
@@ -53,8 +55,8 @@ class RuleObject(PbxObject):
 class Holiday(RuleObject):
     """A tenant holiday a rule names: an object in an answer (the spec), or a bare id."""
 
-    id: str = ""
-    name: str = ""
+    id: IdText = ""
+    name: IdText = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -63,29 +65,14 @@ class Holiday(RuleObject):
             return {"id": data}
         return data
 
-    @field_validator("id", "name", mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _id_text(value)
-
 
 class ForwardRule(RuleObject):
     """Where an inbound rule sends a call (``office_hours_forward_rule`` and its two
     siblings): ``action`` is ``FORWARD_TO_NUMBER``, ``FORWARD_TO_VOICEMAIL`` or ``HANGUP``."""
 
-    action: str = ""
-    number: str = ""
+    action: Text = ""
+    number: IdText = ""
     """An extension, a range, an outside number; empty for ``HANGUP``."""
-
-    @field_validator("action", mode="before")
-    @classmethod
-    def _action(cls, value: object) -> str:
-        return _text(value)
-
-    @field_validator("number", mode="before")
-    @classmethod
-    def _number(cls, value: object) -> str:
-        return _id_text(value)
 
     def as_api(self) -> JsonBody:
         """``{action, number}`` as the domain's ``Destination.from_api`` reads it."""
@@ -99,37 +86,16 @@ def _items(value: object) -> list[object]:
     return [item for item in value if item is not None]
 
 
-def _hours(value: object) -> JsonBody:
-    """``office_hours``: an object (read by the domain's ``OfficeHours.from_api``)."""
-    if not isinstance(value, dict):
-        raise ValueError(f"the PBX sent {_kind(value)} where an object belongs")
-    return value
-
-
 class Rule(RuleObject):
     """What both kinds of rule have."""
 
-    id: str = ""
-    name: str = ""
-    enabled: bool = True
-    office_hours: JsonBody | None = None
-    """None when the rule has none (the PBX's default applies)."""
+    id: IdText = ""
+    name: IdText = ""
+    enabled: Flag = True
+    office_hours: JsonObject | None = None
+    """An object (read by the domain's ``OfficeHours.from_api``); None when the rule has
+    none (the PBX's default applies)."""
     holidays: tuple[Holiday, ...] = ()
-
-    @field_validator("id", "name", mode="before")
-    @classmethod
-    def _ids(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("enabled", mode="before")
-    @classmethod
-    def _enabled(cls, value: object) -> bool:
-        return _flag(value)
-
-    @field_validator("office_hours", mode="before")
-    @classmethod
-    def _office_hours(cls, value: object) -> JsonBody:
-        return _hours(value)
 
     @field_validator("holidays", mode="before")
     @classmethod
@@ -140,61 +106,31 @@ class Rule(RuleObject):
 class InboundRule(Rule):
     """An inbound rule: calls from one trunk (``provider_id``) to ``did_numbers``."""
 
-    cid_number_mask: str = ""
-    did_numbers: str = ""
-    provider_id: str = ""
+    cid_number_mask: IdText = ""
+    did_numbers: IdText = ""
+    provider_id: IdText = ""
     """The one trunk the rule is for; empty when the PBX gives none."""
     office_hours_forward_rule: ForwardRule | None = None
     non_office_hours_forward_rule: ForwardRule | None = None
     holiday_forward_rule: ForwardRule | None = None
-    enable_advanced_routing: bool = False
-    advanced_routing: str = ""
-    play_recording_disclaimer: bool = False
-
-    @field_validator("cid_number_mask", "did_numbers", "provider_id", mode="before")
-    @classmethod
-    def _numbers(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("advanced_routing", mode="before")
-    @classmethod
-    def _advanced(cls, value: object) -> str:
-        return _text(value)
-
-    @field_validator("enable_advanced_routing", "play_recording_disclaimer", mode="before")
-    @classmethod
-    def _flags(cls, value: object) -> bool:
-        return _flag(value)
+    enable_advanced_routing: Flag = False
+    advanced_routing: Text = ""
+    play_recording_disclaimer: Flag = False
 
 
 class OutboundRoute(RuleObject):
     """One route of an outbound rule: the trunk (``provider_id``) a call may take, and
     what is done to the dialled number on it."""
 
-    provider_id: str = ""
+    provider_id: IdText = ""
     """Empty when the PBX gives none (such a route is no trunk's)."""
-    enabled: bool = True
-    strip_digits: int = 0
+    enabled: Flag = True
+    strip_digits: DigitCount = 0
     """Digits taken from the start of the dialled number."""
-    prepend: str = ""
+    prepend: IdText = ""
     """Put in front after stripping (Flowroute's tech prefix ``52709417*``)."""
-    outbound_caller_id: str = ""
+    outbound_caller_id: IdText = ""
     """Empty when the route sets none."""
-
-    @field_validator("provider_id", "prepend", "outbound_caller_id", mode="before")
-    @classmethod
-    def _texts(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("enabled", mode="before")
-    @classmethod
-    def _enabled(cls, value: object) -> bool:
-        return _flag(value)
-
-    @field_validator("strip_digits", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> int:
-        return _optional_whole(value, "a number of digits") or 0
 
 
 class OutboundRule(Rule):
@@ -202,29 +138,14 @@ class OutboundRule(Rule):
     ``number_mask``) go out through which trunks (``routes``, in their order). A summary
     of ``GET /outbound_rules`` has no ``routes``; the detail has them."""
 
-    number_prefix: str = ""
-    number_length: str = ""
-    number_mask: str = ""
-    priority: int | None = None
+    number_prefix: IdText = ""
+    number_length: IdText = ""
+    number_mask: IdText = ""
+    priority: Priority = None
     """Lower wins; None when the PBX gives none (its default is 1000)."""
-    routing_strategy: str = ""
+    routing_strategy: Text = ""
     """``PRIORITIZED`` or ``RANDOMLY``; empty when the PBX gives none."""
     routes: tuple[OutboundRoute, ...] = ()
-
-    @field_validator("number_prefix", "number_length", "number_mask", mode="before")
-    @classmethod
-    def _numbers(cls, value: object) -> str:
-        return _id_text(value)
-
-    @field_validator("routing_strategy", mode="before")
-    @classmethod
-    def _strategy(cls, value: object) -> str:
-        return _text(value)
-
-    @field_validator("priority", mode="before")
-    @classmethod
-    def _priority(cls, value: object) -> int | None:
-        return _optional_whole(value, "a priority")
 
     @field_validator("routes", mode="before")
     @classmethod

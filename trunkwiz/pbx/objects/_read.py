@@ -17,7 +17,7 @@ from trunkwiz.pbx.errors import BadAnswer
 _M = TypeVar("_M", bound="PbxObject")
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
@@ -34,7 +34,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError(f"the PBX sent {_kind(value)} where a string belongs")
+        raise ValueError(f"the PBX sent {kind_of(value)} where a string belongs")
     return value
 
 
@@ -78,20 +78,20 @@ def _optional_flag(value: object) -> bool | None:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
+    raise ValueError(f"the PBX sent {kind_of(value)} where true or false belongs")
 
 
 def _flag(value: object) -> bool:
     """A boolean field that takes ``true`` or ``false`` only."""
     if not isinstance(value, bool):
-        raise ValueError(f"the PBX sent {_kind(value)} where true or false belongs")
+        raise ValueError(f"the PBX sent {kind_of(value)} where true or false belongs")
     return value
 
 
 def _json_object(value: object) -> dict[str, object]:
     """A JSON object kept as it came (its items are not read)."""
     if not isinstance(value, dict):
-        raise ValueError(f"the PBX sent {_kind(value)} where an object belongs")
+        raise ValueError(f"the PBX sent {kind_of(value)} where an object belongs")
     return value
 
 
@@ -102,7 +102,7 @@ def _optional_whole(value: object, what: str) -> int | None:
         return None
     number = _whole_number(value)
     if number is None:
-        raise ValueError(f"the PBX sent {_kind(value)} where {what} belongs")
+        raise ValueError(f"the PBX sent {kind_of(value)} where {what} belongs")
     return number
 
 
@@ -121,7 +121,7 @@ def _digit_count(value: object) -> int:
 
 # The field types: each names one lenient reading of a field, run before pydantic checks
 # the type (a reader's ValueError is the BadAnswer's message). ``Flag | None`` and
-# ``JsonObject | None`` let ``null`` through as None and read anything else.
+# ``ObjectField | None`` let ``null`` through as None and read anything else.
 Text = Annotated[str, BeforeValidator(_text)]
 """``_text``: a string; missing or ``null`` is empty."""
 IdText = Annotated[str, BeforeValidator(_id_text)]
@@ -132,7 +132,7 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 """``_flag``: ``true`` or ``false``, nothing else."""
 OptionalFlag = Annotated[bool | None, BeforeValidator(_optional_flag)]
 """``_optional_flag``: a switch, also sent as 1/0 or text; None when missing or ``null``."""
-JsonObject = Annotated[dict[str, object], BeforeValidator(_json_object)]
+ObjectField = Annotated[dict[str, object], BeforeValidator(_json_object)]
 """``_json_object``: an object, kept as it came."""
 PortNumber = Annotated[int | None, BeforeValidator(_whole_of("a port number"))]
 """A port (``"5060"`` is 5060); None when missing, ``null`` or ``""``."""

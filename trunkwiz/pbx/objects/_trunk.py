@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from trunkwiz.pbx.objects._read import (
     IdText,
-    JsonObject,
+    ObjectField,
     OptionalFlag,
     OptionalText,
     PbxObject,
@@ -76,8 +76,8 @@ class Trunk(PbxObject):
     stir_shaken_signature_required: OptionalFlag = None
     did_numbers: OptionalText = None
     """The trunk's own DID pool (a tenant's trunk)."""
-    inbound_parameters: JsonObject | None = None
-    outbound_parameters: JsonObject | None = None
+    inbound_parameters: ObjectField | None = None
+    outbound_parameters: ObjectField | None = None
     shared: OptionalFlag = None
     """True for a System Admin's trunk shared with tenants."""
 

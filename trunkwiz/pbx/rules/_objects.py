@@ -26,11 +26,11 @@ from trunkwiz.pbx.objects import (
     DigitCount,
     Flag,
     IdText,
-    JsonObject,
+    ObjectField,
     PbxObject,
     Priority,
     Text,
-    _kind,
+    kind_of,
 )
 
 JsonBody = dict[str, object]
@@ -82,7 +82,7 @@ class ForwardRule(RuleObject):
 def _items(value: object) -> list[object]:
     """A list field: its items, a ``null`` item left out (as one never sent)."""
     if not isinstance(value, list | tuple):
-        raise ValueError(f"the PBX sent {_kind(value)} where a list belongs")
+        raise ValueError(f"the PBX sent {kind_of(value)} where a list belongs")
     return [item for item in value if item is not None]
 
 
@@ -92,7 +92,7 @@ class Rule(RuleObject):
     id: IdText = ""
     name: IdText = ""
     enabled: Flag = True
-    office_hours: JsonObject | None = None
+    office_hours: ObjectField | None = None
     """An object (read by the domain's ``OfficeHours.from_api``); None when the rule has
     none (the PBX's default applies)."""
     holidays: tuple[Holiday, ...] = ()

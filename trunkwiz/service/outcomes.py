@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from trunkwiz.domain.labels import STEP_TITLES, label_of
 from trunkwiz.pbx.errors import PbxError, field_hint
 from trunkwiz.pbx.outcome import ApplyFailed
+from trunkwiz.pbx.outcome import ApplyResult as ApplyResult  # what a submit did
 from trunkwiz.pbx.outcome import Progress as Progress  # what a running submit reports
 from trunkwiz.service.validate import step_of
 
 if TYPE_CHECKING:
+    from trunkwiz.pbx.planning import Plan as Plan  # what a submit sends (the review shows)
     from trunkwiz.service.connection import Connection
 
 

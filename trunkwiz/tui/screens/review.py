@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +15,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from trunkwiz.domain.labels import label_of
 from trunkwiz.domain.text import visible
+from trunkwiz.domain.trunk import AcceptRegisterTrunk, RegisterTrunk
 from trunkwiz.service.checklist import checklist_for, review_warnings
 from trunkwiz.service.errors import PlanError, ServiceError
 from trunkwiz.service.outcomes import explain_submit_failure, left_created_trunk
@@ -29,9 +30,9 @@ from trunkwiz.tui.widgets.compact import CompactButton
 from trunkwiz.tui.widgets.status import StatusPanel
 
 if TYPE_CHECKING:
-    from trunkwiz.service.connection import Connection
+    from trunkwiz.service.connection import Connection, TrunkModel
     from trunkwiz.service.draft import WizardDraft
-    from trunkwiz.service.outcomes import Progress
+    from trunkwiz.service.outcomes import ApplyResult, Plan, Progress
     from trunkwiz.service.services import Services
     from trunkwiz.tui.flow import Flow
 
@@ -56,9 +57,12 @@ class ReviewScreen(StepScreen):
 
     def __init__(self, services: Services, draft: WizardDraft, flow: Flow) -> None:
         super().__init__(services, draft, flow)
-        self.plan: Any = None  # Any: None until the review made the Plan; used once set
-        self.trunk: Any = None  # Any: None until the review checked the trunk; used once set
-        self.result: Any = None  # Any: None until a submit returned its ApplyResult
+        self.plan: Plan | None = None
+        """The changes Submit sends; None until the review has planned them."""
+        self.trunk: TrunkModel | None = None
+        """The trunk the draft describes; None until the review has checked it."""
+        self.result: ApplyResult | None = None
+        """What the submit did; None until it succeeded."""
         self._stop: asyncio.Event | None = None
         """Set while a submit runs: setting it stops the submit and rolls it back."""
         self._leave_code: int | None = None
@@ -102,8 +106,8 @@ class ReviewScreen(StepScreen):
         try:
             # The one check ``trunkwiz apply`` runs too, on the PBX's pools as they are now.
             checked = await review_check(conn, self.draft)
-            self.trunk = checked.trunk
-            if not checked.ok:
+            self.trunk = trunk = checked.trunk
+            if not checked.ok or trunk is None:
                 lines = [
                     f"  {label_of(f.key)} ({STEP_TITLES.get(finding_step(f), 'Review')} "
                     f"step): {f.message}"
@@ -112,23 +116,22 @@ class ReviewScreen(StepScreen):
                 shown.show(["Cannot submit yet; go Back and fix:", *lines])
                 return
             change_password = self.draft.trunk_id is not None and self.draft.password is not None
-            self.plan = await conn.plan(
-                self.trunk, self.draft.trunk_id, change_password=change_password
-            )
+            plan = await conn.plan(trunk, self.draft.trunk_id, change_password=change_password)
             if checked.routes:
-                self.plan = await plan_routes(conn, self.plan, checked.routes)
+                plan = await plan_routes(conn, plan, checked.routes)
+            self.plan = plan
         except (ServiceError, PlanError) as exc:
             shown.show([f"Could not plan the change: {exc}"])
             return
-        shown.show(self.plan.describe())
+        shown.show(plan.describe())
         self.query_one("#submit", Button).disabled = False
         self.query_one("#submit", Button).focus()
-        self._warnings(conn)
-        self._checklist()
+        self._warnings(conn, trunk)
+        self._checklist(trunk)
 
-    def _warnings(self, conn: Connection) -> None:
+    def _warnings(self, conn: Connection, trunk: TrunkModel) -> None:
         """A trunk shared with no tenant, or a tenant with an empty DID pool."""
-        found = review_warnings(self.trunk, self.draft.level or conn.level)
+        found = review_warnings(trunk, self.draft.level or conn.level)
         show_note(
             self.query_one("#review-warnings", Static),
             "\n".join(f"Warning: {w}" for w in found),
@@ -140,7 +143,7 @@ class ReviewScreen(StepScreen):
         if self.trunk is None:
             self.notify("Nothing to test yet: fix the plan first.", severity="warning")
             return
-        self._probe_carrier()
+        self._probe_carrier(self.trunk)
 
     def _ticking(self, show: Callable[[int], None]) -> Timer:
         """Call ``show(seconds)`` now and every ``progress_tick`` until the timer stops:
@@ -155,15 +158,15 @@ class ReviewScreen(StepScreen):
         return self.set_interval(self.services.timing.progress_tick, tick)
 
     @work(exclusive=True, group="probe")
-    async def _probe_carrier(self) -> None:
+    async def _probe_carrier(self, trunk: TrunkModel) -> None:
         shown = self.query_one("#probe-result", Static)
-        host = self.trunk.hostname
+        host = trunk.hostname
         clock, started = self.services.clock, self.services.clock()
         timer = self._ticking(
             lambda s: show_note(shown, f"Testing the carrier {host} from this host… {s} s")
         )
         try:
-            test = await self.services.test_carrier(self.trunk, self.draft.password)
+            test = await self.services.test_carrier(trunk, self.draft.password)
         finally:
             timer.stop()
         if not test.method:
@@ -184,22 +187,23 @@ class ReviewScreen(StepScreen):
     def go_submit(self) -> None:
         self.attempts += 1
         submit = self.query_one("#submit", Button)
-        if self.plan is None or submit.disabled:
+        plan, trunk = self.plan, self.trunk
+        if plan is None or trunk is None or submit.disabled:
             return
         submit.disabled = True
         self.query_one("#back", Button).disabled = True
         self.clear_errors()
-        self.query_one("#plan", PlanView).show(self.plan.describe())
-        self._apply()
+        self.query_one("#plan", PlanView).show(plan.describe())
+        self._apply(plan, trunk)
 
     @work(exclusive=True, group="apply")
-    async def _apply(self) -> None:
+    async def _apply(self, plan: Plan, trunk: TrunkModel) -> None:
         conn = self.services.connection
         assert conn is not None
         bar = self.query_one("#progress", ProgressBar)
         line = self.query_one("#progress-line", Static)
-        unchanged = self.plan.is_empty
-        total = len(self.plan.operations) + len(getattr(self.plan.routes, "operations", ()))
+        unchanged = plan.is_empty
+        total = len(plan.operations) + len(getattr(plan.routes, "operations", ()))
         bar.display = not unchanged  # nothing to send: no bar stuck at 0 %
         bar.update(total=max(1, total), progress=0)
         self._said = "Checking the PBX…" if unchanged else f"Sending {total} change(s)…"
@@ -225,8 +229,8 @@ class ReviewScreen(StepScreen):
 
         self._stop = asyncio.Event()
         try:
-            self.result = await conn.apply(
-                self.plan,
+            self.result = result = await conn.apply(
+                plan,
                 password=self.draft.password,
                 on_progress=progress,
                 on_created=record,
@@ -245,18 +249,18 @@ class ReviewScreen(StepScreen):
         if unchanged:
             done = "Nothing needed changing: the PBX already matches, so nothing was sent."
         else:
-            done = f"Done: {len(self.result.done)} change(s), {self.result.requests} request(s)."
+            done = f"Done: {len(result.done)} change(s), {result.requests} request(s)."
         show_note(line, done)
-        not_kept = await self._keep_password()
+        not_kept = await self._keep_password(trunk.name)
         if not_kept:  # a line under the outcome (plain text), not a toast over the form
             line.update(Content(visible(f"{done}\n{not_kept}", multiline=True)))
         discard = getattr(self.app, "discard_draft", None)
         if discard is not None:
             discard()  # submitted: the saved draft is done with
-        if self.result.trunk_id is not None:
-            self.draft.submitted(self.result.trunk_id)  # Back now edits the trunk
+        if result.trunk_id is not None:
+            self.draft.submitted(result.trunk_id)  # Back now edits the trunk
         self.refresh_bindings()
-        await self._finished()
+        await self._finished(result, plan, trunk)
         self._leave_if_interrupted()
 
     def _leave_if_interrupted(self) -> None:
@@ -294,7 +298,7 @@ class ReviewScreen(StepScreen):
         message, field = failure.message, failure.field
         self.query_one("#progress", ProgressBar).display = False
         show_note(self.query_one("#progress-line", Static), "")
-        if field:
+        if field and self.plan is not None:
             self.query_one("#plan", PlanView).show(self.plan.describe(), marked=field)
         step_error = self.step_error()
         step_error.update(plain(message))
@@ -302,37 +306,44 @@ class ReviewScreen(StepScreen):
         self.query_one("#back", Button).disabled = False
         self.query_one("#submit", Button).disabled = False
 
-    async def _keep_password(self) -> str:
-        """The trunk password goes to the keyring (thread); returns the line saying why
-        it was not kept (not fatal), else ''."""
+    async def _keep_password(self, name: str) -> str:
+        """The password of the trunk ``name`` goes to the keyring (thread); returns the
+        line saying why it was not kept (not fatal), else ''."""
         password = self.draft.password
         conn = self.services.connection
         if password is None or conn is None:
             return ""
 
         def keep() -> str:
-            return self.services.keep_trunk_password_or_say_why(conn.url, self.trunk.name, password)
+            return self.services.keep_trunk_password_or_say_why(conn.url, name, password)
 
         problem: str = await self.run_worker(keep, thread=True, group="keyring").wait()
         return f"The trunk password was not kept: {problem}" if problem else ""
 
-    async def _finished(self) -> None:
+    async def _finished(self, result: ApplyResult, plan: Plan, trunk: TrunkModel) -> None:
         submit = self.query_one("#submit", Button)
         submit.display = False
         done = CompactButton("Done", id="done", variant="success")
         await self.query_one("#nav").mount(done, before=submit)
         self.query_one("#back", Button).disabled = False
         done.focus()
-        trunk_id = self.result.trunk_id
+        trunk_id = result.trunk_id
         conn = self.services.connection
         assert conn is not None and trunk_id is not None
         timing = self.services.timing
-        kind = str(self.trunk.kind.value)
-        diagnose = (
-            self._diagnose if kind != "ip" and getattr(self.trunk, "registration", True) else None
-        )
-        if kind == "accept_register":
-            diagnose = self._gateway_hint
+
+        async def diagnose_registration() -> str:
+            return await self.services.diagnose_registration(trunk, self.draft.password)
+
+        async def gateway_hint() -> str:
+            assert isinstance(trunk, AcceptRegisterTrunk)
+            return await self._gateway_hint(trunk)
+
+        diagnose: Callable[[], Awaitable[str]] | None = None
+        if isinstance(trunk, AcceptRegisterTrunk):
+            diagnose = gateway_hint
+        elif isinstance(trunk, RegisterTrunk) and trunk.registration:
+            diagnose = diagnose_registration
         panel = StatusPanel(
             poll=lambda: conn.status(trunk_id),
             clock=self.services.clock,
@@ -341,16 +352,16 @@ class ReviewScreen(StepScreen):
             offline_after=timing.offline_after,
             diagnose=diagnose,
             tick=timing.progress_tick,
-            submitted=not self.plan.is_empty,
+            submitted=not plan.is_empty,
             id="status",
         )
         await self.query_one("#body").mount(panel, before=self.query_one("#review-warnings"))
         self.query_one("#body").scroll_home(animate=False)
 
-    async def _gateway_hint(self) -> str:
+    async def _gateway_hint(self, trunk: AcceptRegisterTrunk) -> str:
         """Accept Register: the PBX waits for the gateway; say where it must register."""
         conn = self.services.connection
-        transport = str(self.trunk.transport.value)
+        transport = str(trunk.transport.value)
         try:
             ip, port = await conn.public_route(transport) if conn else ("", None)
         except ServiceError:
@@ -358,20 +369,17 @@ class ReviewScreen(StepScreen):
         target = f"sip:{ip}:{port}" if ip and port else "this PBX's SIP address"
         return (
             f"the gateway has not registered yet: configure it to register to {target} "
-            f"({transport}) with authentication name {self.trunk.auth_id} and the password you set."
+            f"({transport}) with authentication name {trunk.auth_id} and the password you set."
         )
 
-    async def _diagnose(self) -> str:
-        return await self.services.diagnose_registration(self.trunk, self.draft.password)
-
     @work(exclusive=True, group="checklist")
-    async def _checklist(self) -> None:
+    async def _checklist(self, trunk: TrunkModel) -> None:
         """The carrier's portal steps and the values to copy, for every kind, shown
         before Submit and kept after it."""
         conn = self.services.connection
         assert conn is not None
         try:
-            found = await checklist_for(conn, self.trunk, tech_prefix=self.draft.tech_prefix)
+            found = await checklist_for(conn, trunk, tech_prefix=self.draft.tech_prefix)
         except ServiceError as exc:
             show_note(
                 self.query_one("#checklist", Static), f"Could not read the PBX's address: {exc}"

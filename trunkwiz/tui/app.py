@@ -31,12 +31,12 @@ from textual.widget import AwaitMount
 
 from trunkwiz import compat
 from trunkwiz.service.draft import WizardDraft
+from trunkwiz.tui import warmup
 from trunkwiz.tui.flow import ALL_STEPS, STEP_TITLES, Flow
 from trunkwiz.tui.keeper import DraftKeeper, install_exit_signals, remove_exit_signals
 from trunkwiz.tui.keyorder import KeyOrder
 from trunkwiz.tui.leaving import EMPTY, LeavingApp
 from trunkwiz.tui.terminal import driver_class
-from trunkwiz.tui.warmup import warm_up
 
 if TYPE_CHECKING:
     from trunkwiz.service.services import Services
@@ -219,7 +219,7 @@ class TrunkWizApp(LeavingApp):
         """Import what the next steps need (a thread that pauses while keys are typed)."""
 
         def run() -> list[str]:
-            return warm_up(idle=self.idle_for)
+            return warmup.warm_up(idle=self.idle_for)
 
         self.run_worker(run, thread=True, group="warm-up", exit_on_error=False)
 

@@ -8,7 +8,9 @@ the terminal. Measured in the same run, as ratios to the bare app:
   ``RUNS``, the two apps' runs interleaved so machine load hits both alike; the minimum
   is shown too; the wizard starts exactly as ``python -m trunkwiz`` does, which pauses
   the garbage collector until its first frame is out; the bare app runs as Textual's
-  defaults leave it); target <= 1.10x on the medians (DESIGN.md);
+  defaults leave it); target <= 1.10x on the medians (DESIGN.md); informative: a bare
+  Textual app showing the same form as the wizard's first step (``BARE_FORM``), which
+  splits the ratio into the form's cost in Textual and what trunkwiz adds to it;
 * bytes written to the terminal per character typed into a DID pool field (the Tenants
   step, signed in to a sandbox PBX) vs. typed into the bare Input; target <= 1.5x;
 * peak RSS of each child (``ru_maxrss``), informative;
@@ -55,6 +57,40 @@ class Bare(App):
         yield field
 
 Bare().run()
+"""
+
+#: Informative: a bare Textual app showing what the wizard's first step shows (a step bar,
+#: a title line, four labelled inputs, a checkbox, two buttons, a key line) with Textual's
+#: own widgets, so the start-up ratio can be split into what the form costs Textual and
+#: what trunkwiz adds on top of it.
+BARE_FORM = """
+from textual.app import App
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Static
+
+class BareForm(App):
+    CSS = (
+        "Grid { grid-size: 2; grid-columns: 20 1fr; height: auto; }"
+        "Input { border: none; height: 1; } Button { min-width: 8; height: 1; border: none; }"
+    )
+
+    def compose(self):
+        yield Static("1 Connect > 2 Kind > 3 Basic > 4 Credentials > 5 Options > 6 Tenants")
+        with VerticalScroll():
+            yield Static("Connect  Sign in to the PBX's REST API")
+            with Grid():
+                for label in ("PBX URL", "Admin user", "Password", "SIP domain"):
+                    yield Static(label)
+                    field = Input(placeholder="form-ready" if label == "PBX URL" else "")
+                    field.cursor_blink = False
+                    yield field
+            yield Checkbox("Remember the password")
+        with Horizontal():
+            yield Button("Back")
+            yield Button("Next")
+        yield Static("^n Next  ^r Back  esc Quit  F1 Help")
+
+BareForm().run()
 """
 
 #: The wizard signed in to the sandbox at argv[1], on a step chosen by argv[2]; writes
@@ -206,6 +242,13 @@ def start_bare() -> tuple[float, int]:
     return took, reap_with_rss(child)
 
 
+def start_bare_form() -> tuple[float, int]:
+    child = PtyChild([python(), "-c", BARE_FORM])
+    child.wait_for(b"orm-ready")  # its first letter is under the cursor
+    took = time.perf_counter() - child.started
+    return took, reap_with_rss(child)
+
+
 def start_wizard(config: Path) -> tuple[float, int]:
     child = PtyChild([python(), "-m", "trunkwiz", "--config", str(config)])
     child.wait_for(b"https://127.0.0.1:8887")  # the PBX URL in its input: the form is up
@@ -272,9 +315,10 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="trunkwiz-bench-") as name:
             tmp = Path(name)
-            bare, wizard = [], []
-            for run in range(RUNS):  # interleaved, so drift hits both alike
+            bare, form, wizard = [], [], []
+            for run in range(RUNS):  # interleaved, so drift hits them alike
                 bare.append(start_bare())
+                form.append(start_bare_form())
                 wizard.append(start_wizard(tmp / f"config-{run}"))
             typing_bare = PtyChild([python(), "-c", BARE_APP])
             typing_bare.wait_for(b"are-ready")
@@ -292,6 +336,7 @@ def main() -> int:
         print("warning: the typed pool did not show up in the wizard's output")
     start_bare_s = statistics.median(t for t, _ in bare)
     start_wiz_s = statistics.median(t for t, _ in wizard)
+    start_form_s = statistics.median(t for t, _ in form)
     rss_bare = statistics.median(r for _, r in bare) / 1024
     rss_wiz = statistics.median(r for _, r in wizard) / 1024
     start_ratio = start_wiz_s / start_bare_s
@@ -306,6 +351,11 @@ def main() -> int:
     )
     print(
         f"  ratio {start_ratio:.2f}x (target <= {START_TARGET}x) {'ok' if ok_start else 'MISSED'}"
+    )
+    print(
+        f"  informative: the same form in bare Textual {start_form_s * 1000:.0f} ms,"
+        f" {start_form_s / start_bare_s:.2f}x the bare Input; the wizard is"
+        f" {start_wiz_s / start_form_s:.2f}x that form"
     )
     print(f"bytes to the terminal per typed character ({len(TYPED)} typed, xterm-256color):")
     print(f"  bare Input {bare_bytes:6.0f}      DID pool {wizard_bytes:6.0f}")

@@ -176,6 +176,10 @@ def apply_trunks(cli: Cli, sandbox: SandboxServer, file: Path, trunks: str) -> P
     return file
 
 
+ODD = "zz-odd-value-zz"
+"""A value a malformed PBX answer carries: no message and no file may repeat it."""
+
+
 def apply_and_export(cli: Cli, url: str, file: str, out: Path) -> tuple[Result, Result]:
     """``apply FILE`` then ``export -o OUT`` against the PBX at ``url``, signed in as the
     admin: what a malformed answer does to both commands."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import (
+    ODD,
     REGISTER_TRUNK,
     Cli,
     Recorder,
@@ -18,9 +19,6 @@ from tests.cli.conftest import (
     apply_trunks,
 )
 from trunkwiz.sandbox.server import SandboxServer
-
-ODD = "zz-odd-value-zz"
-"""Text no message may repeat."""
 
 
 def _shared(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> tuple[str, dict[str, Any]]:

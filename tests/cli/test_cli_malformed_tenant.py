@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
+from tests.cli.conftest import ODD, REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
 from trunkwiz.sandbox.server import SandboxServer
-
-ODD = "zz-odd-value-zz"
-"""Text no message and no file may repeat."""
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import (
+    ODD,
     REGISTER_TRUNK,
     Cli,
     Recorder,
@@ -20,9 +21,6 @@ from tests.cli.conftest import (
     apply_trunks,
 )
 from trunkwiz.sandbox.server import SandboxServer
-
-ODD = "zz-odd-value-zz"
-"""Text no message may repeat."""
 
 
 def _applied(cli: Cli, sandbox: SandboxServer, tmp_path: Path) -> tuple[str, str, dict[str, Any]]:

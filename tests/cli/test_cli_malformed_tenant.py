@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import ODD, REGISTER_TRUNK, Cli, Recorder, admin_stdin, apply_trunks
+from tests.cli.conftest import ODD, REGISTER_TRUNK, Cli, Recorder, apply_and_export, apply_trunks
 from trunkwiz.sandbox.server import SandboxServer
 
 
@@ -30,17 +30,12 @@ def test_export_and_apply_name_the_field_of_a_malformed_tenant(
     said: str,
 ) -> None:
     file = apply_trunks(cli, sandbox, tmp_path / "trunks.toml", REGISTER_TRUNK)
-    argv = ("--pbx", sandbox.url, "apply", str(file), "--password-stdin")
     (trunk,) = sandbox.state.trunks.values()
     shared = next(iter(trunk.assignees))
     sandbox.state.tenants[shared][field] = value
     recorder.clear()
     out = tmp_path / "out.toml"
-    exported = cli(
-        "--pbx", sandbox.url, "export", "-o", str(out), "--password-stdin", stdin=admin_stdin()
-    )
-    applied = cli(*argv, stdin=admin_stdin())
-    for r in (exported, applied):
+    for r in apply_and_export(cli, sandbox.url, str(file), out):
         assert r.code == 1, (r.code, r.out, r.err)
         assert re.search(rf"GET /tenants: items\[\d+\]\.{field}: the PBX sent {said}", r.err)
         assert ODD not in r.text and "Traceback" not in r.text

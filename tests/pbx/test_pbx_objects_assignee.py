@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from tests.domain.trunk_contract import spec
 from tests.pbx.test_pbx_core import PASSWORD, FakePbx
 from tests.pbx.test_pbx_objects import _example
-from trunkwiz.domain.trunk import parse_trunk
+from trunkwiz.domain.trunk import AnyTrunk, parse_trunk
 from trunkwiz.pbx.client import PbxClient
 from trunkwiz.pbx.errors import BadAnswer
 from trunkwiz.pbx.inventory import load_inventory, read_current
@@ -44,21 +44,27 @@ def test_the_model_names_every_field_of_the_spec_and_parses_its_examples() -> No
     assert (got.tenant_id, got.did_numbers, got.concurrency) == ("", one["did_numbers"], 1)
 
 
-@pytest.fixture
-async def shared(admin: PbxClient) -> tuple[str, list[str]]:
-    """A trunk shared with two tenants: its id and the tenants' ids."""
-    tenants = [t.id for t in (await admin.tenants())[:2]]
-    want = parse_trunk(
+def _shared_trunk(tenants: list[str], first_pool: str) -> AnyTrunk:
+    """The IP trunk "Shared": the first tenant with ``first_pool`` and a cap of 7, the
+    second with DID 200."""
+    return parse_trunk(
         {
             "kind": "ip",
             "name": "Shared",
             "hostname": "203.0.113.7",
             "tenants": [
-                {"tenant_id": tenants[0], "did_numbers": "100-199", "concurrency": 7},
+                {"tenant_id": tenants[0], "did_numbers": first_pool, "concurrency": 7},
                 {"tenant_id": tenants[1], "did_numbers": "200"},
             ],
         }
     )
+
+
+@pytest.fixture
+async def shared(admin: PbxClient) -> tuple[str, list[str]]:
+    """A trunk shared with two tenants: its id and the tenants' ids."""
+    tenants = [t.id for t in (await admin.tenants())[:2]]
+    want = _shared_trunk(tenants, "100-199")
     result = await apply(admin, plan(want, None))
     assert result.trunk_id
     return result.trunk_id, tenants
@@ -113,17 +119,7 @@ async def test_a_dropped_change_of_a_tenant_whose_cap_is_text_is_not_undone(
     nothing is sent to undo it)."""
     pid, tenants = shared
     sandbox.state.trunks[pid].assignees[tenants[0]]["concurrency"] = "7"
-    want = parse_trunk(
-        {
-            "kind": "ip",
-            "name": "Shared",
-            "hostname": "203.0.113.7",
-            "tenants": [
-                {"tenant_id": tenants[0], "did_numbers": "100-150", "concurrency": 7},
-                {"tenant_id": tenants[1], "did_numbers": "200"},
-            ],
-        }
-    )
+    want = _shared_trunk(tenants, "100-150")
     change = plan(want, await read_current(admin, pid))
     assert [op.kind for op in change.operations] == [OpKind.repool]
     sandbox.faults.drop_nth(1)

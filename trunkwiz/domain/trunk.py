@@ -264,10 +264,13 @@ class IpTrunk(TrunkBase):
     )
 
 
-Trunk = Annotated[RegisterTrunk | IpTrunk | AcceptRegisterTrunk, Field(discriminator="kind")]
-"""Any trunk, told apart by ``kind``."""
+AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
+"""A trunk of any kind (the union of the three models)."""
 
-MODEL_FOR_KIND: dict[TrunkKind, type[RegisterTrunk | IpTrunk | AcceptRegisterTrunk]] = {
+Trunk = Annotated[AnyTrunk, Field(discriminator="kind")]
+"""Any trunk, told apart by ``kind`` (for validation)."""
+
+MODEL_FOR_KIND: dict[TrunkKind, type[AnyTrunk]] = {
     TrunkKind.register: RegisterTrunk,
     TrunkKind.ip: IpTrunk,
     TrunkKind.accept_register: AcceptRegisterTrunk,
@@ -276,13 +279,11 @@ MODEL_FOR_KIND: dict[TrunkKind, type[RegisterTrunk | IpTrunk | AcceptRegisterTru
 
 
 @cache
-def _trunk_adapter() -> TypeAdapter[RegisterTrunk | IpTrunk | AcceptRegisterTrunk]:
+def _trunk_adapter() -> TypeAdapter[AnyTrunk]:
     return TypeAdapter(Trunk, config=ConfigDict(hide_input_in_errors=True))
 
 
-def parse_trunk(
-    data: JsonObject, *, editing: bool = False
-) -> RegisterTrunk | IpTrunk | AcceptRegisterTrunk:
+def parse_trunk(data: JsonObject, *, editing: bool = False) -> AnyTrunk:
     """Validate ``data`` (with a ``kind`` key) into the matching model.
 
     ``editing=True`` accepts a register-kind trunk without a password (editing a trunk the

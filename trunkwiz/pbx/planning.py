@@ -21,13 +21,12 @@ from trunkwiz.domain.didpool import DidPool, check_pool
 from trunkwiz.domain.labels import label_of, value_text
 from trunkwiz.domain.options import Level
 from trunkwiz.domain.payloads import same_value
-from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+from trunkwiz.domain.trunk import AnyTrunk
 from trunkwiz.pbx.objects import Assignee, Trunk
 
 if TYPE_CHECKING:
     from trunkwiz.pbx.rules_ops import RoutePlan
 
-AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 Pool = tuple[str, int]
 """A tenant's assignment: (``did_numbers``, ``concurrency``)."""
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from trunkwiz.domain.fields import copied_fields
 from trunkwiz.domain.options import API_DEFAULTS, OPTION_FIELDS, Level, TrunkKind
-from trunkwiz.domain.trunk import MODEL_FOR_KIND, AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+from trunkwiz.domain.trunk import MODEL_FOR_KIND, AnyTrunk
 from trunkwiz.pbx.objects import Assignee, Trunk
 
 
@@ -28,7 +28,7 @@ def trunk_from_api(
     tenants: Mapping[str, str],
     *,
     level: Level | None = None,
-) -> RegisterTrunk | IpTrunk | AcceptRegisterTrunk:
+) -> AnyTrunk:
     """The model of an existing trunk.
 
     ``trunk`` is its ``GET /providers/{id}``, ``assignees`` its

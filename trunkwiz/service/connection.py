@@ -25,14 +25,14 @@ from trunkwiz.service.trunk_rows import TrunkLookup, TrunkRow, read_trunk_rows
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
-    from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+    from trunkwiz.domain.trunk import AnyTrunk
     from trunkwiz.pbx.client import PbxClient
     from trunkwiz.pbx.inventory import Inventory
     from trunkwiz.pbx.objects import Assignee, Network, Tenant, Transport, Trunk, TrunkSummary
     from trunkwiz.pbx.plan import ApplyResult, Plan, Progress
     from trunkwiz.pbx.session import Session
 
-    TrunkModel = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
+    TrunkModel = AnyTrunk
 
 
 class Connection:

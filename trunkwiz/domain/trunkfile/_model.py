@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from trunkwiz.domain.jsondata import JsonObject
 from trunkwiz.domain.routes import TenantRoutes
 from trunkwiz.domain.text import visible
-from trunkwiz.domain.trunk import AcceptRegisterTrunk, IpTrunk, RegisterTrunk
+from trunkwiz.domain.trunk import AnyTrunk as AnyTrunk  # the file's trunks are of any kind
 from trunkwiz.domain.trunkfile._lines import LineIndex
-
-AnyTrunk = RegisterTrunk | IpTrunk | AcceptRegisterTrunk
 
 
 @dataclass(frozen=True)
